@@ -1,0 +1,205 @@
+/* Gemm and MatMul through cblas_sgemm.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * MatMul broadcasts its batch axes; when B has no batch (x @ W, the common
+ * case in exported models) all of A's rows go to one sgemm call.
+ */
+#include "../nn-private.h"
+
+#include <cblas.h>
+#include <string.h>
+
+static void
+rows_bias_act (float *y, const float *bias, int64_t rows, int64_t cols,
+    nn_activation act)
+{
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = y + r * cols;
+    if (bias)
+      for (int64_t j = 0; j < cols; j++)
+        row[j] += bias[j];
+    if (act == NN_ACT_RELU)
+      for (int64_t j = 0; j < cols; j++)
+        row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+  }
+}
+
+typedef struct {
+  int64_t M, N, K;
+  gboolean ta, tb;
+  float alpha, beta;
+  int64_t c_rs, c_cs;           /* strides of C broadcast to [M, N] */
+} gemm_params;
+
+static void
+gemm_kernel (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, void *scratch)
+{
+  const gemm_params *p = node->params;
+  float *y = out[0]->data;
+  const nn_tensor *c = node->n_in > 2 ? in[2] : NULL;
+  float beta = 0.0f;
+  if (c && p->beta != 0.0f) {
+    const float *cd = c->data;
+    for (int64_t i = 0; i < p->M; i++)
+      for (int64_t j = 0; j < p->N; j++)
+        y[i * p->N + j] = cd[i * p->c_rs + j * p->c_cs];
+    beta = p->beta;
+  }
+  cblas_sgemm (CblasRowMajor, p->ta ? CblasTrans : CblasNoTrans,
+      p->tb ? CblasTrans : CblasNoTrans, (int) p->M, (int) p->N, (int) p->K,
+      p->alpha, in[0]->data, p->ta ? (int) p->M : (int) p->K, in[1]->data,
+      p->tb ? (int) p->K : (int) p->N, beta, y, (int) p->N);
+  rows_bias_act (y, NULL, p->M, p->N, node->act);
+}
+
+gboolean
+nn_prepare_gemm (nn_graph * g, nn_node * n, GError ** error)
+{
+  nn_value *a = nn_in (g, n, 0), *b = nn_in (g, n, 1), *c = nn_in (g, n, 2);
+  if (!a || !b || a->t.ndim != 2 || b->t.ndim != 2
+      || a->t.type != NN_TYPE_FLOAT || b->t.type != NN_TYPE_FLOAT) {
+    nn_node_error (error, n, NN_ERROR_INVALID, "needs 2-D float A and B");
+    return FALSE;
+  }
+  gemm_params *p = g_new0 (gemm_params, 1);
+  n->params = p;
+  p->ta = nn_attr_int (n, "transA", 0) != 0;
+  p->tb = nn_attr_int (n, "transB", 0) != 0;
+  p->alpha = nn_attr_float (n, "alpha", 1.0f);
+  p->beta = nn_attr_float (n, "beta", 1.0f);
+  p->M = a->t.shape[p->ta ? 1 : 0];
+  p->K = a->t.shape[p->ta ? 0 : 1];
+  p->N = b->t.shape[p->tb ? 0 : 1];
+  if (b->t.shape[p->tb ? 1 : 0] != p->K) {
+    nn_node_error (error, n, NN_ERROR_SHAPE,
+        "inner dimensions differ (%" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
+        ")", p->K, b->t.shape[p->tb ? 1 : 0]);
+    return FALSE;
+  }
+  if (c) {
+    int64_t rows = c->t.ndim == 2 ? c->t.shape[0] : 1;
+    int64_t cols = c->t.ndim >= 1 ? c->t.shape[c->t.ndim - 1] : 1;
+    if (c->t.ndim > 2 || (rows != 1 && rows != p->M)
+        || (cols != 1 && cols != p->N) || c->t.type != NN_TYPE_FLOAT) {
+      nn_node_error (error, n, NN_ERROR_SHAPE,
+          "C does not broadcast to [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+          "]", p->M, p->N);
+      return FALSE;
+    }
+    p->c_rs = rows == 1 ? 0 : cols;
+    p->c_cs = cols == 1 ? 0 : 1;
+  }
+  int64_t shape[2] = { p->M, p->N };
+  nn_set_out (g, n, 0, NN_TYPE_FLOAT, 2, shape);
+  n->run = gemm_kernel;
+  return TRUE;
+}
+
+typedef struct {
+  int64_t M, N, K;
+  int64_t batch;                /* broadcast batch count */
+  int bdim;                     /* batch rank */
+  int64_t bshape[NN_MAX_DIMS], astr[NN_MAX_DIMS], bstr[NN_MAX_DIMS];
+  gboolean flat;                /* B has no batch: one sgemm for all rows */
+} matmul_params;
+
+static void
+matmul_kernel (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, void *scratch)
+{
+  const matmul_params *p = node->params;
+  const float *a = in[0]->data, *b = in[1]->data;
+  float *y = out[0]->data;
+  if (p->flat) {
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+        (int) (p->batch * p->M), (int) p->N, (int) p->K, 1.0f, a, (int) p->K,
+        b, (int) p->N, 0.0f, y, (int) p->N);
+  } else {
+    int64_t idx[NN_MAX_DIMS] = { 0 };
+    for (int64_t i = 0; i < p->batch; i++) {
+      int64_t oa = 0, ob = 0;
+      for (int d = 0; d < p->bdim; d++) {
+        oa += idx[d] * p->astr[d];
+        ob += idx[d] * p->bstr[d];
+      }
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) p->M,
+          (int) p->N, (int) p->K, 1.0f, a + oa, (int) p->K, b + ob,
+          (int) p->N, 0.0f, y + i * p->M * p->N, (int) p->N);
+      for (int d = p->bdim - 1; d >= 0; d--) {
+        if (++idx[d] < p->bshape[d])
+          break;
+        idx[d] = 0;
+      }
+    }
+  }
+  rows_bias_act (y, node->bias, p->batch * p->M, p->N, node->act);
+}
+
+gboolean
+nn_prepare_matmul (nn_graph * g, nn_node * n, GError ** error)
+{
+  nn_value *a = nn_in (g, n, 0), *b = nn_in (g, n, 1);
+  if (!a || !b || a->t.type != NN_TYPE_FLOAT || b->t.type != NN_TYPE_FLOAT
+      || a->t.ndim < 1 || b->t.ndim < 1) {
+    nn_node_error (error, n, NN_ERROR_INVALID, "needs float inputs");
+    return FALSE;
+  }
+  /* 1-D operands are promoted to matrices, and the axis dropped after */
+  int64_t as[NN_MAX_DIMS], bs[NN_MAX_DIMS];
+  int na = a->t.ndim, nb = b->t.ndim;
+  memcpy (as, a->t.shape, sizeof as);
+  memcpy (bs, b->t.shape, sizeof bs);
+  if (na == 1) {
+    as[1] = as[0];
+    as[0] = 1;
+    na = 2;
+  }
+  if (nb == 1) {
+    bs[1] = 1;
+    nb = 2;
+  }
+  matmul_params *p = g_new0 (matmul_params, 1);
+  n->params = p;
+  p->M = as[na - 2];
+  p->K = as[na - 1];
+  p->N = bs[nb - 1];
+  if (bs[nb - 2] != p->K) {
+    nn_node_error (error, n, NN_ERROR_SHAPE,
+        "inner dimensions differ (%" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
+        ")", p->K, bs[nb - 2]);
+    return FALSE;
+  }
+  int bdim;
+  if (!nn_broadcast_shape (na - 2, as, nb - 2, bs, &bdim, p->bshape)) {
+    nn_node_error (error, n, NN_ERROR_SHAPE, "batch axes do not broadcast");
+    return FALSE;
+  }
+  p->bdim = bdim;
+  p->batch = nn_shape_numel (bdim, p->bshape);
+  /* batch strides of each operand, 0 on broadcast axes */
+  int64_t sa = p->M * p->K, sb = p->K * p->N;
+  for (int d = bdim - 1; d >= 0; d--) {
+    int ia = d - (bdim - (na - 2)), ib = d - (bdim - (nb - 2));
+    int64_t da = ia >= 0 ? as[ia] : 1, db = ib >= 0 ? bs[ib] : 1;
+    p->astr[d] = da == 1 ? 0 : sa;
+    p->bstr[d] = db == 1 ? 0 : sb;
+    sa *= da;
+    sb *= db;
+  }
+  p->flat = nb == 2 && nn_shape_numel (na - 2, as) == p->batch;
+
+  int64_t shape[NN_MAX_DIMS];
+  int nd = 0;
+  for (int d = 0; d < bdim; d++)
+    shape[nd++] = p->bshape[d];
+  if (a->t.ndim > 1)
+    shape[nd++] = p->M;
+  if (b->t.ndim > 1)
+    shape[nd++] = p->N;
+  nn_set_out (g, n, 0, NN_TYPE_FLOAT, nd, shape);
+  n->run = matmul_kernel;
+  return TRUE;
+}

@@ -1,0 +1,205 @@
+/* MaxPool, AveragePool (1-D to 3-D) and their global forms.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Spatial axes are padded to three (size 1) so one loop serves every rank.
+ */
+#include "../nn-private.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  gboolean is_max, include_pad;
+  int64_t NC;
+  int64_t in[3], out[3], k[3], s[3], d[3], pb[3], pe[3];
+} pool_params;
+
+static void
+pool_kernel (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, void *scratch)
+{
+  const pool_params *p = node->params;
+  const float *x = in[0]->data;
+  float *y = out[0]->data;
+  int64_t isz = p->in[0] * p->in[1] * p->in[2];
+  int64_t osz = p->out[0] * p->out[1] * p->out[2];
+
+  for (int64_t c = 0; c < p->NC; c++) {
+    const float *xc = x + c * isz;
+    float *yc = y + c * osz;
+    for (int64_t o0 = 0; o0 < p->out[0]; o0++)
+      for (int64_t o1 = 0; o1 < p->out[1]; o1++)
+        for (int64_t o2 = 0; o2 < p->out[2]; o2++) {
+          int64_t o[3] = { o0, o1, o2 }, lo[3], hi[3];
+          int64_t padded = 1;
+          for (int a = 0; a < 3; a++) {
+            lo[a] = o[a] * p->s[a] - p->pb[a];
+            hi[a] = lo[a] + (p->k[a] - 1) * p->d[a] + 1;
+            /* the divisor with count_include_pad counts pads, but not
+             * the part of a ceil_mode window past the end padding */
+            int64_t plo = lo[a], phi = MIN (hi[a], p->in[a] + p->pe[a]);
+            padded *= (phi - plo + p->d[a] - 1) / p->d[a];
+          }
+          float acc = p->is_max ? -INFINITY : 0.0f;
+          int64_t count = 0;
+          for (int64_t i0 = lo[0]; i0 < hi[0]; i0 += p->d[0]) {
+            if (i0 < 0 || i0 >= p->in[0])
+              continue;
+            for (int64_t i1 = lo[1]; i1 < hi[1]; i1 += p->d[1]) {
+              if (i1 < 0 || i1 >= p->in[1])
+                continue;
+              const float *row = xc + (i0 * p->in[1] + i1) * p->in[2];
+              for (int64_t i2 = lo[2]; i2 < hi[2]; i2 += p->d[2]) {
+                if (i2 < 0 || i2 >= p->in[2])
+                  continue;
+                float v = row[i2];
+                if (p->is_max)
+                  acc = v > acc ? v : acc;
+                else
+                  acc += v;
+                count++;
+              }
+            }
+          }
+          if (!p->is_max)
+            acc /= (float) (p->include_pad ? padded : MAX (count, 1));
+          yc[(o0 * p->out[1] + o1) * p->out[2] + o2] = acc;
+        }
+  }
+}
+
+gboolean
+nn_prepare_pool (nn_graph * g, nn_node * n, GError ** error)
+{
+  nn_value *x = nn_in (g, n, 0);
+  if (!x || x->t.type != NN_TYPE_FLOAT || x->t.ndim < 3 || x->t.ndim > 5) {
+    nn_node_error (error, n, NN_ERROR_UNSUPPORTED,
+        "needs a float input of rank 3 to 5");
+    return FALSE;
+  }
+  if (n->n_out > 1 && n->out[1] >= 0) {
+    nn_node_error (error, n, NN_ERROR_UNSUPPORTED,
+        "the Indices output is not supported");
+    return FALSE;
+  }
+  int sp = x->t.ndim - 2, off = 3 - sp;
+  pool_params *p = g_new0 (pool_params, 1);
+  n->params = p;
+  p->is_max = strcmp (n->op_type, "MaxPool") == 0;
+  p->include_pad = nn_attr_int (n, "count_include_pad", 0) != 0;
+  p->NC = x->t.shape[0] * x->t.shape[1];
+  int64_t k[3], s[3] = { 1, 1, 1 }, d[3] = { 1, 1, 1 }, pads[6] = { 0 };
+  if (nn_attr_ints (n, "kernel_shape", k, 3) != sp) {
+    nn_node_error (error, n, NN_ERROR_INVALID,
+        "kernel_shape must have %d values", sp);
+    return FALSE;
+  }
+  int ns = nn_attr_ints (n, "strides", s, 3);
+  int nd = nn_attr_ints (n, "dilations", d, 3);
+  int np = nn_attr_ints (n, "pads", pads, 6);
+  if ((ns >= 0 && ns != sp) || (nd >= 0 && nd != sp)
+      || (np >= 0 && np != 2 * sp)) {
+    nn_node_error (error, n, NN_ERROR_INVALID,
+        "strides, dilations or pads do not match the rank");
+    return FALSE;
+  }
+  gboolean ceil_mode = nn_attr_int (n, "ceil_mode", 0) != 0;
+  char buf[32];
+  const char *auto_pad = nn_attr_string (n, "auto_pad", buf, sizeof buf,
+      "NOTSET");
+  int64_t oshape[5] = { x->t.shape[0], x->t.shape[1] };
+  for (int a = 0; a < 3; a++) {
+    p->in[a] = p->out[a] = p->k[a] = p->s[a] = p->d[a] = 1;
+  }
+  for (int i = 0; i < sp; i++) {
+    int a = off + i;
+    p->in[a] = x->t.shape[2 + i];
+    p->k[a] = k[i];
+    p->s[a] = s[i];
+    p->d[a] = d[i];
+    if (k[i] < 1 || s[i] < 1 || d[i] < 1) {
+      nn_node_error (error, n, NN_ERROR_INVALID,
+          "kernel, strides and dilations must be positive");
+      return FALSE;
+    }
+    int64_t span = (k[i] - 1) * d[i] + 1;
+    if (strcmp (auto_pad, "SAME_UPPER") == 0
+        || strcmp (auto_pad, "SAME_LOWER") == 0) {
+      p->out[a] = (p->in[a] + s[i] - 1) / s[i];
+      int64_t total = MAX (0, (p->out[a] - 1) * s[i] + span - p->in[a]);
+      p->pb[a] = strcmp (auto_pad, "SAME_UPPER") == 0 ? total / 2 :
+          total - total / 2;
+      p->pe[a] = total - p->pb[a];
+    } else {
+      if (strcmp (auto_pad, "VALID") != 0) {
+        p->pb[a] = pads[i];
+        p->pe[a] = pads[i + sp];
+      }
+      int64_t room = p->in[a] + p->pb[a] + p->pe[a] - span;
+      if (room < 0) {
+        nn_node_error (error, n, NN_ERROR_SHAPE,
+            "the kernel is larger than the padded input");
+        return FALSE;
+      }
+      p->out[a] = (ceil_mode ? (room + s[i] - 1) / s[i] : room / s[i]) + 1;
+      /* a ceil_mode window must start inside the input or its begin pad */
+      if (ceil_mode && (p->out[a] - 1) * s[i] >= p->in[a] + p->pb[a])
+        p->out[a]--;
+    }
+    oshape[2 + i] = p->out[a];
+  }
+  nn_set_out (g, n, 0, NN_TYPE_FLOAT, x->t.ndim, oshape);
+  n->run = pool_kernel;
+  return TRUE;
+}
+
+typedef struct {
+  gboolean is_max;
+  int64_t NC, len;
+} global_pool_params;
+
+static void
+global_pool_kernel (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, void *scratch)
+{
+  const global_pool_params *p = node->params;
+  const float *x = in[0]->data;
+  float *y = out[0]->data;
+  for (int64_t c = 0; c < p->NC; c++) {
+    const float *xc = x + c * p->len;
+    float acc = p->is_max ? -INFINITY : 0.0f;
+    if (p->is_max) {
+      for (int64_t i = 0; i < p->len; i++)
+        acc = xc[i] > acc ? xc[i] : acc;
+    } else {
+      for (int64_t i = 0; i < p->len; i++)
+        acc += xc[i];
+      acc /= (float) p->len;
+    }
+    y[c] = acc;
+  }
+}
+
+gboolean
+nn_prepare_global_pool (nn_graph * g, nn_node * n, GError ** error)
+{
+  nn_value *x = nn_in (g, n, 0);
+  if (!x || x->t.type != NN_TYPE_FLOAT || x->t.ndim < 3) {
+    nn_node_error (error, n, NN_ERROR_INVALID,
+        "needs a float input of rank 3 or more");
+    return FALSE;
+  }
+  global_pool_params *p = g_new0 (global_pool_params, 1);
+  n->params = p;
+  p->is_max = strcmp (n->op_type, "GlobalMaxPool") == 0;
+  p->NC = x->t.shape[0] * x->t.shape[1];
+  p->len = nn_shape_numel (x->t.ndim - 2, x->t.shape + 2);
+  int64_t shape[NN_MAX_DIMS];
+  for (int i = 0; i < x->t.ndim; i++)
+    shape[i] = i < 2 ? x->t.shape[i] : 1;
+  nn_set_out (g, n, 0, NN_TYPE_FLOAT, x->t.ndim, shape);
+  n->run = global_pool_kernel;
+  return TRUE;
+}

@@ -1,0 +1,276 @@
+/* GRU and LSTM (ONNX semantics: forward, reverse or bidirectional;
+ * sequence_lens; initial states; LSTM peepholes; GRU linear_before_reset).
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Per direction, the input projection X·Wᵀ of every time step is one sgemm
+ * into scratch; each step then needs one sgemm H·Rᵀ and the gate loops.
+ * Gate order: GRU z, r, h; LSTM i, o, f, c (as in the ONNX spec).
+ */
+#include "../nn-private.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  gboolean lstm;
+  int dirs;                     /* 1 or 2 */
+  gboolean reverse;             /* for dirs == 1 */
+  gboolean linear_before_reset;
+  float clip;                   /* 0: none */
+  int64_t seq, batch, in, hid, gates;
+} rnn_params;
+
+static inline float
+sigm (float x)
+{
+  return 1.0f / (1.0f + expf (-x));
+}
+
+static inline float
+clipf (float x, float c)
+{
+  return c > 0.0f ? fminf (fmaxf (x, -c), c) : x;
+}
+
+static int64_t
+seq_len (const nn_node * node, nn_tensor * const *in, const rnn_params * p,
+    int64_t b)
+{
+  const nn_tensor *sl = node->n_in > 4 ? in[4] : NULL;
+  if (!sl)
+    return p->seq;
+  int64_t v = sl->type == NN_TYPE_INT64 ? ((const int64_t *) sl->data)[b]
+      : ((const int32_t *) sl->data)[b];
+  return CLAMP (v, 0, p->seq);
+}
+
+static void
+rnn_kernel (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, void *scratch)
+{
+  const rnn_params *p = node->params;
+  int64_t S = p->seq, B = p->batch, IN = p->in, H = p->hid, G = p->gates;
+  const float *x = in[0]->data;
+  float *xw = scratch;                          /* [S*B, G*H] */
+  float *hr = xw + S * B * G * H;               /* [B, G*H] */
+  float *h = hr + B * G * H;                    /* [B, H] */
+  float *c = h + B * H;                         /* [B, H] */
+  float *tmp = c + B * H;                       /* [B, H]: r⊙H for GRU */
+  float *y = node->n_out > 0 && out[0] ? out[0]->data : NULL;
+  float *yh = node->n_out > 1 && out[1] ? out[1]->data : NULL;
+  float *yc = node->n_out > 2 && out[2] ? out[2]->data : NULL;
+  const nn_tensor *bias_t = node->n_in > 3 ? in[3] : NULL;
+  const nn_tensor *h0 = node->n_in > 5 ? in[5] : NULL;
+  const nn_tensor *c0 = p->lstm && node->n_in > 6 ? in[6] : NULL;
+  const nn_tensor *peep = p->lstm && node->n_in > 7 ? in[7] : NULL;
+
+  if (y)
+    memset (y, 0, S * p->dirs * B * H * sizeof (float));
+  for (int d = 0; d < p->dirs; d++) {
+    gboolean rev = p->dirs == 2 ? d == 1 : p->reverse;
+    const float *w = (const float *) in[1]->data + d * G * H * IN;
+    const float *r = (const float *) in[2]->data + d * G * H * H;
+    const float *wb = bias_t ? (const float *) bias_t->data + d * 2 * G * H :
+        NULL;
+    const float *rb = wb ? wb + G * H : NULL;
+    const float *pp = peep ? (const float *) peep->data + d * 3 * H : NULL;
+
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) (S * B),
+        (int) (G * H), (int) IN, 1.0f, x, (int) IN, w, (int) IN, 0.0f, xw,
+        (int) (G * H));
+    if (wb) {
+      for (int64_t row = 0; row < S * B; row++)
+        for (int64_t k = 0; k < G * H; k++) {
+          /* GRU's recurrent bias of the h gate stays separate */
+          float add = wb[k];
+          if (p->lstm || k < 2 * H)
+            add += rb[k];
+          xw[row * G * H + k] += add;
+        }
+    }
+    if (h0)
+      memcpy (h, (const float *) h0->data + d * B * H, B * H * sizeof (float));
+    else
+      memset (h, 0, B * H * sizeof (float));
+    if (c0)
+      memcpy (c, (const float *) c0->data + d * B * H, B * H * sizeof (float));
+    else
+      memset (c, 0, B * H * sizeof (float));
+
+    for (int64_t s = 0; s < S; s++) {
+      int64_t t = rev ? S - 1 - s : s;
+      /* GRU without linear_before_reset needs (r⊙H)·Rhᵀ: only z and r
+       * come from H·Rᵀ here */
+      int64_t ncols = !p->lstm && !p->linear_before_reset ? 2 * H : G * H;
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) B,
+          (int) ncols, (int) H, 1.0f, h, (int) H, r, (int) H, 0.0f, hr,
+          (int) (G * H));
+      if (!p->lstm && !p->linear_before_reset) {
+        for (int64_t b = 0; b < B; b++)
+          for (int64_t k = 0; k < H; k++) {
+            float rg = sigm (clipf (xw[(t * B + b) * G * H + H + k]
+                    + hr[b * G * H + H + k], p->clip));
+            tmp[b * H + k] = rg * h[b * H + k];
+          }
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) B,
+            (int) H, (int) H, 1.0f, tmp, (int) H, r + 2 * H * H, (int) H,
+            0.0f, hr + 2 * H, (int) (G * H));
+      }
+      for (int64_t b = 0; b < B; b++) {
+        if (t >= seq_len (node, in, p, b))
+          continue;
+        const float *xg = xw + (t * B + b) * G * H;
+        const float *hg = hr + b * G * H;
+        float *hb = h + b * H, *cb = c + b * H;
+        for (int64_t k = 0; k < H; k++) {
+          if (p->lstm) {
+            float ct = cb[k];
+            float ig = xg[k] + hg[k] + (pp ? pp[k] * ct : 0.0f);
+            float fg = xg[2 * H + k] + hg[2 * H + k]
+                + (pp ? pp[2 * H + k] * ct : 0.0f);
+            float cg = xg[3 * H + k] + hg[3 * H + k];
+            ig = sigm (clipf (ig, p->clip));
+            fg = sigm (clipf (fg, p->clip));
+            cg = tanhf (clipf (cg, p->clip));
+            float cn = fg * ct + ig * cg;
+            float og = xg[H + k] + hg[H + k] + (pp ? pp[H + k] * cn : 0.0f);
+            og = sigm (clipf (og, p->clip));
+            cb[k] = cn;
+            hb[k] = og * tanhf (cn);
+          } else {
+            float z = sigm (clipf (xg[k] + hg[k], p->clip));
+            float rh = rb ? rb[2 * H + k] : 0.0f;
+            float hh;
+            if (p->linear_before_reset) {
+              float rg = sigm (clipf (xg[H + k] + hg[H + k], p->clip));
+              hh = xg[2 * H + k] + rg * (hg[2 * H + k] + rh);
+            } else {
+              hh = xg[2 * H + k] + hg[2 * H + k] + rh;
+            }
+            hh = tanhf (clipf (hh, p->clip));
+            hb[k] = (1.0f - z) * hh + z * hb[k];
+          }
+        }
+        if (y)
+          memcpy (y + ((t * p->dirs + d) * B + b) * H, hb,
+              H * sizeof (float));
+      }
+    }
+    if (yh)
+      memcpy (yh + d * B * H, h, B * H * sizeof (float));
+    if (yc)
+      memcpy (yc + d * B * H, c, B * H * sizeof (float));
+  }
+}
+
+static gboolean
+check_activations (nn_node * n, gboolean lstm, int dirs, GError ** error)
+{
+  const Onnx__AttributeProto *a = nn_attr (n, "activations");
+  if (!a)
+    return TRUE;
+  static const char *gru[] = { "Sigmoid", "Tanh" };
+  static const char *lstm_acts[] = { "Sigmoid", "Tanh", "Tanh" };
+  const char **want = lstm ? lstm_acts : gru;
+  size_t per = lstm ? 3 : 2;
+  gboolean ok = a->n_strings == per * dirs;
+  for (size_t i = 0; ok && i < a->n_strings; i++) {
+    const char *w = want[i % per];
+    ok = a->strings[i].len == strlen (w)
+        && g_ascii_strncasecmp ((const char *) a->strings[i].data, w,
+        a->strings[i].len) == 0;
+  }
+  if (!ok)
+    nn_node_error (error, n, NN_ERROR_UNSUPPORTED,
+        "only the default activations are supported");
+  return ok;
+}
+
+static gboolean
+prepare_rnn (nn_graph * g, nn_node * n, gboolean lstm, GError ** error)
+{
+  nn_value *x = nn_in (g, n, 0), *w = nn_in (g, n, 1), *r = nn_in (g, n, 2);
+  int64_t G = lstm ? 4 : 3;
+  if (!x || !w || !r || x->t.ndim != 3 || w->t.ndim != 3 || r->t.ndim != 3
+      || x->t.type != NN_TYPE_FLOAT) {
+    nn_node_error (error, n, NN_ERROR_INVALID,
+        "needs 3-D float X, W and R");
+    return FALSE;
+  }
+  if (nn_attr_int (n, "layout", 0) != 0) {
+    nn_node_error (error, n, NN_ERROR_UNSUPPORTED,
+        "layout=1 (batch first) is not supported");
+    return FALSE;
+  }
+  if (lstm && nn_attr_int (n, "input_forget", 0) != 0) {
+    nn_node_error (error, n, NN_ERROR_UNSUPPORTED,
+        "input_forget=1 is not supported");
+    return FALSE;
+  }
+  char buf[32];
+  const char *dir = nn_attr_string (n, "direction", buf, sizeof buf,
+      "forward");
+  rnn_params *p = g_new0 (rnn_params, 1);
+  n->params = p;
+  p->lstm = lstm;
+  p->dirs = strcmp (dir, "bidirectional") == 0 ? 2 : 1;
+  p->reverse = strcmp (dir, "reverse") == 0;
+  if (p->dirs == 1 && !p->reverse && strcmp (dir, "forward") != 0) {
+    nn_node_error (error, n, NN_ERROR_INVALID, "unknown direction '%s'", dir);
+    return FALSE;
+  }
+  if (!check_activations (n, lstm, p->dirs, error))
+    return FALSE;
+  p->linear_before_reset = nn_attr_int (n, "linear_before_reset", 0) != 0;
+  p->clip = nn_attr_float (n, "clip", 0.0f);
+  p->seq = x->t.shape[0];
+  p->batch = x->t.shape[1];
+  p->in = x->t.shape[2];
+  p->hid = nn_attr_int (n, "hidden_size", r->t.shape[2]);
+  p->gates = G;
+  int64_t H = p->hid;
+  gboolean ok = w->t.shape[0] == p->dirs && w->t.shape[1] == G * H
+      && w->t.shape[2] == p->in && r->t.shape[0] == p->dirs
+      && r->t.shape[1] == G * H && r->t.shape[2] == H;
+  nn_value *b = nn_in (g, n, 3), *h0 = nn_in (g, n, 5);
+  nn_value *c0 = lstm ? nn_in (g, n, 6) : NULL;
+  nn_value *pp = lstm ? nn_in (g, n, 7) : NULL;
+  nn_value *sl = nn_in (g, n, 4);
+  ok = ok && (!b || nn_tensor_numel (&b->t) == p->dirs * 2 * G * H);
+  ok = ok && (!h0 || nn_tensor_numel (&h0->t) == p->dirs * p->batch * H);
+  ok = ok && (!c0 || nn_tensor_numel (&c0->t) == p->dirs * p->batch * H);
+  ok = ok && (!pp || nn_tensor_numel (&pp->t) == p->dirs * 3 * H);
+  ok = ok && (!sl || (nn_tensor_numel (&sl->t) == p->batch
+          && (sl->t.type == NN_TYPE_INT32 || sl->t.type == NN_TYPE_INT64)));
+  if (!ok) {
+    nn_node_error (error, n, NN_ERROR_SHAPE,
+        "W, R, B, sequence_lens or initial states do not fit X and "
+        "hidden_size %" G_GINT64_FORMAT, H);
+    return FALSE;
+  }
+  int64_t yshape[4] = { p->seq, p->dirs, p->batch, H };
+  int64_t hshape[3] = { p->dirs, p->batch, H };
+  nn_set_out (g, n, 0, NN_TYPE_FLOAT, 4, yshape);
+  nn_set_out (g, n, 1, NN_TYPE_FLOAT, 3, hshape);
+  if (lstm)
+    nn_set_out (g, n, 2, NN_TYPE_FLOAT, 3, hshape);
+  n->scratch_bytes = (size_t) (p->seq * p->batch * G * H + p->batch * G * H
+      + 3 * p->batch * H) * sizeof (float);
+  n->run = rnn_kernel;
+  return TRUE;
+}
+
+gboolean
+nn_prepare_gru (nn_graph * g, nn_node * n, GError ** error)
+{
+  return prepare_rnn (g, n, FALSE, error);
+}
+
+gboolean
+nn_prepare_lstm (nn_graph * g, nn_node * n, GError ** error)
+{
+  return prepare_rnn (g, n, TRUE, error);
+}

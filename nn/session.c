@@ -1,0 +1,103 @@
+/* A session: one arena bound to a loaded model, and the loop that runs it.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "nn-private.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nn_session {
+  nn_graph *g;
+  void *arena;
+  void *scratch;
+  nn_tensor *tensors;           /* one per graph value */
+  nn_tensor ***in_args;         /* per step: pointers into tensors */
+  nn_tensor ***out_args;
+  int threads;
+};
+
+nn_session *
+nn_session_new (const nn_model * model, const nn_session_options * opts,
+    GError ** error)
+{
+  nn_graph *g = (nn_graph *) model;
+  nn_session *s = g_new0 (nn_session, 1);
+  s->g = g;
+  s->threads = opts ? opts->threads : 1;
+  size_t total = g->arena_size + g->scratch_size;
+  if (posix_memalign (&s->arena, 64, MAX (total, 64)) != 0) {
+    g_set_error (error, NN_ERROR, NN_ERROR_IO,
+        "cannot allocate a %zu-byte arena", total);
+    g_free (s);
+    return NULL;
+  }
+  /* zeroed so that inputs the caller never fills read as zeros */
+  memset (s->arena, 0, MAX (total, 64));
+  s->scratch = (char *) s->arena + g->arena_size;
+
+  s->tensors = g_new0 (nn_tensor, g->values->len);
+  for (guint v = 0; v < g->values->len; v++) {
+    nn_value *val = nn_val (g, v);
+    s->tensors[v] = val->t;
+    if (!val->is_const)
+      s->tensors[v].data = (char *) s->arena + val->offset;
+  }
+  s->in_args = g_new0 (nn_tensor **, g->steps->len);
+  s->out_args = g_new0 (nn_tensor **, g->steps->len);
+  for (guint k = 0; k < g->steps->len; k++) {
+    nn_node *n = nn_nod (g, g_array_index (g->steps, int, k));
+    s->in_args[k] = g_new0 (nn_tensor *, n->n_in + 1);
+    s->out_args[k] = g_new0 (nn_tensor *, n->n_out + 1);
+    for (int i = 0; i < n->n_in; i++)
+      s->in_args[k][i] = n->in[i] >= 0 ? &s->tensors[n->in[i]] : NULL;
+    for (int i = 0; i < n->n_out; i++)
+      s->out_args[k][i] = n->out[i] >= 0 ? &s->tensors[n->out[i]] : NULL;
+  }
+  return s;
+}
+
+void
+nn_session_free (nn_session * s)
+{
+  if (!s)
+    return;
+  for (guint k = 0; k < s->g->steps->len; k++) {
+    g_free (s->in_args[k]);
+    g_free (s->out_args[k]);
+  }
+  g_free (s->in_args);
+  g_free (s->out_args);
+  g_free (s->tensors);
+  free (s->arena);
+  g_free (s);
+}
+
+nn_tensor *
+nn_session_input (nn_session * s, size_t i)
+{
+  g_return_val_if_fail (i < s->g->inputs->len, NULL);
+  return &s->tensors[g_array_index (s->g->inputs, int, i)];
+}
+
+const nn_tensor *
+nn_session_output (nn_session * s, size_t i)
+{
+  g_return_val_if_fail (i < s->g->outputs->len, NULL);
+  return &s->tensors[g_array_index (s->g->outputs, int, i)];
+}
+
+gboolean
+nn_session_run (nn_session * s, GError ** error)
+{
+  /* OpenBLAS keeps one global thread count: set it for this run */
+  if (s->threads > 0 && openblas_get_num_threads () != s->threads)
+    openblas_set_num_threads (s->threads);
+  for (guint k = 0; k < s->g->steps->len; k++) {
+    nn_node *n = nn_nod (s->g, g_array_index (s->g->steps, int, k));
+    n->run (n, s->in_args[k], s->out_args[k], s->scratch);
+  }
+  return TRUE;
+}

@@ -1,0 +1,223 @@
+/* Tensor helpers: types, shapes, broadcasting, and ONNX TensorProto decoding.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "nn-private.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (nn - error - quark, nn_error);
+
+size_t
+nn_type_size (nn_type type)
+{
+  switch (type) {
+    case NN_TYPE_FLOAT:
+    case NN_TYPE_INT32:
+      return 4;
+    case NN_TYPE_INT64:
+      return 8;
+    case NN_TYPE_UINT8:
+    case NN_TYPE_BOOL:
+      return 1;
+  }
+  return 0;
+}
+
+const char *
+nn_type_name (nn_type type)
+{
+  switch (type) {
+    case NN_TYPE_FLOAT:
+      return "float32";
+    case NN_TYPE_INT32:
+      return "int32";
+    case NN_TYPE_INT64:
+      return "int64";
+    case NN_TYPE_UINT8:
+      return "uint8";
+    case NN_TYPE_BOOL:
+      return "bool";
+  }
+  return "unknown";
+}
+
+int64_t
+nn_shape_numel (int ndim, const int64_t * shape)
+{
+  int64_t n = 1;
+  for (int i = 0; i < ndim; i++)
+    n *= shape[i];
+  return n;
+}
+
+int64_t
+nn_tensor_numel (const nn_tensor * t)
+{
+  return nn_shape_numel (t->ndim, t->shape);
+}
+
+void
+nn_tensor_set_shape (nn_tensor * t, int32_t ndim, const int64_t * shape)
+{
+  int64_t s = 1;
+  t->ndim = ndim;
+  for (int i = ndim - 1; i >= 0; i--) {
+    t->shape[i] = shape[i];
+    t->stride[i] = s;
+    s *= shape[i];
+  }
+}
+
+gboolean
+nn_broadcast_shape (int na, const int64_t * a, int nb, const int64_t * b,
+    int *nout, int64_t * out)
+{
+  int n = MAX (na, nb);
+  if (n > NN_MAX_DIMS)
+    return FALSE;
+  for (int i = 0; i < n; i++) {
+    int64_t da = i - (n - na) >= 0 ? a[i - (n - na)] : 1;
+    int64_t db = i - (n - nb) >= 0 ? b[i - (n - nb)] : 1;
+    if (da == db || db == 1)
+      out[i] = da;
+    else if (da == 1)
+      out[i] = db;
+    else
+      return FALSE;
+  }
+  *nout = n;
+  return TRUE;
+}
+
+gboolean
+nn_axis (int64_t axis, int ndim, int *out)
+{
+  if (axis < -ndim || axis >= MAX (ndim, 1))
+    return FALSE;
+  *out = (int) (axis < 0 ? axis + ndim : axis);
+  return TRUE;
+}
+
+static gboolean
+supported_type (int32_t onnx_type)
+{
+  return onnx_type == NN_TYPE_FLOAT || onnx_type == NN_TYPE_INT64 ||
+      onnx_type == NN_TYPE_INT32 || onnx_type == NN_TYPE_BOOL ||
+      onnx_type == NN_TYPE_UINT8;
+}
+
+gboolean
+nn_tensor_from_proto (const Onnx__TensorProto * tp, nn_tensor * out,
+    GError ** error)
+{
+  const char *name = tp->name ? tp->name : "";
+  memset (out, 0, sizeof (*out));
+
+  if (tp->has_data_location
+      && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL) {
+    g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
+        "tensor '%s': external data is not supported; save the model with "
+        "its weights inside the file", name);
+    return FALSE;
+  }
+  if (!supported_type (tp->data_type)) {
+    g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
+        "tensor '%s': element type %d is not supported (float32, int64, "
+        "int32, uint8 and bool are)", name, tp->data_type);
+    return FALSE;
+  }
+  if (tp->n_dims > NN_MAX_DIMS) {
+    g_set_error (error, NN_ERROR, NN_ERROR_UNSUPPORTED,
+        "tensor '%s': %zu dimensions, at most %d are supported", name,
+        tp->n_dims, NN_MAX_DIMS);
+    return FALSE;
+  }
+  int64_t numel = 1;
+  for (size_t i = 0; i < tp->n_dims; i++) {
+    if (tp->dims[i] < 0 || (tp->dims[i] > 0 && numel > G_MAXINT32 / tp->dims[i])) {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+          "tensor '%s': invalid dimension %" G_GINT64_FORMAT, name,
+          tp->dims[i]);
+      return FALSE;
+    }
+    numel *= tp->dims[i];
+  }
+
+  out->type = tp->data_type;
+  nn_tensor_set_shape (out, (int32_t) tp->n_dims, tp->dims);
+  size_t esize = nn_type_size (out->type);
+  size_t nbytes = (size_t) numel * esize;
+  out->data = g_malloc0 (MAX (nbytes, 1));
+
+  if (tp->has_raw_data) {
+    if (tp->raw_data.len != nbytes)
+      goto size_mismatch;
+    /* raw_data is little-endian, as is every machine we build for */
+    memcpy (out->data, tp->raw_data.data, nbytes);
+    return TRUE;
+  }
+
+  size_t have;
+  switch (out->type) {
+    case NN_TYPE_FLOAT:
+      have = tp->n_float_data;
+      if (have != (size_t) numel)
+        goto size_mismatch;
+      memcpy (out->data, tp->float_data, nbytes);
+      break;
+    case NN_TYPE_INT64:
+      have = tp->n_int64_data;
+      if (have != (size_t) numel)
+        goto size_mismatch;
+      memcpy (out->data, tp->int64_data, nbytes);
+      break;
+    case NN_TYPE_INT32:
+      have = tp->n_int32_data;
+      if (have != (size_t) numel)
+        goto size_mismatch;
+      memcpy (out->data, tp->int32_data, nbytes);
+      break;
+    case NN_TYPE_UINT8:
+    case NN_TYPE_BOOL:
+      /* stored one value per int32_data entry */
+      have = tp->n_int32_data;
+      if (have != (size_t) numel)
+        goto size_mismatch;
+      for (int64_t i = 0; i < numel; i++)
+        ((uint8_t *) out->data)[i] = (uint8_t) tp->int32_data[i];
+      break;
+  }
+  return TRUE;
+
+size_mismatch:
+  g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+      "tensor '%s': data does not match its shape (%" G_GINT64_FORMAT
+      " elements of %s expected)", name, numel, nn_type_name (out->type));
+  g_clear_pointer (&out->data, g_free);
+  return FALSE;
+}
+
+gboolean
+nn_tensor_proto_load (const char *path, nn_tensor * out, char **name,
+    GError ** error)
+{
+  gchar *bytes = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents (path, &bytes, &len, error))
+    return FALSE;
+  Onnx__TensorProto *tp = onnx__tensor_proto__unpack (NULL, len,
+      (const uint8_t *) bytes);
+  g_free (bytes);
+  if (!tp) {
+    g_set_error (error, NN_ERROR, NN_ERROR_PARSE,
+        "%s: not a valid ONNX TensorProto", path);
+    return FALSE;
+  }
+  gboolean ok = nn_tensor_from_proto (tp, out, error);
+  if (ok && name)
+    *name = g_strdup (tp->name ? tp->name : "");
+  onnx__tensor_proto__free_unpacked (tp, NULL);
+  return ok;
+}
