@@ -235,7 +235,7 @@ main (int argc, char **argv)
   const char *cmd = argv[1], *path = argv[2];
   if (strcmp (cmd, "inspect") != 0 && strcmp (cmd, "run") != 0
       && strcmp (cmd, "bench") != 0)
-    return usage ();
+    return fail (cmd, "unknown command (inspect, run or bench)");
   GError *err = NULL;
   nn_model *m = nn_model_load_file (path, NULL, &err);
   if (!m) {
