@@ -38,7 +38,10 @@ nn_set_out (nn_graph * g, nn_node * n, int i, nn_type type, int ndim,
   v->t.type = type;
   nn_tensor_set_shape (&v->t, ndim, shape);
   v->t.name = v->name;
-  v->nbytes = (size_t) nn_tensor_numel (&v->t) * nn_type_size (type);
+  int64_t numel = nn_tensor_numel (&v->t);
+  /* oversized outputs are refused by prepare_all; keep nbytes sane */
+  v->nbytes = numel > NN_MAX_TENSOR_BYTES ? (size_t) NN_MAX_TENSOR_BYTES + 1 :
+      (size_t) numel * nn_type_size (type);
 }
 
 const Onnx__AttributeProto *
@@ -163,6 +166,11 @@ prepare_all (nn_graph * g, GError ** error)
   for (guint s = 0; s < g->steps->len; s++) {
     nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
     nn_prepare prepare = nn_op_lookup (n->op_type);
+    /* every op has a required first output; kernels write it unchecked */
+    if (n->n_out < 1 || n->out[0] < 0) {
+      nn_node_error (error, n, NN_ERROR_INVALID, "the node has no output");
+      return FALSE;
+    }
     if (!prepare (g, n, error))
       return FALSE;
     g_assert (n->run != NULL);  /* every prepare sets a kernel */
@@ -171,6 +179,12 @@ prepare_all (nn_graph * g, GError ** error)
       if (v && v->t.type == 0) {
         nn_node_error (error, n, NN_ERROR_UNSUPPORTED,
             "output %d is not supported by this runtime", i);
+        return FALSE;
+      }
+      if (v && v->nbytes > (size_t) NN_MAX_TENSOR_BYTES) {
+        nn_node_error (error, n, NN_ERROR_SHAPE,
+            "output %d would need more than %" G_GINT64_FORMAT " MiB", i,
+            NN_MAX_TENSOR_BYTES >> 20);
         return FALSE;
       }
     }

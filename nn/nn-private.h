@@ -17,6 +17,10 @@
 #include <mmfusion/nn.h>
 #include "onnx.pb-c.h"
 
+/* the largest tensor a model may hold; anything larger is refused at load
+ * time rather than attempted */
+#define NN_MAX_TENSOR_BYTES ((int64_t) 512 << 20)
+
 typedef struct nn_node nn_node;
 typedef struct nn_model nn_graph;
 
@@ -125,6 +129,33 @@ gboolean nn_broadcast_shape (int na, const int64_t * a, int nb,
     const int64_t * b, int *nout, int64_t * out);
 /* normalizes a possibly negative axis; FALSE if out of range */
 gboolean nn_axis (int64_t axis, int ndim, int *out);
+
+/* C[M,N] = alpha op(A) op(B) + beta C, row-major; one-row products go to
+ * sgemv, whose call overhead is far lower at the sizes batch-1 models have
+ * (blas.c) */
+void nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
+    int64_t K, float alpha, const float *A, int64_t lda, const float *B,
+    int64_t ldb, float beta, float *C, int64_t ldc);
+
+/* tanh through expf: glibc's tanhf goes through expm1f and is several
+ * times slower. Near zero the odd series avoids the cancellation in
+ * 1 - 2/(e+1); the error stays below 1e-7 absolute. */
+static inline float
+nn_tanhf (float x)
+{
+  float ax = x < 0.0f ? -x : x;
+  if (ax < 0.004f)
+    return x - x * x * x * (1.0f / 3.0f);
+  if (ax > 9.0f)
+    return x < 0.0f ? -1.0f : 1.0f;
+  return 1.0f - 2.0f / (__builtin_expf (2.0f * x) + 1.0f);
+}
+
+static inline float
+nn_sigmoidf (float x)
+{
+  return 1.0f / (1.0f + __builtin_expf (-x));
+}
 
 /* op registry (ops.c) */
 nn_prepare nn_op_lookup (const char *op_type);

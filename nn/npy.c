@@ -125,8 +125,9 @@ nn_npy_load (const char *path, nn_tensor * out, GError ** error)
   }
   g_free (hdr);
   nn_tensor_set_shape (out, ndim, dims);
-  size_t nbytes = (size_t) nn_tensor_numel (out) * nn_type_size (out->type);
-  if (len - hstart - hlen != nbytes) {
+  int64_t numel = nn_tensor_numel (out);
+  size_t nbytes = (size_t) numel * nn_type_size (out->type);
+  if (numel > (int64_t) len || len - hstart - hlen != nbytes) {
     fail (error, path, "data size does not match the shape");
     goto done;
   }

@@ -110,6 +110,12 @@ import_input (nn_graph * g, const Onnx__ValueInfoProto * vi,
   v->t.type = type;
   nn_tensor_set_shape (&v->t, (int32_t) tt->shape->n_dim, shape);
   v->t.name = v->name;
+  if (nn_tensor_numel (&v->t) > NN_MAX_TENSOR_BYTES / (int64_t) nn_type_size (type)) {
+    g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+        "graph input '%s' would need more than %" G_GINT64_FORMAT " MiB",
+        name, NN_MAX_TENSOR_BYTES >> 20);
+    return FALSE;
+  }
   v->nbytes = (size_t) nn_tensor_numel (&v->t) * nn_type_size (type);
   v->known = TRUE;
   g_array_append_val (g->inputs, idx);
@@ -123,9 +129,8 @@ import_node (nn_graph * g, const Onnx__NodeProto * np, int node_idx,
   nn_node n = { 0 };
   n.proto = np;
   n.op_type = g_strdup (np->op_type ? np->op_type : "");
-  n.name = g_strdup (np->name && *np->name ? np->name : "");
-  if (!*n.name)
-    n.name = g_strdup_printf ("#%d", node_idx);
+  n.name = np->name && *np->name ? g_strdup (np->name) :
+      g_strdup_printf ("#%d", node_idx);
   n.n_in = (int) np->n_input;
   n.n_out = (int) np->n_output;
   n.in = g_new (int, MAX (n.n_in, 1));

@@ -43,12 +43,18 @@ nn_type_name (nn_type type)
   return "unknown";
 }
 
+/* saturates at INT64_MAX, so absurd shapes are caught by the size limit
+ * instead of wrapping around */
 int64_t
 nn_shape_numel (int ndim, const int64_t * shape)
 {
   int64_t n = 1;
-  for (int i = 0; i < ndim; i++)
-    n *= shape[i];
+  for (int i = 0; i < ndim; i++) {
+    if (shape[i] < 0)
+      return INT64_MAX;
+    if (__builtin_mul_overflow (n, shape[i], &n))
+      return INT64_MAX;
+  }
   return n;
 }
 
@@ -149,45 +155,35 @@ nn_tensor_from_proto (const Onnx__TensorProto * tp, nn_tensor * out,
   nn_tensor_set_shape (out, (int32_t) tp->n_dims, tp->dims);
   size_t esize = nn_type_size (out->type);
   size_t nbytes = (size_t) numel * esize;
-  out->data = g_malloc0 (MAX (nbytes, 1));
 
+  /* check the data's size before allocating: a few bytes of file must not
+   * make us reserve gigabytes */
+  size_t have;
+  if (tp->has_raw_data)
+    /* a length that is not a whole number of elements never matches */
+    have = tp->raw_data.len % esize ? (size_t) -1 : tp->raw_data.len / esize;
+  else if (out->type == NN_TYPE_FLOAT)
+    have = tp->n_float_data;
+  else if (out->type == NN_TYPE_INT64)
+    have = tp->n_int64_data;
+  else                          /* int32, uint8 and bool live in int32_data */
+    have = tp->n_int32_data;
+  if (have != (size_t) numel)
+    goto size_mismatch;
+
+  out->data = g_malloc0 (MAX (nbytes, 1));
   if (tp->has_raw_data) {
-    if (tp->raw_data.len != nbytes)
-      goto size_mismatch;
     /* raw_data is little-endian, as is every machine we build for */
     memcpy (out->data, tp->raw_data.data, nbytes);
-    return TRUE;
-  }
-
-  size_t have;
-  switch (out->type) {
-    case NN_TYPE_FLOAT:
-      have = tp->n_float_data;
-      if (have != (size_t) numel)
-        goto size_mismatch;
-      memcpy (out->data, tp->float_data, nbytes);
-      break;
-    case NN_TYPE_INT64:
-      have = tp->n_int64_data;
-      if (have != (size_t) numel)
-        goto size_mismatch;
-      memcpy (out->data, tp->int64_data, nbytes);
-      break;
-    case NN_TYPE_INT32:
-      have = tp->n_int32_data;
-      if (have != (size_t) numel)
-        goto size_mismatch;
-      memcpy (out->data, tp->int32_data, nbytes);
-      break;
-    case NN_TYPE_UINT8:
-    case NN_TYPE_BOOL:
-      /* stored one value per int32_data entry */
-      have = tp->n_int32_data;
-      if (have != (size_t) numel)
-        goto size_mismatch;
-      for (int64_t i = 0; i < numel; i++)
-        ((uint8_t *) out->data)[i] = (uint8_t) tp->int32_data[i];
-      break;
+  } else if (out->type == NN_TYPE_FLOAT) {
+    memcpy (out->data, tp->float_data, nbytes);
+  } else if (out->type == NN_TYPE_INT64) {
+    memcpy (out->data, tp->int64_data, nbytes);
+  } else if (out->type == NN_TYPE_INT32) {
+    memcpy (out->data, tp->int32_data, nbytes);
+  } else {
+    for (int64_t i = 0; i < numel; i++)
+      ((uint8_t *) out->data)[i] = (uint8_t) tp->int32_data[i];
   }
   return TRUE;
 

@@ -11,7 +11,6 @@
  */
 #include "../nn-private.h"
 
-#include <cblas.h>
 #include <string.h>
 
 typedef enum { CONV_GENERAL, CONV_POINTWISE, CONV_DEPTHWISE } conv_kind;
@@ -46,15 +45,23 @@ conv_axis (const char *auto_pad, int64_t in, int64_t k, int64_t s,
   return in + pb + pe >= span;
 }
 
-/* im2col for one group: rows (c, kh, kw), columns (oh, ow) */
+/* im2col for one group: rows (c, kh, kw), columns (oh, ow). For each kw
+ * the output columns whose input falls inside the row form one range
+ * [lo, hi), found once; outside it the column is padding. */
 static void
 im2col (const conv_params * p, const float *x, int64_t cg, float *col)
 {
   int64_t ohw = p->OH * p->OW;
-  for (int64_t c = 0; c < cg; c++) {
-    const float *xc = x + c * p->H * p->W;
-    for (int64_t kh = 0; kh < p->KH; kh++) {
-      for (int64_t kw = 0; kw < p->KW; kw++) {
+  for (int64_t kw = 0; kw < p->KW; kw++) {
+    int64_t iw0 = kw * p->dw - p->pw;
+    /* ow is valid when 0 <= iw0 + ow * sw < W */
+    int64_t lo = iw0 >= 0 ? 0 : (-iw0 + p->sw - 1) / p->sw;
+    int64_t hi = p->W - iw0 > 0 ? (p->W - iw0 + p->sw - 1) / p->sw : 0;
+    lo = MIN (lo, p->OW);
+    hi = CLAMP (hi, lo, p->OW);
+    for (int64_t c = 0; c < cg; c++) {
+      const float *xc = x + c * p->H * p->W;
+      for (int64_t kh = 0; kh < p->KH; kh++) {
         float *row = col + ((c * p->KH + kh) * p->KW + kw) * ohw;
         for (int64_t oh = 0; oh < p->OH; oh++) {
           int64_t ih = oh * p->sh - p->ph + kh * p->dh;
@@ -63,16 +70,17 @@ im2col (const conv_params * p, const float *x, int64_t cg, float *col)
             memset (r, 0, p->OW * sizeof (float));
             continue;
           }
-          const float *xr = xc + ih * p->W;
-          int64_t iw0 = kw * p->dw - p->pw;
-          if (p->sw == 1 && iw0 >= 0 && iw0 + p->OW <= p->W) {
-            memcpy (r, xr + iw0, p->OW * sizeof (float));
-            continue;
+          const float *xr = xc + ih * p->W + iw0;
+          for (int64_t ow = 0; ow < lo; ow++)
+            r[ow] = 0.0f;
+          if (p->sw == 1) {
+            memcpy (r + lo, xr + lo, (hi - lo) * sizeof (float));
+          } else {
+            for (int64_t ow = lo; ow < hi; ow++)
+              r[ow] = xr[ow * p->sw];
           }
-          for (int64_t ow = 0; ow < p->OW; ow++) {
-            int64_t iw = iw0 + ow * p->sw;
-            r[ow] = iw >= 0 && iw < p->W ? xr[iw] : 0.0f;
-          }
+          for (int64_t ow = hi; ow < p->OW; ow++)
+            r[ow] = 0.0f;
         }
       }
     }
@@ -99,6 +107,9 @@ bias_act (float *y, const float *bias, int64_t M, int64_t len,
   }
 }
 
+/* Depthwise: for each tap (kh, kw), the output columns it reaches inside
+ * the input form one range, and the row update over that range is a
+ * vectorizable multiply-add. */
 static void
 depthwise (const conv_params * p, const float *x, const float *w, float *y)
 {
@@ -106,21 +117,28 @@ depthwise (const conv_params * p, const float *x, const float *w, float *y)
     const float *xc = x + c * p->H * p->W;
     const float *wc = w + c * p->KH * p->KW;
     float *yc = y + c * p->OH * p->OW;
-    for (int64_t oh = 0; oh < p->OH; oh++) {
-      for (int64_t ow = 0; ow < p->OW; ow++) {
-        float acc = 0.0f;
-        int64_t ih0 = oh * p->sh - p->ph, iw0 = ow * p->sw - p->pw;
+    memset (yc, 0, p->OH * p->OW * sizeof (float));
+    for (int64_t kw = 0; kw < p->KW; kw++) {
+      int64_t iw0 = kw * p->dw - p->pw;
+      int64_t lo = iw0 >= 0 ? 0 : (-iw0 + p->sw - 1) / p->sw;
+      int64_t hi = p->W - iw0 > 0 ? (p->W - iw0 + p->sw - 1) / p->sw : 0;
+      lo = MIN (lo, p->OW);
+      hi = CLAMP (hi, lo, p->OW);
+      for (int64_t oh = 0; oh < p->OH; oh++) {
+        float *yr = yc + oh * p->OW;
         for (int64_t kh = 0; kh < p->KH; kh++) {
-          int64_t ih = ih0 + kh * p->dh;
+          int64_t ih = oh * p->sh - p->ph + kh * p->dh;
           if (ih < 0 || ih >= p->H)
             continue;
-          for (int64_t kw = 0; kw < p->KW; kw++) {
-            int64_t iw = iw0 + kw * p->dw;
-            if (iw >= 0 && iw < p->W)
-              acc += xc[ih * p->W + iw] * wc[kh * p->KW + kw];
-          }
+          const float *xr = xc + ih * p->W + iw0;
+          float wv = wc[kh * p->KW + kw];
+          if (p->sw == 1)
+            for (int64_t ow = lo; ow < hi; ow++)
+              yr[ow] += wv * xr[ow];
+          else
+            for (int64_t ow = lo; ow < hi; ow++)
+              yr[ow] += wv * xr[ow * p->sw];
         }
-        yc[oh * p->OW + ow] = acc;
       }
     }
   }
@@ -149,9 +167,8 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
           im2col (p, col, cg, scratch);
           col = scratch;
         }
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) mg,
-            (int) ohw, (int) k, 1.0f, w + gi * mg * k, (int) k, col,
-            (int) ohw, 0.0f, yb + gi * mg * ohw, (int) ohw);
+        nn_sgemm (FALSE, FALSE, mg, ohw, k, 1.0f, w + gi * mg * k, k, col,
+            ohw, 0.0f, yb + gi * mg * ohw, ohw);
       }
     }
     bias_act (yb, bias, p->M, ohw, node->act);

@@ -1,4 +1,4 @@
-/* Gemm and MatMul through cblas_sgemm.
+/* Gemm and MatMul through nn_sgemm (blas.c).
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -8,7 +8,6 @@
  */
 #include "../nn-private.h"
 
-#include <cblas.h>
 #include <string.h>
 
 static void
@@ -48,10 +47,8 @@ gemm_kernel (const nn_node * node, nn_tensor * const *in,
         y[i * p->N + j] = cd[i * p->c_rs + j * p->c_cs];
     beta = p->beta;
   }
-  cblas_sgemm (CblasRowMajor, p->ta ? CblasTrans : CblasNoTrans,
-      p->tb ? CblasTrans : CblasNoTrans, (int) p->M, (int) p->N, (int) p->K,
-      p->alpha, in[0]->data, p->ta ? (int) p->M : (int) p->K, in[1]->data,
-      p->tb ? (int) p->K : (int) p->N, beta, y, (int) p->N);
+  nn_sgemm (p->ta, p->tb, p->M, p->N, p->K, p->alpha, in[0]->data,
+      p->ta ? p->M : p->K, in[1]->data, p->tb ? p->K : p->N, beta, y, p->N);
   rows_bias_act (y, NULL, p->M, p->N, node->act);
 }
 
@@ -114,9 +111,8 @@ matmul_kernel (const nn_node * node, nn_tensor * const *in,
   const float *a = in[0]->data, *b = in[1]->data;
   float *y = out[0]->data;
   if (p->flat) {
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-        (int) (p->batch * p->M), (int) p->N, (int) p->K, 1.0f, a, (int) p->K,
-        b, (int) p->N, 0.0f, y, (int) p->N);
+    nn_sgemm (FALSE, FALSE, p->batch * p->M, p->N, p->K, 1.0f, a, p->K, b,
+        p->N, 0.0f, y, p->N);
   } else {
     int64_t idx[NN_MAX_DIMS] = { 0 };
     for (int64_t i = 0; i < p->batch; i++) {
@@ -125,9 +121,8 @@ matmul_kernel (const nn_node * node, nn_tensor * const *in,
         oa += idx[d] * p->astr[d];
         ob += idx[d] * p->bstr[d];
       }
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) p->M,
-          (int) p->N, (int) p->K, 1.0f, a + oa, (int) p->K, b + ob,
-          (int) p->N, 0.0f, y + i * p->M * p->N, (int) p->N);
+      nn_sgemm (FALSE, FALSE, p->M, p->N, p->K, 1.0f, a + oa, p->K, b + ob,
+          p->N, 0.0f, y + i * p->M * p->N, p->N);
       for (int d = p->bdim - 1; d >= 0; d--) {
         if (++idx[d] < p->bshape[d])
           break;

@@ -16,6 +16,66 @@ typedef struct {
   int64_t in[3], out[3], k[3], s[3], d[3], pb[3], pe[3];
 } pool_params;
 
+/* Window of output position o on one axis, clipped to the input: first
+ * index, end, and how many taps the divisor counts with padding. */
+typedef struct {
+  int64_t lo, hi, padded;
+} window;
+
+static void
+axis_windows (const pool_params * p, int a, window * w)
+{
+  for (int64_t o = 0; o < p->out[a]; o++) {
+    int64_t lo = o * p->s[a] - p->pb[a];
+    int64_t hi = lo + (p->k[a] - 1) * p->d[a] + 1;
+    /* with count_include_pad the divisor counts pads, but not the part of
+     * a ceil_mode window past the end padding */
+    int64_t phi = MIN (hi, p->in[a] + p->pe[a]);
+    w[o].padded = (phi - lo + p->d[a] - 1) / p->d[a];
+    if (lo < 0)                 /* first tap on the dilation grid inside */
+      lo += (-lo + p->d[a] - 1) / p->d[a] * p->d[a];
+    w[o].lo = lo;
+    w[o].hi = MIN (hi, p->in[a]);
+  }
+}
+
+/* the common case: 2-D, no dilation */
+static void
+pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
+    const window * ww)
+{
+  int64_t H = p->in[1], W = p->in[2], OH = p->out[1], OW = p->out[2];
+  for (int64_t c = 0; c < p->NC; c++) {
+    const float *xc = x + c * H * W;
+    float *yc = y + c * OH * OW;
+    for (int64_t oh = 0; oh < OH; oh++) {
+      const window *a = &wh[oh];
+      float *yr = yc + oh * OW;
+      if (p->is_max) {
+        for (int64_t ow = 0; ow < OW; ow++) {
+          const window *b = &ww[ow];
+          float acc = -INFINITY;
+          for (int64_t ih = a->lo; ih < a->hi; ih++)
+            for (int64_t iw = b->lo; iw < b->hi; iw++)
+              acc = xc[ih * W + iw] > acc ? xc[ih * W + iw] : acc;
+          yr[ow] = acc;
+        }
+      } else {
+        for (int64_t ow = 0; ow < OW; ow++) {
+          const window *b = &ww[ow];
+          float acc = 0.0f;
+          for (int64_t ih = a->lo; ih < a->hi; ih++)
+            for (int64_t iw = b->lo; iw < b->hi; iw++)
+              acc += xc[ih * W + iw];
+          int64_t count = p->include_pad ? a->padded * b->padded :
+              (a->hi - a->lo) * (b->hi - b->lo);
+          yr[ow] = acc / (float) MAX (count, 1);
+        }
+      }
+    }
+  }
+}
+
 static void
 pool_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
@@ -25,48 +85,45 @@ pool_kernel (const nn_node * node, nn_tensor * const *in,
   float *y = out[0]->data;
   int64_t isz = p->in[0] * p->in[1] * p->in[2];
   int64_t osz = p->out[0] * p->out[1] * p->out[2];
+  window *w0 = scratch, *w1 = w0 + p->out[0], *w2 = w1 + p->out[1];
+  axis_windows (p, 0, w0);
+  axis_windows (p, 1, w1);
+  axis_windows (p, 2, w2);
+  int64_t d0 = p->d[0], d1 = p->d[1], d2 = p->d[2];
+  if (p->out[0] == 1 && p->in[0] == 1 && d1 == 1 && d2 == 1) {
+    pool_2d (p, x, y, w1, w2);
+    return;
+  }
 
   for (int64_t c = 0; c < p->NC; c++) {
     const float *xc = x + c * isz;
     float *yc = y + c * osz;
     for (int64_t o0 = 0; o0 < p->out[0]; o0++)
-      for (int64_t o1 = 0; o1 < p->out[1]; o1++)
+      for (int64_t o1 = 0; o1 < p->out[1]; o1++) {
+        float *yr = yc + (o0 * p->out[1] + o1) * p->out[2];
         for (int64_t o2 = 0; o2 < p->out[2]; o2++) {
-          int64_t o[3] = { o0, o1, o2 }, lo[3], hi[3];
-          int64_t padded = 1;
-          for (int a = 0; a < 3; a++) {
-            lo[a] = o[a] * p->s[a] - p->pb[a];
-            hi[a] = lo[a] + (p->k[a] - 1) * p->d[a] + 1;
-            /* the divisor with count_include_pad counts pads, but not
-             * the part of a ceil_mode window past the end padding */
-            int64_t plo = lo[a], phi = MIN (hi[a], p->in[a] + p->pe[a]);
-            padded *= (phi - plo + p->d[a] - 1) / p->d[a];
-          }
+          const window *a = &w0[o0], *b = &w1[o1], *e = &w2[o2];
           float acc = p->is_max ? -INFINITY : 0.0f;
-          int64_t count = 0;
-          for (int64_t i0 = lo[0]; i0 < hi[0]; i0 += p->d[0]) {
-            if (i0 < 0 || i0 >= p->in[0])
-              continue;
-            for (int64_t i1 = lo[1]; i1 < hi[1]; i1 += p->d[1]) {
-              if (i1 < 0 || i1 >= p->in[1])
-                continue;
+          for (int64_t i0 = a->lo; i0 < a->hi; i0 += d0)
+            for (int64_t i1 = b->lo; i1 < b->hi; i1 += d1) {
               const float *row = xc + (i0 * p->in[1] + i1) * p->in[2];
-              for (int64_t i2 = lo[2]; i2 < hi[2]; i2 += p->d[2]) {
-                if (i2 < 0 || i2 >= p->in[2])
-                  continue;
-                float v = row[i2];
-                if (p->is_max)
-                  acc = v > acc ? v : acc;
-                else
-                  acc += v;
-                count++;
-              }
+              if (p->is_max)
+                for (int64_t i2 = e->lo; i2 < e->hi; i2 += d2)
+                  acc = row[i2] > acc ? row[i2] : acc;
+              else
+                for (int64_t i2 = e->lo; i2 < e->hi; i2 += d2)
+                  acc += row[i2];
             }
+          if (!p->is_max) {
+            int64_t count = p->include_pad ?
+                a->padded * b->padded * e->padded :
+                ((a->hi - a->lo + d0 - 1) / d0) * ((b->hi - b->lo + d1 - 1)
+                / d1) * ((e->hi - e->lo + d2 - 1) / d2);
+            acc /= (float) MAX (count, 1);
           }
-          if (!p->is_max)
-            acc /= (float) (p->include_pad ? padded : MAX (count, 1));
-          yc[(o0 * p->out[1] + o1) * p->out[2] + o2] = acc;
+          yr[o2] = acc;
         }
+      }
   }
 }
 
@@ -151,6 +208,7 @@ nn_prepare_pool (nn_graph * g, nn_node * n, GError ** error)
     oshape[2 + i] = p->out[a];
   }
   nn_set_out (g, n, 0, NN_TYPE_FLOAT, x->t.ndim, oshape);
+  n->scratch_bytes = (p->out[0] + p->out[1] + p->out[2]) * sizeof (window);
   n->run = pool_kernel;
   return TRUE;
 }

@@ -10,7 +10,6 @@
  */
 #include "../nn-private.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,16 +22,12 @@ typedef struct {
   int64_t seq, batch, in, hid, gates;
 } rnn_params;
 
-static inline float
-sigm (float x)
-{
-  return 1.0f / (1.0f + expf (-x));
-}
+#define sigm nn_sigmoidf
 
 static inline float
 clipf (float x, float c)
 {
-  return c > 0.0f ? fminf (fmaxf (x, -c), c) : x;
+  return c > 0.0f ? (x < -c ? -c : (x > c ? c : x)) : x;
 }
 
 static int64_t
@@ -78,9 +73,8 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
     const float *rb = wb ? wb + G * H : NULL;
     const float *pp = peep ? (const float *) peep->data + d * 3 * H : NULL;
 
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) (S * B),
-        (int) (G * H), (int) IN, 1.0f, x, (int) IN, w, (int) IN, 0.0f, xw,
-        (int) (G * H));
+    nn_sgemm (FALSE, TRUE, S * B, G * H, IN, 1.0f, x, IN, w, IN, 0.0f, xw,
+        G * H);
     if (wb) {
       for (int64_t row = 0; row < S * B; row++)
         for (int64_t k = 0; k < G * H; k++) {
@@ -105,9 +99,7 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
       /* GRU without linear_before_reset needs (r⊙H)·Rhᵀ: only z and r
        * come from H·Rᵀ here */
       int64_t ncols = !p->lstm && !p->linear_before_reset ? 2 * H : G * H;
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) B,
-          (int) ncols, (int) H, 1.0f, h, (int) H, r, (int) H, 0.0f, hr,
-          (int) (G * H));
+      nn_sgemm (FALSE, TRUE, B, ncols, H, 1.0f, h, H, r, H, 0.0f, hr, G * H);
       if (!p->lstm && !p->linear_before_reset) {
         for (int64_t b = 0; b < B; b++)
           for (int64_t k = 0; k < H; k++) {
@@ -115,9 +107,8 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
                     + hr[b * G * H + H + k], p->clip));
             tmp[b * H + k] = rg * h[b * H + k];
           }
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) B,
-            (int) H, (int) H, 1.0f, tmp, (int) H, r + 2 * H * H, (int) H,
-            0.0f, hr + 2 * H, (int) (G * H));
+        nn_sgemm (FALSE, TRUE, B, H, H, 1.0f, tmp, H, r + 2 * H * H, H, 0.0f,
+            hr + 2 * H, G * H);
       }
       for (int64_t b = 0; b < B; b++) {
         if (t >= seq_len (node, in, p, b))
@@ -134,12 +125,12 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
             float cg = xg[3 * H + k] + hg[3 * H + k];
             ig = sigm (clipf (ig, p->clip));
             fg = sigm (clipf (fg, p->clip));
-            cg = tanhf (clipf (cg, p->clip));
+            cg = nn_tanhf (clipf (cg, p->clip));
             float cn = fg * ct + ig * cg;
             float og = xg[H + k] + hg[H + k] + (pp ? pp[H + k] * cn : 0.0f);
             og = sigm (clipf (og, p->clip));
             cb[k] = cn;
-            hb[k] = og * tanhf (cn);
+            hb[k] = og * nn_tanhf (cn);
           } else {
             float z = sigm (clipf (xg[k] + hg[k], p->clip));
             float rh = rb ? rb[2 * H + k] : 0.0f;
@@ -150,7 +141,7 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
             } else {
               hh = xg[2 * H + k] + hg[2 * H + k] + rh;
             }
-            hh = tanhf (clipf (hh, p->clip));
+            hh = nn_tanhf (clipf (hh, p->clip));
             hb[k] = (1.0f - z) * hh + z * hb[k];
           }
         }

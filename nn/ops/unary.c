@@ -23,6 +23,12 @@ typedef struct {
   float alpha, beta;            /* LeakyRelu, HardSigmoid; Clip bounds */
 } unary_params;
 
+static inline float
+clamp01 (float v)
+{
+  return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+}
+
 #define MAP(EXPR) for (int64_t i = 0; i < n; i++) { float v = x[i]; y[i] = (EXPR); }
 
 static void
@@ -40,12 +46,12 @@ unary_f32 (const unary_params * p, const float *restrict x,
     case U_RECIPROCAL: MAP (1.0f / v); break;
     case U_RELU: MAP (v > 0.0f ? v : 0.0f); break;
     case U_LEAKY_RELU: MAP (v >= 0.0f ? v : a * v); break;
-    case U_SIGMOID: MAP (1.0f / (1.0f + expf (-v))); break;
-    case U_TANH: MAP (tanhf (v)); break;
+    case U_SIGMOID: MAP (nn_sigmoidf (v)); break;
+    case U_TANH: MAP (nn_tanhf (v)); break;
     case U_CLIP: MAP (v < lo ? lo : (v > hi ? hi : v)); break;
-    case U_HARD_SIGMOID: MAP (fmaxf (0.0f, fminf (1.0f, a * v + b))); break;
+    case U_HARD_SIGMOID: MAP (clamp01 (a * v + b)); break;
     case U_HARD_SWISH:
-      MAP (v * fmaxf (0.0f, fminf (1.0f, v / 6.0f + 0.5f)));
+      MAP (v * clamp01 (v * (1.0f / 6.0f) + 0.5f));
       break;
   }
 }

@@ -1,0 +1,30 @@
+/* The one door to BLAS: sgemm, or sgemv when the product has a single row.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "nn-private.h"
+
+#include <cblas.h>
+
+void
+nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
+    int64_t K, float alpha, const float *A, int64_t lda, const float *B,
+    int64_t ldb, float beta, float *C, int64_t ldc)
+{
+  if (M == 1) {
+    /* C[0, :] = op(B)ᵀ-applied row: y[N] = op(B)ᵀ x, x = A's only row,
+     * whose elements are lda apart when A is transposed */
+    int incx = trans_a ? (int) lda : 1;
+    if (trans_b)                /* B stored [N, K] */
+      cblas_sgemv (CblasRowMajor, CblasNoTrans, (int) N, (int) K, alpha, B,
+          (int) ldb, A, incx, beta, C, 1);
+    else                        /* B stored [K, N] */
+      cblas_sgemv (CblasRowMajor, CblasTrans, (int) K, (int) N, alpha, B,
+          (int) ldb, A, incx, beta, C, 1);
+    return;
+  }
+  cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+      trans_b ? CblasTrans : CblasNoTrans, (int) M, (int) N, (int) K, alpha,
+      A, (int) lda, B, (int) ldb, beta, C, (int) ldc);
+}
