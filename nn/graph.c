@@ -166,8 +166,14 @@ prepare_all (nn_graph * g, GError ** error)
   for (guint s = 0; s < g->steps->len; s++) {
     nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
     nn_prepare prepare = nn_op_lookup (n->op_type);
-    /* every op has a required first output; kernels write it unchecked */
-    if (n->n_out < 1 || n->out[0] < 0) {
+    /* kernels write their first output unchecked; only the recurrent
+     * ops, whose outputs are all optional, check each one */
+    gboolean optional_outputs = strcmp (n->op_type, "GRU") == 0
+        || strcmp (n->op_type, "LSTM") == 0;
+    gboolean any = FALSE;
+    for (int i = 0; i < n->n_out; i++)
+      any = any || n->out[i] >= 0;
+    if (!any || (!optional_outputs && n->out[0] < 0)) {
       nn_node_error (error, n, NN_ERROR_INVALID, "the node has no output");
       return FALSE;
     }

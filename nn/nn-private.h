@@ -17,6 +17,10 @@
 #include <mmfusion/nn.h>
 #include "onnx.pb-c.h"
 
+/* integers from attributes and shape inputs that ops do arithmetic on
+ * (pads, strides, steps, sizes) must lie within this bound */
+#define NN_MAX_DIM ((int64_t) G_MAXINT32)
+
 /* the largest tensor a model may hold; anything larger is refused at load
  * time rather than attempted */
 #define NN_MAX_TENSOR_BYTES ((int64_t) 512 << 20)

@@ -17,6 +17,8 @@ struct nn_session {
   nn_tensor ***in_args;         /* per step: pointers into tensors */
   nn_tensor ***out_args;
   int threads;
+  gint64 *profile;              /* NN_PROFILE set: microseconds per step */
+  guint64 runs;
 };
 
 nn_session *
@@ -56,7 +58,25 @@ nn_session_new (const nn_model * model, const nn_session_options * opts,
     for (int i = 0; i < n->n_out; i++)
       s->out_args[k][i] = n->out[i] >= 0 ? &s->tensors[n->out[i]] : NULL;
   }
+  if (g_getenv ("NN_PROFILE"))
+    s->profile = g_new0 (gint64, MAX (g->steps->len, 1));
   return s;
+}
+
+/* NN_PROFILE=1: per-step mean times on stderr when the session ends */
+static void
+print_profile (nn_session * s)
+{
+  gint64 total = 0;
+  for (guint k = 0; k < s->g->steps->len; k++)
+    total += s->profile[k];
+  for (guint k = 0; k < s->g->steps->len; k++) {
+    nn_node *n = nn_nod (s->g, g_array_index (s->g->steps, int, k));
+    g_printerr ("%8.2f us %5.1f%%  %s %s%s\n",
+        (double) s->profile[k] / MAX (s->runs, 1),
+        100.0 * s->profile[k] / MAX (total, 1), n->op_type, n->name,
+        n->act == NN_ACT_RELU ? " +Relu" : "");
+  }
 }
 
 void
@@ -64,6 +84,10 @@ nn_session_free (nn_session * s)
 {
   if (!s)
     return;
+  if (s->profile) {
+    print_profile (s);
+    g_free (s->profile);
+  }
   for (guint k = 0; k < s->g->steps->len; k++) {
     g_free (s->in_args[k]);
     g_free (s->out_args[k]);
@@ -97,7 +121,11 @@ nn_session_run (nn_session * s, GError ** error)
     openblas_set_num_threads (s->threads);
   for (guint k = 0; k < s->g->steps->len; k++) {
     nn_node *n = nn_nod (s->g, g_array_index (s->g->steps, int, k));
+    gint64 t0 = s->profile ? g_get_monotonic_time () : 0;
     n->run (n, s->in_args[k], s->out_args[k], s->scratch);
+    if (s->profile)
+      s->profile[k] += g_get_monotonic_time () - t0;
   }
+  s->runs++;
   return TRUE;
 }

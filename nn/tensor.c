@@ -72,7 +72,9 @@ nn_tensor_set_shape (nn_tensor * t, int32_t ndim, const int64_t * shape)
   for (int i = ndim - 1; i >= 0; i--) {
     t->shape[i] = shape[i];
     t->stride[i] = s;
-    s *= shape[i];
+    /* saturate: a shape this large is refused by the size limit later */
+    if (__builtin_mul_overflow (s, shape[i] < 0 ? 0 : shape[i], &s))
+      s = INT64_MAX;
   }
 }
 

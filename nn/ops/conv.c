@@ -107,38 +107,74 @@ bias_act (float *y, const float *bias, int64_t M, int64_t len,
   }
 }
 
-/* Depthwise: for each tap (kh, kw), the output columns it reaches inside
- * the input form one range, and the row update over that range is a
- * vectorizable multiply-add. */
+/* Depthwise, in two parts. Interior outputs, whose every tap lies inside
+ * the input, sum their taps in a register with no bounds checks. The
+ * border is handled per tap (kh, kw): the output columns that tap reaches
+ * form one range, updated with a multiply-add. */
 static void
-depthwise (const conv_params * p, const float *x, const float *w, float *y)
+depthwise_border_row (const conv_params * p, const float *xc,
+    const float *wc, float *yr, int64_t oh, int64_t ow_from, int64_t ow_to)
 {
-  for (int64_t c = 0; c < p->C; c++) {
-    const float *xc = x + c * p->H * p->W;
-    const float *wc = w + c * p->KH * p->KW;
-    float *yc = y + c * p->OH * p->OW;
-    memset (yc, 0, p->OH * p->OW * sizeof (float));
+  for (int64_t ow = ow_from; ow < ow_to; ow++)
+    yr[ow] = 0.0f;
+  for (int64_t kh = 0; kh < p->KH; kh++) {
+    int64_t ih = oh * p->sh - p->ph + kh * p->dh;
+    if (ih < 0 || ih >= p->H)
+      continue;
     for (int64_t kw = 0; kw < p->KW; kw++) {
       int64_t iw0 = kw * p->dw - p->pw;
       int64_t lo = iw0 >= 0 ? 0 : (-iw0 + p->sw - 1) / p->sw;
       int64_t hi = p->W - iw0 > 0 ? (p->W - iw0 + p->sw - 1) / p->sw : 0;
-      lo = MIN (lo, p->OW);
-      hi = CLAMP (hi, lo, p->OW);
-      for (int64_t oh = 0; oh < p->OH; oh++) {
-        float *yr = yc + oh * p->OW;
+      lo = MAX (lo, ow_from);
+      hi = MIN (hi, ow_to);
+      const float *xr = xc + ih * p->W + iw0;
+      float wv = wc[kh * p->KW + kw];
+      for (int64_t ow = lo; ow < hi; ow++)
+        yr[ow] += wv * xr[ow * p->sw];
+    }
+  }
+}
+
+/* first output index whose window starts at or after 0, and the end of
+ * those whose window ends inside `in` */
+static void
+interior (int64_t in, int64_t out, int64_t k, int64_t s, int64_t d,
+    int64_t pad, int64_t * lo, int64_t * hi)
+{
+  *lo = MIN ((pad + s - 1) / s, out);
+  int64_t last = in - 1 - (k - 1) * d + pad;   /* o * s <= last */
+  *hi = last < 0 ? *lo : CLAMP (last / s + 1, *lo, out);
+}
+
+static void
+depthwise (const conv_params * p, const float *x, const float *w, float *y)
+{
+  int64_t oh_lo, oh_hi, ow_lo, ow_hi;
+  interior (p->H, p->OH, p->KH, p->sh, p->dh, p->ph, &oh_lo, &oh_hi);
+  interior (p->W, p->OW, p->KW, p->sw, p->dw, p->pw, &ow_lo, &ow_hi);
+  for (int64_t c = 0; c < p->C; c++) {
+    const float *xc = x + c * p->H * p->W;
+    const float *wc = w + c * p->KH * p->KW;
+    float *yc = y + c * p->OH * p->OW;
+    for (int64_t oh = 0; oh < p->OH; oh++) {
+      float *yr = yc + oh * p->OW;
+      if (oh < oh_lo || oh >= oh_hi) {
+        depthwise_border_row (p, xc, wc, yr, oh, 0, p->OW);
+        continue;
+      }
+      depthwise_border_row (p, xc, wc, yr, oh, 0, ow_lo);
+      depthwise_border_row (p, xc, wc, yr, oh, ow_hi, p->OW);
+      const float *x0 = xc + (oh * p->sh - p->ph) * p->W - p->pw;
+      for (int64_t ow = ow_lo; ow < ow_hi; ow++) {
+        const float *xp = x0 + ow * p->sw;
+        float acc = 0.0f;
         for (int64_t kh = 0; kh < p->KH; kh++) {
-          int64_t ih = oh * p->sh - p->ph + kh * p->dh;
-          if (ih < 0 || ih >= p->H)
-            continue;
-          const float *xr = xc + ih * p->W + iw0;
-          float wv = wc[kh * p->KW + kw];
-          if (p->sw == 1)
-            for (int64_t ow = lo; ow < hi; ow++)
-              yr[ow] += wv * xr[ow];
-          else
-            for (int64_t ow = lo; ow < hi; ow++)
-              yr[ow] += wv * xr[ow * p->sw];
+          const float *xr = xp + kh * p->dh * p->W;
+          const float *wr = wc + kh * p->KW;
+          for (int64_t kw = 0; kw < p->KW; kw++)
+            acc += wr[kw] * xr[kw * p->dw];
         }
+        yr[ow] = acc;
       }
     }
   }
@@ -235,9 +271,11 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     return FALSE;
   }
   for (int i = 0; i < sp; i++)
-    if (strides[i] < 1 || dil[i] < 1) {
+    if (strides[i] < 1 || dil[i] < 1 || strides[i] > NN_MAX_DIM
+        || dil[i] > NN_MAX_DIM || pads[i] < 0 || pads[i + sp] < 0
+        || pads[i] > NN_MAX_DIM || pads[i + sp] > NN_MAX_DIM) {
       nn_node_error (error, n, NN_ERROR_INVALID,
-          "strides and dilations must be positive");
+          "strides and dilations must be positive and pads not negative");
       return FALSE;
     }
   /* index 0 of the attribute arrays is H for 2-D, W for 1-D */

@@ -64,7 +64,7 @@ nn_prepare_reshape (nn_graph * g, nn_node * n, GError ** error)
       ok = infer < 0;
       infer = i;
       continue;
-    } else if (sh[i] < 0) {
+    } else if (sh[i] < 0 || sh[i] > NN_MAX_DIM) {
       ok = FALSE;
     }
     known *= shape[i];
@@ -403,7 +403,7 @@ nn_prepare_split (nn_graph * g, nn_node * n, GError ** error)
   int64_t sum = 0;
   gboolean ok = ns == n->n_out;
   for (int64_t i = 0; ok && i < ns; i++) {
-    ok = split[i] >= 0;
+    ok = split[i] >= 0 && split[i] <= dim;
     sum += split[i];
   }
   if (!ok || sum != dim) {
@@ -508,6 +508,9 @@ nn_prepare_slice (nn_graph * g, nn_node * n, GError ** error)
       break;
     used[a] = TRUE;
     int64_t dim = x->t.shape[a], step = steps ? steps[i] : 1;
+    /* a step longer than the axis takes one element, as length + 1 does;
+     * clamping keeps the arithmetic below from overflowing */
+    step = CLAMP (step, -(dim + 1), dim + 1);
     int64_t s = starts[i], e = ends[i];
     ok = step != 0;
     if (!ok)
@@ -724,7 +727,8 @@ nn_prepare_pad (nn_graph * g, nn_node * n, GError ** error)
   int64_t before[NN_MAX_DIMS] = { 0 }, after[NN_MAX_DIMS] = { 0 };
   for (int i = 0; ok && i < count; i++) {
     int a;
-    ok = nn_axis (axes ? axes[i] : i, nd, &a);
+    ok = nn_axis (axes ? axes[i] : i, nd, &a)
+        && ABS (pads[i]) <= NN_MAX_DIM && ABS (pads[i + count]) <= NN_MAX_DIM;
     if (ok) {
       before[a] = pads[i];
       after[a] = pads[i + count];

@@ -176,7 +176,10 @@ nn_prepare_pool (nn_graph * g, nn_node * n, GError ** error)
     p->k[a] = k[i];
     p->s[a] = s[i];
     p->d[a] = d[i];
-    if (k[i] < 1 || s[i] < 1 || d[i] < 1) {
+    if (k[i] < 1 || s[i] < 1 || d[i] < 1 || k[i] > NN_MAX_DIM
+        || s[i] > NN_MAX_DIM || d[i] > NN_MAX_DIM || pads[i] < 0
+        || pads[i + sp] < 0 || pads[i] > NN_MAX_DIM
+        || pads[i + sp] > NN_MAX_DIM) {
       nn_node_error (error, n, NN_ERROR_INVALID,
           "kernel, strides and dilations must be positive");
       return FALSE;

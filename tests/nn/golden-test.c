@@ -92,7 +92,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   golden_dir = argc > 1 ? argv[1] : "tests/golden/nn";
   static const char *models[] = {
-    "cnn", "depthwise", "attention", "gru_fusion", "late_fusion",
+    "cnn", "depthwise", "attention", "gru_fusion", "late_fusion", "cast",
   };
   for (size_t i = 0; i < G_N_ELEMENTS (models); i++) {
     gchar *test = g_strdup_printf ("/nn/golden/%s", models[i]);
