@@ -17,6 +17,15 @@
 #include <mmfusion/nn.h>
 #include "onnx.pb-c.h"
 
+/* Hot loops get an AVX2+FMA clone beside the baseline one; the loader
+ * picks one at start-up (GCC function multiversioning), so the library
+ * stays portable to any x86-64 and still uses the wider units. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NN_VECTORIZE __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+#define NN_VECTORIZE
+#endif
+
 /* integers from attributes and shape inputs that ops do arithmetic on
  * (pads, strides, steps, sizes) must lie within this bound */
 #define NN_MAX_DIM ((int64_t) G_MAXINT32)
@@ -140,6 +149,11 @@ gboolean nn_axis (int64_t axis, int ndim, int *out);
 void nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
     int64_t K, float alpha, const float *A, int64_t lda, const float *B,
     int64_t ldb, float beta, float *C, int64_t ldc);
+
+/* C = A B without packing, for the small products of batch-1 convolutions
+ * (gemm-small.c) */
+void nn_gemm_small (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc);
 
 /* tanh through expf: glibc's tanhf goes through expm1f and is several
  * times slower. Near zero the odd series avoids the cancellation in

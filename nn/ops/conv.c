@@ -48,7 +48,7 @@ conv_axis (const char *auto_pad, int64_t in, int64_t k, int64_t s,
 /* im2col for one group: rows (c, kh, kw), columns (oh, ow). For each kw
  * the output columns whose input falls inside the row form one range
  * [lo, hi), found once; outside it the column is padding. */
-static void
+NN_VECTORIZE static void
 im2col (const conv_params * p, const float *x, int64_t cg, float *col)
 {
   int64_t ohw = p->OH * p->OW;
@@ -88,7 +88,7 @@ im2col (const conv_params * p, const float *x, int64_t cg, float *col)
 }
 
 /* y[m, :] += bias[m], then the fused activation */
-static void
+NN_VECTORIZE static void
 bias_act (float *y, const float *bias, int64_t M, int64_t len,
     nn_activation act)
 {
@@ -111,7 +111,7 @@ bias_act (float *y, const float *bias, int64_t M, int64_t len,
  * the input, sum their taps in a register with no bounds checks. The
  * border is handled per tap (kh, kw): the output columns that tap reaches
  * form one range, updated with a multiply-add. */
-static void
+NN_VECTORIZE static void
 depthwise_border_row (const conv_params * p, const float *xc,
     const float *wc, float *yr, int64_t oh, int64_t ow_from, int64_t ow_to)
 {
@@ -146,7 +146,7 @@ interior (int64_t in, int64_t out, int64_t k, int64_t s, int64_t d,
   *hi = last < 0 ? *lo : CLAMP (last / s + 1, *lo, out);
 }
 
-static void
+NN_VECTORIZE static void
 depthwise (const conv_params * p, const float *x, const float *w, float *y)
 {
   int64_t oh_lo, oh_hi, ow_lo, ow_hi;
@@ -203,6 +203,10 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
           im2col (p, col, cg, scratch);
           col = scratch;
         }
+        if (g_getenv ("NN_SMALL"))
+          nn_gemm_small (mg, ohw, k, w + gi * mg * k, k, col, ohw,
+              yb + gi * mg * ohw, ohw);
+        else
         nn_sgemm (FALSE, FALSE, mg, ohw, k, 1.0f, w + gi * mg * k, k, col,
             ohw, 0.0f, yb + gi * mg * ohw, ohw);
       }

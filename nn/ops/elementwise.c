@@ -105,7 +105,7 @@ collapse (bcast_params * p, int ndim, const int64_t * shape,
     else { T x = A[0], y = B[0]; for (int64_t i = 0; i < n; i++) O[i] = (EXPR); } \
   } while (0)
 
-static void
+NN_VECTORIZE static void
 inner_f32 (binop op, const float *a_, int ia, const float *b_, int ib,
     void *o_, int64_t n)
 {

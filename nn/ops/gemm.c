@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-static void
+NN_VECTORIZE static void
 rows_bias_act (float *y, const float *bias, int64_t rows, int64_t cols,
     nn_activation act)
 {

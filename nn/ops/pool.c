@@ -40,7 +40,7 @@ axis_windows (const pool_params * p, int a, window * w)
 }
 
 /* the common case: 2-D, no dilation */
-static void
+NN_VECTORIZE static void
 pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
     const window * ww)
 {

@@ -31,7 +31,7 @@ clamp01 (float v)
 
 #define MAP(EXPR) for (int64_t i = 0; i < n; i++) { float v = x[i]; y[i] = (EXPR); }
 
-static void
+NN_VECTORIZE static void
 unary_f32 (const unary_params * p, const float *restrict x,
     float *restrict y, int64_t n, float lo, float hi)
 {
