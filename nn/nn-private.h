@@ -150,11 +150,6 @@ void nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
     int64_t K, float alpha, const float *A, int64_t lda, const float *B,
     int64_t ldb, float beta, float *C, int64_t ldc);
 
-/* C = A B without packing, for the small products of batch-1 convolutions
- * (gemm-small.c) */
-void nn_gemm_small (int64_t M, int64_t N, int64_t K, const float *A,
-    int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc);
-
 /* tanh through expf: glibc's tanhf goes through expm1f and is several
  * times slower. Near zero the odd series avoids the cancellation in
  * 1 - 2/(e+1); the error stays below 1e-7 absolute. */

@@ -107,77 +107,52 @@ bias_act (float *y, const float *bias, int64_t M, int64_t len,
   }
 }
 
-/* Depthwise, in two parts. Interior outputs, whose every tap lies inside
- * the input, sum their taps in a register with no bounds checks. The
- * border is handled per tap (kh, kw): the output columns that tap reaches
- * form one range, updated with a multiply-add. */
+/* Depthwise, channels-last. Rows at batch-1 sizes are too short to
+ * vectorize along the width (8 to 32 pixels, with stride 2 often), so the
+ * input is transposed to [H][W][C] in scratch and each output pixel
+ * accumulates its taps across all channels at once: the inner loop runs
+ * over C, contiguous for any stride or dilation. Weights are transposed to
+ * [KH*KW][C] the same way; the output is transposed back. */
 NN_VECTORIZE static void
-depthwise_border_row (const conv_params * p, const float *xc,
-    const float *wc, float *yr, int64_t oh, int64_t ow_from, int64_t ow_to)
+depthwise (const conv_params * p, const float *x, const float *w, float *y,
+    float *scratch)
 {
-  for (int64_t ow = ow_from; ow < ow_to; ow++)
-    yr[ow] = 0.0f;
-  for (int64_t kh = 0; kh < p->KH; kh++) {
-    int64_t ih = oh * p->sh - p->ph + kh * p->dh;
-    if (ih < 0 || ih >= p->H)
-      continue;
-    for (int64_t kw = 0; kw < p->KW; kw++) {
-      int64_t iw0 = kw * p->dw - p->pw;
-      int64_t lo = iw0 >= 0 ? 0 : (-iw0 + p->sw - 1) / p->sw;
-      int64_t hi = p->W - iw0 > 0 ? (p->W - iw0 + p->sw - 1) / p->sw : 0;
-      lo = MAX (lo, ow_from);
-      hi = MIN (hi, ow_to);
-      const float *xr = xc + ih * p->W + iw0;
-      float wv = wc[kh * p->KW + kw];
-      for (int64_t ow = lo; ow < hi; ow++)
-        yr[ow] += wv * xr[ow * p->sw];
-    }
+  const int64_t C = p->C, H = p->H, W = p->W, OH = p->OH, OW = p->OW;
+  const int64_t KH = p->KH, KW = p->KW;
+  float *xt = scratch, *wt = xt + H * W * C, *yt = wt + KH * KW * C;
+  float *acc = yt + OH * OW * C;
+  for (int64_t c = 0; c < C; c++) {
+    for (int64_t i = 0; i < H * W; i++)
+      xt[i * C + c] = x[c * H * W + i];
+    for (int64_t t = 0; t < KH * KW; t++)
+      wt[t * C + c] = w[c * KH * KW + t];
   }
-}
-
-/* first output index whose window starts at or after 0, and the end of
- * those whose window ends inside `in` */
-static void
-interior (int64_t in, int64_t out, int64_t k, int64_t s, int64_t d,
-    int64_t pad, int64_t * lo, int64_t * hi)
-{
-  *lo = MIN ((pad + s - 1) / s, out);
-  int64_t last = in - 1 - (k - 1) * d + pad;   /* o * s <= last */
-  *hi = last < 0 ? *lo : CLAMP (last / s + 1, *lo, out);
-}
-
-NN_VECTORIZE static void
-depthwise (const conv_params * p, const float *x, const float *w, float *y)
-{
-  int64_t oh_lo, oh_hi, ow_lo, ow_hi;
-  interior (p->H, p->OH, p->KH, p->sh, p->dh, p->ph, &oh_lo, &oh_hi);
-  interior (p->W, p->OW, p->KW, p->sw, p->dw, p->pw, &ow_lo, &ow_hi);
-  for (int64_t c = 0; c < p->C; c++) {
-    const float *xc = x + c * p->H * p->W;
-    const float *wc = w + c * p->KH * p->KW;
-    float *yc = y + c * p->OH * p->OW;
-    for (int64_t oh = 0; oh < p->OH; oh++) {
-      float *yr = yc + oh * p->OW;
-      if (oh < oh_lo || oh >= oh_hi) {
-        depthwise_border_row (p, xc, wc, yr, oh, 0, p->OW);
-        continue;
-      }
-      depthwise_border_row (p, xc, wc, yr, oh, 0, ow_lo);
-      depthwise_border_row (p, xc, wc, yr, oh, ow_hi, p->OW);
-      const float *x0 = xc + (oh * p->sh - p->ph) * p->W - p->pw;
-      for (int64_t ow = ow_lo; ow < ow_hi; ow++) {
-        const float *xp = x0 + ow * p->sw;
-        float acc = 0.0f;
-        for (int64_t kh = 0; kh < p->KH; kh++) {
-          const float *xr = xp + kh * p->dh * p->W;
-          const float *wr = wc + kh * p->KW;
-          for (int64_t kw = 0; kw < p->KW; kw++)
-            acc += wr[kw] * xr[kw * p->dw];
+  for (int64_t oh = 0; oh < OH; oh++) {
+    for (int64_t ow = 0; ow < OW; ow++) {
+      for (int64_t c = 0; c < C; c++)
+        acc[c] = 0.0f;
+      for (int64_t kh = 0; kh < KH; kh++) {
+        int64_t ih = oh * p->sh - p->ph + kh * p->dh;
+        if (ih < 0 || ih >= H)
+          continue;
+        for (int64_t kw = 0; kw < KW; kw++) {
+          int64_t iw = ow * p->sw - p->pw + kw * p->dw;
+          if (iw < 0 || iw >= W)
+            continue;
+          const float *xp = xt + (ih * W + iw) * C;
+          const float *wp = wt + (kh * KW + kw) * C;
+          for (int64_t c = 0; c < C; c++)
+            acc[c] += wp[c] * xp[c];
         }
-        yr[ow] = acc;
       }
+      float *yp = yt + (oh * OW + ow) * C;
+      for (int64_t c = 0; c < C; c++)
+        yp[c] = acc[c];
     }
   }
+  for (int64_t c = 0; c < C; c++)
+    for (int64_t i = 0; i < OH * OW; i++)
+      y[c * OH * OW + i] = yt[i * C + c];
 }
 
 static void
@@ -195,7 +170,7 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
     const float *xb = x + b * p->C * p->H * p->W;
     float *yb = y + b * p->M * ohw;
     if (p->kind == CONV_DEPTHWISE) {
-      depthwise (p, xb, w, yb);
+      depthwise (p, xb, w, yb, scratch);
     } else {
       for (int64_t gi = 0; gi < p->group; gi++) {
         const float *col = xb + gi * cg * p->H * p->W;
@@ -203,10 +178,6 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
           im2col (p, col, cg, scratch);
           col = scratch;
         }
-        if (g_getenv ("NN_SMALL"))
-          nn_gemm_small (mg, ohw, k, w + gi * mg * k, k, col, ohw,
-              yb + gi * mg * ohw, ohw);
-        else
         nn_sgemm (FALSE, FALSE, mg, ohw, k, 1.0f, w + gi * mg * k, k, col,
             ohw, 0.0f, yb + gi * mg * ohw, ohw);
       }
@@ -313,6 +284,9 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
   if (p->kind == CONV_GENERAL)
     n->scratch_bytes = (size_t) (cg * p->KH * p->KW * p->OH * p->OW)
         * sizeof (float);
+  else if (p->kind == CONV_DEPTHWISE)   /* input, weights, output, sums */
+    n->scratch_bytes = (size_t) (p->C * (p->H * p->W + p->KH * p->KW
+            + p->OH * p->OW + 1)) * sizeof (float);
 
   int64_t shape[4] = { p->N, p->M, p->OH, p->OW };
   if (sp == 1)

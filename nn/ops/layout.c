@@ -440,27 +440,36 @@ typedef struct {
   int64_t ishape[NN_MAX_DIMS], istride[NN_MAX_DIMS], before[NN_MAX_DIMS];
 } walk_params;
 
+/* element copy with the innermost axis as a typed strided loop */
+#define WALK_LOOP(T) do { \
+    const T *x = in[0]->data; T *y = out[0]->data; \
+    for (int64_t i = 0; i < total; i += len) { \
+      for (int64_t k = 0; k < len; k++) y[i + k] = x[off + k * st]; \
+      for (int d = p->ndim - 2; d >= 0; d--) { \
+        off += p->step[d]; \
+        if (++idx[d] < p->oshape[d]) break; \
+        off -= p->step[d] * p->oshape[d]; idx[d] = 0; \
+      } \
+    } \
+  } while (0)
+
 static void
 slice_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
 {
   const walk_params *p = node->params;
-  size_t es = nn_type_size (in[0]->type);
   int64_t total = nn_tensor_numel (out[0]);
   int64_t idx[NN_MAX_DIMS] = { 0 }, off = 0;
-  const char *x = in[0]->data;
-  char *y = out[0]->data;
+  int64_t len = p->ndim ? p->oshape[p->ndim - 1] : 1;
+  int64_t st = p->ndim ? p->step[p->ndim - 1] : 0;
+  if (total == 0)
+    return;
   for (int d = 0; d < p->ndim; d++)
     off += p->start[d];
-  for (int64_t i = 0; i < total; i++) {
-    memcpy (y + i * es, x + off * es, es);
-    for (int d = p->ndim - 1; d >= 0; d--) {
-      off += p->step[d];
-      if (++idx[d] < p->oshape[d])
-        break;
-      off -= p->step[d] * p->oshape[d];
-      idx[d] = 0;
-    }
+  switch (nn_type_size (in[0]->type)) {
+    case 8: WALK_LOOP (int64_t); break;
+    case 4: WALK_LOOP (int32_t); break;
+    default: WALK_LOOP (uint8_t); break;
   }
 }
 
@@ -652,7 +661,48 @@ nn_prepare_gather (nn_graph * g, nn_node * n, GError ** error)
   return TRUE;
 }
 
-/* Pad: constant, reflect and edge modes */
+/* Pad, constant mode with non-negative pads: fill with the value, then
+ * copy each input row into place */
+static void
+pad_constant_kernel (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, void *scratch)
+{
+  const walk_params *p = node->params;
+  size_t es = nn_type_size (in[0]->type);
+  int64_t total = nn_tensor_numel (out[0]), inner = p->ishape[p->ndim - 1];
+  char value[8] = { 0 };
+  char *y = out[0]->data;
+  const char *x = in[0]->data;
+  if (node->n_in > 2 && in[2] && nn_tensor_numel (in[2]) > 0)
+    memcpy (value, in[2]->data, es);
+  if (es == 4) {
+    float v;
+    memcpy (&v, value, 4);
+    for (int64_t i = 0; i < total; i++)
+      ((float *) y)[i] = v;
+  } else {
+    for (int64_t i = 0; i < total; i++)
+      memcpy (y + i * es, value, es);
+  }
+  int64_t rows = nn_tensor_numel (in[0]) / MAX (inner, 1);
+  int64_t idx[NN_MAX_DIMS] = { 0 };
+  for (int64_t r = 0; r < rows && inner > 0; r++) {
+    int64_t o = p->before[p->ndim - 1], ostride = 1;
+    for (int d = p->ndim - 1; d >= 0; d--) {
+      if (d < p->ndim - 1)
+        o += (idx[d] + p->before[d]) * ostride;
+      ostride *= p->oshape[d];
+    }
+    memcpy (y + o * es, x + r * inner * es, inner * es);
+    for (int d = p->ndim - 2; d >= 0; d--) {
+      if (++idx[d] < p->ishape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
+/* Pad: constant, reflect and edge modes, any pads */
 static void
 pad_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
@@ -752,6 +802,10 @@ nn_prepare_pad (nn_graph * g, nn_node * n, GError ** error)
     return FALSE;
   }
   nn_set_out (g, n, 0, x->t.type, nd, p->oshape);
-  n->run = pad_kernel;
+  gboolean cropping = FALSE;
+  for (int d = 0; d < nd; d++)
+    cropping = cropping || p->before[d] < 0 || p->oshape[d] < p->ishape[d];
+  n->run = p->mode == 0 && !cropping && nd > 0 ? pad_constant_kernel :
+      pad_kernel;
   return TRUE;
 }

@@ -39,6 +39,24 @@ axis_windows (const pool_params * p, int a, window * w)
   }
 }
 
+/* the most common pool of all: 2x2, stride 2, windows inside the input */
+NN_VECTORIZE static void
+max_pool_2x2 (const pool_params * p, const float *x, float *y)
+{
+  int64_t H = p->in[1], W = p->in[2], OH = p->out[1], OW = p->out[2];
+  for (int64_t c = 0; c < p->NC; c++) {
+    for (int64_t oh = 0; oh < OH; oh++) {
+      const float *r0 = x + (c * H + 2 * oh) * W, *r1 = r0 + W;
+      float *yr = y + (c * OH + oh) * OW;
+      for (int64_t ow = 0; ow < OW; ow++) {
+        float a = r0[2 * ow] > r0[2 * ow + 1] ? r0[2 * ow] : r0[2 * ow + 1];
+        float b = r1[2 * ow] > r1[2 * ow + 1] ? r1[2 * ow] : r1[2 * ow + 1];
+        yr[ow] = a > b ? a : b;
+      }
+    }
+  }
+}
+
 /* the common case: 2-D, no dilation */
 NN_VECTORIZE static void
 pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
@@ -90,6 +108,13 @@ pool_kernel (const nn_node * node, nn_tensor * const *in,
   axis_windows (p, 1, w1);
   axis_windows (p, 2, w2);
   int64_t d0 = p->d[0], d1 = p->d[1], d2 = p->d[2];
+  if (p->is_max && p->out[0] == 1 && p->in[0] == 1 && d1 == 1 && d2 == 1
+      && p->k[1] == 2 && p->k[2] == 2 && p->s[1] == 2 && p->s[2] == 2
+      && p->pb[1] == 0 && p->pb[2] == 0 && 2 * p->out[1] <= p->in[1]
+      && 2 * p->out[2] <= p->in[2]) {
+    max_pool_2x2 (p, x, y);
+    return;
+  }
   if (p->out[0] == 1 && p->in[0] == 1 && d1 == 1 && d2 == 1) {
     pool_2d (p, x, y, w1, w2);
     return;
