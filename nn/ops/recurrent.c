@@ -18,8 +18,9 @@ typedef struct {
   int dirs;                     /* 1 or 2 */
   gboolean reverse;             /* for dirs == 1 */
   gboolean linear_before_reset;
-  float clip;                   /* 0: none */
+  float clip;                   /* INFINITY: none */
   int64_t seq, batch, in, hid, gates;
+  float zeros[];                /* 3 * hid: stands in for absent vectors */
 } rnn_params;
 
 #define sigm nn_sigmoidf
@@ -27,7 +28,51 @@ typedef struct {
 static inline float
 clipf (float x, float c)
 {
-  return c > 0.0f ? (x < -c ? -c : (x > c ? c : x)) : x;
+  return x < -c ? -c : (x > c ? c : x);
+}
+
+/* One time step's gates for one batch row: xg = X·Wᵀ (+ biases), hg = H·Rᵀ
+ * for this row. Branch-free so they vectorize: absent peepholes and biases
+ * come in as zero vectors, and "no clip" is an infinite clip. */
+NN_VECTORIZE static void
+lstm_gates (int64_t H, const float *restrict xg, const float *restrict hg,
+    const float *restrict pp, float clip, float *restrict hb,
+    float *restrict cb)
+{
+  for (int64_t k = 0; k < H; k++) {
+    float ct = cb[k];
+    float ig = sigm (clipf (xg[k] + hg[k] + pp[k] * ct, clip));
+    float fg = sigm (clipf (xg[2 * H + k] + hg[2 * H + k] + pp[2 * H + k] * ct,
+            clip));
+    float cg = nn_tanhf (clipf (xg[3 * H + k] + hg[3 * H + k], clip));
+    float cn = fg * ct + ig * cg;
+    float og = sigm (clipf (xg[H + k] + hg[H + k] + pp[H + k] * cn, clip));
+    cb[k] = cn;
+    hb[k] = og * nn_tanhf (cn);
+  }
+}
+
+NN_VECTORIZE static void
+gru_gates (int64_t H, const float *restrict xg, const float *restrict hg,
+    const float *restrict rbh, gboolean linear_before_reset, float clip,
+    float *restrict hb)
+{
+  if (linear_before_reset) {
+    for (int64_t k = 0; k < H; k++) {
+      float z = sigm (clipf (xg[k] + hg[k], clip));
+      float rg = sigm (clipf (xg[H + k] + hg[H + k], clip));
+      float hh = nn_tanhf (clipf (xg[2 * H + k] + rg * (hg[2 * H + k]
+                  + rbh[k]), clip));
+      hb[k] = (1.0f - z) * hh + z * hb[k];
+    }
+  } else {
+    for (int64_t k = 0; k < H; k++) {
+      float z = sigm (clipf (xg[k] + hg[k], clip));
+      float hh = nn_tanhf (clipf (xg[2 * H + k] + hg[2 * H + k] + rbh[k],
+              clip));
+      hb[k] = (1.0f - z) * hh + z * hb[k];
+    }
+  }
 }
 
 static int64_t
@@ -116,35 +161,11 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
         const float *xg = xw + (t * B + b) * G * H;
         const float *hg = hr + b * G * H;
         float *hb = h + b * H, *cb = c + b * H;
-        for (int64_t k = 0; k < H; k++) {
-          if (p->lstm) {
-            float ct = cb[k];
-            float ig = xg[k] + hg[k] + (pp ? pp[k] * ct : 0.0f);
-            float fg = xg[2 * H + k] + hg[2 * H + k]
-                + (pp ? pp[2 * H + k] * ct : 0.0f);
-            float cg = xg[3 * H + k] + hg[3 * H + k];
-            ig = sigm (clipf (ig, p->clip));
-            fg = sigm (clipf (fg, p->clip));
-            cg = nn_tanhf (clipf (cg, p->clip));
-            float cn = fg * ct + ig * cg;
-            float og = xg[H + k] + hg[H + k] + (pp ? pp[H + k] * cn : 0.0f);
-            og = sigm (clipf (og, p->clip));
-            cb[k] = cn;
-            hb[k] = og * nn_tanhf (cn);
-          } else {
-            float z = sigm (clipf (xg[k] + hg[k], p->clip));
-            float rh = rb ? rb[2 * H + k] : 0.0f;
-            float hh;
-            if (p->linear_before_reset) {
-              float rg = sigm (clipf (xg[H + k] + hg[H + k], p->clip));
-              hh = xg[2 * H + k] + rg * (hg[2 * H + k] + rh);
-            } else {
-              hh = xg[2 * H + k] + hg[2 * H + k] + rh;
-            }
-            hh = nn_tanhf (clipf (hh, p->clip));
-            hb[k] = (1.0f - z) * hh + z * hb[k];
-          }
-        }
+        if (p->lstm)
+          lstm_gates (H, xg, hg, pp ? pp : p->zeros, p->clip, hb, cb);
+        else
+          gru_gates (H, xg, hg, rb ? rb + 2 * H : p->zeros,
+              p->linear_before_reset, p->clip, hb);
         if (y)
           memcpy (y + ((t * p->dirs + d) * B + b) * H, hb,
               H * sizeof (float));
@@ -204,7 +225,12 @@ prepare_rnn (nn_graph * g, nn_node * n, gboolean lstm, GError ** error)
   char buf[32];
   const char *dir = nn_attr_string (n, "direction", buf, sizeof buf,
       "forward");
-  rnn_params *p = g_new0 (rnn_params, 1);
+  int64_t hid = nn_attr_int (n, "hidden_size", r->t.shape[2]);
+  if (hid < 1 || hid > NN_MAX_DIM / 4) {
+    nn_node_error (error, n, NN_ERROR_INVALID, "invalid hidden_size");
+    return FALSE;
+  }
+  rnn_params *p = g_malloc0 (sizeof (rnn_params) + 3 * hid * sizeof (float));
   n->params = p;
   p->lstm = lstm;
   p->dirs = strcmp (dir, "bidirectional") == 0 ? 2 : 1;
@@ -217,10 +243,12 @@ prepare_rnn (nn_graph * g, nn_node * n, gboolean lstm, GError ** error)
     return FALSE;
   p->linear_before_reset = nn_attr_int (n, "linear_before_reset", 0) != 0;
   p->clip = nn_attr_float (n, "clip", 0.0f);
+  if (!(p->clip > 0.0f))
+    p->clip = INFINITY;
   p->seq = x->t.shape[0];
   p->batch = x->t.shape[1];
   p->in = x->t.shape[2];
-  p->hid = nn_attr_int (n, "hidden_size", r->t.shape[2]);
+  p->hid = hid;
   p->gates = G;
   int64_t H = p->hid;
   gboolean ok = w->t.shape[0] == p->dirs && w->t.shape[1] == G * H

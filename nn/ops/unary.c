@@ -221,7 +221,7 @@ softmax_kernel (const nn_node * node, nn_tensor * const *in,
       for (int64_t i = 0; i < p->n; i++)
         mx = fmaxf (mx, xs[i * p->inner]);
       for (int64_t i = 0; i < p->n; i++) {
-        float e = expf (xs[i * p->inner] - mx);
+        float e = nn_expf (xs[i * p->inner] - mx);
         ys[i * p->inner] = e;
         sum += e;
       }
