@@ -107,12 +107,5 @@ nn_fuse (nn_graph * g)
     fuse_bias (g, n);
     fuse_relu (g, n);
   }
-  GArray *live = g_array_new (FALSE, FALSE, sizeof (int));
-  for (guint s = 0; s < g->steps->len; s++) {
-    int idx = g_array_index (g->steps, int, s);
-    if (!nn_nod (g, idx)->dead)
-      g_array_append_val (live, idx);
-  }
-  g_array_unref (g->steps);
-  g->steps = live;
+  nn_drop_dead_steps (g);
 }

@@ -134,6 +134,19 @@ nn_const_ints (nn_graph * g, nn_node * n, int i, int64_t ** vals,
   return TRUE;
 }
 
+void
+nn_drop_dead_steps (nn_graph * g)
+{
+  GArray *live = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint s = 0; s < g->steps->len; s++) {
+    int idx = g_array_index (g->steps, int, s);
+    if (!nn_nod (g, idx)->dead)
+      g_array_append_val (live, idx);
+  }
+  g_array_unref (g->steps);
+  g->steps = live;
+}
+
 /* Runs a node whose inputs are all constant, making its outputs constant. */
 static void
 fold (nn_graph * g, nn_node * n)
@@ -203,15 +216,7 @@ prepare_all (nn_graph * g, GError ** error)
     if (all_const)
       fold (g, n);
   }
-  /* keep only the nodes that still run */
-  GArray *live = g_array_new (FALSE, FALSE, sizeof (int));
-  for (guint s = 0; s < g->steps->len; s++) {
-    int idx = g_array_index (g->steps, int, s);
-    if (!nn_nod (g, idx)->dead)
-      g_array_append_val (live, idx);
-  }
-  g_array_unref (g->steps);
-  g->steps = live;
+  nn_drop_dead_steps (g);
   return TRUE;
 }
 

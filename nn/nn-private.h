@@ -198,6 +198,8 @@ nn_prepare nn_op_lookup (const char *op_type);
 gboolean nn_op_supported (const char *op_type);
 
 /* load-time passes */
+/* keeps only the steps whose node is not dead (folded or fused away) */
+void nn_drop_dead_steps (nn_graph * g);
 gboolean nn_import (nn_graph * g, const void *data, size_t size,
     const nn_load_options * opts, GError ** error);
 void nn_fuse (nn_graph * g);

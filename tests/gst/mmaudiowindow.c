@@ -189,6 +189,22 @@ check_windows (GstHarness * h, const timing_params * p, GstClockTime origin,
   return k - first_window;
 }
 
+/* pushes samples [from, to) in buffers of `size` on the time line that
+ * starts at `origin`, checking every window as it comes; returns the new
+ * window count (windows counted from `origin`, offsets from `offset0`) */
+static guint64
+push_checked (GstHarness * h, const timing_params * p, guint64 from,
+    guint64 to, gsize size, GstClockTime origin, guint64 windows,
+    guint64 offset0)
+{
+  for (guint64 at = from; at < to; at += size) {
+    fail_unless_equals_int (gst_harness_push (h, audio_buffer (size, p->rate,
+                1, at, origin)), GST_FLOW_OK);
+    windows += check_windows (h, p, origin, windows, offset0 + windows);
+  }
+  return windows;
+}
+
 static GstHarness *
 timing_harness (const timing_params * p, const char *extra)
 {
@@ -229,11 +245,7 @@ GST_START_TEST (test_discont_realigns)
 {
   timing_params p = { 16000, 160, 400, 20, 5 };
   GstHarness *h = timing_harness (&p, NULL);
-  guint64 windows = 0;
-  for (guint64 at = 0; at < 32000; at += 1000) {
-    gst_harness_push (h, audio_buffer (1000, p.rate, 1, at, 0));
-    windows += check_windows (h, &p, 0, windows, windows);
-  }
+  guint64 windows = push_checked (h, &p, 0, 32000, 1000, 0, 0, 0);
   /* a DISCONT buffer 5.123 s later: windows restart at its PTS, offsets
    * continue, and the first new window carries DISCONT */
   GstClockTime origin = 7 * GST_SECOND + 123 * GST_MSECOND;
@@ -261,19 +273,26 @@ GST_START_TEST (test_timestamp_jump_realigns)
    * alignment threshold, so windowing restarts at the new position */
   timing_params p = { 16000, 160, 400, 10, 10 };
   GstHarness *h = timing_harness (&p, "alignment-threshold=20000000");
-  guint64 windows = 0;
-  for (guint64 at = 0; at < 16000; at += 800) {
-    gst_harness_push (h, audio_buffer (800, p.rate, 1, at, 0));
-    windows += check_windows (h, &p, 0, windows, windows);
-  }
+  guint64 windows = push_checked (h, &p, 0, 16000, 800, 0, 0, 0);
   GstClockTime origin = GST_SECOND + 300 * GST_MSECOND;
   guint64 before = windows;
-  for (guint64 at = 0; at < 16000; at += 800) {
-    gst_harness_push (h, audio_buffer (800, p.rate, 1, at, origin));
-    windows += check_windows (h, &p, origin, windows - before, windows);
+  guint64 after = push_checked (h, &p, 0, 16000, 800, origin, 0, before);
+  fail_unless (after > 5);
+
+  /* jitter below the threshold changes nothing: timestamps up to 5 ms off,
+   * windows still on the sample-count time line */
+  guint64 at = 16000;
+  GRand *r = g_rand_new_with_seed (3);
+  for (int i = 0; i < 40; i++, at += 800) {
+    GstBuffer *b = audio_buffer (800, p.rate, 1, at, origin);
+    GST_BUFFER_PTS (b) += g_rand_int_range (r, 0, 10 * GST_MSECOND)
+        - 5 * GST_MSECOND;
+    gst_harness_push (h, b);
+    after += check_windows (h, &p, origin, after, before + after);
   }
-  fail_unless (windows > before + 5);
-  /* small jitter below the threshold changes nothing */
+  g_rand_free (r);
+  /* 48000 samples since the jump: (48000 - 1840) / 1600 + 1 windows */
+  fail_unless_equals_uint64 (after, 29);
   gst_harness_teardown (h);
 }
 
@@ -283,11 +302,7 @@ GST_START_TEST (test_flushing_seek_resets)
 {
   timing_params p = { 16000, 160, 400, 10, 4 };
   GstHarness *h = timing_harness (&p, NULL);
-  guint64 windows = 0;
-  for (guint64 at = 0; at < 16000; at += 1234) {
-    gst_harness_push (h, audio_buffer (1234, p.rate, 1, at, 0));
-    windows += check_windows (h, &p, 0, windows, windows);
-  }
+  guint64 windows = push_checked (h, &p, 0, 16000, 1234, 0, 0, 0);
   fail_unless (windows > 0);
   /* seek to 42 s: flush, a new segment, audio from there */
   fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
@@ -296,12 +311,8 @@ GST_START_TEST (test_flushing_seek_resets)
   gst_segment_init (&seg, GST_FORMAT_TIME);
   seg.start = seg.time = seg.position = 42 * GST_SECOND;
   fail_unless (gst_harness_push_event (h, gst_event_new_segment (&seg)));
-  windows = 0;
-  for (guint64 at = 0; at < 8000; at += 999) {
-    gst_harness_push (h, audio_buffer (999, p.rate, 1, at, 42 * GST_SECOND));
-    /* offsets restart after the flush */
-    windows += check_windows (h, &p, 42 * GST_SECOND, windows, windows);
-  }
+  /* offsets restart after the flush */
+  windows = push_checked (h, &p, 0, 8000, 999, 42 * GST_SECOND, 0, 0);
   fail_unless (windows > 0);
   gst_harness_teardown (h);
 }
@@ -319,11 +330,8 @@ GST_START_TEST (test_segment_base)
   seg.base = 3 * GST_SECOND;
   seg.start = seg.time = seg.position = 10 * GST_SECOND;
   fail_unless (gst_harness_push_event (h, gst_event_new_segment (&seg)));
-  guint64 windows = 0;
-  for (guint64 at = 0; at < 16000; at += 700) {
-    gst_harness_push (h, audio_buffer (700, p.rate, 1, at, 10 * GST_SECOND));
-    windows += check_windows (h, &p, 10 * GST_SECOND, windows, windows);
-  }
+  guint64 windows = push_checked (h, &p, 0, 16000, 700, 10 * GST_SECOND, 0,
+      0);
   fail_unless (windows > 5);
   /* the segment downstream sees */
   /* the last segment downstream saw (the harness sent its own first) */
