@@ -68,8 +68,10 @@ window_harness (const char *props)
 
 /* golden features */
 
+/* chunk 0: random buffer sizes from one frame to 3000; otherwise the
+ * whole clip in one buffer (several seconds) */
 static void
-run_golden (const char *name)
+run_golden (const char *name, gboolean one_buffer)
 {
   gchar *dir = g_build_filename (golden_dir, name, NULL);
   gchar *ini_path = g_build_filename (dir, "params.ini", NULL);
@@ -107,7 +109,8 @@ run_golden (const char *name)
   gsize frames_total = raw_len / bpf, at = 0;
   while (at < frames_total) {
     /* drawn first: MIN evaluates its arguments twice */
-    gsize draw = (gsize) g_rand_int_range (r, 1, 3000);
+    gsize draw = one_buffer ? frames_total : (gsize) g_rand_int_range (r, 1,
+        3000);
     gsize n = MIN (draw, frames_total - at);
     GstBuffer *b = gst_buffer_new_memdup (raw + at * bpf, n * bpf);
     GST_BUFFER_PTS (b) = gst_util_uint64_scale_int_round (at, GST_SECOND,
@@ -155,7 +158,14 @@ static const char *golden_cases[] = {
 
 GST_START_TEST (test_golden)
 {
-  run_golden (golden_cases[__i__]);
+  run_golden (golden_cases[__i__], FALSE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_golden_one_buffer)
+{
+  run_golden (golden_cases[__i__], TRUE);
 }
 
 GST_END_TEST;
@@ -470,6 +480,8 @@ mmaudiowindow_suite (void)
   tcase_set_timeout (tc, 300);
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_golden, 0, G_N_ELEMENTS (golden_cases));
+  tcase_add_loop_test (tc, test_golden_one_buffer, 0,
+      G_N_ELEMENTS (golden_cases));
   tcase_add_test (tc, test_hour_random_buffers);
   tcase_add_test (tc, test_discont_realigns);
   tcase_add_test (tc, test_timestamp_jump_realigns);
