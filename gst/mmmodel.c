@@ -1,0 +1,438 @@
+/* Model metadata (DESIGN.md section 4): parsing and consistency checks.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "mmmodel.h"
+
+#include <json-glib/json-glib.h>
+#include <stdarg.h>
+#include <string.h>
+
+G_DEFINE_QUARK (mm - model - error - quark, mm_model_error);
+
+static gboolean
+fail (GError ** error, const MmModel * m, const char *fmt, ...)
+    G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError ** error, const MmModel * m, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  gchar *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, MM_MODEL_ERROR, 0, "%s: %s", m->path, msg);
+  g_free (msg);
+  return FALSE;
+}
+
+/* metadata value of mmfusion.input.NAME.KEY, or NULL */
+static const char *
+input_key (const MmModel * m, const char *input, const char *key)
+{
+  gchar *full = g_strdup_printf ("mmfusion.input.%s.%s", input, key);
+  const char *v = nn_model_metadata (m->nn, full);
+  g_free (full);
+  return v;
+}
+
+static gboolean
+parse_choice (const MmModel * m, const char *input, const char *key,
+    const char *const *words, gint * out, GError ** error)
+{
+  const char *v = input_key (m, input, key);
+  if (!v)
+    return TRUE;                /* keep the default */
+  for (gint i = 0; words[i]; i++) {
+    if (g_ascii_strcasecmp (v, words[i]) == 0) {
+      *out = i;
+      return TRUE;
+    }
+  }
+  gchar *list = g_strjoinv (", ", (gchar **) words);
+  fail (error, m, "mmfusion.input.%s.%s is '%s'; one of %s is expected",
+      input, key, v, list);
+  g_free (list);
+  return FALSE;
+}
+
+static gboolean
+parse_number (const MmModel * m, const char *input, const char *key,
+    gdouble * out, GError ** error)
+{
+  const char *v = input_key (m, input, key);
+  if (!v)
+    return TRUE;
+  char *end;
+  gdouble d = g_ascii_strtod (v, &end);
+  while (end && g_ascii_isspace (*end))
+    end++;
+  if (end == v || *end != '\0')
+    return fail (error, m, "mmfusion.input.%s.%s is '%s', not a number",
+        input, key, v);
+  *out = d;
+  return TRUE;
+}
+
+static gboolean
+parse_int (const MmModel * m, const char *input, const char *key, gint * out,
+    GError ** error)
+{
+  gdouble d = *out;
+  if (!parse_number (m, input, key, &d, error))
+    return FALSE;
+  if (d != (gint) d)
+    return fail (error, m, "mmfusion.input.%s.%s must be a whole number",
+        input, key);
+  *out = (gint) d;
+  return TRUE;
+}
+
+/* "a,b,c" or one value for every channel */
+static gboolean
+parse_per_channel (const MmModel * m, const char *input, const char *key,
+    gint channels, gfloat * out, GError ** error)
+{
+  const char *v = input_key (m, input, key);
+  if (!v)
+    return TRUE;
+  gchar **parts = g_strsplit (v, ",", -1);
+  guint n = g_strv_length (parts);
+  gboolean ok = n == 1 || n == (guint) channels;
+  for (guint i = 0; ok && i < n; i++) {
+    char *end;
+    gchar *s = g_strstrip (parts[i]);
+    out[i] = (gfloat) g_ascii_strtod (s, &end);
+    ok = end != s && *end == '\0';
+  }
+  if (ok && n == 1)
+    for (gint c = 1; c < channels; c++)
+      out[c] = out[0];
+  g_strfreev (parts);
+  if (!ok)
+    return fail (error, m, "mmfusion.input.%s.%s is '%s'; 1 or %d "
+        "comma-separated numbers are expected", input, key, v, channels);
+  return TRUE;
+}
+
+static gboolean
+parse_video (MmModel * m, MmModelInput * in, const nn_tensor * t,
+    GError ** error)
+{
+  static const char *layouts[] = { "NCHW", "NCTHW", "NTCHW", NULL };
+  static const char *colors[] = { "RGB", "BGR", "GRAY", NULL };
+  static const char *resizes[] = { "stretch", "letterbox", "crop", NULL };
+  gint layout = MM_LAYOUT_NCHW;
+  if (!parse_choice (m, in->name, "layout", layouts, &layout, error))
+    return FALSE;
+  in->layout = layout;
+  gint want = layout == MM_LAYOUT_NCHW ? 4 : 5;
+  if (t->ndim != want || t->shape[0] != 1)
+    return fail (error, m, "video input '%s' has shape of rank %d; "
+        "mmfusion.input.%s.layout %s needs rank %d with batch 1", in->name,
+        t->ndim, in->name, layouts[layout], want);
+  if (layout == MM_LAYOUT_NCHW) {
+    in->channels = (gint) t->shape[1];
+    in->clip_frames = 1;
+  } else if (layout == MM_LAYOUT_NCTHW) {
+    in->channels = (gint) t->shape[1];
+    in->clip_frames = (gint) t->shape[2];
+  } else {
+    in->clip_frames = (gint) t->shape[1];
+    in->channels = (gint) t->shape[2];
+  }
+  in->height = (gint) t->shape[t->ndim - 2];
+  in->width = (gint) t->shape[t->ndim - 1];
+  if (in->channels != 1 && in->channels != 3)
+    return fail (error, m, "video input '%s' has %d channels; 1 or 3 are "
+        "supported", in->name, in->channels);
+  gint color = in->channels == 1 ? MM_COLOR_GRAY : MM_COLOR_RGB;
+  if (!parse_choice (m, in->name, "color", colors, &color, error))
+    return FALSE;
+  in->color = color;
+  if ((in->color == MM_COLOR_GRAY) != (in->channels == 1))
+    return fail (error, m, "mmfusion.input.%s.color is %s but the input "
+        "has %d channels", in->name, colors[color], in->channels);
+  for (gint c = 0; c < 3; c++) {
+    in->mean[c] = 0.0f;
+    in->std[c] = 1.0f;
+  }
+  if (!parse_per_channel (m, in->name, "mean", in->channels, in->mean, error)
+      || !parse_per_channel (m, in->name, "std", in->channels, in->std,
+          error))
+    return FALSE;
+  for (gint c = 0; c < in->channels; c++)
+    if (!(in->std[c] > 0.0f))
+      return fail (error, m, "mmfusion.input.%s.std must be positive",
+          in->name);
+  gint resize = MM_RESIZE_STRETCH;
+  if (!parse_choice (m, in->name, "resize", resizes, &resize, error))
+    return FALSE;
+  in->resize = resize;
+  return TRUE;
+}
+
+static gboolean
+parse_audio (MmModel * m, MmModelInput * in, const nn_tensor * t,
+    GError ** error)
+{
+  static const char *layouts[] = { "mel-major", "time-major", NULL };
+  static const char *kinds[] = { "log-mel", "waveform", NULL };
+  MmFeatureParams *p = &in->features;
+  mm_feature_params_init (p);
+  gint layout = 0, kind = 0;
+  if (!parse_choice (m, in->name, "layout", layouts, &layout, error)
+      || !parse_choice (m, in->name, "features", kinds, &kind, error))
+    return FALSE;
+  in->layout = layout == 0 ? MM_LAYOUT_MEL_MAJOR : MM_LAYOUT_TIME_MAJOR;
+  p->kind = kind == 0 ? MM_FEATURE_KIND_LOG_MEL : MM_FEATURE_KIND_WAVEFORM;
+  if (!parse_int (m, in->name, "rate", &p->rate, error)
+      || !parse_int (m, in->name, "n-fft", &p->n_fft, error)
+      || !parse_int (m, in->name, "win-length", &p->win_length, error)
+      || !parse_int (m, in->name, "hop-length", &p->hop_length, error)
+      || !parse_int (m, in->name, "stride", &p->stride, error)
+      || !parse_number (m, in->name, "fmin", &p->fmin, error)
+      || !parse_number (m, in->name, "fmax", &p->fmax, error)
+      || !parse_number (m, in->name, "log-offset", &p->log_offset, error))
+    return FALSE;
+  for (gint d = 0; d < t->ndim - 2; d++)
+    if (t->shape[d] != 1)
+      return fail (error, m, "audio input '%s' must have batch and channel "
+          "dimensions of 1", in->name);
+  if (p->kind == MM_FEATURE_KIND_WAVEFORM) {
+    if (t->ndim < 1)
+      return fail (error, m, "audio input '%s' has no dimensions", in->name);
+    gint64 samples = t->shape[t->ndim - 1];
+    gint64 extra = samples - p->win_length;
+    if (extra < 0 || extra % p->hop_length != 0)
+      return fail (error, m, "waveform input '%s' holds %" G_GINT64_FORMAT
+          " samples, which is not win-length + k * hop-length (%d + k * %d)",
+          in->name, samples, p->win_length, p->hop_length);
+    p->frames = (gint) (extra / p->hop_length) + 1;
+  } else {
+    if (t->ndim < 2)
+      return fail (error, m, "audio input '%s' needs (n-mels, frames) as "
+          "its last two dimensions", in->name);
+    gint64 a = t->shape[t->ndim - 2], b = t->shape[t->ndim - 1];
+    gint64 mels = in->layout == MM_LAYOUT_MEL_MAJOR ? a : b;
+    p->frames = (gint) (in->layout == MM_LAYOUT_MEL_MAJOR ? b : a);
+    p->n_mels = (gint) mels;
+    gint given = -1;
+    if (!parse_int (m, in->name, "n-mels", &given, error))
+      return FALSE;
+    if (given >= 0 && given != mels)
+      return fail (error, m, "mmfusion.input.%s.n-mels is %d but the input "
+          "shape has %" G_GINT64_FORMAT " mel bands", in->name, given, mels);
+  }
+  GError *e = NULL;
+  if (!mm_feature_params_validate (p, &e)) {
+    fail (error, m, "audio input '%s': %s (mmfusion.input.%s.*)", in->name,
+        e->message, in->name);
+    g_error_free (e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_labels (MmModel * m, GError ** error)
+{
+  const char *json = nn_model_metadata (m->nn, "mmfusion.labels");
+  m->labels = g_new0 (gchar *, m->n_classes + 1);
+  if (!json) {
+    for (guint i = 0; i < m->n_classes; i++)
+      m->labels[i] = g_strdup_printf ("%u", i);
+    return TRUE;
+  }
+  JsonParser *parser = json_parser_new ();
+  GError *e = NULL;
+  gboolean ok = json_parser_load_from_data (parser, json, -1, &e);
+  JsonNode *root = ok ? json_parser_get_root (parser) : NULL;
+  if (!ok || !JSON_NODE_HOLDS_ARRAY (root)) {
+    fail (error, m, "mmfusion.labels is not a JSON array of strings%s%s",
+        e ? ": " : "", e ? e->message : "");
+    g_clear_error (&e);
+    g_object_unref (parser);
+    return FALSE;
+  }
+  JsonArray *arr = json_node_get_array (root);
+  guint n = json_array_get_length (arr);
+  if (n != m->n_classes) {
+    g_object_unref (parser);
+    return fail (error, m, "mmfusion.labels has %u labels but the model has "
+        "%u classes", n, m->n_classes);
+  }
+  for (guint i = 0; i < n; i++) {
+    JsonNode *node = json_array_get_element (arr, i);
+    if (!JSON_NODE_HOLDS_VALUE (node)
+        || json_node_get_value_type (node) != G_TYPE_STRING) {
+      g_object_unref (parser);
+      return fail (error, m, "mmfusion.labels: element %u is not a string",
+          i);
+    }
+    m->labels[i] = g_strdup (json_node_get_string (node));
+  }
+  g_object_unref (parser);
+  return TRUE;
+}
+
+static void
+make_quarks (MmModel * m)
+{
+  g_free (m->label_quarks);
+  m->label_quarks = g_new (GQuark, MAX (m->n_classes, 1));
+  for (guint i = 0; i < m->n_classes; i++)
+    m->label_quarks[i] = g_quark_from_string (m->labels[i]);
+}
+
+MmModel *
+mm_model_load (const gchar * path, GError ** error)
+{
+  MmModel *m = g_new0 (MmModel, 1);
+  m->path = g_strdup (path);
+  gchar *base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".onnx"))
+    base[strlen (base) - 5] = '\0';
+  m->name = base;
+  GError *e = NULL;
+  m->nn = nn_model_load_file (path, NULL, &e);
+  if (!m->nn) {
+    g_set_error (error, MM_MODEL_ERROR, 0, "%s: %s", path, e->message);
+    g_error_free (e);
+    mm_model_free (m);
+    return NULL;
+  }
+  const nn_tensor *out = nn_model_output (m->nn, 0);
+  if (out->type != NN_TYPE_FLOAT || out->ndim < 1) {
+    fail (error, m, "the first output must be float32 scores");
+    mm_model_free (m);
+    return NULL;
+  }
+  m->n_classes = (guint) out->shape[out->ndim - 1];
+  static const char *acts[] = { "none", "softmax", "sigmoid", NULL };
+  const char *act = nn_model_metadata (m->nn, "mmfusion.output.activation");
+  m->activation = MM_ACTIVATION_NONE;
+  if (act) {
+    gboolean found = FALSE;
+    for (gint i = 0; acts[i]; i++)
+      if (g_ascii_strcasecmp (act, acts[i]) == 0) {
+        m->activation = i;
+        found = TRUE;
+      }
+    if (!found) {
+      fail (error, m, "mmfusion.output.activation is '%s'; none, softmax or "
+          "sigmoid is expected", act);
+      mm_model_free (m);
+      return NULL;
+    }
+  }
+  if (!parse_labels (m, error)) {
+    mm_model_free (m);
+    return NULL;
+  }
+  make_quarks (m);
+
+  m->n_inputs = (guint) nn_model_n_inputs (m->nn);
+  m->inputs = g_new0 (MmModelInput, MAX (m->n_inputs, 1));
+  for (guint i = 0; i < m->n_inputs; i++) {
+    const nn_tensor *t = nn_model_input (m->nn, i);
+    MmModelInput *in = &m->inputs[i];
+    in->name = g_strdup (t->name);
+    in->index = (gint) i;
+    static const char *modalities[] = { "video", "audio", NULL };
+    gint modality = g_str_has_prefix (t->name, "video") ? 0 :
+        g_str_has_prefix (t->name, "audio") ? 1 : -1;
+    if (!parse_choice (m, in->name, "modality", modalities, &modality,
+            error)) {
+      mm_model_free (m);
+      return NULL;
+    }
+    if (modality < 0) {
+      fail (error, m, "cannot tell whether input '%s' is video or audio; "
+          "set mmfusion.input.%s.modality", in->name, in->name);
+      mm_model_free (m);
+      return NULL;
+    }
+    if (t->type != NN_TYPE_FLOAT) {
+      fail (error, m, "input '%s' must be float32", in->name);
+      mm_model_free (m);
+      return NULL;
+    }
+    in->modality = modality;
+    gboolean ok = modality == MM_MODALITY_VIDEO ?
+        parse_video (m, in, t, error) : parse_audio (m, in, t, error);
+    if (!ok) {
+      mm_model_free (m);
+      return NULL;
+    }
+  }
+  return m;
+}
+
+void
+mm_model_free (MmModel * m)
+{
+  if (!m)
+    return;
+  for (guint i = 0; i < m->n_inputs; i++)
+    g_free (m->inputs[i].name);
+  g_free (m->inputs);
+  g_strfreev (m->labels);
+  g_free (m->label_quarks);
+  nn_model_free (m->nn);
+  g_free (m->path);
+  g_free (m->name);
+  g_free (m);
+}
+
+gboolean
+mm_model_set_labels_file (MmModel * m, const gchar * path, GError ** error)
+{
+  gchar *text;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  gchar **lines = g_strsplit (text, "\n", -1);
+  g_free (text);
+  /* a final newline leaves one empty element */
+  guint n = g_strv_length (lines);
+  if (n > 0 && lines[n - 1][0] == '\0') {
+    g_free (lines[n - 1]);
+    lines[--n] = NULL;
+  }
+  if (n != m->n_classes) {
+    g_set_error (error, MM_MODEL_ERROR, 0, "%s: %u labels for a model with "
+        "%u classes", path, n, m->n_classes);
+    g_strfreev (lines);
+    return FALSE;
+  }
+  for (guint i = 0; i < n; i++)
+    g_strstrip (lines[i]);
+  g_strfreev (m->labels);
+  m->labels = lines;
+  make_quarks (m);
+  return TRUE;
+}
+
+const MmModelInput *
+mm_model_find_input (const MmModel * m, const gchar * name)
+{
+  for (guint i = 0; i < m->n_inputs; i++)
+    if (strcmp (m->inputs[i].name, name) == 0)
+      return &m->inputs[i];
+  return NULL;
+}
+
+GstCaps *
+mm_model_input_caps (const MmModelInput * in)
+{
+  if (in->modality == MM_MODALITY_AUDIO)
+    return mm_feature_params_to_caps (&in->features);
+  return gst_caps_from_string ("video/x-raw, format = (string) { RGB, BGR, "
+      "RGBx, BGRx, xRGB, xBGR, I420, NV12, GRAY8 }, width = (int) [ 1, MAX ], "
+      "height = (int) [ 1, MAX ], framerate = (fraction) [ 0/1, MAX ]");
+}

@@ -1,0 +1,73 @@
+/* A model as the elements see it: the nn runtime's model plus everything
+ * its metadata_props say (DESIGN.md section 4), parsed and checked once.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef MM_MODEL_H
+#define MM_MODEL_H
+
+#include <gst/gst.h>
+#include <mmfusion/nn.h>
+#include "mmfeatures.h"
+
+G_BEGIN_DECLS
+
+typedef enum { MM_MODALITY_VIDEO, MM_MODALITY_AUDIO } MmModality;
+typedef enum { MM_COLOR_RGB, MM_COLOR_BGR, MM_COLOR_GRAY } MmColor;
+typedef enum {
+  MM_RESIZE_STRETCH, MM_RESIZE_LETTERBOX, MM_RESIZE_CROP
+} MmResize;
+typedef enum {
+  MM_LAYOUT_NCHW, MM_LAYOUT_NCTHW, MM_LAYOUT_NTCHW,
+  MM_LAYOUT_MEL_MAJOR, MM_LAYOUT_TIME_MAJOR
+} MmLayout;
+typedef enum {
+  MM_ACTIVATION_NONE, MM_ACTIVATION_SOFTMAX, MM_ACTIVATION_SIGMOID
+} MmActivation;
+
+typedef struct {
+  gchar *name;
+  gint index;                   /* nn input index */
+  MmModality modality;
+  MmLayout layout;
+  /* video: the tensor is [1, C, H, W], or clips of T frames */
+  gint channels, height, width, clip_frames;
+  MmColor color;
+  gfloat mean[3], std[3];
+  MmResize resize;
+  /* audio */
+  MmFeatureParams features;
+} MmModelInput;
+
+typedef struct {
+  nn_model *nn;
+  gchar *path;
+  gchar *name;                  /* file base name without .onnx */
+  guint n_inputs;
+  MmModelInput *inputs;
+  guint n_classes;              /* length of the first output */
+  gchar **labels;               /* n_classes */
+  GQuark *label_quarks;
+  MmActivation activation;
+} MmModel;
+
+/* loads and checks; errors name the file and the metadata key at fault */
+MmModel *mm_model_load (const gchar * path, GError ** error);
+void mm_model_free (MmModel * model);
+
+/* replaces the labels with the lines of a text file (one label a line) */
+gboolean mm_model_set_labels_file (MmModel * model, const gchar * path,
+    GError ** error);
+
+const MmModelInput *mm_model_find_input (const MmModel * model,
+    const gchar * name);
+
+/* the caps a pad for this input accepts */
+GstCaps *mm_model_input_caps (const MmModelInput * input);
+
+#define MM_MODEL_ERROR (mm_model_error_quark ())
+GQuark mm_model_error_quark (void);
+
+G_END_DECLS
+#endif /* MM_MODEL_H */
