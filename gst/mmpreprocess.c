@@ -49,6 +49,10 @@ struct _MmPreprocess {
   gfloat *row;                  /* dw: one horizontally resampled row */
   /* YUV -> RGB */
   gfloat kr, kb, y_off, y_scale, c_scale;
+  /* no axis shrinks: few taps per output pixel, so each tap is converted
+   * (and clamped) before blending, as per-pixel conversion would */
+  gboolean per_tap;
+  Axis lx, ly;                  /* full-resolution taps, for per_tap */
   gfloat fill[3];               /* normalized black outside the rectangle */
 };
 
@@ -203,15 +207,13 @@ mm_preprocess_new (const MmModelInput * input, const GstVideoInfo * info)
     sy = (H - sh) / 2;
   }
   /* taps at full resolution, then per plane (chroma derives its own) */
-  Axis lx, ly;
-  axis_build (&lx, sx, sw, pp->dw);
-  axis_build (&ly, sy, sh, pp->dh);
+  axis_build (&pp->lx, sx, sw, pp->dw);
+  axis_build (&pp->ly, sy, sh, pp->dh);
   for (gint c = 0; c < pp->n_sources; c++) {
-    axis_subsample (&pp->ax[c], &lx, pp->src[c].sub_x, pp->dw);
-    axis_subsample (&pp->ay[c], &ly, pp->src[c].sub_y, pp->dh);
+    axis_subsample (&pp->ax[c], &pp->lx, pp->src[c].sub_x, pp->dw);
+    axis_subsample (&pp->ay[c], &pp->ly, pp->src[c].sub_y, pp->dh);
   }
-  axis_free (&lx);
-  axis_free (&ly);
+  pp->per_tap = pp->yuv && pp->dw >= sw && pp->dh >= sh;
   pp->planes = g_new (gfloat, (gsize) pp->n_sources * pp->dw * pp->dh);
   pp->row = g_new (gfloat, pp->dw);
 
@@ -243,9 +245,66 @@ mm_preprocess_free (MmPreprocess * pp)
     axis_free (&pp->ax[c]);
     axis_free (&pp->ay[c]);
   }
+  axis_free (&pp->lx);
+  axis_free (&pp->ly);
   g_free (pp->planes);
   g_free (pp->row);
   g_free (pp);
+}
+
+static inline void
+yuv_to_rgb (const MmPreprocess * pp, gfloat y, gfloat u, gfloat v, gfloat * r,
+    gfloat * g, gfloat * b)
+{
+  gfloat Y = (y - pp->y_off) * pp->y_scale;
+  gfloat U = (u - 128.0f) * pp->c_scale;
+  gfloat V = (v - 128.0f) * pp->c_scale;
+  gfloat R = Y + 2.0f * (1.0f - pp->kr) * V;
+  gfloat B = Y + 2.0f * (1.0f - pp->kb) * U;
+  gfloat G = (Y - pp->kr * R - pp->kb * B) / (1.0f - pp->kr - pp->kb);
+  *r = CLAMP (R, 0.0f, 255.0f);
+  *g = CLAMP (G, 0.0f, 255.0f);
+  *b = CLAMP (B, 0.0f, 255.0f);
+}
+
+static inline guint8
+sample (const MmPreprocess * pp, const GstVideoFrame * frame, gint c, gint x,
+    gint y)
+{
+  const Source *s = &pp->src[c];
+  const guint8 *row = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame,
+      s->plane) + (gsize) (y >> s->sub_y) * GST_VIDEO_FRAME_PLANE_STRIDE
+      (frame, s->plane);
+  return row[(x >> s->sub_x) * s->pstride + s->offset];
+}
+
+/* enlarging YUV: blend the RGB of each tap (2x2 at most) */
+static void
+resample_yuv_per_tap (MmPreprocess * pp, const GstVideoFrame * frame)
+{
+  gsize dhw = (gsize) pp->dw * pp->dh;
+  for (gint oy = 0; oy < pp->dh; oy++) {
+    const gfloat *wy = pp->ly.weights + pp->ly.offset[oy];
+    for (gint ox = 0; ox < pp->dw; ox++) {
+      const gfloat *wx = pp->lx.weights + pp->lx.offset[ox];
+      gfloat acc[3] = { 0.0f, 0.0f, 0.0f };
+      for (gint ty = 0; ty < pp->ly.count[oy]; ty++) {
+        gint y = pp->ly.first[oy] + ty;
+        for (gint tx = 0; tx < pp->lx.count[ox]; tx++) {
+          gint x = pp->lx.first[ox] + tx;
+          gfloat r, g, b, w = wy[ty] * wx[tx];
+          yuv_to_rgb (pp, sample (pp, frame, 0, x, y), sample (pp, frame, 1,
+                  x, y), sample (pp, frame, 2, x, y), &r, &g, &b);
+          acc[0] += w * r;
+          acc[1] += w * g;
+          acc[2] += w * b;
+        }
+      }
+      gsize i = (gsize) oy * pp->dw + ox;
+      for (gint c = 0; c < 3; c++)
+        pp->planes[c * dhw + i] = acc[c];
+    }
+  }
 }
 
 /* one component of one plane into dst [dh][dw], values 0..255 */
@@ -284,8 +343,12 @@ mm_preprocess_frame (MmPreprocess * pp, const GstVideoFrame * frame,
 {
   const MmModelInput *in = &pp->in;
   gsize hw = (gsize) in->height * in->width, dhw = (gsize) pp->dw * pp->dh;
-  for (gint c = 0; c < pp->n_sources; c++)
-    resample (pp, c, frame, pp->planes + c * dhw);
+  if (pp->per_tap)
+    resample_yuv_per_tap (pp, frame);   /* planes now hold R, G, B */
+  else
+    for (gint c = 0; c < pp->n_sources; c++)
+      resample (pp, c, frame, pp->planes + c * dhw);
+  gboolean planes_yuv = pp->yuv && !pp->per_tap;
 
   /* outside the destination rectangle (letterbox): normalized black */
   if (pp->dw != in->width || pp->dh != in->height)
@@ -300,16 +363,8 @@ mm_preprocess_frame (MmPreprocess * pp, const GstVideoFrame * frame,
       gfloat r, g, b;
       if (pp->n_sources == 1) {
         r = g = b = p0[i];
-      } else if (pp->yuv) {
-        gfloat Y = (p0[i] - pp->y_off) * pp->y_scale;
-        gfloat U = (p1[i] - 128.0f) * pp->c_scale;
-        gfloat V = (p2[i] - 128.0f) * pp->c_scale;
-        r = Y + 2.0f * (1.0f - pp->kr) * V;
-        b = Y + 2.0f * (1.0f - pp->kb) * U;
-        g = (Y - pp->kr * r - pp->kb * b) / (1.0f - pp->kr - pp->kb);
-        r = CLAMP (r, 0.0f, 255.0f);
-        g = CLAMP (g, 0.0f, 255.0f);
-        b = CLAMP (b, 0.0f, 255.0f);
+      } else if (planes_yuv) {
+        yuv_to_rgb (pp, p0[i], p1[i], p2[i], &r, &g, &b);
       } else {
         r = p0[i];
         g = p1[i];
