@@ -14,6 +14,7 @@ plugin_init (GstPlugin * plugin)
 {
   gboolean ok = FALSE;
   ok |= GST_ELEMENT_REGISTER (mmaudiowindow, plugin);
+  ok |= GST_ELEMENT_REGISTER (mmfusion, plugin);
   return ok;
 }
 

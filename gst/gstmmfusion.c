@@ -1,0 +1,1184 @@
+/* mmfusion: one model fed with synchronized video frames and audio
+ * windows; results as meta, bus messages and events.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-mmfusion
+ * @title: mmfusion
+ *
+ * Runs one neural network (an ONNX file exported from PyTorch, see
+ * DESIGN.md section 4 for the metadata it reads) on video frames and audio
+ * feature windows that belong to the same instant. Request one sink pad per
+ * model input, named after it (`f.video`, `f.audio`): video pads take raw
+ * video in RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12 or GRAY8 at any
+ * size; audio pads demand exactly the feature caps the model was trained
+ * with, so an upstream mmaudiowindow configures itself.
+ *
+ * Synchronization (DESIGN.md section 7), all in running time: video leads
+ * and every input frame leaves as it came, with a #GstMmFusionMeta. On a
+ * tick (every frame, or the first frame at or after each `interval`) for
+ * the frame [t, t+d), the audio input is the one window whose end falls in
+ * (t+d−S/2, t+d+S/2], S being the window step. mmfusion waits for it; when
+ * a later window arrives instead, the pad is at EOS, or (live) the deadline
+ * from the aggregator latency passes, the `missing` policy decides. Frames
+ * between ticks carry the latest result, marked not fresh. The meta
+ * records the running-time span of every input used.
+ *
+ * Each fresh result is also posted as an element message `mmfusion` with
+ * `timestamp`, `stream-time`, `running-time`, `duration` (guint64), `label`
+ * (string), `score` (double), `labels` and `scores` (lists, top-k); class
+ * events (#GstMmFusion:event-on / #GstMmFusion:event-off) as
+ * `mmfusion-event` with `state` "start" or "end", `label`, `class-id`,
+ * `score`, `timestamp` and `running-time`.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 filesrc location=clip.mkv ! decodebin name=d \
+ *   d. ! queue ! videoconvert ! f.video \
+ *   d. ! queue ! audioconvert ! audioresample ! mmaudiowindow ! f.audio \
+ *   mmfusion name=f model=models/avdigits.onnx ! videoconvert ! autovideosink
+ * ]| A file: video and audio decoded, the audio cut into the model's windows.
+ * |[
+ * gst-launch-1.0 -m videotestsrc is-live=true ! video/x-raw,framerate=25/1 ! f.video \
+ *   audiotestsrc is-live=true ! audioconvert ! audioresample ! mmaudiowindow ! f.audio \
+ *   mmfusion name=f model=tests/golden/meta/good.onnx ! fakesink sync=true
+ * ]| Live sources: results appear on the bus (-m) as `mmfusion` messages.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstmmfusion.h"
+#include "gstmmfusionelements.h"
+#include "mmmodel.h"
+#include "mmpreprocess.h"
+#include "mmresults.h"
+
+#include <gst/video/video.h>
+#include <mmfusion/mmfusionmeta.h>
+#include <math.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (mm_fusion_debug);
+#define GST_CAT_DEFAULT mm_fusion_debug
+
+#define DEFAULT_INTERVAL 0
+#define DEFAULT_TOP_K 5
+#define DEFAULT_THRESHOLD 0.0
+#define DEFAULT_THREADS 1
+#define DEFAULT_MISSING GST_MM_FUSION_MISSING_ZEROS
+#define DEFAULT_SMOOTHING GST_MM_FUSION_SMOOTHING_NONE
+#define DEFAULT_SMOOTHING_ALPHA 0.5
+#define DEFAULT_SMOOTHING_WINDOW 5
+#define DEFAULT_ALL_SCORES FALSE
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_LABELS,
+  PROP_INTERVAL,
+  PROP_TOP_K,
+  PROP_THRESHOLD,
+  PROP_THREADS,
+  PROP_MISSING,
+  PROP_SMOOTHING,
+  PROP_SMOOTHING_ALPHA,
+  PROP_SMOOTHING_WINDOW,
+  PROP_EVENT_ON,
+  PROP_EVENT_OFF,
+  PROP_ALL_SCORES,
+  PROP_STATS,
+};
+
+/* the pad of one model input */
+struct _GstMmFusionPad {
+  GstAggregatorPad parent;
+  const MmModelInput *input;    /* into the element's model */
+  GstVideoInfo vinfo;
+  gboolean have_info;
+  MmPreprocess *pp;
+  gfloat *clip;                 /* video: T preprocessed frames, a ring */
+  guint clip_len, clip_at;
+  gfloat *last_window;          /* audio: the last window seen, for `last` */
+  gboolean have_last;
+  GstClockTime last_start, last_end;
+};
+
+G_DEFINE_TYPE (GstMmFusionPad, gst_mm_fusion_pad, GST_TYPE_AGGREGATOR_PAD);
+
+struct _GstMmFusion {
+  GstAggregator parent;
+
+  /* properties, under the object lock */
+  gchar *model_path, *labels_path;
+  GstClockTime interval;
+  guint top_k;
+  gdouble threshold;
+  gint threads;
+  GstMmFusionMissing missing;
+  GstMmFusionSmoothing smoothing;
+  gdouble smoothing_alpha;
+  guint smoothing_window;
+  gchar *event_on, *event_off;
+  gboolean all_scores;
+
+  /* the model, loaded at the first pad request or READY -> PAUSED */
+  MmModel *model;
+  nn_session *session;
+  MmResults *results;
+
+  /* streaming state */
+  GstClockTime next_tick;
+  gboolean have_result;
+  GstMmFusionMeta last;         /* the latest result, carried between ticks */
+  GstMmFusionPad *leader;
+
+  /* stats, under the object lock */
+  guint64 inferences, skipped, missing_count;
+  gdouble infer_ms_total, infer_ms_max;
+};
+
+#define gst_mm_fusion_parent_class parent_class
+G_DEFINE_TYPE (GstMmFusion, gst_mm_fusion, GST_TYPE_AGGREGATOR);
+GST_ELEMENT_REGISTER_DEFINE (mmfusion, "mmfusion", GST_RANK_NONE,
+    GST_TYPE_MM_FUSION);
+
+static GType
+missing_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_MM_FUSION_MISSING_ZEROS, "Run with the absent input zeroed",
+        "zeros"},
+    {GST_MM_FUSION_MISSING_LAST, "Reuse the last window", "last"},
+    {GST_MM_FUSION_MISSING_SKIP, "No inference on this tick", "skip"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstMmFusionMissing", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static GType
+smoothing_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_MM_FUSION_SMOOTHING_NONE, "Report each result as it is", "none"},
+    {GST_MM_FUSION_SMOOTHING_EMA, "Exponential moving average "
+          "(smoothing-alpha)", "ema"},
+    {GST_MM_FUSION_SMOOTHING_WINDOW, "Mean of the last smoothing-window "
+          "results", "window"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstMmFusionSmoothing", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("%s",
+    GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("video/x-raw, format = (string) { RGB, BGR, RGBx, BGRx, "
+        "xRGB, xBGR, I420, NV12, GRAY8 }; audio/x-mmfusion-features"));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("video/x-raw; audio/x-mmfusion-features"));
+
+/* pads */
+
+static void
+gst_mm_fusion_pad_finalize (GObject * object)
+{
+  GstMmFusionPad *pad = GST_MM_FUSION_PAD (object);
+  mm_preprocess_free (pad->pp);
+  g_free (pad->clip);
+  g_free (pad->last_window);
+  G_OBJECT_CLASS (gst_mm_fusion_pad_parent_class)->finalize (object);
+}
+
+static void
+gst_mm_fusion_pad_class_init (GstMmFusionPadClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gst_mm_fusion_pad_finalize;
+}
+
+static void
+gst_mm_fusion_pad_init (GstMmFusionPad * pad)
+{
+}
+
+static gsize
+input_floats (const MmModelInput * in)
+{
+  if (in->modality == MM_MODALITY_AUDIO)
+    return mm_feature_params_window_floats (&in->features);
+  return (gsize) in->channels * in->height * in->width;
+}
+
+/* model */
+
+static gboolean
+ensure_model (GstMmFusion * self, GError ** error)
+{
+  if (self->model)
+    return TRUE;
+  GST_OBJECT_LOCK (self);
+  gchar *path = g_strdup (self->model_path);
+  gchar *labels = g_strdup (self->labels_path);
+  GST_OBJECT_UNLOCK (self);
+  if (!path) {
+    g_set_error (error, MM_MODEL_ERROR, 0, "no model: set the 'model' "
+        "property to an .onnx file");
+    return FALSE;
+  }
+  MmModel *m = mm_model_load (path, error);
+  if (m && labels && !mm_model_set_labels_file (m, labels, error)) {
+    mm_model_free (m);
+    m = NULL;
+  }
+  g_free (path);
+  g_free (labels);
+  if (!m)
+    return FALSE;
+  self->model = m;
+  return TRUE;
+}
+
+static GstAggregatorPad *
+gst_mm_fusion_create_new_pad (GstAggregator * agg, GstPadTemplate * templ,
+    const gchar * req_name, const GstCaps * caps)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  GError *err = NULL;
+  if (!req_name) {
+    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
+        ("request pads by the model input's name (f.video, f.audio)"));
+    return NULL;
+  }
+  if (!ensure_model (self, &err)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+        ("Could not load the model: %s", err->message), (NULL));
+    g_error_free (err);
+    return NULL;
+  }
+  const MmModelInput *in = mm_model_find_input (self->model, req_name);
+  if (!in) {
+    GString *names = g_string_new (NULL);
+    for (guint i = 0; i < self->model->n_inputs; i++)
+      g_string_append_printf (names, "%s%s", i ? ", " : "",
+          self->model->inputs[i].name);
+    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
+        ("model %s has no input '%s' (its inputs: %s)",
+            self->model->path, req_name, names->str));
+    g_string_free (names, TRUE);
+    return NULL;
+  }
+  if (gst_element_get_static_pad (GST_ELEMENT (self), req_name)) {
+    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
+        ("pad '%s' was already requested", req_name));
+    return NULL;
+  }
+  GstMmFusionPad *pad = g_object_new (GST_TYPE_MM_FUSION_PAD, "name",
+      req_name, "direction", GST_PAD_SINK, "template", templ, NULL);
+  pad->input = in;
+  if (in->modality == MM_MODALITY_AUDIO)
+    pad->last_window = g_new0 (gfloat, input_floats (in));
+  else
+    pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
+  return GST_AGGREGATOR_PAD (pad);
+}
+
+/* the pad every output follows: the first video input, else the first
+ * audio input (audio-only models output one buffer per window) */
+static GstMmFusionPad *
+find_leader (GstMmFusion * self)
+{
+  GstMmFusionPad *audio = NULL, *video = NULL;
+  GST_OBJECT_LOCK (self);
+  for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstMmFusionPad *p = l->data;
+    if (p->input->modality == MM_MODALITY_VIDEO && !video)
+      video = p;
+    if (p->input->modality == MM_MODALITY_AUDIO && !audio)
+      audio = p;
+  }
+  GST_OBJECT_UNLOCK (self);
+  return video ? video : audio;
+}
+
+static gboolean
+gst_mm_fusion_start (GstAggregator * agg)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  GError *err = NULL;
+  if (!ensure_model (self, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not load the model: %s", err->message), (NULL));
+    g_error_free (err);
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (self);
+  nn_session_options opts = {.threads = self->threads };
+  GstMmFusionSmoothing smoothing = self->smoothing;
+  gdouble alpha = self->smoothing_alpha;
+  guint window = self->smoothing_window;
+  gchar *on = g_strdup (self->event_on), *off = g_strdup (self->event_off);
+  self->inferences = self->skipped = self->missing_count = 0;
+  self->infer_ms_total = self->infer_ms_max = 0.0;
+  GST_OBJECT_UNLOCK (self);
+
+  self->session = nn_session_new (self->model->nn, &opts, &err);
+  self->results = mm_results_new (self->model->n_classes,
+      self->model->activation);
+  mm_results_set_smoothing (self->results, (MmSmoothing) smoothing, alpha,
+      window);
+  guint n = self->model->n_classes;
+  gfloat *von = g_new (gfloat, MAX (n, 1)), *voff = g_new (gfloat, MAX (n, 1));
+  gboolean ok = self->session
+      && mm_results_parse_thresholds (on, self->model, von, &err)
+      && mm_results_parse_thresholds (off ? off : on, self->model, voff, &err);
+  if (ok) {
+    for (guint i = 0; i < n; i++)
+      if (voff[i] > von[i])
+        voff[i] = von[i];       /* hysteresis needs off <= on */
+    mm_results_set_events (self->results, von, voff);
+  }
+  g_free (von);
+  g_free (voff);
+  g_free (on);
+  g_free (off);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_error_free (err);
+    return FALSE;
+  }
+  self->leader = find_leader (self);
+  if (!self->leader) {
+    GST_ELEMENT_ERROR (self, CORE, PAD, (NULL),
+        ("no input pads: request one per model input (f.video, f.audio)"));
+    return FALSE;
+  }
+  self->next_tick = GST_CLOCK_TIME_NONE;
+  self->have_result = FALSE;
+  return TRUE;
+}
+
+static gboolean
+gst_mm_fusion_stop (GstAggregator * agg)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  g_clear_pointer (&self->session, nn_session_free);
+  g_clear_pointer (&self->results, mm_results_free);
+  self->leader = NULL;
+  return TRUE;
+}
+
+/* caps */
+
+static gboolean
+gst_mm_fusion_negotiate (GstAggregator * agg)
+{
+  /* the source caps follow the leading pad's caps (see sink_event) */
+  return TRUE;
+}
+
+static gboolean
+gst_mm_fusion_sink_query (GstAggregator * agg, GstAggregatorPad * apad,
+    GstQuery * query)
+{
+  GstMmFusionPad *pad = GST_MM_FUSION_PAD (apad);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS
+      || GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
+    GstCaps *mine = mm_model_input_caps (pad->input);
+    if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
+      GstCaps *filter;
+      gst_query_parse_caps (query, &filter);
+      if (filter) {
+        GstCaps *tmp = gst_caps_intersect_full (filter, mine,
+            GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (mine);
+        mine = tmp;
+      }
+      gst_query_set_caps_result (query, mine);
+    } else {
+      GstCaps *caps;
+      gst_query_parse_accept_caps (query, &caps);
+      gst_query_set_accept_caps_result (query, gst_caps_can_intersect (caps,
+              mine));
+    }
+    gst_caps_unref (mine);
+    return TRUE;
+  }
+  return GST_AGGREGATOR_CLASS (parent_class)->sink_query (agg, apad, query);
+}
+
+static gboolean
+set_pad_caps (GstMmFusion * self, GstMmFusionPad * pad, GstCaps * caps)
+{
+  const MmModelInput *in = pad->input;
+  if (in->modality == MM_MODALITY_AUDIO) {
+    GstCaps *want = mm_model_input_caps (in);
+    gboolean ok = gst_caps_can_intersect (caps, want);
+    gst_caps_unref (want);
+    if (!ok) {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+          ("pad %s: the audio features %" GST_PTR_FORMAT " are not those "
+              "the model was trained with", GST_PAD_NAME (pad), caps));
+      return FALSE;
+    }
+    return TRUE;
+  }
+  GstVideoInfo info;
+  if (!gst_video_info_from_caps (&info, caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("pad %s: invalid video caps %" GST_PTR_FORMAT, GST_PAD_NAME (pad),
+            caps));
+    return FALSE;
+  }
+  /* a new resolution mid-stream: new tables, same clip history */
+  GST_OBJECT_LOCK (pad);
+  mm_preprocess_free (pad->pp);
+  pad->pp = mm_preprocess_new (in, &info);
+  pad->vinfo = info;
+  pad->have_info = pad->pp != NULL;
+  GST_OBJECT_UNLOCK (pad);
+  if (!pad->pp) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("pad %s: video format %s is not supported", GST_PAD_NAME (pad),
+            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info))));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+gst_mm_fusion_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
+    GstEvent * event)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  GstMmFusionPad *pad = GST_MM_FUSION_PAD (apad);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
+    GstCaps *caps;
+    gst_event_parse_caps (event, &caps);
+    if (!set_pad_caps (self, pad, caps)) {
+      gst_event_unref (event);
+      return FALSE;
+    }
+    if (pad == find_leader (self))
+      gst_aggregator_set_src_caps (agg, caps);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT
+      && pad == find_leader (self)) {
+    /* output frames keep the leader's timestamps and segment */
+    const GstSegment *seg;
+    gst_event_parse_segment (event, &seg);
+    gst_aggregator_update_segment (agg, seg);
+  }
+  return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event);
+}
+
+static gboolean
+gst_mm_fusion_flush (GstAggregator * agg)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  self->next_tick = GST_CLOCK_TIME_NONE;
+  self->have_result = FALSE;
+  if (self->results)
+    mm_results_reset (self->results);
+  for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstMmFusionPad *p = l->data;
+    p->have_last = FALSE;
+    p->clip_len = 0;
+  }
+  return GST_AGGREGATOR_CLASS (parent_class)->flush (agg);
+}
+
+/* synchronization */
+
+static GstClockTime
+running_time (GstAggregatorPad * pad, GstClockTime ts)
+{
+  GstSegment *seg = &pad->segment;
+  return gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts);
+}
+
+/* duration of a buffer in running time (the rate of the segment counts) */
+static GstClockTime
+buffer_duration (GstMmFusionPad * pad, GstBuffer * buf)
+{
+  GstClockTime d = GST_BUFFER_DURATION (buf);
+  if (!GST_CLOCK_TIME_IS_VALID (d) && pad->have_info
+      && GST_VIDEO_INFO_FPS_N (&pad->vinfo) > 0)
+    d = gst_util_uint64_scale_int (GST_SECOND,
+        GST_VIDEO_INFO_FPS_D (&pad->vinfo), GST_VIDEO_INFO_FPS_N (&pad->vinfo));
+  if (!GST_CLOCK_TIME_IS_VALID (d))
+    return 0;
+  gdouble rate = ABS (GST_AGGREGATOR_PAD (pad)->segment.rate);
+  return rate > 0 && rate != 1.0 ? (GstClockTime) (d / rate) : d;
+}
+
+typedef enum { AUDIO_FOUND, AUDIO_MISSING, AUDIO_WAIT } AudioState;
+
+/* The audio window for a tick on the frame ending at `end`: the one whose
+ * end lies in (end - S/2, end + S/2]. Older windows are consumed (the last
+ * kept for the `last` policy); a newer one means a gap. */
+static AudioState
+select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
+    gboolean timeout, GstBuffer ** window, GstClockTime * wstart,
+    GstClockTime * wend)
+{
+  const MmFeatureParams *p = &pad->input->features;
+  GstClockTime step = gst_util_uint64_scale_int (GST_SECOND,
+      (gint) mm_feature_params_step_samples (p), p->rate);
+  GstClockTime lo = end > step / 2 ? end - step / 2 : 0;
+  GstClockTime hi = end + step / 2;
+  GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
+  for (;;) {
+    GstBuffer *buf = gst_aggregator_pad_peek_buffer (apad);
+    if (!buf) {
+      if (gst_aggregator_pad_is_eos (apad) || timeout)
+        return AUDIO_MISSING;
+      return AUDIO_WAIT;
+    }
+    GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
+    GstClockTime e = s + GST_BUFFER_DURATION (buf);
+    if (!GST_CLOCK_TIME_IS_VALID (s) || e <= lo) {
+      /* too old for this tick and every later one: keep it as `last` */
+      GstMapInfo map;
+      if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
+        gsize n = MIN (map.size, input_floats (pad->input) * sizeof (gfloat));
+        memcpy (pad->last_window, map.data, n);
+        gst_buffer_unmap (buf, &map);
+        pad->have_last = TRUE;
+        pad->last_start = s;
+        pad->last_end = e;
+      }
+      gst_buffer_unref (buf);
+      gst_aggregator_pad_drop_buffer (apad);
+      continue;
+    }
+    if (e <= hi) {
+      *window = buf;
+      *wstart = s;
+      *wend = e;
+      return AUDIO_FOUND;
+    }
+    gst_buffer_unref (buf);
+    return AUDIO_MISSING;       /* a later window came: a gap */
+  }
+}
+
+/* copies a window into a model input, transposing for time-major models */
+static void
+fill_audio (const MmModelInput * in, const gfloat * src, gfloat * dst)
+{
+  const MmFeatureParams *p = &in->features;
+  if (p->kind == MM_FEATURE_KIND_LOG_MEL
+      && in->layout == MM_LAYOUT_TIME_MAJOR) {
+    for (gint m = 0; m < p->n_mels; m++)
+      for (gint t = 0; t < p->frames; t++)
+        dst[(gsize) t * p->n_mels + m] = src[(gsize) m * p->frames + t];
+  } else {
+    memcpy (dst, src, input_floats (in) * sizeof (gfloat));
+  }
+}
+
+/* writes the clip ring into the model input in its layout */
+static void
+fill_video (GstMmFusionPad * pad, gfloat * dst)
+{
+  const MmModelInput *in = pad->input;
+  gsize frame = input_floats (in), hw = (gsize) in->height * in->width;
+  gint T = in->clip_frames;
+  for (gint t = 0; t < T; t++) {
+    /* oldest first; before T frames have come, the oldest repeats */
+    gint have = (gint) MIN (pad->clip_len, (guint) T);
+    gint back = MAX (T - 1 - t, 0);
+    back = MIN (back, have - 1);
+    guint slot = (pad->clip_at + T - 1 - back) % T;
+    const gfloat *src = pad->clip + slot * frame;
+    if (in->layout == MM_LAYOUT_NCTHW) {
+      for (gint c = 0; c < in->channels; c++)
+        memcpy (dst + ((gsize) c * T + t) * hw, src + c * hw,
+            hw * sizeof (gfloat));
+    } else {                    /* NCHW (T = 1) and NTCHW */
+      memcpy (dst + t * frame, src, frame * sizeof (gfloat));
+    }
+  }
+}
+
+static void
+push_clip_frame (GstMmFusionPad * pad, GstBuffer * buf)
+{
+  const MmModelInput *in = pad->input;
+  gsize frame = input_floats (in);
+  GstVideoFrame vf;
+  if (!pad->pp || !gst_video_frame_map (&vf, &pad->vinfo, buf, GST_MAP_READ))
+    return;
+  pad->clip_at = (pad->clip_at + 1) % in->clip_frames;
+  mm_preprocess_frame (pad->pp, &vf, pad->clip + pad->clip_at * frame);
+  gst_video_frame_unmap (&vf);
+  pad->clip_len++;
+}
+
+static gboolean
+is_late (GstMmFusion * self, GstClockTime rt)
+{
+  /* live only (the aggregator reports no latency otherwise): the deadline
+   * of the frame has passed already */
+  GstAggregator *agg = GST_AGGREGATOR (self);
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  if (!clock)
+    return FALSE;
+  GstClockTime now = gst_clock_get_time (clock);
+  gst_object_unref (clock);
+  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
+  GstClockTime latency = gst_aggregator_get_latency (agg);
+  if (!GST_CLOCK_TIME_IS_VALID (latency) || now < base)
+    return FALSE;
+  return now - base > rt + latency;
+}
+
+static void
+post_result (GstMmFusion * self, const GstMmFusionMeta * m,
+    GstClockTime stream_time)
+{
+  GstStructure *s = gst_structure_new ("mmfusion",
+      "timestamp", G_TYPE_UINT64, m->pts,
+      "stream-time", G_TYPE_UINT64, stream_time,
+      "running-time", G_TYPE_UINT64, m->running_time,
+      "duration", G_TYPE_UINT64, m->duration, NULL);
+  GValue labels = G_VALUE_INIT, scores = G_VALUE_INIT, v = G_VALUE_INIT;
+  g_value_init (&labels, GST_TYPE_LIST);
+  g_value_init (&scores, GST_TYPE_LIST);
+  for (guint i = 0; i < m->n_classes; i++) {
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_set_string (&v, g_quark_to_string (m->labels[i]));
+    gst_value_list_append_and_take_value (&labels, &v);
+    g_value_init (&v, G_TYPE_DOUBLE);
+    g_value_set_double (&v, m->scores[i]);
+    gst_value_list_append_and_take_value (&scores, &v);
+  }
+  gst_structure_set (s, "label", G_TYPE_STRING,
+      m->n_classes ? g_quark_to_string (m->labels[0]) : "",
+      "score", G_TYPE_DOUBLE, m->n_classes ? (gdouble) m->scores[0] : 0.0,
+      NULL);
+  gst_structure_take_value (s, "labels", &labels);
+  gst_structure_take_value (s, "scores", &scores);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+static void
+post_event (GstMmFusion * self, const MmEventChange * c,
+    const GstMmFusionMeta * m)
+{
+  GstStructure *s = gst_structure_new ("mmfusion-event",
+      "state", G_TYPE_STRING, c->start ? "start" : "end",
+      "label", G_TYPE_STRING, self->model->labels[c->class_id],
+      "class-id", G_TYPE_INT, c->class_id,
+      "score", G_TYPE_DOUBLE, (gdouble) c->score,
+      "timestamp", G_TYPE_UINT64, m->pts,
+      "running-time", G_TYPE_UINT64, m->running_time, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+static gpointer
+ref_pad (gconstpointer pad, gpointer unused)
+{
+  return gst_object_ref ((gpointer) pad);
+}
+
+/* Runs the model for one tick; fills `result` (inputs, classes, events).
+ * Returns FALSE when the `skip` policy or QoS leaves this tick without a
+ * result. Event changes are returned to be posted by the caller. */
+static gboolean
+infer (GstMmFusion * self, GstClockTime t, GstClockTime d, GstBuffer * lead,
+    gboolean timeout, GstMmFusionMeta * result, MmEventChange * changes,
+    guint * n_changes, gboolean * wait)
+{
+  GST_OBJECT_LOCK (self);
+  GstMmFusionMissing policy = self->missing;
+  guint top_k = self->top_k;
+  gfloat threshold = (gfloat) self->threshold;
+  gboolean all = self->all_scores;
+  GST_OBJECT_UNLOCK (self);
+
+  /* every input: its data, span and missing flag */
+  result->n_inputs = 0;
+  gboolean any_missing = FALSE;
+  GST_OBJECT_LOCK (self);
+  GList *pads = g_list_copy_deep (GST_ELEMENT (self)->sinkpads, ref_pad,
+      NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (GList * l = pads; l; l = l->next) {
+    GstMmFusionPad *pad = l->data;
+    const MmModelInput *in = pad->input;
+    nn_tensor *x = nn_session_input (self->session, in->index);
+    GstClockTime s = GST_CLOCK_TIME_NONE, e = GST_CLOCK_TIME_NONE;
+    gboolean missing = FALSE;
+    if (in->modality == MM_MODALITY_VIDEO) {
+      if (pad == self->leader) {
+        s = t;
+        e = t + d;
+      } else {
+        /* another video input: its frames up to t, the latest counts */
+        GstAggregatorPad *ap = GST_AGGREGATOR_PAD (pad);
+        GstBuffer *vb;
+        while ((vb = gst_aggregator_pad_peek_buffer (ap))) {
+          GstClockTime vs = running_time (ap, GST_BUFFER_PTS (vb));
+          if (GST_CLOCK_TIME_IS_VALID (vs) && vs > t) {
+            gst_buffer_unref (vb);
+            break;
+          }
+          push_clip_frame (pad, vb);
+          s = vs;
+          e = vs + buffer_duration (pad, vb);
+          gst_buffer_unref (vb);
+          gst_aggregator_pad_drop_buffer (ap);
+        }
+      }
+      if (pad->clip_len == 0)
+        missing = TRUE;
+      else
+        fill_video (pad, x->data);
+    } else if (pad == self->leader) {
+      /* audio-only: the leading window itself */
+      GstMapInfo map;
+      gst_buffer_map (lead, &map, GST_MAP_READ);
+      fill_audio (in, (const gfloat *) map.data, x->data);
+      gst_buffer_unmap (lead, &map);
+      s = t;
+      e = t + d;
+    } else {
+      GstBuffer *w = NULL;
+      AudioState st = select_window (self, pad, t + d, timeout, &w, &s, &e);
+      if (st == AUDIO_WAIT) {
+        *wait = TRUE;
+        g_list_free_full (pads, gst_object_unref);
+        return FALSE;
+      }
+      if (st == AUDIO_FOUND) {
+        GstMapInfo map;
+        gst_buffer_map (w, &map, GST_MAP_READ);
+        fill_audio (in, (const gfloat *) map.data, x->data);
+        gst_buffer_unmap (w, &map);
+        gst_buffer_unref (w);
+      } else {
+        missing = TRUE;
+        if (policy == GST_MM_FUSION_MISSING_LAST && pad->have_last) {
+          fill_audio (in, pad->last_window, x->data);
+          s = pad->last_start;
+          e = pad->last_end;
+        } else {
+          memset (x->data, 0, input_floats (in) * sizeof (gfloat) *
+              MAX (in->clip_frames, 1));
+          s = e = GST_CLOCK_TIME_NONE;
+        }
+      }
+    }
+    any_missing = any_missing || missing;
+    gst_mm_fusion_meta_add_input (result, in->name, s, e, missing);
+  }
+  g_list_free_full (pads, gst_object_unref);
+  /* inputs with no pad at all are missing on every tick */
+  for (guint i = 0; i < self->model->n_inputs; i++) {
+    const MmModelInput *in = &self->model->inputs[i];
+    if (gst_mm_fusion_meta_get_input (result, in->name))
+      continue;
+    memset (nn_session_input (self->session, in->index)->data, 0,
+        input_floats (in) * sizeof (gfloat) * MAX (in->clip_frames, 1));
+    gst_mm_fusion_meta_add_input (result, in->name, GST_CLOCK_TIME_NONE,
+        GST_CLOCK_TIME_NONE, TRUE);
+    any_missing = TRUE;
+  }
+  if (any_missing) {
+    GST_OBJECT_LOCK (self);
+    self->missing_count++;
+    GST_OBJECT_UNLOCK (self);
+    if (policy == GST_MM_FUSION_MISSING_SKIP)
+      return FALSE;
+  }
+
+  gint64 t0 = g_get_monotonic_time ();
+  nn_session_run (self->session, NULL);
+  gdouble ms = (g_get_monotonic_time () - t0) / 1000.0;
+  const nn_tensor *y = nn_session_output (self->session, 0);
+  *n_changes = mm_results_update (self->results, y->data, changes);
+  gint ids[GST_MM_FUSION_META_MAX_CLASSES];
+  gfloat scores[GST_MM_FUSION_META_MAX_CLASSES];
+  GQuark labels[GST_MM_FUSION_META_MAX_CLASSES];
+  guint n = mm_results_top (self->results, MIN (top_k,
+          GST_MM_FUSION_META_MAX_CLASSES), threshold, ids, scores);
+  for (guint i = 0; i < n; i++)
+    labels[i] = self->model->label_quarks[ids[i]];
+  gst_mm_fusion_meta_set_classes (result, n, ids, labels, scores);
+  if (all)
+    gst_mm_fusion_meta_set_all_scores (result, self->model->n_classes,
+        mm_results_scores (self->results));
+  result->event_class = mm_results_active_event (self->results);
+  GST_OBJECT_LOCK (self);
+  self->inferences++;
+  self->infer_ms_total += ms;
+  self->infer_ms_max = MAX (self->infer_ms_max, ms);
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static void
+copy_result (GstMmFusionMeta * dst, const GstMmFusionMeta * src)
+{
+  /* everything but the GstMeta header and the all-scores array */
+  gfloat *all = dst->all_scores;
+  memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
+      sizeof (GstMeta), sizeof (GstMmFusionMeta) - sizeof (GstMeta));
+  dst->all_scores = all;
+  dst->n_all = 0;
+  gst_mm_fusion_meta_set_all_scores (dst, src->n_all, src->all_scores);
+}
+
+static GstFlowReturn
+gst_mm_fusion_aggregate (GstAggregator * agg, gboolean timeout)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  GstMmFusionPad *lead = self->leader;
+  GstAggregatorPad *alead = GST_AGGREGATOR_PAD (lead);
+  GstBuffer *buf = gst_aggregator_pad_peek_buffer (alead);
+  if (!buf) {
+    if (gst_aggregator_pad_is_eos (alead))
+      return GST_FLOW_EOS;
+    return GST_FLOW_OK;
+  }
+  GstClockTime t = running_time (alead, GST_BUFFER_PTS (buf));
+  if (!GST_CLOCK_TIME_IS_VALID (t)) {
+    /* outside the segment: it would not be shown; pass it through */
+    gst_aggregator_pad_drop_buffer (alead);
+    return gst_aggregator_finish_buffer (agg, buf);
+  }
+  GstClockTime d = buffer_duration (lead, buf);
+
+  GST_OBJECT_LOCK (self);
+  GstClockTime interval = self->interval;
+  GST_OBJECT_UNLOCK (self);
+  gboolean tick = interval == 0 || !GST_CLOCK_TIME_IS_VALID (self->next_tick)
+      || t >= self->next_tick;
+
+  /* clips need every frame, ticks or not */
+  if (lead->input->modality == MM_MODALITY_VIDEO
+      && (lead->input->clip_frames > 1 || tick))
+    push_clip_frame (lead, buf);
+
+  GstMmFusionMeta result;
+  memset (&result, 0, sizeof result);
+  result.event_class = -1;
+  MmEventChange *changes = g_newa (MmEventChange,
+      MAX (self->model->n_classes, 1));
+  guint n_changes = 0;
+  gboolean fresh = FALSE, wait = FALSE;
+  if (tick && GST_AGGREGATOR_PAD (lead)->segment.format == GST_FORMAT_TIME) {
+    if (is_late (self, t)) {
+      /* QoS: inference cannot keep up; never delay the video */
+      GST_OBJECT_LOCK (self);
+      self->skipped++;
+      GST_OBJECT_UNLOCK (self);
+    } else {
+      fresh = infer (self, t, d, buf, timeout, &result, changes, &n_changes,
+          &wait);
+    }
+    if (wait) {
+      /* the audio window for this frame is still on its way */
+      if (lead->input->modality == MM_MODALITY_VIDEO
+          && (lead->input->clip_frames > 1 || tick)) {
+        /* undo the clip push: the frame comes back next time */
+        lead->clip_at = (lead->clip_at + lead->input->clip_frames - 1)
+            % lead->input->clip_frames;
+        lead->clip_len--;
+      }
+      gst_buffer_unref (buf);
+      return GST_FLOW_OK;
+    }
+    if (interval > 0) {
+      /* the next tick is the first interval boundary after t, counted
+       * from the first tick */
+      GstClockTime next = GST_CLOCK_TIME_IS_VALID (self->next_tick) ?
+          self->next_tick : t;
+      if (t >= next)
+        next += interval * ((t - next) / interval + 1);
+      self->next_tick = next;
+    }
+  }
+  gst_aggregator_pad_drop_buffer (alead);
+
+  buf = gst_buffer_make_writable (buf);
+  GstMmFusionMeta *m = NULL;
+  if (fresh) {
+    result.model = g_quark_from_string (self->model->name);
+    result.running_time = t;
+    result.pts = GST_BUFFER_PTS (buf);
+    result.duration = d;
+    result.fresh = TRUE;
+    m = gst_buffer_add_mm_fusion_meta (buf);
+    copy_result (m, &result);
+    copy_result (&self->last, &result);
+    self->have_result = TRUE;
+  } else if (self->have_result) {
+    m = gst_buffer_add_mm_fusion_meta (buf);
+    copy_result (m, &self->last);
+    m->fresh = FALSE;
+  }
+  g_free (result.all_scores);
+
+  GstClockTime stream_time = gst_segment_to_stream_time (&alead->segment,
+      GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+  GstMmFusionMeta posted;
+  if (fresh)
+    posted = *m;
+  GstFlowReturn ret = gst_aggregator_finish_buffer (agg, buf);
+  /* messages after the buffer left, with no lock held */
+  if (fresh) {
+    post_result (self, &posted, stream_time);
+    for (guint i = 0; i < n_changes; i++)
+      post_event (self, &changes[i], &posted);
+  }
+  return ret;
+}
+
+/* properties */
+
+static gboolean
+may_change (GstMmFusion * self, GParamSpec * pspec)
+{
+  if (!(pspec->flags & GST_PARAM_MUTABLE_READY))
+    return TRUE;
+  if (GST_STATE (self) <= GST_STATE_READY && !self->model)
+    return TRUE;
+  g_warning ("mmfusion: property '%s' can only be changed in the NULL or "
+      "READY state, before pads are requested", pspec->name);
+  return FALSE;
+}
+
+static void
+gst_mm_fusion_set_property (GObject * object, guint id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstMmFusion *self = GST_MM_FUSION (object);
+  GST_OBJECT_LOCK (self);
+  if (!may_change (self, pspec)) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  switch (id) {
+    case PROP_MODEL:
+      g_free (self->model_path);
+      self->model_path = g_value_dup_string (value);
+      break;
+    case PROP_LABELS:
+      g_free (self->labels_path);
+      self->labels_path = g_value_dup_string (value);
+      break;
+    case PROP_INTERVAL: self->interval = g_value_get_uint64 (value); break;
+    case PROP_TOP_K: self->top_k = g_value_get_uint (value); break;
+    case PROP_THRESHOLD: self->threshold = g_value_get_double (value); break;
+    case PROP_THREADS: self->threads = g_value_get_int (value); break;
+    case PROP_MISSING: self->missing = g_value_get_enum (value); break;
+    case PROP_SMOOTHING: self->smoothing = g_value_get_enum (value); break;
+    case PROP_SMOOTHING_ALPHA:
+      self->smoothing_alpha = g_value_get_double (value);
+      break;
+    case PROP_SMOOTHING_WINDOW:
+      self->smoothing_window = g_value_get_uint (value);
+      break;
+    case PROP_EVENT_ON:
+      g_free (self->event_on);
+      self->event_on = g_value_dup_string (value);
+      break;
+    case PROP_EVENT_OFF:
+      g_free (self->event_off);
+      self->event_off = g_value_dup_string (value);
+      break;
+    case PROP_ALL_SCORES: self->all_scores = g_value_get_boolean (value); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_mm_fusion_get_property (GObject * object, guint id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstMmFusion *self = GST_MM_FUSION (object);
+  GST_OBJECT_LOCK (self);
+  switch (id) {
+    case PROP_MODEL: g_value_set_string (value, self->model_path); break;
+    case PROP_LABELS: g_value_set_string (value, self->labels_path); break;
+    case PROP_INTERVAL: g_value_set_uint64 (value, self->interval); break;
+    case PROP_TOP_K: g_value_set_uint (value, self->top_k); break;
+    case PROP_THRESHOLD: g_value_set_double (value, self->threshold); break;
+    case PROP_THREADS: g_value_set_int (value, self->threads); break;
+    case PROP_MISSING: g_value_set_enum (value, self->missing); break;
+    case PROP_SMOOTHING: g_value_set_enum (value, self->smoothing); break;
+    case PROP_SMOOTHING_ALPHA:
+      g_value_set_double (value, self->smoothing_alpha);
+      break;
+    case PROP_SMOOTHING_WINDOW:
+      g_value_set_uint (value, self->smoothing_window);
+      break;
+    case PROP_EVENT_ON: g_value_set_string (value, self->event_on); break;
+    case PROP_EVENT_OFF: g_value_set_string (value, self->event_off); break;
+    case PROP_ALL_SCORES: g_value_set_boolean (value, self->all_scores); break;
+    case PROP_STATS:
+      g_value_take_boxed (value, gst_structure_new ("mmfusion-stats",
+              "inferences", G_TYPE_UINT64, self->inferences,
+              "skipped-ticks", G_TYPE_UINT64, self->skipped,
+              "missing-inputs", G_TYPE_UINT64, self->missing_count,
+              "mean-inference-ms", G_TYPE_DOUBLE, self->inferences ?
+              self->infer_ms_total / self->inferences : 0.0,
+              "max-inference-ms", G_TYPE_DOUBLE, self->infer_ms_max, NULL));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_mm_fusion_finalize (GObject * object)
+{
+  GstMmFusion *self = GST_MM_FUSION (object);
+  g_free (self->model_path);
+  g_free (self->labels_path);
+  g_free (self->event_on);
+  g_free (self->event_off);
+  g_free (self->last.all_scores);
+  g_clear_pointer (&self->session, nn_session_free);
+  g_clear_pointer (&self->results, mm_results_free);
+  g_clear_pointer (&self->model, mm_model_free);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+#define READY_ONLY (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+#define ANY_STATE (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_PLAYING)
+
+static void
+gst_mm_fusion_class_init (GstMmFusionClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstAggregatorClass *agg_class = GST_AGGREGATOR_CLASS (klass);
+
+  gobject_class->set_property = gst_mm_fusion_set_property;
+  gobject_class->get_property = gst_mm_fusion_get_property;
+  gobject_class->finalize = gst_mm_fusion_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "ONNX model file (inputs, preprocessing and labels come from its "
+          "metadata_props)", NULL, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_LABELS,
+      g_param_spec_string ("labels", "Labels file",
+          "Text file with one label a line, overriding the model's labels",
+          NULL, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_INTERVAL,
+      g_param_spec_uint64 ("interval", "Interval",
+          "Run the model on the first frame at or after every interval "
+          "(ns); 0 runs it on every frame", 0, G_MAXUINT64, DEFAULT_INTERVAL,
+          ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_TOP_K,
+      g_param_spec_uint ("top-k", "Top k", "Classes reported per result",
+          1, GST_MM_FUSION_META_MAX_CLASSES, DEFAULT_TOP_K, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_THRESHOLD,
+      g_param_spec_double ("threshold", "Threshold",
+          "Classes scoring below this are not reported", -G_MAXDOUBLE,
+          G_MAXDOUBLE, DEFAULT_THRESHOLD, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_THREADS,
+      g_param_spec_int ("threads", "Threads", "Threads the model runs on",
+          1, 64, DEFAULT_THREADS, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_MISSING,
+      g_param_spec_enum ("missing", "Missing input",
+          "What a tick does when an input has no data for it",
+          missing_get_type (), DEFAULT_MISSING, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_SMOOTHING,
+      g_param_spec_enum ("smoothing", "Smoothing",
+          "Smoothing of scores over successive results", smoothing_get_type (),
+          DEFAULT_SMOOTHING, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_SMOOTHING_ALPHA,
+      g_param_spec_double ("smoothing-alpha", "Smoothing alpha",
+          "Weight of the newest result in the exponential average", 0.0, 1.0,
+          DEFAULT_SMOOTHING_ALPHA, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_SMOOTHING_WINDOW,
+      g_param_spec_uint ("smoothing-window", "Smoothing window",
+          "Results averaged by smoothing=window", 1, 100,
+          DEFAULT_SMOOTHING_WINDOW, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_EVENT_ON,
+      g_param_spec_string ("event-on", "Event on",
+          "Score at which a class's event starts: one value for every "
+          "class (0.8) or per label (dog=0.8,cat=0.6); unset: no events",
+          NULL, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_EVENT_OFF,
+      g_param_spec_string ("event-off", "Event off",
+          "Score below which an event ends (same form as event-on, at most "
+          "its value); unset: the event-on value", NULL, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_ALL_SCORES,
+      g_param_spec_boolean ("all-scores", "All scores",
+          "Put every class's score in the meta, not only the top-k",
+          DEFAULT_ALL_SCORES, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "inferences, skipped-ticks (QoS), missing-inputs, "
+          "mean-inference-ms, max-inference-ms", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_set_static_metadata (element_class,
+      "Audio-visual fusion inference", "Filter/Analyzer/Video/Audio",
+      "Runs one ONNX model on synchronized video frames and audio feature "
+      "windows; results as meta, bus messages and events",
+      "gst-mmfusion authors");
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &sink_template, GST_TYPE_MM_FUSION_PAD);
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &src_template, GST_TYPE_AGGREGATOR_PAD);
+
+  agg_class->create_new_pad = GST_DEBUG_FUNCPTR (gst_mm_fusion_create_new_pad);
+  agg_class->start = GST_DEBUG_FUNCPTR (gst_mm_fusion_start);
+  agg_class->stop = GST_DEBUG_FUNCPTR (gst_mm_fusion_stop);
+  agg_class->negotiate = GST_DEBUG_FUNCPTR (gst_mm_fusion_negotiate);
+  agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_mm_fusion_sink_query);
+  agg_class->sink_event = GST_DEBUG_FUNCPTR (gst_mm_fusion_sink_event);
+  agg_class->flush = GST_DEBUG_FUNCPTR (gst_mm_fusion_flush);
+  agg_class->aggregate = GST_DEBUG_FUNCPTR (gst_mm_fusion_aggregate);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_MM_FUSION_PAD, 0);
+  gst_type_mark_as_plugin_api (missing_get_type (), 0);
+  gst_type_mark_as_plugin_api (smoothing_get_type (), 0);
+  GST_DEBUG_CATEGORY_INIT (mm_fusion_debug, "mmfusion", 0,
+      "mmfusion audio-visual inference");
+}
+
+static void
+gst_mm_fusion_init (GstMmFusion * self)
+{
+  self->interval = DEFAULT_INTERVAL;
+  self->top_k = DEFAULT_TOP_K;
+  self->threshold = DEFAULT_THRESHOLD;
+  self->threads = DEFAULT_THREADS;
+  self->missing = DEFAULT_MISSING;
+  self->smoothing = DEFAULT_SMOOTHING;
+  self->smoothing_alpha = DEFAULT_SMOOTHING_ALPHA;
+  self->smoothing_window = DEFAULT_SMOOTHING_WINDOW;
+  self->all_scores = DEFAULT_ALL_SCORES;
+  self->last.event_class = -1;
+  gst_aggregator_set_latency (GST_AGGREGATOR (self), 0, 0);
+}
