@@ -133,7 +133,6 @@ struct _GstMmFusion {
   GstClockTime next_tick;
   gboolean have_result;
   GstMmFusionMeta last;         /* the latest result, carried between ticks */
-  GstMmFusionPad *leader;
 
   /* stats, under the object lock */
   guint64 inferences, skipped, missing_count;
@@ -296,7 +295,8 @@ gst_mm_fusion_create_new_pad (GstAggregator * agg, GstPadTemplate * templ,
 }
 
 /* the pad every output follows: the first video input, else the first
- * audio input (audio-only models output one buffer per window) */
+ * audio input (audio-only models output one buffer per window). Looked up
+ * each time, with a reference: pads may be released while streaming. */
 static GstMmFusionPad *
 find_leader (GstMmFusion * self)
 {
@@ -309,8 +309,11 @@ find_leader (GstMmFusion * self)
     if (p->input->modality == MM_MODALITY_AUDIO && !audio)
       audio = p;
   }
+  GstMmFusionPad *lead = video ? video : audio;
+  if (lead)
+    gst_object_ref (lead);
   GST_OBJECT_UNLOCK (self);
-  return video ? video : audio;
+  return lead;
 }
 
 static gboolean
@@ -360,12 +363,13 @@ gst_mm_fusion_start (GstAggregator * agg)
     g_error_free (err);
     return FALSE;
   }
-  self->leader = find_leader (self);
-  if (!self->leader) {
+  GstMmFusionPad *lead = find_leader (self);
+  if (!lead) {
     GST_ELEMENT_ERROR (self, CORE, PAD, (NULL),
         ("no input pads: request one per model input (f.video, f.audio)"));
     return FALSE;
   }
+  gst_object_unref (lead);
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
   return TRUE;
@@ -377,7 +381,6 @@ gst_mm_fusion_stop (GstAggregator * agg)
   GstMmFusion *self = GST_MM_FUSION (agg);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->results, mm_results_free);
-  self->leader = NULL;
   return TRUE;
 }
 
@@ -472,14 +475,19 @@ gst_mm_fusion_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
       gst_event_unref (event);
       return FALSE;
     }
-    if (pad == find_leader (self))
+    GstMmFusionPad *lead = find_leader (self);
+    if (pad == lead)
       gst_aggregator_set_src_caps (agg, caps);
-  } else if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT
-      && pad == find_leader (self)) {
+    gst_clear_object (&lead);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT) {
     /* output frames keep the leader's timestamps and segment */
-    const GstSegment *seg;
-    gst_event_parse_segment (event, &seg);
-    gst_aggregator_update_segment (agg, seg);
+    GstMmFusionPad *lead = find_leader (self);
+    if (pad == lead) {
+      const GstSegment *seg;
+      gst_event_parse_segment (event, &seg);
+      gst_aggregator_update_segment (agg, seg);
+    }
+    gst_clear_object (&lead);
   }
   return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event);
 }
@@ -547,9 +555,14 @@ select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
         return AUDIO_MISSING;
       return AUDIO_WAIT;
     }
+    /* the end decides; a window that starts before the segment but ends
+     * inside it counts from the segment's start */
+    GstClockTime e = running_time (apad, GST_BUFFER_PTS (buf)
+        + GST_BUFFER_DURATION (buf));
     GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
-    GstClockTime e = s + GST_BUFFER_DURATION (buf);
-    if (!GST_CLOCK_TIME_IS_VALID (s) || e <= lo) {
+    if (!GST_CLOCK_TIME_IS_VALID (s) && GST_CLOCK_TIME_IS_VALID (e))
+      s = running_time (apad, apad->segment.start);
+    if (!GST_CLOCK_TIME_IS_VALID (e) || e <= lo) {
       /* too old for this tick and every later one: keep it as `last` */
       GstMapInfo map;
       if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
@@ -602,7 +615,7 @@ fill_video (GstMmFusionPad * pad, gfloat * dst)
     gint have = (gint) MIN (pad->clip_len, (guint) T);
     gint back = MAX (T - 1 - t, 0);
     back = MIN (back, have - 1);
-    guint slot = (pad->clip_at + T - 1 - back) % T;
+    guint slot = (pad->clip_at + T - back) % T;
     const gfloat *src = pad->clip + slot * frame;
     if (in->layout == MM_LAYOUT_NCTHW) {
       for (gint c = 0; c < in->channels; c++)
@@ -701,9 +714,10 @@ ref_pad (gconstpointer pad, gpointer unused)
  * Returns FALSE when the `skip` policy or QoS leaves this tick without a
  * result. Event changes are returned to be posted by the caller. */
 static gboolean
-infer (GstMmFusion * self, GstClockTime t, GstClockTime d, GstBuffer * lead,
-    gboolean timeout, GstMmFusionMeta * result, MmEventChange * changes,
-    guint * n_changes, gboolean * wait)
+infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
+    GstClockTime d, GstBuffer * lead, gboolean timeout,
+    GstMmFusionMeta * result, MmEventChange * changes, guint * n_changes,
+    gboolean * wait)
 {
   GST_OBJECT_LOCK (self);
   GstMmFusionMissing policy = self->missing;
@@ -726,7 +740,7 @@ infer (GstMmFusion * self, GstClockTime t, GstClockTime d, GstBuffer * lead,
     GstClockTime s = GST_CLOCK_TIME_NONE, e = GST_CLOCK_TIME_NONE;
     gboolean missing = FALSE;
     if (in->modality == MM_MODALITY_VIDEO) {
-      if (pad == self->leader) {
+      if (pad == leader) {
         s = t;
         e = t + d;
       } else {
@@ -750,7 +764,7 @@ infer (GstMmFusion * self, GstClockTime t, GstClockTime d, GstBuffer * lead,
         missing = TRUE;
       else
         fill_video (pad, x->data);
-    } else if (pad == self->leader) {
+    } else if (pad == leader) {
       /* audio-only: the leading window itself */
       GstMapInfo map;
       gst_buffer_map (lead, &map, GST_MAP_READ);
@@ -845,11 +859,47 @@ copy_result (GstMmFusionMeta * dst, const GstMmFusionMeta * src)
   gst_mm_fusion_meta_set_all_scores (dst, src->n_all, src->all_scores);
 }
 
+static GstFlowReturn aggregate_frame (GstMmFusion * self,
+    GstMmFusionPad * lead, gboolean timeout);
+
+/* Live: the deadline of the next output is the running time of the next
+ * leading buffer (plus the latency, which the base class adds). Without
+ * this the base class would wait for data on every pad, forever when an
+ * input stalls. */
+static GstClockTime
+gst_mm_fusion_get_next_time (GstAggregator * agg)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  GstMmFusionPad *lead = find_leader (self);
+  if (!lead)
+    return GST_CLOCK_TIME_NONE;
+  GstAggregatorPad *alead = GST_AGGREGATOR_PAD (lead);
+  GstBuffer *buf = gst_aggregator_pad_peek_buffer (alead);
+  GstClockTime t = GST_CLOCK_TIME_NONE;
+  if (buf) {
+    t = running_time (alead, GST_BUFFER_PTS (buf));
+    gst_buffer_unref (buf);
+  }
+  gst_object_unref (lead);
+  return t;
+}
+
 static GstFlowReturn
 gst_mm_fusion_aggregate (GstAggregator * agg, gboolean timeout)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
-  GstMmFusionPad *lead = self->leader;
+  GstMmFusionPad *lead = find_leader (self);
+  if (!lead)
+    return GST_FLOW_EOS;        /* every input pad was released */
+  GstFlowReturn ret = aggregate_frame (self, lead, timeout);
+  gst_object_unref (lead);
+  return ret;
+}
+
+static GstFlowReturn
+aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
+{
+  GstAggregator *agg = GST_AGGREGATOR (self);
   GstAggregatorPad *alead = GST_AGGREGATOR_PAD (lead);
   GstBuffer *buf = gst_aggregator_pad_peek_buffer (alead);
   if (!buf) {
@@ -890,8 +940,8 @@ gst_mm_fusion_aggregate (GstAggregator * agg, gboolean timeout)
       self->skipped++;
       GST_OBJECT_UNLOCK (self);
     } else {
-      fresh = infer (self, t, d, buf, timeout, &result, changes, &n_changes,
-          &wait);
+      fresh = infer (self, lead, t, d, buf, timeout, &result, changes,
+          &n_changes, &wait);
     }
     if (wait) {
       /* the audio window for this frame is still on its way */
@@ -1159,6 +1209,7 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
   agg_class->sink_event = GST_DEBUG_FUNCPTR (gst_mm_fusion_sink_event);
   agg_class->flush = GST_DEBUG_FUNCPTR (gst_mm_fusion_flush);
   agg_class->aggregate = GST_DEBUG_FUNCPTR (gst_mm_fusion_aggregate);
+  agg_class->get_next_time = GST_DEBUG_FUNCPTR (gst_mm_fusion_get_next_time);
 
   gst_type_mark_as_plugin_api (GST_TYPE_MM_FUSION_PAD, 0);
   gst_type_mark_as_plugin_api (missing_get_type (), 0);

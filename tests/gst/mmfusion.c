@@ -1,0 +1,661 @@
+/* mmfusion synchronization (DESIGN.md section 7), proven with probe models
+ * (tests/golden/sync/make_probe_models.py) whose outputs are the mean of
+ * the video input and the mean of the audio input: frames are filled with
+ * their index, audio windows with theirs, so every result says which frame
+ * and which window the model was given.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <mmfusion/mmfusionmeta.h>
+
+#include <math.h>
+#include <string.h>
+
+#define RATE 16000
+#define HOP 160
+#define WLEN ((10 - 1) * HOP + 400)     /* probe windows: 10 frames, win 400 */
+
+static const char *sync_dir;
+
+typedef struct {
+  GstHarness *v, *a;
+  gint stride;
+  gint fps_n, fps_d;
+} Fusion;
+
+static GstClockTime
+frame_pts (const Fusion * f, guint64 i)
+{
+  return gst_util_uint64_scale (i * GST_SECOND, f->fps_d, f->fps_n);
+}
+
+static GstClockTime
+window_pts (const Fusion * f, guint64 k)
+{
+  return gst_util_uint64_scale_int_round (k * f->stride * HOP, GST_SECOND,
+      RATE);
+}
+
+static GstClockTime
+window_end (const Fusion * f, guint64 k)
+{
+  return gst_util_uint64_scale_int_round (k * f->stride * HOP + WLEN,
+      GST_SECOND, RATE);
+}
+
+/* the window DESIGN.md 7 picks for a frame ending at `end`, or -1 */
+static gint64
+expected_window (const Fusion * f, GstClockTime end, guint64 n_windows)
+{
+  GstClockTime step = gst_util_uint64_scale_int (GST_SECOND,
+      f->stride * HOP, RATE);
+  GstClockTime lo = end > step / 2 ? end - step / 2 : 0, hi = end + step / 2;
+  for (guint64 k = 0; k < n_windows; k++) {
+    GstClockTime e = window_end (f, k);
+    if (e > lo && e <= hi)
+      return (gint64) k;
+  }
+  return -1;
+}
+
+static Fusion
+fusion_new (const char *model, gint stride, gint fps_n, gint fps_d,
+    gboolean live, const char *prop, const char *value)
+{
+  Fusion f = { 0 };
+  f.stride = stride;
+  f.fps_n = fps_n;
+  f.fps_d = fps_d;
+  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
+  gchar *path = g_strdup_printf ("%s/%s.onnx", sync_dir, model);
+  /* a generous latency lets the pad queues hold a whole test's worth of
+   * buffers whatever order they are pushed in */
+  g_object_set (e, "model", path, "all-scores", TRUE, "top-k", 2,
+      "latency", live ? (guint64) 0 : (guint64) 30 * GST_SECOND, NULL);
+  if (prop)
+    gst_util_set_object_arg (G_OBJECT (e), prop, value);
+  g_free (path);
+  f.v = gst_harness_new_with_element (e, "video", "src");
+  f.a = gst_harness_new_with_element (e, "audio", NULL);
+  gst_object_unref (e);
+  gst_harness_set_live (f.v, live);
+  gst_harness_set_live (f.a, live);
+  gchar *vcaps = g_strdup_printf ("video/x-raw, format=GRAY8, width=2, "
+      "height=2, framerate=%d/%d", fps_n, fps_d);
+  gst_harness_set_src_caps_str (f.v, vcaps);
+  g_free (vcaps);
+  /* the audio pad tells which features it wants */
+  GstCaps *acaps = gst_pad_peer_query_caps (f.a->srcpad, NULL);
+  fail_unless (gst_caps_is_fixed (acaps), "audio pad caps not fixed");
+  gst_harness_set_src_caps (f.a, acaps);
+  if (live) {
+    /* the aggregator schedules deadlines once it knows the latency */
+    gst_harness_set_upstream_latency (f.v, 0);
+    gst_harness_set_upstream_latency (f.a, 0);
+    gst_harness_query_latency (f.v);
+  }
+  return f;
+}
+
+static void
+fusion_free (Fusion * f)
+{
+  gst_harness_teardown (f->a);
+  gst_harness_teardown (f->v);
+}
+
+static GstBuffer *
+video_frame (const Fusion * f, guint64 i, GstClockTimeDiff jitter)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, 8, NULL);   /* 2x2, stride 4 */
+  gst_buffer_memset (b, 0, (guint8) (i % 256), 8);
+  GstClockTime pts = frame_pts (f, i);
+  GST_BUFFER_PTS (b) = (GstClockTime) ((GstClockTimeDiff) pts + jitter);
+  GST_BUFFER_DURATION (b) = frame_pts (f, i + 1) - pts;
+  return b;
+}
+
+static GstBuffer *
+audio_window (const Fusion * f, guint64 k)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, WLEN * sizeof (gfloat), NULL);
+  GstMapInfo map;
+  gst_buffer_map (b, &map, GST_MAP_WRITE);
+  for (gint i = 0; i < WLEN; i++)
+    ((gfloat *) map.data)[i] = (gfloat) k;
+  gst_buffer_unmap (b, &map);
+  GST_BUFFER_PTS (b) = window_pts (f, k);
+  GST_BUFFER_DURATION (b) = window_end (f, k) - window_pts (f, k);
+  return b;
+}
+
+typedef enum { AUDIO_FIRST, VIDEO_FIRST, INTERLEAVED } Order;
+
+/* Pushes n_frames and every window that ends before the last frame ends
+ * (plus one), in the given order, then EOS; checks every output frame. */
+static void
+check_sync (const char *model, gint stride, gint fps_n, gint fps_d,
+    guint n_frames, Order order, GstClockTime jitter)
+{
+  Fusion f = fusion_new (model, stride, fps_n, fps_d, FALSE, NULL, NULL);
+  GstClockTime last_end = frame_pts (&f, n_frames);
+  guint64 n_windows = 0;
+  while (window_end (&f, n_windows) <= last_end + GST_SECOND)
+    n_windows++;
+  GRand *r = g_rand_new_with_seed (11);
+  GstClockTimeDiff *jit = g_new0 (GstClockTimeDiff, n_frames);
+  for (guint i = 1; i < n_frames && jitter; i++)
+    jit[i] = g_rand_int_range (r, -(gint32) (jitter / 1000),
+        (gint32) (jitter / 1000) + 1) * 1000;
+  g_rand_free (r);
+
+  if (order == AUDIO_FIRST) {
+    for (guint64 k = 0; k < n_windows; k++)
+      fail_unless_equals_int (gst_harness_push (f.a, audio_window (&f, k)),
+          GST_FLOW_OK);
+    gst_harness_push_event (f.a, gst_event_new_eos ());
+  }
+  guint64 k = 0;
+  for (guint64 i = 0; i < n_frames; i++) {
+    fail_unless_equals_int (gst_harness_push (f.v, video_frame (&f, i,
+                jit[i])), GST_FLOW_OK);
+    if (order == INTERLEAVED)
+      while (k < n_windows && window_pts (&f, k) <= frame_pts (&f, i))
+        gst_harness_push (f.a, audio_window (&f, k++));
+  }
+  if (order != AUDIO_FIRST) {
+    for (; k < n_windows; k++)
+      gst_harness_push (f.a, audio_window (&f, k));
+    gst_harness_push_event (f.a, gst_event_new_eos ());
+  }
+  gst_harness_push_event (f.v, gst_event_new_eos ());
+
+  for (guint64 i = 0; i < n_frames; i++) {
+    GstBuffer *out = gst_harness_pull (f.v);
+    fail_unless (out != NULL, "frame %" G_GUINT64_FORMAT " missing", i);
+    GstClockTime t = (GstClockTime) ((GstClockTimeDiff) frame_pts (&f, i)
+        + jit[i]);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), t);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m != NULL && m->fresh, "frame %" G_GUINT64_FORMAT, i);
+    fail_unless_equals_int (m->n_all, 2);
+    /* the frame itself */
+    fail_unless (fabs (m->all_scores[0] * 255.0 - (double) (i % 256)) < 1e-3,
+        "frame %" G_GUINT64_FORMAT " saw frame %f", i,
+        m->all_scores[0] * 255.0);
+    /* the window: to the nanosecond */
+    gint64 want = expected_window (&f, t + GST_BUFFER_DURATION (out),
+        n_windows);
+    const GstMmFusionInputSpan *span = gst_mm_fusion_meta_get_input (m,
+        "audio");
+    fail_unless (span != NULL);
+    if (want < 0) {
+      fail_unless (span->missing, "frame %" G_GUINT64_FORMAT " had no "
+          "window but got %f", i, m->all_scores[1]);
+      fail_unless_equals_float (m->all_scores[1], 0.0f);
+    } else {
+      fail_unless (!span->missing, "frame %" G_GUINT64_FORMAT " (end %"
+          GST_TIME_FORMAT ") should see window %" G_GINT64_FORMAT, i,
+          GST_TIME_ARGS (t + GST_BUFFER_DURATION (out)), want);
+      fail_unless_equals_float (m->all_scores[1], (gfloat) want);
+      fail_unless_equals_uint64 (span->start, window_pts (&f, want));
+      fail_unless_equals_uint64 (span->end, window_end (&f, want));
+    }
+    const GstMmFusionInputSpan *vs = gst_mm_fusion_meta_get_input (m,
+        "video");
+    fail_unless_equals_uint64 (vs->start, t);
+    gst_buffer_unref (out);
+  }
+  g_free (jit);
+  fusion_free (&f);
+}
+
+GST_START_TEST (test_sync_25fps)
+{
+  check_sync ("probe_s10", 10, 25, 1, 100, INTERLEAVED, 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_sync_ntsc)
+{
+  check_sync ("probe_s10", 10, 30000, 1001, 120, INTERLEAVED, 0);
+  check_sync ("probe_s3", 3, 30000, 1001, 120, INTERLEAVED, 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_sync_60fps)
+{
+  check_sync ("probe_s25", 25, 60, 1, 150, INTERLEAVED, 0);
+  check_sync ("probe_s3", 3, 60, 1, 150, INTERLEAVED, 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_sync_jitter)
+{
+  /* timestamps off by up to 3 ms: the rule follows the real timestamps */
+  check_sync ("probe_s10", 10, 25, 1, 100, INTERLEAVED, 3 * GST_MSECOND);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_sync_audio_early_or_late)
+{
+  check_sync ("probe_s10", 10, 25, 1, 80, AUDIO_FIRST, 0);
+  check_sync ("probe_s10", 10, 25, 1, 80, VIDEO_FIRST, 0);
+}
+
+GST_END_TEST;
+
+/* the missing policies, under a live deadline */
+static GstMmFusionMeta *
+live_frame_without_audio (Fusion * f, guint64 i, GstBuffer ** out)
+{
+  gst_harness_push (f->v, video_frame (f, i, 0));
+  /* nothing on the audio pad: the aggregator waits for its deadline */
+  gst_harness_crank_single_clock_wait (f->v);
+  *out = gst_harness_pull (f->v);
+  fail_unless (*out != NULL);
+  return gst_buffer_get_mm_fusion_meta (*out);
+}
+
+GST_START_TEST (test_missing_zeros)
+{
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, TRUE, "missing", "zeros");
+  GstBuffer *out;
+  GstMmFusionMeta *m = live_frame_without_audio (&f, 0, &out);
+  fail_unless (m && m->fresh);
+  fail_unless (gst_mm_fusion_meta_get_input (m, "audio")->missing);
+  fail_unless_equals_float (m->all_scores[1], 0.0f);
+  gst_buffer_unref (out);
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_missing_last)
+{
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, TRUE, "missing", "last");
+  /* window 7 arrives, then time passes it by: it becomes `last` */
+  gst_harness_push (f.a, audio_window (&f, 7));
+  GstBuffer *out;
+  guint64 i = 40;               /* 1.6 s: far past window 7 (0.7-0.815 s) */
+  gst_harness_push (f.v, video_frame (&f, i, 0));
+  gst_harness_crank_single_clock_wait (f.v);
+  out = gst_harness_pull (f.v);
+  GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+  fail_unless (m && m->fresh);
+  const GstMmFusionInputSpan *s = gst_mm_fusion_meta_get_input (m, "audio");
+  fail_unless (s->missing);
+  fail_unless_equals_float (m->all_scores[1], 7.0f);
+  fail_unless_equals_uint64 (s->start, window_pts (&f, 7));
+  gst_buffer_unref (out);
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_missing_skip)
+{
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, TRUE, "missing", "skip");
+  GstBuffer *out;
+  GstMmFusionMeta *m = live_frame_without_audio (&f, 0, &out);
+  /* the frame still leaves, with no result */
+  fail_unless (m == NULL);
+  gst_buffer_unref (out);
+  GstStructure *stats;
+  g_object_get (f.v->element, "stats", &stats, NULL);
+  guint64 inferences = 1, missing = 0;
+  gst_structure_get_uint64 (stats, "inferences", &inferences);
+  gst_structure_get_uint64 (stats, "missing-inputs", &missing);
+  fail_unless_equals_uint64 (inferences, 0);
+  fail_unless_equals_uint64 (missing, 1);
+  gst_structure_free (stats);
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_audio_eos_video_goes_on)
+{
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
+  for (guint64 k = 0; k < 5; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  gst_harness_push_event (f.a, gst_event_new_eos ());
+  for (guint64 i = 0; i < 50; i++)
+    fail_unless_equals_int (gst_harness_push (f.v, video_frame (&f, i, 0)),
+        GST_FLOW_OK);
+  for (guint64 i = 0; i < 50; i++) {
+    GstBuffer *out = gst_harness_pull (f.v);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m && m->fresh);
+    gint64 want = expected_window (&f, frame_pts (&f, i + 1), 5);
+    fail_unless_equals_int (gst_mm_fusion_meta_get_input (m,
+            "audio")->missing, want < 0);
+    gst_buffer_unref (out);
+  }
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_video_eos_ends)
+{
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
+  for (guint64 k = 0; k < 3; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  gst_harness_push (f.v, video_frame (&f, 0, 0));
+  gst_harness_push_event (f.v, gst_event_new_eos ());
+  GstBuffer *out = gst_harness_pull (f.v);
+  gst_buffer_unref (out);
+  /* EOS reaches downstream though the audio pad never ended */
+  GstEvent *ev;
+  gboolean eos = FALSE;
+  for (gint tries = 0; tries < 100 && !eos; tries++) {
+    while ((ev = gst_harness_try_pull_event (f.v))) {
+      eos = eos || GST_EVENT_TYPE (ev) == GST_EVENT_EOS;
+      gst_event_unref (ev);
+    }
+    if (!eos)
+      g_usleep (10000);
+  }
+  fail_unless (eos);
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_interval)
+{
+  /* interval 200 ms at 25 fps: every fifth frame is fresh, the others carry
+   * its result */
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, "interval",
+      "200000000");
+  for (guint64 k = 0; k < 30; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  for (guint64 i = 0; i < 50; i++)
+    gst_harness_push (f.v, video_frame (&f, i, 0));
+  for (guint64 i = 0; i < 50; i++) {
+    GstBuffer *out = gst_harness_pull (f.v);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m != NULL);
+    fail_unless_equals_int (m->fresh, i % 5 == 0);
+    /* a carried result is the one of the last tick */
+    fail_unless (fabs (m->all_scores[0] * 255.0 - (double) (i - i % 5)) <
+        1e-3);
+    fail_unless_equals_uint64 (m->running_time, frame_pts (&f, i - i % 5));
+    gst_buffer_unref (out);
+  }
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_resolution_change)
+{
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
+  for (guint64 k = 0; k < 20; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  for (guint64 i = 0; i < 10; i++)
+    gst_harness_push (f.v, video_frame (&f, i, 0));
+  /* now 8x6 frames (stride 8): the model still sees the frame's value */
+  gst_harness_set_src_caps_str (f.v, "video/x-raw, format=GRAY8, width=8, "
+      "height=6, framerate=25/1");
+  for (guint64 i = 10; i < 20; i++) {
+    GstBuffer *b = gst_buffer_new_allocate (NULL, 48, NULL);
+    gst_buffer_memset (b, 0, (guint8) i, 48);
+    GST_BUFFER_PTS (b) = frame_pts (&f, i);
+    GST_BUFFER_DURATION (b) = frame_pts (&f, i + 1) - frame_pts (&f, i);
+    gst_harness_push (f.v, b);
+  }
+  for (guint64 i = 0; i < 20; i++) {
+    GstBuffer *out = gst_harness_pull (f.v);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m && m->fresh);
+    fail_unless (fabs (m->all_scores[0] * 255.0 - (double) i) < 1e-3);
+    fail_unless_equals_int (gst_buffer_get_size (out), i < 10 ? 8 : 48);
+    gst_buffer_unref (out);
+  }
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_segment_base)
+{
+  /* both pads in a segment with base 5 s and start 2 s: decisions and the
+   * meta are in running time (base + pts - start) */
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
+  GstSegment seg;
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.base = 5 * GST_SECOND;
+  seg.start = seg.time = 2 * GST_SECOND;
+  gst_harness_push_event (f.v, gst_event_new_segment (&seg));
+  gst_harness_push_event (f.a, gst_event_new_segment (&seg));
+  for (guint64 k = 20; k < 60; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  for (guint64 i = 50; i < 100; i++)
+    gst_harness_push (f.v, video_frame (&f, i, 0));
+  for (guint64 i = 50; i < 100; i++) {
+    GstBuffer *out = gst_harness_pull (f.v);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m && m->fresh);
+    GstClockTime rt = 5 * GST_SECOND + frame_pts (&f, i) - 2 * GST_SECOND;
+    fail_unless_equals_uint64 (m->running_time, rt);
+    gint64 want = expected_window (&f, frame_pts (&f, i + 1), 60);
+    const GstMmFusionInputSpan *s = gst_mm_fusion_meta_get_input (m, "audio");
+    if (want >= 20) {
+      fail_unless_equals_float (m->all_scores[1], (gfloat) want);
+      fail_unless_equals_uint64 (s->start, 5 * GST_SECOND
+          + window_pts (&f, want) - 2 * GST_SECOND);
+    }
+    gst_buffer_unref (out);
+  }
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_flushing_seek)
+{
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
+  for (guint64 k = 0; k < 10; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  for (guint64 i = 0; i < 10; i++)
+    gst_harness_push (f.v, video_frame (&f, i, 0));
+  for (guint64 i = 0; i < 10; i++)
+    gst_buffer_unref (gst_harness_pull (f.v));
+  /* a flushing seek to 3 s on both pads */
+  GstSegment seg;
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.start = seg.time = 3 * GST_SECOND;
+  for (gint p = 0; p < 2; p++) {
+    GstHarness *h = p ? f.a : f.v;
+    gst_harness_push_event (h, gst_event_new_flush_start ());
+    gst_harness_push_event (h, gst_event_new_flush_stop (TRUE));
+    gst_harness_push_event (h, gst_event_new_segment (&seg));
+  }
+  for (guint64 k = 28; k < 45; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  for (guint64 i = 75; i < 100; i++)
+    gst_harness_push (f.v, video_frame (&f, i, 0));
+  for (guint64 i = 75; i < 100; i++) {
+    GstBuffer *out = gst_harness_pull (f.v);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m && m->fresh);
+    fail_unless (fabs (m->all_scores[0] * 255.0 - (double) i) < 1e-3);
+    gint64 want = expected_window (&f, frame_pts (&f, i + 1), 45);
+    if (want >= 28)
+      fail_unless_equals_float (m->all_scores[1], (gfloat) want);
+    gst_buffer_unref (out);
+  }
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_audio_only)
+{
+  /* an audio-only model outputs one buffer per window, each with its
+   * result */
+  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
+  gchar *path = g_strdup_printf ("%s/probe_audio_only.onnx", sync_dir);
+  g_object_set (e, "model", path, "all-scores", TRUE, NULL);
+  g_free (path);
+  GstHarness *h = gst_harness_new_with_element (e, "audio", "src");
+  gst_object_unref (e);
+  gst_harness_set_live (h, FALSE);
+  GstCaps *caps = gst_pad_peer_query_caps (h->srcpad, NULL);
+  gst_harness_set_src_caps (h, caps);
+  Fusion f = {.stride = 10 };
+  for (guint64 k = 0; k < 8; k++)
+    gst_harness_push (h, audio_window (&f, k));
+  for (guint64 k = 0; k < 8; k++) {
+    GstBuffer *out = gst_harness_pull (h);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m && m->fresh);
+    fail_unless_equals_float (m->all_scores[0], (gfloat) k);
+    fail_unless_equals_uint64 (m->running_time, window_pts (&f, k));
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_clip_of_frames)
+{
+  /* a clip model sees the 4 most recent frames: mean = mean of indices */
+  Fusion f = fusion_new ("probe_clip4", 10, 25, 1, FALSE, NULL, NULL);
+  for (guint64 k = 0; k < 20; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  for (guint64 i = 0; i < 20; i++)
+    gst_harness_push (f.v, video_frame (&f, i, 0));
+  for (guint64 i = 0; i < 20; i++) {
+    GstBuffer *out = gst_harness_pull (f.v);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    /* before 4 frames exist the oldest repeats */
+    double sum = 0.0;
+    for (gint t = 0; t < 4; t++)
+      sum += (double) MAX ((gint64) i - 3 + t, 0);
+    fail_unless (fabs (m->all_scores[0] * 255.0 - sum / 4.0) < 1e-3,
+        "frame %" G_GUINT64_FORMAT ": %f", i, m->all_scores[0] * 255.0);
+    gst_buffer_unref (out);
+  }
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_model)
+{
+  /* a missing file: the pad request fails, the state change errors out */
+  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
+  g_object_set (e, "model", "/nonexistent/model.onnx", NULL);
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (e, bus);
+  fail_unless (gst_element_request_pad_simple (e, "video") == NULL);
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL);
+  GError *err;
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless (strstr (err->message, "/nonexistent/model.onnx") != NULL,
+      "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_unref (msg);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unknown_pad)
+{
+  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
+  gchar *path = g_strdup_printf ("%s/probe_s10.onnx", sync_dir);
+  g_object_set (e, "model", path, NULL);
+  g_free (path);
+  fail_unless (gst_element_request_pad_simple (e, "thermal") == NULL);
+  GstPad *pad = gst_element_request_pad_simple (e, "audio");
+  fail_unless (pad != NULL);
+  gst_element_release_request_pad (e, pad);
+  gst_object_unref (pad);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycles)
+{
+  /* 200 NULL -> PLAYING -> NULL cycles with both pads linked */
+  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=2 ! "
+      "video/x-raw,format=GRAY8,width=2,height=2 ! f.video "
+      "audiotestsrc num-buffers=2 ! mmaudiowindow kind=waveform frames=10 "
+      "win-length=400 hop-length=160 ! f.audio mmfusion name=f "
+      "model=%s/probe_s10.onnx ! fakesink", sync_dir);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  fail_unless (pipe != NULL);
+  for (gint i = 0; i < 200; i++) {
+    fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+    fail_unless (gst_element_get_state (pipe, NULL, NULL,
+            5 * GST_SECOND) != GST_STATE_CHANGE_FAILURE);
+    fail_unless (gst_element_set_state (pipe, GST_STATE_NULL) ==
+        GST_STATE_CHANGE_SUCCESS);
+  }
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+static Suite *
+mmfusion_suite (void)
+{
+  Suite *s = suite_create ("mmfusion");
+  TCase *tc = tcase_create ("general");
+  tcase_set_timeout (tc, 300);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_sync_25fps);
+  tcase_add_test (tc, test_sync_ntsc);
+  tcase_add_test (tc, test_sync_60fps);
+  tcase_add_test (tc, test_sync_jitter);
+  tcase_add_test (tc, test_sync_audio_early_or_late);
+  tcase_add_test (tc, test_missing_zeros);
+  tcase_add_test (tc, test_missing_last);
+  tcase_add_test (tc, test_missing_skip);
+  tcase_add_test (tc, test_audio_eos_video_goes_on);
+  tcase_add_test (tc, test_video_eos_ends);
+  tcase_add_test (tc, test_interval);
+  tcase_add_test (tc, test_resolution_change);
+  tcase_add_test (tc, test_segment_base);
+  tcase_add_test (tc, test_flushing_seek);
+  tcase_add_test (tc, test_audio_only);
+  tcase_add_test (tc, test_clip_of_frames);
+  tcase_add_test (tc, test_bad_model);
+  tcase_add_test (tc, test_unknown_pad);
+  tcase_add_test (tc, test_state_cycles);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  sync_dir = g_getenv ("MM_GOLDEN_SYNC");
+  if (!sync_dir)
+    sync_dir = "tests/golden/sync";
+  gst_check_init (&argc, &argv);
+  return gst_check_run_suite (mmfusion_suite (), "mmfusion", __FILE__);
+}
