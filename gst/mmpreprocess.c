@@ -22,6 +22,14 @@
 #include <math.h>
 #include <string.h>
 
+/* the resampler reads every pixel of every frame: an AVX2+FMA clone beside
+ * the baseline one, chosen at load time (GCC function multiversioning) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MM_VECTORIZE __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+#define MM_VECTORIZE
+#endif
+
 typedef struct {
   gint *first, *count;          /* per output index */
   gfloat *weights;              /* count[o] weights from offset[o] */
@@ -308,7 +316,7 @@ resample_yuv_per_tap (MmPreprocess * pp, const GstVideoFrame * frame)
 }
 
 /* one component of one plane into dst [dh][dw], values 0..255 */
-static void
+MM_VECTORIZE static void
 resample (MmPreprocess * pp, gint c, const GstVideoFrame * frame, gfloat * dst)
 {
   const Source *s = &pp->src[c];
@@ -325,6 +333,18 @@ resample (MmPreprocess * pp, gint c, const GstVideoFrame * frame, gfloat * dst)
       const guint8 *row = base + (gsize) (ay->first[oy] + ty) * stride
           + s->offset;
       gfloat wyv = wy[ty];
+      if (s->pstride == 1) {
+        /* planar components: contiguous taps, a loop that vectorizes */
+        for (gint ox = 0; ox < dw; ox++) {
+          const gfloat *restrict wx = ax->weights + ax->offset[ox];
+          const guint8 *restrict p = row + ax->first[ox];
+          gfloat acc = 0.0f;
+          for (gint tx = 0; tx < ax->count[ox]; tx++)
+            acc += wx[tx] * p[tx];
+          out[ox] += wyv * acc;
+        }
+        continue;
+      }
       for (gint ox = 0; ox < dw; ox++) {
         const gfloat *wx = ax->weights + ax->offset[ox];
         const guint8 *p = row + (gsize) ax->first[ox] * s->pstride;
