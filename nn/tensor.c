@@ -174,6 +174,8 @@ nn_tensor_from_proto (const Onnx__TensorProto * tp, nn_tensor * out,
     goto size_mismatch;
 
   out->data = g_malloc0 (MAX (nbytes, 1));
+  if (nbytes == 0)
+    return TRUE;                /* empty: the source may be NULL */
   if (tp->has_raw_data) {
     /* raw_data is little-endian, as is every machine we build for */
     memcpy (out->data, tp->raw_data.data, nbytes);
