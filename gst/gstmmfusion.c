@@ -38,7 +38,7 @@
  * gst-launch-1.0 filesrc location=clip.mkv ! decodebin name=d \
  *   d. ! queue ! videoconvert ! f.video \
  *   d. ! queue ! audioconvert ! audioresample ! mmaudiowindow ! f.audio \
- *   mmfusion name=f model=models/avdigits.onnx ! videoconvert ! autovideosink
+ *   mmfusion name=f model=tests/golden/meta/good.onnx ! videoconvert ! autovideosink
  * ]| A file: video and audio decoded, the audio cut into the model's windows.
  * |[
  * gst-launch-1.0 -m videotestsrc is-live=true ! video/x-raw,framerate=25/1 ! f.video \
