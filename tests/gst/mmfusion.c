@@ -321,6 +321,76 @@ GST_START_TEST (test_missing_skip)
 
 GST_END_TEST;
 
+GST_START_TEST (test_qos_skips_late_ticks)
+{
+  /* live, and the clock already 10 s past the frame's deadline: the tick
+   * is skipped and counted, the frame still leaves at once */
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, TRUE, NULL, NULL);
+  gst_harness_set_time (f.v, 10 * GST_SECOND);
+  gst_harness_push (f.a, audio_window (&f, 0));
+  gst_harness_push (f.a, audio_window (&f, 1));
+  gst_harness_push (f.v, video_frame (&f, 1, 0));
+  GstBuffer *out = gst_harness_pull (f.v);
+  fail_unless (out != NULL);
+  fail_unless (gst_buffer_get_mm_fusion_meta (out) == NULL);
+  gst_buffer_unref (out);
+  GstStructure *stats;
+  g_object_get (f.v->element, "stats", &stats, NULL);
+  guint64 skipped = 0, inferences = 1;
+  gst_structure_get_uint64 (stats, "skipped-ticks", &skipped);
+  gst_structure_get_uint64 (stats, "inferences", &inferences);
+  fail_unless_equals_uint64 (skipped, 1);
+  fail_unless_equals_uint64 (inferences, 0);
+  gst_structure_free (stats);
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_events)
+{
+  /* the audio score is the window index, which only grows: with
+   * event-on audio=3 one event starts when window 3 is used, and stays on */
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, "event-on",
+      "audio=3");
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (f.v->element, bus);
+  for (guint64 k = 0; k < 10; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  gint first_active = -1;
+  for (guint64 i = 0; i < 20; i++) {
+    gst_harness_push (f.v, video_frame (&f, i, 0));
+    GstBuffer *out = gst_harness_pull (f.v);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    gboolean on = m->all_scores[1] >= 3.0f;
+    fail_unless_equals_int (m->event_class, on ? 1 : -1);
+    if (on && first_active < 0)
+      first_active = (gint) i;
+    gst_buffer_unref (out);
+  }
+  fail_unless (first_active > 0);
+  /* exactly one start message, for label "audio" */
+  gint starts = 0;
+  GstMessage *msg;
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    if (gst_message_has_name (msg, "mmfusion-event")) {
+      const GstStructure *st = gst_message_get_structure (msg);
+      fail_unless_equals_string (gst_structure_get_string (st, "state"),
+          "start");
+      fail_unless_equals_string (gst_structure_get_string (st, "label"),
+          "audio");
+      starts++;
+    }
+    gst_message_unref (msg);
+  }
+  fail_unless_equals_int (starts, 1);
+  gst_element_set_bus (f.v->element, NULL);
+  gst_object_unref (bus);
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_audio_eos_video_goes_on)
 {
   Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
@@ -636,6 +706,8 @@ mmfusion_suite (void)
   tcase_add_test (tc, test_missing_zeros);
   tcase_add_test (tc, test_missing_last);
   tcase_add_test (tc, test_missing_skip);
+  tcase_add_test (tc, test_qos_skips_late_ticks);
+  tcase_add_test (tc, test_events);
   tcase_add_test (tc, test_audio_eos_video_goes_on);
   tcase_add_test (tc, test_video_eos_ends);
   tcase_add_test (tc, test_interval);
