@@ -543,11 +543,15 @@ select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
     GstClockTime * wend)
 {
   const MmFeatureParams *p = &pad->input->features;
+  GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
+  /* the window step in running time: a segment rate of 2 halves it */
   GstClockTime step = gst_util_uint64_scale_int (GST_SECOND,
       (gint) mm_feature_params_step_samples (p), p->rate);
+  gdouble rate = ABS (apad->segment.rate);
+  if (rate > 0.0 && rate != 1.0)
+    step = (GstClockTime) (step / rate);
   GstClockTime lo = end > step / 2 ? end - step / 2 : 0;
   GstClockTime hi = end + step / 2;
-  GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
   for (;;) {
     GstBuffer *buf = gst_aggregator_pad_peek_buffer (apad);
     if (!buf) {

@@ -531,6 +531,45 @@ GST_START_TEST (test_segment_base)
 
 GST_END_TEST;
 
+GST_START_TEST (test_segment_rate_and_offset)
+{
+  /* rate 2 and an offset on both pads: running time runs at twice the
+   * speed, so the rule picks the same windows as in stream time */
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
+  GstSegment seg;
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.rate = 2.0;
+  seg.base = GST_SECOND;
+  seg.offset = 0;
+  gst_harness_push_event (f.v, gst_event_new_segment (&seg));
+  gst_harness_push_event (f.a, gst_event_new_segment (&seg));
+  for (guint64 k = 0; k < 30; k++)
+    gst_harness_push (f.a, audio_window (&f, k));
+  for (guint64 i = 0; i < 60; i++)
+    gst_harness_push (f.v, video_frame (&f, i, 0));
+  for (guint64 i = 0; i < 60; i++) {
+    GstBuffer *out = gst_harness_pull (f.v);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m && m->fresh);
+    fail_unless_equals_uint64 (m->running_time, GST_SECOND
+        + frame_pts (&f, i) / 2);
+    gint64 want = expected_window (&f, frame_pts (&f, i + 1), 30);
+    const GstMmFusionInputSpan *sp = gst_mm_fusion_meta_get_input (m,
+        "audio");
+    if (want < 0) {
+      fail_unless (sp->missing);
+    } else {
+      fail_unless_equals_float (m->all_scores[1], (gfloat) want);
+      fail_unless_equals_uint64 (sp->end, GST_SECOND + window_end (&f,
+              want) / 2);
+    }
+    gst_buffer_unref (out);
+  }
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_flushing_seek)
 {
   Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
@@ -713,6 +752,7 @@ mmfusion_suite (void)
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_resolution_change);
   tcase_add_test (tc, test_segment_base);
+  tcase_add_test (tc, test_segment_rate_and_offset);
   tcase_add_test (tc, test_flushing_seek);
   tcase_add_test (tc, test_audio_only);
   tcase_add_test (tc, test_clip_of_frames);
