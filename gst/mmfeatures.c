@@ -274,6 +274,10 @@ mm_log_mel_new (const MmFeatureParams * p)
     if (lm->first[j] < 0)
       lm->first[j] = 0;         /* an empty filter: too few bins */
   }
+  /* never NULL: with an n-fft too small for n-mels every filter can be
+   * empty, and even NULL + 0 is undefined */
+  gdouble zero = 0.0;
+  g_array_append_val (w, zero);
   lm->weights = (gdouble *) g_array_free (w, FALSE);
   g_free (pts);
   return lm;

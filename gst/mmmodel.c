@@ -290,8 +290,11 @@ make_quarks (MmModel * m)
     m->label_quarks[i] = g_quark_from_string (m->labels[i]);
 }
 
-MmModel *
-mm_model_load (const gchar * path, GError ** error)
+/* the checks and parsing after the network itself has loaded */
+static MmModel *finish_load (MmModel * m, GError ** error);
+
+static MmModel *
+model_new (const gchar * path)
 {
   MmModel *m = g_new0 (MmModel, 1);
   m->path = g_strdup (path);
@@ -299,14 +302,43 @@ mm_model_load (const gchar * path, GError ** error)
   if (g_str_has_suffix (base, ".onnx"))
     base[strlen (base) - 5] = '\0';
   m->name = base;
-  GError *e = NULL;
-  m->nn = nn_model_load_file (path, NULL, &e);
+  return m;
+}
+
+static MmModel *
+loaded (MmModel * m, GError * e, GError ** error)
+{
   if (!m->nn) {
-    g_set_error (error, MM_MODEL_ERROR, 0, "%s: %s", path, e->message);
+    g_set_error (error, MM_MODEL_ERROR, 0, "%s: %s", m->path, e->message);
     g_error_free (e);
     mm_model_free (m);
     return NULL;
   }
+  return finish_load (m, error);
+}
+
+MmModel *
+mm_model_load (const gchar * path, GError ** error)
+{
+  MmModel *m = model_new (path);
+  GError *e = NULL;
+  m->nn = nn_model_load_file (path, NULL, &e);
+  return loaded (m, e, error);
+}
+
+MmModel *
+mm_model_load_data (const void *data, gsize size, const gchar * name,
+    GError ** error)
+{
+  MmModel *m = model_new (name);
+  GError *e = NULL;
+  m->nn = nn_model_load_data (data, size, NULL, &e);
+  return loaded (m, e, error);
+}
+
+static MmModel *
+finish_load (MmModel * m, GError ** error)
+{
   const nn_tensor *out = nn_model_output (m->nn, 0);
   if (out->type != NN_TYPE_FLOAT || out->ndim < 1) {
     fail (error, m, "the first output must be float32 scores");

@@ -54,6 +54,9 @@ typedef struct {
 
 /* loads and checks; errors name the file and the metadata key at fault */
 MmModel *mm_model_load (const gchar * path, GError ** error);
+/* the same from memory; `name` stands for the path in messages */
+MmModel *mm_model_load_data (const void *data, gsize size,
+    const gchar * name, GError ** error);
 void mm_model_free (MmModel * model);
 
 /* replaces the labels with the lines of a text file (one label a line) */
