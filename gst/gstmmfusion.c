@@ -316,12 +316,58 @@ find_leader (GstMmFusion * self)
   return lead;
 }
 
+/* Points every pad at its input in the (re)loaded model and sizes its
+ * buffers; FALSE when a pad names an input the model does not have. */
+static gboolean
+bind_pads (GstMmFusion * self, GError ** error)
+{
+  GST_OBJECT_LOCK (self);
+  /* check every pad first, so a refusal leaves all of them untouched */
+  for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    if (!mm_model_find_input (self->model, GST_PAD_NAME (l->data))) {
+      g_set_error (error, MM_MODEL_ERROR, 0, "%s has no input '%s' (the pad "
+          "was requested for another model)", self->model->path,
+          GST_PAD_NAME (l->data));
+      GST_OBJECT_UNLOCK (self);
+      return FALSE;
+    }
+  }
+  for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstMmFusionPad *pad = l->data;
+    const MmModelInput *in = mm_model_find_input (self->model,
+        GST_PAD_NAME (pad));
+    pad->input = in;
+    g_clear_pointer (&pad->clip, g_free);
+    g_clear_pointer (&pad->last_window, g_free);
+    if (in->modality == MM_MODALITY_AUDIO)
+      pad->last_window = g_new0 (gfloat, input_floats (in));
+    else
+      pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
+    pad->clip_len = pad->clip_at = 0;
+    pad->have_last = FALSE;
+  }
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
 static gboolean
 gst_mm_fusion_start (GstAggregator * agg)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
   GError *err = NULL;
-  if (!ensure_model (self, &err)) {
+  /* loaded afresh for every run: the file, or the property, may have
+   * changed since the last one. The old model stays until the new one
+   * loads and fits the pads, which point into it until then. */
+  MmModel *old = self->model;
+  self->model = NULL;
+  gboolean loaded = ensure_model (self, &err) && bind_pads (self, &err);
+  if (loaded) {
+    mm_model_free (old);
+  } else {
+    mm_model_free (self->model);
+    self->model = old;
+  }
+  if (!loaded) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
         ("Could not load the model: %s", err->message), (NULL));
     g_error_free (err);
@@ -492,7 +538,8 @@ gst_mm_fusion_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
   return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event);
 }
 
-static gboolean
+/* GstAggregator has no flush of its own to chain up to */
+static GstFlowReturn
 gst_mm_fusion_flush (GstAggregator * agg)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
@@ -500,12 +547,14 @@ gst_mm_fusion_flush (GstAggregator * agg)
   self->have_result = FALSE;
   if (self->results)
     mm_results_reset (self->results);
+  GST_OBJECT_LOCK (self);
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstMmFusionPad *p = l->data;
     p->have_last = FALSE;
     p->clip_len = 0;
   }
-  return GST_AGGREGATOR_CLASS (parent_class)->flush (agg);
+  GST_OBJECT_UNLOCK (self);
+  return GST_FLOW_OK;
 }
 
 /* synchronization */
@@ -1012,10 +1061,10 @@ may_change (GstMmFusion * self, GParamSpec * pspec)
 {
   if (!(pspec->flags & GST_PARAM_MUTABLE_READY))
     return TRUE;
-  if (GST_STATE (self) <= GST_STATE_READY && !self->model)
+  if (GST_STATE (self) <= GST_STATE_READY)
     return TRUE;
   g_warning ("mmfusion: property '%s' can only be changed in the NULL or "
-      "READY state, before pads are requested", pspec->name);
+      "READY state", pspec->name);
   return FALSE;
 }
 
@@ -1140,7 +1189,8 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_string ("model", "Model",
           "ONNX model file (inputs, preprocessing and labels come from its "
-          "metadata_props)", NULL, READY_ONLY));
+          "metadata_props); read again at every READY to PAUSED", NULL,
+          READY_ONLY));
   g_object_class_install_property (gobject_class, PROP_LABELS,
       g_param_spec_string ("labels", "Labels file",
           "Text file with one label a line, overriding the model's labels",
