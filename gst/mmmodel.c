@@ -253,7 +253,7 @@ parse_labels (MmModel * m, GError ** error)
   GError *e = NULL;
   gboolean ok = json_parser_load_from_data (parser, json, -1, &e);
   JsonNode *root = ok ? json_parser_get_root (parser) : NULL;
-  if (!ok || !JSON_NODE_HOLDS_ARRAY (root)) {
+  if (!ok || !root || !JSON_NODE_HOLDS_ARRAY (root)) {
     fail (error, m, "mmfusion.labels is not a JSON array of strings%s%s",
         e ? ": " : "", e ? e->message : "");
     g_clear_error (&e);

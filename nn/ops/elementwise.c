@@ -131,25 +131,41 @@ inner_f32 (binop op, const float *a_, int ia, const float *b_, int ib,
   }
 }
 
-/* integer division and power follow C truncation, as numpy's int ops do
- * for the non-negative operands models use */
-#define INT_INNER(NAME, T) \
+/* Integer ops wrap around on overflow, as other ONNX runtimes do: computed
+ * in the unsigned type, where wrapping is defined (in the signed one it is
+ * undefined behaviour). Division truncates; by zero gives 0; MIN / -1
+ * wraps. Power saturates at the type's range. */
+#define INT_INNER(NAME, T, U, LO, HI) \
 static void \
 NAME (binop op, const T *a_, int ia, const T *b_, int ib, void *o_, \
     int64_t n) \
 { \
   switch (op) { \
-    case OP_ADD: INNER (T, T, x + y); break; \
-    case OP_SUB: INNER (T, T, x - y); break; \
-    case OP_MUL: INNER (T, T, x * y); break; \
-    case OP_DIV: INNER (T, T, y != 0 ? x / y : 0); break; \
-    case OP_POW: INNER (T, T, (T) pow ((double) x, (double) y)); break; \
+    case OP_ADD: INNER (T, T, (T) ((U) x + (U) y)); break; \
+    case OP_SUB: INNER (T, T, (T) ((U) x - (U) y)); break; \
+    case OP_MUL: INNER (T, T, (T) ((U) x * (U) y)); break; \
+    case OP_DIV: \
+      INNER (T, T, y == 0 ? 0 : (y == (T) -1 ? (T) ((U) 0 - (U) x) : x / y)); \
+      break; \
+    case OP_POW: INNER (T, T, saturate_##NAME (pow ((double) x, (double) y))); \
+      break; \
     case OP_EQUAL: INNER (T, uint8_t, x == y); break; \
   } \
 }
-INT_INNER (inner_i64, int64_t)
-INT_INNER (inner_i32, int32_t)
-INT_INNER (inner_u8, uint8_t)
+
+#define SATURATE(NAME, T, LO, HI) \
+static inline T \
+saturate_##NAME (double v) \
+{ \
+  return isnan (v) ? 0 : v <= (double) (LO) ? (LO) : v >= (double) (HI) ? \
+      (HI) : (T) v; \
+}
+SATURATE (inner_i64, int64_t, INT64_MIN, INT64_MAX)
+SATURATE (inner_i32, int32_t, INT32_MIN, INT32_MAX)
+SATURATE (inner_u8, uint8_t, 0, UINT8_MAX)
+INT_INNER (inner_i64, int64_t, uint64_t, INT64_MIN, INT64_MAX)
+INT_INNER (inner_i32, int32_t, uint32_t, INT32_MIN, INT32_MAX)
+INT_INNER (inner_u8, uint8_t, uint8_t, 0, UINT8_MAX)
 
 static void
 binary_kernel (const nn_node * node, nn_tensor * const *in,

@@ -172,15 +172,24 @@ cast_kernel (const nn_node * node, nn_tensor * const *in,
       continue;
     }
     double v = load_as_double (in[0]->data, from, i);
+    /* float to integer: NaN gives 0 and values beyond the type saturate,
+     * where a plain conversion would be undefined */
+    double t = isnan (v) ? 0.0 : v;
     switch (to) {
       case NN_TYPE_FLOAT: ((float *) y)[i] = (float) v; break;
       case NN_TYPE_INT64:
         ((int64_t *) y)[i] = from == NN_TYPE_INT64 ?
-            ((const int64_t *) in[0]->data)[i] : (int64_t) v;
+            ((const int64_t *) in[0]->data)[i] : t <= -9.2233720368547758e18 ?
+            INT64_MIN : t >= 9.2233720368547758e18 ? INT64_MAX : (int64_t) t;
         break;
-      case NN_TYPE_INT32: ((int32_t *) y)[i] = (int32_t) v; break;
+      case NN_TYPE_INT32:
+        ((int32_t *) y)[i] = (int32_t) CLAMP (t, (double) INT32_MIN,
+            (double) INT32_MAX);
+        break;
       case NN_TYPE_BOOL: ((uint8_t *) y)[i] = v != 0.0; break;
-      case NN_TYPE_UINT8: ((uint8_t *) y)[i] = (uint8_t) v; break;
+      case NN_TYPE_UINT8:
+        ((uint8_t *) y)[i] = (uint8_t) CLAMP (t, 0.0, 255.0);
+        break;
     }
   }
 }
