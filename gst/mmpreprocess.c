@@ -73,14 +73,22 @@ axis_free (Axis * a)
   g_free (a->weights);
 }
 
-/* taps for `out` outputs from `in` inputs starting at input `start` */
-static void
-axis_build (Axis * a, gint start, gint in, gint out)
+/* the per-output arrays of an axis; weights are gathered in the returned
+ * array and taken over by the caller */
+static GArray *
+axis_alloc (Axis * a, gint out)
 {
   a->first = g_new (gint, out);
   a->count = g_new (gint, out);
   a->offset = g_new (gint, out);
-  GArray *w = g_array_new (FALSE, FALSE, sizeof (gfloat));
+  return g_array_new (FALSE, FALSE, sizeof (gfloat));
+}
+
+/* taps for `out` outputs from `in` inputs starting at input `start` */
+static void
+axis_build (Axis * a, gint start, gint in, gint out)
+{
+  GArray *w = axis_alloc (a, out);
   for (gint o = 0; o < out; o++) {
     a->offset[o] = (gint) w->len;
     if (out <= in) {
@@ -121,10 +129,7 @@ axis_build (Axis * a, gint start, gint in, gint out)
 static void
 axis_subsample (Axis * a, const Axis * luma, gint sub, gint out)
 {
-  a->first = g_new (gint, out);
-  a->count = g_new (gint, out);
-  a->offset = g_new (gint, out);
-  GArray *w = g_array_new (FALSE, FALSE, sizeof (gfloat));
+  GArray *w = axis_alloc (a, out);
   for (gint o = 0; o < out; o++) {
     a->offset[o] = (gint) w->len;
     a->first[o] = luma->first[o] >> sub;

@@ -132,6 +132,23 @@ audio_window (const Fusion * f, guint64 k)
   return b;
 }
 
+/* windows [from, to) and frames [from, to), in order */
+static void
+push_windows (const Fusion * f, guint64 from, guint64 to)
+{
+  for (guint64 k = from; k < to; k++)
+    fail_unless_equals_int (gst_harness_push (f->a, audio_window (f, k)),
+        GST_FLOW_OK);
+}
+
+static void
+push_frames (const Fusion * f, guint64 from, guint64 to)
+{
+  for (guint64 i = from; i < to; i++)
+    fail_unless_equals_int (gst_harness_push (f->v, video_frame (f, i, 0)),
+        GST_FLOW_OK);
+}
+
 typedef enum { AUDIO_FIRST, VIDEO_FIRST, INTERLEAVED } Order;
 
 /* Pushes n_frames and every window that ends before the last frame ends
@@ -355,8 +372,7 @@ GST_START_TEST (test_events)
       "audio=3");
   GstBus *bus = gst_bus_new ();
   gst_element_set_bus (f.v->element, bus);
-  for (guint64 k = 0; k < 10; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
+  push_windows (&f, 0, 10);
   gint first_active = -1;
   for (guint64 i = 0; i < 20; i++) {
     gst_harness_push (f.v, video_frame (&f, i, 0));
@@ -394,12 +410,9 @@ GST_END_TEST;
 GST_START_TEST (test_audio_eos_video_goes_on)
 {
   Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
-  for (guint64 k = 0; k < 5; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
+  push_windows (&f, 0, 5);
   gst_harness_push_event (f.a, gst_event_new_eos ());
-  for (guint64 i = 0; i < 50; i++)
-    fail_unless_equals_int (gst_harness_push (f.v, video_frame (&f, i, 0)),
-        GST_FLOW_OK);
+  push_frames (&f, 0, 50);
   for (guint64 i = 0; i < 50; i++) {
     GstBuffer *out = gst_harness_pull (f.v);
     GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
@@ -417,8 +430,7 @@ GST_END_TEST;
 GST_START_TEST (test_video_eos_ends)
 {
   Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
-  for (guint64 k = 0; k < 3; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
+  push_windows (&f, 0, 3);
   gst_harness_push (f.v, video_frame (&f, 0, 0));
   gst_harness_push_event (f.v, gst_event_new_eos ());
   GstBuffer *out = gst_harness_pull (f.v);
@@ -446,10 +458,8 @@ GST_START_TEST (test_interval)
    * its result */
   Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, "interval",
       "200000000");
-  for (guint64 k = 0; k < 30; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
-  for (guint64 i = 0; i < 50; i++)
-    gst_harness_push (f.v, video_frame (&f, i, 0));
+  push_windows (&f, 0, 30);
+  push_frames (&f, 0, 50);
   for (guint64 i = 0; i < 50; i++) {
     GstBuffer *out = gst_harness_pull (f.v);
     GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
@@ -469,10 +479,8 @@ GST_END_TEST;
 GST_START_TEST (test_resolution_change)
 {
   Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
-  for (guint64 k = 0; k < 20; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
-  for (guint64 i = 0; i < 10; i++)
-    gst_harness_push (f.v, video_frame (&f, i, 0));
+  push_windows (&f, 0, 20);
+  push_frames (&f, 0, 10);
   /* now 8x6 frames (stride 8): the model still sees the frame's value */
   gst_harness_set_src_caps_str (f.v, "video/x-raw, format=GRAY8, width=8, "
       "height=6, framerate=25/1");
@@ -507,10 +515,8 @@ GST_START_TEST (test_segment_base)
   seg.start = seg.time = 2 * GST_SECOND;
   gst_harness_push_event (f.v, gst_event_new_segment (&seg));
   gst_harness_push_event (f.a, gst_event_new_segment (&seg));
-  for (guint64 k = 20; k < 60; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
-  for (guint64 i = 50; i < 100; i++)
-    gst_harness_push (f.v, video_frame (&f, i, 0));
+  push_windows (&f, 20, 60);
+  push_frames (&f, 50, 100);
   for (guint64 i = 50; i < 100; i++) {
     GstBuffer *out = gst_harness_pull (f.v);
     GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
@@ -543,10 +549,8 @@ GST_START_TEST (test_segment_rate_and_offset)
   seg.offset = 0;
   gst_harness_push_event (f.v, gst_event_new_segment (&seg));
   gst_harness_push_event (f.a, gst_event_new_segment (&seg));
-  for (guint64 k = 0; k < 30; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
-  for (guint64 i = 0; i < 60; i++)
-    gst_harness_push (f.v, video_frame (&f, i, 0));
+  push_windows (&f, 0, 30);
+  push_frames (&f, 0, 60);
   for (guint64 i = 0; i < 60; i++) {
     GstBuffer *out = gst_harness_pull (f.v);
     GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
@@ -573,10 +577,8 @@ GST_END_TEST;
 GST_START_TEST (test_flushing_seek)
 {
   Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
-  for (guint64 k = 0; k < 10; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
-  for (guint64 i = 0; i < 10; i++)
-    gst_harness_push (f.v, video_frame (&f, i, 0));
+  push_windows (&f, 0, 10);
+  push_frames (&f, 0, 10);
   for (guint64 i = 0; i < 10; i++)
     gst_buffer_unref (gst_harness_pull (f.v));
   /* a flushing seek to 3 s on both pads */
@@ -589,10 +591,8 @@ GST_START_TEST (test_flushing_seek)
     gst_harness_push_event (h, gst_event_new_flush_stop (TRUE));
     gst_harness_push_event (h, gst_event_new_segment (&seg));
   }
-  for (guint64 k = 28; k < 45; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
-  for (guint64 i = 75; i < 100; i++)
-    gst_harness_push (f.v, video_frame (&f, i, 0));
+  push_windows (&f, 28, 45);
+  push_frames (&f, 75, 100);
   for (guint64 i = 75; i < 100; i++) {
     GstBuffer *out = gst_harness_pull (f.v);
     GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
@@ -641,10 +641,8 @@ GST_START_TEST (test_clip_of_frames)
 {
   /* a clip model sees the 4 most recent frames: mean = mean of indices */
   Fusion f = fusion_new ("probe_clip4", 10, 25, 1, FALSE, NULL, NULL);
-  for (guint64 k = 0; k < 20; k++)
-    gst_harness_push (f.a, audio_window (&f, k));
-  for (guint64 i = 0; i < 20; i++)
-    gst_harness_push (f.v, video_frame (&f, i, 0));
+  push_windows (&f, 0, 20);
+  push_frames (&f, 0, 20);
   for (guint64 i = 0; i < 20; i++) {
     GstBuffer *out = gst_harness_pull (f.v);
     GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
