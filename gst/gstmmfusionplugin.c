@@ -15,6 +15,7 @@ plugin_init (GstPlugin * plugin)
   gboolean ok = FALSE;
   ok |= GST_ELEMENT_REGISTER (mmaudiowindow, plugin);
   ok |= GST_ELEMENT_REGISTER (mmfusion, plugin);
+  ok |= GST_ELEMENT_REGISTER (mmpublish, plugin);
   return ok;
 }
 

@@ -1,0 +1,378 @@
+/* mmpublish: results as JSON Lines (schema mmfusion/1) to a file or stdout.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-mmpublish
+ * @title: mmpublish
+ *
+ * A passthrough element that writes every fresh #GstMmFusionMeta result it
+ * sees as one JSON object a line (schema `mmfusion/1`, DESIGN.md section
+ * 8): `schema`, `stream`, `pts`, `running_time`, `duration` (nanoseconds,
+ * integers), `model`, `top` {`id`, `label`, `score`}, `classes` (top-k),
+ * `inputs` {NAME: {`start`, `end`, `missing`}}. When the meta's event
+ * state changes it writes event lines: `{"schema":"mmfusion/1","type":
+ * "event","state":"start"|"end","label":…,"class_id":…,"pts":…,
+ * "running_time":…,"stream":…}`. Buffers pass untouched.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=50 ! video/x-raw,framerate=25/1 ! f.video \
+ *   audiotestsrc num-buffers=100 ! audioconvert ! audioresample ! mmaudiowindow ! f.audio \
+ *   mmfusion name=f model=tests/golden/meta/good.onnx ! mmpublish location=- ! fakesink
+ * ]| Prints one JSON line per frame.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstmmfusionelements.h"
+
+#include <gst/base/gstbasetransform.h>
+#include <json-glib/json-glib.h>
+#include <mmfusion/mmfusionmeta.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (mm_publish_debug);
+#define GST_CAT_DEFAULT mm_publish_debug
+
+#define GST_TYPE_MM_PUBLISH (gst_mm_publish_get_type ())
+G_DECLARE_FINAL_TYPE (GstMmPublish, gst_mm_publish, GST, MM_PUBLISH,
+    GstBaseTransform)
+
+#define DEFAULT_LOCATION NULL
+#define DEFAULT_STREAM NULL
+
+enum {
+  PROP_0,
+  PROP_LOCATION,
+  PROP_STREAM,
+  PROP_RECORDS,
+};
+
+struct _GstMmPublish {
+  GstBaseTransform parent;
+  /* properties, under the object lock */
+  gchar *location;
+  gchar *stream;
+  guint64 records;
+  /* streaming */
+  FILE *out;
+  gboolean out_is_stdout;
+  gint event_class;             /* from the last meta, -1: none */
+};
+
+G_DEFINE_TYPE (GstMmPublish, gst_mm_publish, GST_TYPE_BASE_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE (mmpublish, "mmpublish", GST_RANK_NONE,
+    GST_TYPE_MM_PUBLISH);
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+static void
+set_uint_or_null (JsonBuilder * b, const char *name, GstClockTime v)
+{
+  json_builder_set_member_name (b, name);
+  if (GST_CLOCK_TIME_IS_VALID (v))
+    json_builder_add_int_value (b, (gint64) v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_class (JsonBuilder * b, gint id, GQuark label, gfloat score)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, id);
+  json_builder_set_member_name (b, "label");
+  json_builder_add_string_value (b, g_quark_to_string (label));
+  json_builder_set_member_name (b, "score");
+  json_builder_add_double_value (b, score);
+  json_builder_end_object (b);
+}
+
+static void
+begin_record (JsonBuilder * b, const char *stream)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schema");
+  json_builder_add_string_value (b, "mmfusion/1");
+  json_builder_set_member_name (b, "stream");
+  json_builder_add_string_value (b, stream);
+}
+
+static gboolean
+write_line (GstMmPublish * self, JsonBuilder * b)
+{
+  JsonNode *root = json_builder_get_root (b);
+  JsonGenerator *gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  gsize len;
+  gchar *text = json_generator_to_data (gen, &len);
+  gboolean ok = fwrite (text, 1, len, self->out) == len
+      && fputc ('\n', self->out) != EOF && fflush (self->out) == 0;
+  g_free (text);
+  g_object_unref (gen);
+  json_node_unref (root);
+  return ok;
+}
+
+static gboolean
+write_result (GstMmPublish * self, const GstMmFusionMeta * m,
+    const char *stream)
+{
+  JsonBuilder *b = json_builder_new ();
+  begin_record (b, stream);
+  set_uint_or_null (b, "pts", m->pts);
+  set_uint_or_null (b, "running_time", m->running_time);
+  set_uint_or_null (b, "duration", m->duration);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, g_quark_to_string (m->model));
+  json_builder_set_member_name (b, "top");
+  if (m->n_classes > 0)
+    add_class (b, m->ids[0], m->labels[0], m->scores[0]);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "classes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < m->n_classes; i++)
+    add_class (b, m->ids[i], m->labels[i], m->scores[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "inputs");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < m->n_inputs; i++) {
+    const GstMmFusionInputSpan *s = &m->inputs[i];
+    json_builder_set_member_name (b, g_quark_to_string (s->name));
+    json_builder_begin_object (b);
+    set_uint_or_null (b, "start", s->start);
+    set_uint_or_null (b, "end", s->end);
+    json_builder_set_member_name (b, "missing");
+    json_builder_add_boolean_value (b, s->missing);
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  gboolean ok = write_line (self, b);
+  g_object_unref (b);
+  return ok;
+}
+
+static gboolean
+write_event (GstMmPublish * self, const GstMmFusionMeta * m, gint class_id,
+    GQuark label, gboolean start, const char *stream)
+{
+  JsonBuilder *b = json_builder_new ();
+  begin_record (b, stream);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "event");
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, start ? "start" : "end");
+  json_builder_set_member_name (b, "class_id");
+  json_builder_add_int_value (b, class_id);
+  json_builder_set_member_name (b, "label");
+  json_builder_add_string_value (b, label ? g_quark_to_string (label) : "");
+  set_uint_or_null (b, "pts", m->pts);
+  set_uint_or_null (b, "running_time", m->running_time);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, g_quark_to_string (m->model));
+  json_builder_end_object (b);
+  gboolean ok = write_line (self, b);
+  g_object_unref (b);
+  return ok;
+}
+
+/* the label of class_id, if the meta's top-k has it */
+static GQuark
+label_of (const GstMmFusionMeta * m, gint class_id)
+{
+  for (guint i = 0; i < m->n_classes; i++)
+    if (m->ids[i] == class_id)
+      return m->labels[i];
+  return 0;
+}
+
+static GstFlowReturn
+gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstMmPublish *self = GST_MM_PUBLISH (trans);
+  GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (buf);
+  if (!m || !m->fresh)
+    return GST_FLOW_OK;
+  GST_OBJECT_LOCK (self);
+  gchar *stream = g_strdup (self->stream ? self->stream :
+      GST_OBJECT_NAME (self));
+  GST_OBJECT_UNLOCK (self);
+
+  gboolean ok = write_result (self, m, stream);
+  if (ok && m->event_class != self->event_class) {
+    if (self->event_class >= 0)
+      ok = write_event (self, m, self->event_class, label_of (m,
+              self->event_class), FALSE, stream);
+    if (ok && m->event_class >= 0)
+      ok = write_event (self, m, m->event_class, label_of (m,
+              m->event_class), TRUE, stream);
+    self->event_class = m->event_class;
+  }
+  g_free (stream);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, (NULL),
+        ("writing a JSON record failed: %s", g_strerror (errno)));
+    return GST_FLOW_ERROR;
+  }
+  GST_OBJECT_LOCK (self);
+  self->records++;
+  GST_OBJECT_UNLOCK (self);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_mm_publish_start (GstBaseTransform * trans)
+{
+  GstMmPublish *self = GST_MM_PUBLISH (trans);
+  GST_OBJECT_LOCK (self);
+  gchar *location = g_strdup (self->location);
+  self->records = 0;
+  GST_OBJECT_UNLOCK (self);
+  self->event_class = -1;
+  if (!location) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, (NULL),
+        ("no location: set location to a file, or - for stdout"));
+    return FALSE;
+  }
+  if (strcmp (location, "-") == 0) {
+    self->out = stdout;
+    self->out_is_stdout = TRUE;
+  } else {
+    /* appended: several runs, or several streams, may share one log */
+    self->out = fopen (location, "a");
+    self->out_is_stdout = FALSE;
+  }
+  if (!self->out) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Could not open %s for writing: %s", location, g_strerror (errno)),
+        (NULL));
+    g_free (location);
+    return FALSE;
+  }
+  g_free (location);
+  return TRUE;
+}
+
+static gboolean
+gst_mm_publish_stop (GstBaseTransform * trans)
+{
+  GstMmPublish *self = GST_MM_PUBLISH (trans);
+  if (self->out && !self->out_is_stdout)
+    fclose (self->out);
+  self->out = NULL;
+  return TRUE;
+}
+
+static void
+gst_mm_publish_set_property (GObject * object, guint id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstMmPublish *self = GST_MM_PUBLISH (object);
+  GST_OBJECT_LOCK (self);
+  if (GST_STATE (self) > GST_STATE_READY) {
+    GST_OBJECT_UNLOCK (self);
+    g_warning ("mmpublish: property '%s' can only be changed in the NULL or "
+        "READY state", pspec->name);
+    return;
+  }
+  switch (id) {
+    case PROP_LOCATION:
+      g_free (self->location);
+      self->location = g_value_dup_string (value);
+      break;
+    case PROP_STREAM:
+      g_free (self->stream);
+      self->stream = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_mm_publish_get_property (GObject * object, guint id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstMmPublish *self = GST_MM_PUBLISH (object);
+  GST_OBJECT_LOCK (self);
+  switch (id) {
+    case PROP_LOCATION: g_value_set_string (value, self->location); break;
+    case PROP_STREAM: g_value_set_string (value, self->stream); break;
+    case PROP_RECORDS: g_value_set_uint64 (value, self->records); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_mm_publish_finalize (GObject * object)
+{
+  GstMmPublish *self = GST_MM_PUBLISH (object);
+  g_free (self->location);
+  g_free (self->stream);
+  G_OBJECT_CLASS (gst_mm_publish_parent_class)->finalize (object);
+}
+
+static void
+gst_mm_publish_class_init (GstMmPublishClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *bt_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_mm_publish_set_property;
+  gobject_class->get_property = gst_mm_publish_get_property;
+  gobject_class->finalize = gst_mm_publish_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "Location",
+          "File the JSON lines are appended to; - for standard output",
+          DEFAULT_LOCATION, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STREAM,
+      g_param_spec_string ("stream", "Stream name",
+          "The records' \"stream\" field (default: the element's name)",
+          DEFAULT_STREAM, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_RECORDS,
+      g_param_spec_uint64 ("records", "Records",
+          "Result records written since the last start", 0, G_MAXUINT64, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_set_static_metadata (element_class,
+      "mmfusion results as JSON Lines", "Sink/Analyzer/Metadata",
+      "Writes each fresh mmfusion result and event as a JSON line (schema "
+      "mmfusion/1) to a file or stdout; buffers pass through",
+      "gst-mmfusion authors");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  bt_class->transform_ip = GST_DEBUG_FUNCPTR (gst_mm_publish_transform_ip);
+  bt_class->start = GST_DEBUG_FUNCPTR (gst_mm_publish_start);
+  bt_class->stop = GST_DEBUG_FUNCPTR (gst_mm_publish_stop);
+  bt_class->passthrough_on_same_caps = TRUE;
+  GST_DEBUG_CATEGORY_INIT (mm_publish_debug, "mmpublish", 0,
+      "mmfusion results as JSON Lines");
+}
+
+static void
+gst_mm_publish_init (GstMmPublish * self)
+{
+  self->event_class = -1;
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
+}
