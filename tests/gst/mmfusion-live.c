@@ -109,9 +109,18 @@ GST_START_TEST (test_live_ten_seconds)
   fail_unless (frames_in >= 200, "only %d frames in 10 s", frames_in);
   fail_unless_equals_int (frames_out, frames_in);
   fail_unless_equals_uint64 (dropped, 0);
-  /* a fresh result, and its message, for every frame */
-  fail_unless_equals_int (fresh_out, frames_out);
-  fail_unless_equals_int (results, frames_out);
+  /* every frame has a fresh result or was a tick skipped for QoS (none at
+   * real speed on this machine; under valgrind some are), and every fresh
+   * result posted its message */
+  GstStructure *fstats;
+  g_object_get (f, "stats", &fstats, NULL);
+  guint64 skipped = 0;
+  fail_unless (gst_structure_get_uint64 (fstats, "skipped-ticks", &skipped));
+  gst_structure_free (fstats);
+  fail_unless_equals_int (fresh_out + (gint) skipped, frames_out);
+  fail_unless_equals_int (results, fresh_out);
+  if (!g_getenv ("MM_SLOW_RUN"))
+    fail_unless_equals_uint64 (skipped, 0);
 
   gst_object_unref (bus);
   gst_object_unref (vsrc);
