@@ -34,6 +34,7 @@ typedef struct {
   gint *first, *count;          /* per output index */
   gfloat *weights;              /* count[o] weights from offset[o] */
   gint *offset;
+  gboolean uniform;             /* each output's taps share one weight */
 } Axis;
 
 /* Which source component feeds each output plane. */
@@ -84,6 +85,18 @@ axis_alloc (Axis * a, gint out)
   return g_array_new (FALSE, FALSE, sizeof (gfloat));
 }
 
+/* area taps of one output all weigh the same: then a sum of bytes and one
+ * multiplication do, which is what shrinking a large frame mostly is */
+static void
+axis_check_uniform (Axis * a, gint out)
+{
+  a->uniform = TRUE;
+  for (gint o = 0; o < out && a->uniform; o++)
+    for (gint k = 1; k < a->count[o]; k++)
+      if (a->weights[a->offset[o] + k] != a->weights[a->offset[o]])
+        a->uniform = FALSE;
+}
+
 /* taps for `out` outputs from `in` inputs starting at input `start` */
 static void
 axis_build (Axis * a, gint start, gint in, gint out)
@@ -120,6 +133,7 @@ axis_build (Axis * a, gint start, gint in, gint out)
     }
   }
   a->weights = (gfloat *) g_array_free (w, FALSE);
+  axis_check_uniform (a, out);
 }
 
 /* Taps on a plane subsampled by 2^sub, derived from the full-resolution
@@ -146,6 +160,7 @@ axis_subsample (Axis * a, const Axis * luma, gint sub, gint out)
     }
   }
   a->weights = (gfloat *) g_array_free (w, FALSE);
+  axis_check_uniform (a, out);
 }
 
 static gint
@@ -338,6 +353,17 @@ resample (MmPreprocess * pp, gint c, const GstVideoFrame * frame, gfloat * dst)
       const guint8 *row = base + (gsize) (ay->first[oy] + ty) * stride
           + s->offset;
       gfloat wyv = wy[ty];
+      if (s->pstride == 1 && ax->uniform) {
+        /* planar, equal weights: integer sums of contiguous bytes */
+        for (gint ox = 0; ox < dw; ox++) {
+          const guint8 *restrict p = row + ax->first[ox];
+          guint32 sum = 0;
+          for (gint tx = 0; tx < ax->count[ox]; tx++)
+            sum += p[tx];
+          out[ox] += wyv * ax->weights[ax->offset[ox]] * (gfloat) sum;
+        }
+        continue;
+      }
       if (s->pstride == 1) {
         /* planar components: contiguous taps, a loop that vectorizes */
         for (gint ox = 0; ox < dw; ox++) {
