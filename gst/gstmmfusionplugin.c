@@ -16,6 +16,7 @@ plugin_init (GstPlugin * plugin)
   ok |= GST_ELEMENT_REGISTER (mmaudiowindow, plugin);
   ok |= GST_ELEMENT_REGISTER (mmfusion, plugin);
   ok |= GST_ELEMENT_REGISTER (mmpublish, plugin);
+  ok |= GST_ELEMENT_REGISTER (mmoverlay, plugin);
   return ok;
 }
 

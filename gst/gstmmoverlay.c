@@ -1,0 +1,354 @@
+/* mmoverlay: draws the latest mmfusion result on the video.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-mmoverlay
+ * @title: mmoverlay
+ *
+ * Draws the result carried by each frame's #GstMmFusionMeta: the top-k
+ * labels with score bars, and a banner while an event is on, in a corner
+ * of the picture. The panel is drawn with pango and cairo only when the
+ * result changes and blended into every frame (RGB, BGR, RGBx, BGRx, xRGB,
+ * xBGR, I420, NV12 at any size). Frames without a result pass untouched.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=100 ! video/x-raw,framerate=25/1 ! f.video \
+ *   audiotestsrc num-buffers=200 ! audioconvert ! audioresample ! mmaudiowindow ! f.audio \
+ *   mmfusion name=f model=tests/golden/meta/good.onnx ! mmoverlay ! videoconvert ! autovideosink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstmmfusionelements.h"
+
+#include <gst/video/gstvideofilter.h>
+#include <gst/video/video-overlay-composition.h>
+#include <mmfusion/mmfusionmeta.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (mm_overlay_debug);
+#define GST_CAT_DEFAULT mm_overlay_debug
+
+#define GST_TYPE_MM_OVERLAY (gst_mm_overlay_get_type ())
+G_DECLARE_FINAL_TYPE (GstMmOverlay, gst_mm_overlay, GST, MM_OVERLAY,
+    GstVideoFilter)
+
+typedef enum {
+  MM_CORNER_TOP_LEFT, MM_CORNER_TOP_RIGHT, MM_CORNER_BOTTOM_LEFT,
+  MM_CORNER_BOTTOM_RIGHT,
+} MmCorner;
+
+#define DEFAULT_CORNER MM_CORNER_TOP_LEFT
+#define DEFAULT_FONT_SIZE 0
+#define DEFAULT_SHOW_STALE TRUE
+#define DEFAULT_TEXT_COLOR 0xffffffff
+#define DEFAULT_BAR_COLOR 0xff2e9bff
+#define DEFAULT_EVENT_COLOR 0xffe0402c
+#define DEFAULT_BACKGROUND_COLOR 0xa0000000
+
+enum {
+  PROP_0,
+  PROP_CORNER,
+  PROP_FONT_SIZE,
+  PROP_SHOW_STALE,
+  PROP_TEXT_COLOR,
+  PROP_BAR_COLOR,
+  PROP_EVENT_COLOR,
+  PROP_BACKGROUND_COLOR,
+};
+
+struct _GstMmOverlay {
+  GstVideoFilter parent;
+  /* properties, under the object lock */
+  MmCorner corner;
+  guint font_size;
+  gboolean show_stale;
+  guint32 text_color, bar_color, event_color, background_color;
+  /* the panel drawn for the last result, reused while it stays the same */
+  GstVideoOverlayComposition *comp;
+  GstClockTime comp_rt;
+  gboolean comp_valid;
+  gint comp_width, comp_height;
+};
+
+G_DEFINE_TYPE (GstMmOverlay, gst_mm_overlay, GST_TYPE_VIDEO_FILTER);
+GST_ELEMENT_REGISTER_DEFINE (mmoverlay, "mmoverlay", GST_RANK_NONE,
+    GST_TYPE_MM_OVERLAY);
+
+#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12 }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+
+static GType
+corner_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {MM_CORNER_TOP_LEFT, "Top left", "top-left"},
+    {MM_CORNER_TOP_RIGHT, "Top right", "top-right"},
+    {MM_CORNER_BOTTOM_LEFT, "Bottom left", "bottom-left"},
+    {MM_CORNER_BOTTOM_RIGHT, "Bottom right", "bottom-right"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstMmOverlayCorner", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static void
+set_color (cairo_t * cr, guint32 argb)
+{
+  cairo_set_source_rgba (cr, ((argb >> 16) & 0xff) / 255.0,
+      ((argb >> 8) & 0xff) / 255.0, (argb & 0xff) / 255.0,
+      (argb >> 24) / 255.0);
+}
+
+/* Draws the panel for one result into a new composition. */
+static GstVideoOverlayComposition *
+draw_panel (GstMmOverlay * self, const GstMmFusionMeta * m, gint width,
+    gint height)
+{
+  GST_OBJECT_LOCK (self);
+  guint font_size = self->font_size;
+  MmCorner corner = self->corner;
+  guint32 text = self->text_color, bar = self->bar_color;
+  guint32 event = self->event_color, bg = self->background_color;
+  GST_OBJECT_UNLOCK (self);
+  /* a readable size by default: a 720-line picture gets 24 px text */
+  gint px = font_size ? (gint) font_size : MAX (12, height / 30);
+  gint pad = px / 2, line = px * 3 / 2, bar_w = px * 6;
+  guint lines = m->n_classes + (m->event_class >= 0 ? 1 : 0);
+  gint pw = MIN (width, px * 20), ph = MIN (height, (gint) lines * line
+      + 2 * pad);
+  if (lines == 0 || pw < 4 || ph < 4)
+    return NULL;
+
+  cairo_surface_t *surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+      pw, ph);
+  cairo_t *cr = cairo_create (surf);
+  set_color (cr, bg);
+  cairo_paint (cr);
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_new ();
+  pango_font_description_set_family (font, "Sans");
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  gint y = pad;
+  if (m->event_class >= 0) {
+    set_color (cr, event);
+    cairo_rectangle (cr, 0, y - pad / 2, pw, line);
+    cairo_fill (cr);
+    const char *label = "";
+    for (guint i = 0; i < m->n_classes; i++)
+      if (m->ids[i] == m->event_class)
+        label = g_quark_to_string (m->labels[i]);
+    gchar *t = g_strdup_printf ("EVENT: %s", label);
+    set_color (cr, text);
+    cairo_move_to (cr, pad, y);
+    pango_layout_set_text (layout, t, -1);
+    pango_cairo_show_layout (cr, layout);
+    g_free (t);
+    y += line;
+  }
+  for (guint i = 0; i < m->n_classes; i++, y += line) {
+    gdouble score = CLAMP (m->scores[i], 0.0, 1.0);
+    set_color (cr, bar);
+    cairo_rectangle (cr, pad, y + px / 4, bar_w * score, px * 3 / 4);
+    cairo_fill (cr);
+    gchar *t = g_strdup_printf ("%s %.2f", g_quark_to_string (m->labels[i]),
+        m->scores[i]);
+    set_color (cr, text);
+    cairo_move_to (cr, pad + bar_w + pad, y);
+    pango_layout_set_text (layout, t, -1);
+    pango_cairo_show_layout (cr, layout);
+    g_free (t);
+  }
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_flush (surf);
+
+  /* cairo's ARGB32 is premultiplied BGRA in memory on little-endian */
+  GstBuffer *pixels = gst_buffer_new_allocate (NULL, (gsize) pw * ph * 4,
+      NULL);
+  gst_buffer_fill (pixels, 0, cairo_image_surface_get_data (surf),
+      (gsize) pw * ph * 4);
+  cairo_surface_destroy (surf);
+  gst_buffer_add_video_meta (pixels, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB, pw, ph);
+  gint x0 = corner == MM_CORNER_TOP_RIGHT || corner == MM_CORNER_BOTTOM_RIGHT
+      ? width - pw : 0;
+  gint y0 = corner == MM_CORNER_BOTTOM_LEFT
+      || corner == MM_CORNER_BOTTOM_RIGHT ? height - ph : 0;
+  GstVideoOverlayRectangle *rect =
+      gst_video_overlay_rectangle_new_raw (pixels, x0, y0, pw, ph,
+      GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
+  gst_buffer_unref (pixels);
+  GstVideoOverlayComposition *comp =
+      gst_video_overlay_composition_new (rect);
+  gst_video_overlay_rectangle_unref (rect);
+  return comp;
+}
+
+static GstFlowReturn
+gst_mm_overlay_transform_frame_ip (GstVideoFilter * filter,
+    GstVideoFrame * frame)
+{
+  GstMmOverlay *self = GST_MM_OVERLAY (filter);
+  GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (frame->buffer);
+  GST_OBJECT_LOCK (self);
+  gboolean show_stale = self->show_stale;
+  GST_OBJECT_UNLOCK (self);
+  if (!m || (!m->fresh && !show_stale))
+    return GST_FLOW_OK;
+  gint w = GST_VIDEO_FRAME_WIDTH (frame), h = GST_VIDEO_FRAME_HEIGHT (frame);
+  /* a carried result is the same result: its running time says so */
+  if (!self->comp_valid || self->comp_rt != m->running_time
+      || self->comp_width != w || self->comp_height != h) {
+    g_clear_pointer (&self->comp, gst_video_overlay_composition_unref);
+    self->comp = draw_panel (self, m, w, h);
+    self->comp_rt = m->running_time;
+    self->comp_width = w;
+    self->comp_height = h;
+    self->comp_valid = TRUE;
+  }
+  if (self->comp && !gst_video_overlay_composition_blend (self->comp, frame))
+    GST_WARNING_OBJECT (self, "could not blend into %s",
+        gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (frame)));
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_mm_overlay_stop (GstBaseTransform * trans)
+{
+  GstMmOverlay *self = GST_MM_OVERLAY (trans);
+  g_clear_pointer (&self->comp, gst_video_overlay_composition_unref);
+  self->comp_valid = FALSE;
+  return TRUE;
+}
+
+static void
+gst_mm_overlay_set_property (GObject * object, guint id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstMmOverlay *self = GST_MM_OVERLAY (object);
+  GST_OBJECT_LOCK (self);
+  switch (id) {
+    case PROP_CORNER: self->corner = g_value_get_enum (value); break;
+    case PROP_FONT_SIZE: self->font_size = g_value_get_uint (value); break;
+    case PROP_SHOW_STALE: self->show_stale = g_value_get_boolean (value); break;
+    case PROP_TEXT_COLOR: self->text_color = g_value_get_uint (value); break;
+    case PROP_BAR_COLOR: self->bar_color = g_value_get_uint (value); break;
+    case PROP_EVENT_COLOR: self->event_color = g_value_get_uint (value); break;
+    case PROP_BACKGROUND_COLOR:
+      self->background_color = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      break;
+  }
+  /* the look changed: draw the panel again */
+  self->comp_valid = FALSE;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_mm_overlay_get_property (GObject * object, guint id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstMmOverlay *self = GST_MM_OVERLAY (object);
+  GST_OBJECT_LOCK (self);
+  switch (id) {
+    case PROP_CORNER: g_value_set_enum (value, self->corner); break;
+    case PROP_FONT_SIZE: g_value_set_uint (value, self->font_size); break;
+    case PROP_SHOW_STALE: g_value_set_boolean (value, self->show_stale); break;
+    case PROP_TEXT_COLOR: g_value_set_uint (value, self->text_color); break;
+    case PROP_BAR_COLOR: g_value_set_uint (value, self->bar_color); break;
+    case PROP_EVENT_COLOR: g_value_set_uint (value, self->event_color); break;
+    case PROP_BACKGROUND_COLOR:
+      g_value_set_uint (value, self->background_color);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+#define ANY_STATE (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_PLAYING)
+
+static void
+gst_mm_overlay_class_init (GstMmOverlayClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_mm_overlay_set_property;
+  gobject_class->get_property = gst_mm_overlay_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_CORNER,
+      g_param_spec_enum ("corner", "Corner", "Where the panel is drawn",
+          corner_get_type (), DEFAULT_CORNER, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_FONT_SIZE,
+      g_param_spec_uint ("font-size", "Font size",
+          "Text height in pixels; 0 scales with the picture", 0, 512,
+          DEFAULT_FONT_SIZE, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_SHOW_STALE,
+      g_param_spec_boolean ("show-stale", "Show stale results",
+          "Also draw results carried from an earlier tick (not fresh)",
+          DEFAULT_SHOW_STALE, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_TEXT_COLOR,
+      g_param_spec_uint ("text-color", "Text color", "Text colour, ARGB",
+          0, G_MAXUINT32, DEFAULT_TEXT_COLOR, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_BAR_COLOR,
+      g_param_spec_uint ("bar-color", "Bar color", "Score bar colour, ARGB",
+          0, G_MAXUINT32, DEFAULT_BAR_COLOR, ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_EVENT_COLOR,
+      g_param_spec_uint ("event-color", "Event color",
+          "Event banner colour, ARGB", 0, G_MAXUINT32, DEFAULT_EVENT_COLOR,
+          ANY_STATE));
+  g_object_class_install_property (gobject_class, PROP_BACKGROUND_COLOR,
+      g_param_spec_uint ("background-color", "Background color",
+          "Panel background colour, ARGB (alpha for translucency)", 0,
+          G_MAXUINT32, DEFAULT_BACKGROUND_COLOR, ANY_STATE));
+
+  gst_element_class_set_static_metadata (element_class,
+      "mmfusion result overlay", "Filter/Editor/Video",
+      "Draws the latest mmfusion result (top-k with score bars, event "
+      "banner) on the video", "gst-mmfusion authors");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  GST_VIDEO_FILTER_CLASS (klass)->transform_frame_ip =
+      GST_DEBUG_FUNCPTR (gst_mm_overlay_transform_frame_ip);
+  GST_BASE_TRANSFORM_CLASS (klass)->stop =
+      GST_DEBUG_FUNCPTR (gst_mm_overlay_stop);
+  gst_type_mark_as_plugin_api (corner_get_type (), 0);
+  GST_DEBUG_CATEGORY_INIT (mm_overlay_debug, "mmoverlay", 0,
+      "mmfusion result overlay");
+}
+
+static void
+gst_mm_overlay_init (GstMmOverlay * self)
+{
+  self->corner = DEFAULT_CORNER;
+  self->font_size = DEFAULT_FONT_SIZE;
+  self->show_stale = DEFAULT_SHOW_STALE;
+  self->text_color = DEFAULT_TEXT_COLOR;
+  self->bar_color = DEFAULT_BAR_COLOR;
+  self->event_color = DEFAULT_EVENT_COLOR;
+  self->background_color = DEFAULT_BACKGROUND_COLOR;
+}

@@ -1,0 +1,170 @@
+/* mmoverlay: on a uniform frame the pixels change inside the panel and
+ * nowhere else, for every accepted format; frames without a (shown)
+ * result pass untouched; the corner moves the panel.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <mmfusion/mmfusionmeta.h>
+
+#include <string.h>
+
+#define W 320
+#define H 240
+#define PX 12                   /* font-size in the tests */
+/* the panel: 20 font sizes wide, a line and a half per class, half a font
+ * size of padding above and below (see draw_panel) */
+#define PANEL_W (PX * 20)
+#define PANEL_H (2 * (PX * 3 / 2) + 2 * (PX / 2))
+
+static GstBuffer *
+uniform_frame (GstVideoInfo * info, gboolean with_result, gboolean fresh)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, info->size, NULL);
+  GstVideoFrame f;
+  gst_video_frame_map (&f, info, b, GST_MAP_WRITE);
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (&f); p++) {
+    guint8 *d = GST_VIDEO_FRAME_PLANE_DATA (&f, p);
+    gsize rows = GST_VIDEO_FRAME_COMP_HEIGHT (&f, p);
+    memset (d, 128, rows * GST_VIDEO_FRAME_PLANE_STRIDE (&f, p));
+  }
+  gst_video_frame_unmap (&f);
+  if (with_result) {
+    GstMmFusionMeta *m = gst_buffer_add_mm_fusion_meta (b);
+    gint ids[2] = { 1, 0 };
+    GQuark q[2] = { g_quark_from_string ("dog"), g_quark_from_string ("cat") };
+    gfloat s[2] = { 0.9f, 0.1f };
+    gst_mm_fusion_meta_set_classes (m, 2, ids, q, s);
+    m->fresh = fresh;
+    m->running_time = 0;
+  }
+  return b;
+}
+
+/* pixels differing from the uniform 128 inside and outside the rectangle
+ * [x0, x0+w) x [y0, y0+h), per plane in its own coordinates; a one-pixel
+ * margin on subsampled planes, where blending touches the shared chroma */
+static void
+count_changes (GstVideoInfo * info, GstBuffer * b, gint x0, gint y0, gint w,
+    gint h, guint * inside, guint * outside)
+{
+  GstVideoFrame f;
+  gst_video_frame_map (&f, info, b, GST_MAP_READ);
+  *inside = *outside = 0;
+  for (guint c = 0; c < GST_VIDEO_FRAME_N_COMPONENTS (&f); c++) {
+    gint p = GST_VIDEO_FRAME_COMP_PLANE (&f, c);
+    gint sx = GST_VIDEO_FORMAT_INFO_W_SUB (info->finfo, c);
+    gint sy = GST_VIDEO_FORMAT_INFO_H_SUB (info->finfo, c);
+    gint margin = sx || sy ? 1 : 0;
+    const guint8 *d = GST_VIDEO_FRAME_PLANE_DATA (&f, p);
+    gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (&f, p);
+    gint ps = GST_VIDEO_FRAME_COMP_PSTRIDE (&f, c);
+    gint off = GST_VIDEO_FRAME_COMP_POFFSET (&f, c);
+    for (gint y = 0; y < GST_VIDEO_FRAME_COMP_HEIGHT (&f, c); y++)
+      for (gint x = 0; x < GST_VIDEO_FRAME_COMP_WIDTH (&f, c); x++) {
+        if (d[y * stride + x * ps + off] == 128)
+          continue;
+        gboolean in = (x << sx) >= x0 - margin * 2
+            && (x << sx) < x0 + w + margin * 2
+            && (y << sy) >= y0 - margin * 2 && (y << sy) < y0 + h + margin * 2;
+        if (in)
+          (*inside)++;
+        else
+          (*outside)++;
+      }
+  }
+  gst_video_frame_unmap (&f);
+}
+
+static GstHarness *
+overlay (GstVideoFormat format, const char *props, GstVideoInfo * info)
+{
+  gchar *desc = g_strdup_printf ("mmoverlay font-size=%d %s", PX, props);
+  GstHarness *h = gst_harness_new_parse (desc);
+  g_free (desc);
+  gst_video_info_set_format (info, format, W, H);
+  gst_harness_set_src_caps (h, gst_video_info_to_caps (info));
+  return h;
+}
+
+static const GstVideoFormat formats[] = {
+  GST_VIDEO_FORMAT_RGB, GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_RGBx,
+  GST_VIDEO_FORMAT_BGRx, GST_VIDEO_FORMAT_xRGB, GST_VIDEO_FORMAT_xBGR,
+  GST_VIDEO_FORMAT_I420, GST_VIDEO_FORMAT_NV12,
+};
+
+GST_START_TEST (test_changes_only_in_the_panel)
+{
+  GstVideoInfo info;
+  GstHarness *h = overlay (formats[__i__], "", &info);
+  GstBuffer *out = gst_harness_push_and_pull (h, uniform_frame (&info, TRUE,
+          TRUE));
+  guint in, outside;
+  count_changes (&info, out, 0, 0, PANEL_W, PANEL_H, &in, &outside);
+  GST_INFO ("%s: %u changed inside, %u outside",
+      gst_video_format_to_string (formats[__i__]), in, outside);
+  fail_unless (in > 1000, "%s: only %u pixels drawn",
+      gst_video_format_to_string (formats[__i__]), in);
+  fail_unless_equals_int (outside, 0);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_corner)
+{
+  GstVideoInfo info;
+  GstHarness *h = overlay (GST_VIDEO_FORMAT_BGRx, "corner=bottom-right",
+      &info);
+  GstBuffer *out = gst_harness_push_and_pull (h, uniform_frame (&info, TRUE,
+          TRUE));
+  guint in, outside;
+  count_changes (&info, out, W - PANEL_W, H - PANEL_H, PANEL_W, PANEL_H, &in,
+      &outside);
+  fail_unless (in > 1000);
+  fail_unless_equals_int (outside, 0);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_untouched_without_result)
+{
+  GstVideoInfo info;
+  GstHarness *h = overlay (GST_VIDEO_FORMAT_I420, "show-stale=false", &info);
+  guint in, outside;
+  /* no meta */
+  GstBuffer *out = gst_harness_push_and_pull (h, uniform_frame (&info, FALSE,
+          FALSE));
+  count_changes (&info, out, 0, 0, 0, 0, &in, &outside);
+  fail_unless_equals_int (in + outside, 0);
+  gst_buffer_unref (out);
+  /* a carried result, not shown with show-stale=false */
+  out = gst_harness_push_and_pull (h, uniform_frame (&info, TRUE, FALSE));
+  count_changes (&info, out, 0, 0, 0, 0, &in, &outside);
+  fail_unless_equals_int (in + outside, 0);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+overlay_suite (void)
+{
+  Suite *s = suite_create ("mmoverlay");
+  TCase *tc = tcase_create ("general");
+  suite_add_tcase (s, tc);
+  tcase_add_loop_test (tc, test_changes_only_in_the_panel, 0,
+      G_N_ELEMENTS (formats));
+  tcase_add_test (tc, test_corner);
+  tcase_add_test (tc, test_untouched_without_result);
+  return s;
+}
+
+GST_CHECK_MAIN (overlay);
