@@ -28,6 +28,7 @@
 #endif
 
 #include "gstmmfusionelements.h"
+#include "mmmqtt.h"
 
 #include <gst/base/gstbasetransform.h>
 #include <json-glib/json-glib.h>
@@ -45,12 +46,26 @@ G_DECLARE_FINAL_TYPE (GstMmPublish, gst_mm_publish, GST, MM_PUBLISH,
 
 #define DEFAULT_LOCATION NULL
 #define DEFAULT_STREAM NULL
+#define DEFAULT_MQTT_HOST NULL
+#define DEFAULT_MQTT_PORT 1883
+#define DEFAULT_MQTT_TOPIC "mmfusion/results"
+#define DEFAULT_MQTT_QOS 1
+#define DEFAULT_MQTT_CLIENT_ID NULL
+#define DEFAULT_MQTT_QUEUE 1000
 
 enum {
   PROP_0,
   PROP_LOCATION,
   PROP_STREAM,
   PROP_RECORDS,
+  PROP_MQTT_HOST,
+  PROP_MQTT_PORT,
+  PROP_MQTT_TOPIC,
+  PROP_MQTT_QOS,
+  PROP_MQTT_CLIENT_ID,
+  PROP_MQTT_QUEUE,
+  PROP_MQTT_CONNECTED,
+  PROP_DROPPED,
 };
 
 struct _GstMmPublish {
@@ -59,9 +74,14 @@ struct _GstMmPublish {
   gchar *location;
   gchar *stream;
   guint64 records;
+  gchar *mqtt_host, *mqtt_topic, *mqtt_client_id;
+  gint mqtt_port, mqtt_qos;
+  guint mqtt_queue;
   /* streaming */
   FILE *out;
   gboolean out_is_stdout;
+  MmMqtt *mqtt;
+  guint64 warned_at;            /* dropped count at the last warning */
   gint event_class;             /* from the last meta, -1: none */
 };
 
@@ -115,8 +135,21 @@ write_line (GstMmPublish * self, JsonBuilder * b)
   json_generator_set_root (gen, root);
   gsize len;
   gchar *text = json_generator_to_data (gen, &len);
-  gboolean ok = fwrite (text, 1, len, self->out) == len
-      && fputc ('\n', self->out) != EOF && fflush (self->out) == 0;
+  gboolean ok = !self->out || (fwrite (text, 1, len, self->out) == len
+      && fputc ('\n', self->out) != EOF && fflush (self->out) == 0);
+  if (self->mqtt && !mm_mqtt_publish (self->mqtt, text, len)) {
+    /* a broker outage drops records, counted, never blocks: say so once
+     * per outage */
+    guint64 dropped = mm_mqtt_dropped (self->mqtt);
+    if (self->warned_at == 0 || mm_mqtt_connected (self->mqtt)) {
+      GST_ELEMENT_WARNING (self, RESOURCE, WRITE, (NULL),
+          ("MQTT broker unreachable or too slow: %" G_GUINT64_FORMAT
+              " records dropped so far", dropped));
+    }
+    self->warned_at = dropped;
+  } else if (self->mqtt) {
+    self->warned_at = 0;
+  }
   g_free (text);
   g_object_unref (gen);
   json_node_unref (root);
@@ -239,13 +272,39 @@ gst_mm_publish_start (GstBaseTransform * trans)
   gchar *location = g_strdup (self->location);
   self->records = 0;
   GST_OBJECT_UNLOCK (self);
+  gchar *host = g_strdup (self->mqtt_host);
+  gchar *topic = g_strdup (self->mqtt_topic);
+  gchar *client_id = g_strdup (self->mqtt_client_id);
+  gint port = self->mqtt_port, qos = self->mqtt_qos;
+  guint queue = self->mqtt_queue;
   self->event_class = -1;
-  if (!location) {
+  self->warned_at = 0;
+  if (host) {
+    GError *err = NULL;
+    self->mqtt = mm_mqtt_new (host, port, topic, qos, client_id, queue, &err);
+    g_free (host);
+    g_free (topic);
+    g_free (client_id);
+    if (!self->mqtt) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message),
+          (NULL));
+      g_error_free (err);
+      g_free (location);
+      return FALSE;
+    }
+  } else {
+    g_free (topic);
+    g_free (client_id);
+  }
+  if (!location && !self->mqtt) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, (NULL),
-        ("no location: set location to a file, or - for stdout"));
+        ("nowhere to write: set location (a file, or - for stdout) or "
+            "mqtt-host"));
     return FALSE;
   }
-  if (strcmp (location, "-") == 0) {
+  if (!location) {
+    self->out = NULL;
+  } else if (strcmp (location, "-") == 0) {
     self->out = stdout;
     self->out_is_stdout = TRUE;
   } else {
@@ -253,7 +312,8 @@ gst_mm_publish_start (GstBaseTransform * trans)
     self->out = fopen (location, "a");
     self->out_is_stdout = FALSE;
   }
-  if (!self->out) {
+  if (location && !self->out) {
+    g_clear_pointer (&self->mqtt, mm_mqtt_free);
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
         ("Could not open %s for writing: %s", location, g_strerror (errno)),
         (NULL));
@@ -271,6 +331,7 @@ gst_mm_publish_stop (GstBaseTransform * trans)
   if (self->out && !self->out_is_stdout)
     fclose (self->out);
   self->out = NULL;
+  g_clear_pointer (&self->mqtt, mm_mqtt_free);
   return TRUE;
 }
 
@@ -295,6 +356,21 @@ gst_mm_publish_set_property (GObject * object, guint id, const GValue * value,
       g_free (self->stream);
       self->stream = g_value_dup_string (value);
       break;
+    case PROP_MQTT_HOST:
+      g_free (self->mqtt_host);
+      self->mqtt_host = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_PORT: self->mqtt_port = g_value_get_int (value); break;
+    case PROP_MQTT_TOPIC:
+      g_free (self->mqtt_topic);
+      self->mqtt_topic = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_QOS: self->mqtt_qos = g_value_get_int (value); break;
+    case PROP_MQTT_CLIENT_ID:
+      g_free (self->mqtt_client_id);
+      self->mqtt_client_id = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_QUEUE: self->mqtt_queue = g_value_get_uint (value); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
       break;
@@ -312,6 +388,22 @@ gst_mm_publish_get_property (GObject * object, guint id, GValue * value,
     case PROP_LOCATION: g_value_set_string (value, self->location); break;
     case PROP_STREAM: g_value_set_string (value, self->stream); break;
     case PROP_RECORDS: g_value_set_uint64 (value, self->records); break;
+    case PROP_MQTT_HOST: g_value_set_string (value, self->mqtt_host); break;
+    case PROP_MQTT_PORT: g_value_set_int (value, self->mqtt_port); break;
+    case PROP_MQTT_TOPIC: g_value_set_string (value, self->mqtt_topic); break;
+    case PROP_MQTT_QOS: g_value_set_int (value, self->mqtt_qos); break;
+    case PROP_MQTT_CLIENT_ID:
+      g_value_set_string (value, self->mqtt_client_id);
+      break;
+    case PROP_MQTT_QUEUE: g_value_set_uint (value, self->mqtt_queue); break;
+    case PROP_MQTT_CONNECTED:
+      g_value_set_boolean (value, self->mqtt
+          && mm_mqtt_connected (self->mqtt));
+      break;
+    case PROP_DROPPED:
+      g_value_set_uint64 (value, self->mqtt ? mm_mqtt_dropped (self->mqtt) :
+          0);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
       break;
@@ -325,6 +417,9 @@ gst_mm_publish_finalize (GObject * object)
   GstMmPublish *self = GST_MM_PUBLISH (object);
   g_free (self->location);
   g_free (self->stream);
+  g_free (self->mqtt_host);
+  g_free (self->mqtt_topic);
+  g_free (self->mqtt_client_id);
   G_OBJECT_CLASS (gst_mm_publish_parent_class)->finalize (object);
 }
 
@@ -349,6 +444,38 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
           "The records' \"stream\" field (default: the element's name)",
           DEFAULT_STREAM, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+#define MQTT_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+  g_object_class_install_property (gobject_class, PROP_MQTT_HOST,
+      g_param_spec_string ("mqtt-host", "MQTT host",
+          "Broker to publish each record to (unset: no MQTT)",
+          DEFAULT_MQTT_HOST, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_PORT,
+      g_param_spec_int ("mqtt-port", "MQTT port", "Broker port", 1, 65535,
+          DEFAULT_MQTT_PORT, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_TOPIC,
+      g_param_spec_string ("mqtt-topic", "MQTT topic", "Topic of the records",
+          DEFAULT_MQTT_TOPIC, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_QOS,
+      g_param_spec_int ("mqtt-qos", "MQTT QoS", "Quality of service, 0 to 2",
+          0, 2, DEFAULT_MQTT_QOS, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_CLIENT_ID,
+      g_param_spec_string ("mqtt-client-id", "MQTT client id",
+          "Client identifier (unset: the broker makes one up)",
+          DEFAULT_MQTT_CLIENT_ID, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_QUEUE,
+      g_param_spec_uint ("mqtt-queue-size", "MQTT queue size",
+          "Records in flight at most; beyond, and while the broker is away, "
+          "records are dropped (and counted) rather than queued", 1,
+          1000000, DEFAULT_MQTT_QUEUE, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_CONNECTED,
+      g_param_spec_boolean ("mqtt-connected", "MQTT connected",
+          "Whether the broker connection is up", FALSE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_DROPPED,
+      g_param_spec_uint64 ("dropped", "Dropped",
+          "Records not published to MQTT (broker away or queue full)", 0,
+          G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_RECORDS,
       g_param_spec_uint64 ("records", "Records",
           "Result records written since the last start", 0, G_MAXUINT64, 0,
@@ -373,6 +500,10 @@ static void
 gst_mm_publish_init (GstMmPublish * self)
 {
   self->event_class = -1;
+  self->mqtt_port = DEFAULT_MQTT_PORT;
+  self->mqtt_topic = g_strdup (DEFAULT_MQTT_TOPIC);
+  self->mqtt_qos = DEFAULT_MQTT_QOS;
+  self->mqtt_queue = DEFAULT_MQTT_QUEUE;
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
 }
