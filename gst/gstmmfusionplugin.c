@@ -17,6 +17,7 @@ plugin_init (GstPlugin * plugin)
   ok |= GST_ELEMENT_REGISTER (mmfusion, plugin);
   ok |= GST_ELEMENT_REGISTER (mmpublish, plugin);
   ok |= GST_ELEMENT_REGISTER (mmoverlay, plugin);
+  ok |= GST_ELEMENT_REGISTER (mmdecodebin, plugin);
   return ok;
 }
 

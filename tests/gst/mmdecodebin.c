@@ -1,0 +1,210 @@
+/* mmdecodebin on files made here: video and audio, video only, audio only
+ * (only the pads a stream has appear, and data flows on each), and a
+ * corrupt file (an error naming the URI, no hang).
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+
+#include <string.h>
+
+static gchar *dir;
+
+/* Runs before the suite, in a child gst-launch-1.0: streaming threads made
+ * in this process would be inherited, half-dead, by the tests the check
+ * framework forks off. */
+static gboolean
+make_file (const char *name, gboolean video, gboolean audio)
+{
+  gchar *path = g_build_filename (dir, name, NULL);
+  gchar *cmd = g_strdup_printf ("gst-launch-1.0 -q matroskamux name=m ! "
+      "filesink location=%s %s %s", path,
+      video ? "videotestsrc num-buffers=25 ! video/x-raw,width=160,height=120,"
+      "framerate=25/1 ! jpegenc ! m." : "",
+      audio ? "audiotestsrc num-buffers=50 samplesperbuffer=441 ! "
+      "audio/x-raw,format=S16LE,rate=22050,channels=1 ! m." : "");
+  gint status = 1;
+  gboolean ok = g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL)
+      && g_spawn_check_wait_status (status, NULL)
+      && g_file_test (path, G_FILE_TEST_EXISTS);
+  g_free (cmd);
+  g_free (path);
+  return ok;
+}
+
+typedef struct {
+  GstElement *pipe;
+  gint video_buffers, audio_buffers;
+  gboolean video_pad, audio_pad;
+} Run;
+
+static GstPadProbeReturn
+count (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_pad (GstElement * bin, GstPad * pad, Run * r)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_bin_add (GST_BIN (r->pipe), sink);
+  gst_element_sync_state_with_parent (sink);
+  GstPad *sp = gst_element_get_static_pad (sink, "sink");
+  fail_unless_equals_int (gst_pad_link (pad, sp), GST_PAD_LINK_OK);
+  gst_object_unref (sp);
+  gboolean video = strcmp (GST_PAD_NAME (pad), "video") == 0;
+  if (video)
+    r->video_pad = TRUE;
+  else
+    r->audio_pad = TRUE;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count,
+      video ? &r->video_buffers : &r->audio_buffers, NULL);
+}
+
+/* decodes a file; returns NULL at EOS or the error message */
+static gchar *
+decode (const char *name, Run * r)
+{
+  gchar *path = g_build_filename (dir, name, NULL);
+  memset (r, 0, sizeof *r);
+  r->pipe = gst_pipeline_new (NULL);
+  GstElement *d = gst_element_factory_make ("mmdecodebin", NULL);
+  g_object_set (d, "uri", path, NULL);
+  gst_bin_add (GST_BIN (r->pipe), d);
+  g_signal_connect (d, "pad-added", G_CALLBACK (on_pad), r);
+  GstBus *bus = gst_element_get_bus (r->pipe);
+  gst_element_set_state (r->pipe, GST_STATE_PLAYING);
+  GstMessage *m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL, "%s: neither EOS nor an error in 20 s", name);
+  gchar *error = NULL;
+  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR) {
+    GError *err;
+    gst_message_parse_error (m, &err, NULL);
+    error = g_strdup (err->message);
+    g_error_free (err);
+  }
+  gst_message_unref (m);
+  gst_element_set_state (r->pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (r->pipe);
+  g_free (path);
+  return error;
+}
+
+/* both pads linked the way a user does it (delayed links by pad name) */
+GST_START_TEST (test_video_and_audio)
+{
+  gchar *path = g_build_filename (dir, "av.mkv", NULL);
+  gchar *desc = g_strdup_printf ("mmdecodebin uri=%s name=d d.video ! "
+      "fakesink name=vs sync=false d.audio ! fakesink name=as sync=false",
+      path);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  fail_unless (pipe != NULL);
+  gint video = 0, audio = 0;
+  const char *sinks[] = { "vs", "as" };
+  for (gint i = 0; i < 2; i++) {
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), sinks[i]);
+    GstPad *pad = gst_element_get_static_pad (sink, "sink");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count,
+        i == 0 ? &video : &audio, NULL);
+    gst_object_unref (pad);
+    gst_object_unref (sink);
+  }
+  GstBus *bus = gst_element_get_bus (pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  GstMessage *m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless_equals_int (video, 25);
+  fail_unless (audio > 0);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_video_only)
+{
+  Run r;
+  gchar *err = decode ("video.mkv", &r);
+  fail_unless (err == NULL, "%s", err);
+  fail_unless (r.video_pad && !r.audio_pad);
+  fail_unless_equals_int (r.video_buffers, 25);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_audio_only)
+{
+  Run r;
+  gchar *err = decode ("audio.mkv", &r);
+  fail_unless (err == NULL, "%s", err);
+  fail_unless (!r.video_pad && r.audio_pad);
+  fail_unless (r.audio_buffers > 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_corrupt_file)
+{
+  gchar *path = g_build_filename (dir, "corrupt.mkv", NULL);
+  gchar junk[4096];
+  for (gsize i = 0; i < sizeof junk; i++)
+    junk[i] = (gchar) (i * 7919 % 251);
+  fail_unless (g_file_set_contents (path, junk, sizeof junk, NULL));
+  Run r;
+  gchar *err = decode ("corrupt.mkv", &r);
+  fail_unless (err != NULL, "a corrupt file decoded without error");
+  fail_unless (strstr (err, "corrupt.mkv") != NULL, "%s", err);
+  g_free (err);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+static Suite *
+decodebin_suite (void)
+{
+  Suite *s = suite_create ("mmdecodebin");
+  TCase *tc = tcase_create ("general");
+  tcase_set_timeout (tc, 120);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_video_and_audio);
+  tcase_add_test (tc, test_video_only);
+  tcase_add_test (tc, test_audio_only);
+  tcase_add_test (tc, test_corrupt_file);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_check_init (&argc, &argv);
+  dir = g_dir_make_tmp ("mmdecodebin-XXXXXX", NULL);
+  if (!make_file ("av.mkv", TRUE, TRUE) || !make_file ("video.mkv", TRUE,
+          FALSE) || !make_file ("audio.mkv", FALSE, TRUE)) {
+    g_printerr ("could not make the test files\n");
+    return 1;
+  }
+  int ret = gst_check_run_suite (decodebin_suite (), "mmdecodebin",
+      __FILE__);
+  const char *names[] = { "av.mkv", "video.mkv", "audio.mkv", "corrupt.mkv" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
+    gchar *p = g_build_filename (dir, names[i], NULL);
+    g_unlink (p);
+    g_free (p);
+  }
+  g_rmdir (dir);
+  g_free (dir);
+  return ret;
+}
