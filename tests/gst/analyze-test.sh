@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# mmfusion-analyze: a file through a model gives one JSON line per result
+# and a summary; every error exits 1 with one line "mmfusion-analyze: ...".
+# usage: analyze-test.sh MMFUSION_ANALYZE SYNC_GOLDEN_DIR META_GOLDEN_DIR
+set -u
+tool=$1 sync=$2 meta=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# 2 s of 30 fps video and 2 s of audio, in codecs of -base and -good only
+gst-launch-1.0 -q matroskamux name=m ! filesink location="$tmp/av.mkv" \
+  videotestsrc num-buffers=60 ! video/x-raw,width=160,height=120,framerate=30/1 \
+  ! jpegenc ! m. \
+  audiotestsrc num-buffers=86 samplesperbuffer=1024 ! audio/x-raw,rate=44100 \
+  ! audioconvert ! vorbisenc ! m. || { echo "cannot make the test file"; exit 1; }
+
+# one result per video frame; the JSON Lines and the summary agree
+"$tool" "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --json "$tmp/out.jsonl" \
+  2>"$tmp/stderr" || fail "analyze exited $?: $(cat "$tmp/stderr")"
+lines=$(wc -l <"$tmp/out.jsonl")
+[ "$lines" -eq 60 ] || fail "expected 60 JSON lines (one per frame), got $lines"
+[ "$(grep -c '^{"schema":"mmfusion/1"' "$tmp/out.jsonl")" -eq "$lines" ] \
+  || fail "a JSON line lacks the schema"
+# after the first window fills, results carry real audio, not "missing"
+with_audio=$(grep -c '"audio":{"start":[0-9]' "$tmp/out.jsonl")
+[ "$with_audio" -ge 50 ] || fail "only $with_audio results had audio"
+grep -q "^mmfusion-analyze: 60 results, 0 events, 60 inferences" "$tmp/stderr" \
+  || fail "summary: $(cat "$tmp/stderr")"
+
+# an audio-only model: the video stream is decoded and discarded
+n=$("$tool" "$tmp/av.mkv" --model "$sync/probe_audio_only.onnx" --json - 2>/dev/null | wc -l)
+[ "$n" -ge 10 ] || fail "audio-only model gave $n results"
+
+# --overlay writes the drawn video: it decodes again to the same 60 frames,
+# and a file with no audio runs a two-input model without waiting for it
+timeout 120 "$tool" "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --overlay "$tmp/overlay.mkv" \
+  2>"$tmp/stderr" || fail "--overlay exited $?: $(cat "$tmp/stderr")"
+n=$(timeout 120 "$tool" "$tmp/overlay.mkv" --model "$sync/probe_s10.onnx" --json - 2>"$tmp/stderr" | wc -l)
+[ "$n" -eq 60 ] || fail "the overlay video gave $n results, not 60: $(cat "$tmp/stderr")"
+grep -c '"audio":{"start":null,"end":null,"missing":true}' <(timeout 120 "$tool" \
+  "$tmp/overlay.mkv" --model "$sync/probe_s10.onnx" --json - 2>/dev/null) >"$tmp/n"
+[ "$(cat "$tmp/n")" -eq 60 ] || fail "a video-only file should mark audio missing 60 times"
+
+# Ctrl-C ends the stream: exit 0, and every output complete (the overlay
+# file decodes to as many frames as there are JSON lines, each line whole)
+gst-launch-1.0 -q matroskamux name=m ! filesink location="$tmp/big.mkv" \
+  videotestsrc num-buffers=300 ! video/x-raw,width=1280,height=720,framerate=30/1 \
+  ! jpegenc ! m. audiotestsrc num-buffers=450 ! audioconvert ! vorbisenc ! m. \
+  || fail "cannot make the large test file"
+"$tool" "$tmp/big.mkv" --model "$sync/probe_s10.onnx" --json "$tmp/int.jsonl" \
+  --overlay "$tmp/int.mkv" 2>"$tmp/stderr" & pid=$!
+sleep 1.5
+kill -INT $pid 2>/dev/null
+wait $pid || fail "interrupted run exited $?: $(cat "$tmp/stderr")"
+made=$(wc -l <"$tmp/int.jsonl")
+whole=$(grep -c '}$' "$tmp/int.jsonl")
+back=$(timeout 120 "$tool" "$tmp/int.mkv" --model "$sync/probe_s10.onnx" --json - 2>/dev/null | wc -l)
+[ "$made" -gt 0 ] && [ "$whole" -eq "$made" ] && [ "$back" -eq "$made" ] \
+  || fail "interrupted: $made JSON lines ($whole whole), overlay has $back frames"
+# a second run replaces the JSON file instead of appending to it
+"$tool" "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --json "$tmp/out.jsonl" 2>/dev/null
+[ "$(wc -l <"$tmp/out.jsonl")" -eq 60 ] || fail "the second run appended"
+
+expect_error() {
+  local what=$1 needle=$2; shift 2
+  "$tool" "$@" >"$tmp/stdout" 2>"$tmp/err"
+  local rc=$?
+  [ $rc -eq 1 ] || fail "$what: exit status $rc"
+  [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$what: stderr is not one line: $(cat "$tmp/err")"
+  grep -q "^mmfusion-analyze: .*$needle" "$tmp/err" || fail "$what: stderr: $(cat "$tmp/err")"
+}
+head -c 4000 /dev/urandom >"$tmp/junk.mkv"
+expect_error "missing input" "no such file" "$tmp/nope.mkv" --model "$sync/probe_s10.onnx"
+expect_error "missing model" "no such file" "$tmp/av.mkv" --model "$tmp/nope.onnx"
+expect_error "not media" "type of stream" "$tmp/junk.mkv" --model "$sync/probe_s10.onnx"
+expect_error "bad model" "layout is 'NHWC'" "$tmp/av.mkv" --model "$meta/bad_layout.onnx"
+expect_error "bad top-k" "top-k" "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --top-k 0
+expect_error "overlay without video" "needs a model with a video input" \
+  "$tmp/av.mkv" --model "$sync/probe_audio_only.onnx" --overlay "$tmp/x.mkv"
+expect_error "unknown option" "unknown argument" "$tmp/av.mkv" --frobnicate
+
+if [ $failures -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all mmfusion-analyze checks passed"
