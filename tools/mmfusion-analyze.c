@@ -92,29 +92,39 @@ on_interrupt (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Where each decoder stream goes; NULL when the model has no such input,
- * and that stream then ends in a fakesink so it cannot stall the others. */
+/* The graph around mmfusion. Decoded streams arrive later (pad-added), so
+ * this records where each one goes. */
 typedef struct
 {
-  GstPad *video;
-  GstPad *audio;
-  GstElement *bin;
-  GstElement *fusion;
-  GstPad *fusion_audio;         /* behind audio, through mmaudiowindow */
-} Targets;
+  GstElement *pipe, *fusion;
+  GstPad *fusion_video, *fusion_audio;  /* NULL: the model has no such input */
+  GstPad *video_in, *audio_in;  /* where the decoded streams are linked */
+  GstElement *mux;              /* --overlay only */
+  GstPad *mux_audio;            /* the original audio's track in the mux */
+} Graph;
+
+static GstElement *
+add (Graph * g, const char *factory)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+  if (e)
+    gst_bin_add (GST_BIN (g->pipe), e);
+  return e;
+}
 
 static void
 on_decoder_pad (GstElement * dec, GstPad * pad, gpointer user_data)
 {
-  Targets *t = user_data;
+  Graph *g = user_data;
   const gchar *name = GST_PAD_NAME (pad);
-  GstPad *peer = g_str_equal (name, "video") ? t->video :
-      g_str_equal (name, "audio") ? t->audio : NULL;
+  GstPad *peer = g_str_equal (name, "video") ? g->video_in :
+      g_str_equal (name, "audio") ? g->audio_in : NULL;
   GstElement *discard = NULL;
   if (!peer) {
+    /* a stream nobody needs ends here, so it cannot stall the others */
     discard = gst_element_factory_make ("fakesink", NULL);
     g_object_set (discard, "sync", FALSE, "async", FALSE, NULL);
-    gst_bin_add (GST_BIN (t->bin), discard);
+    gst_bin_add (GST_BIN (g->pipe), discard);
     gst_element_sync_state_with_parent (discard);
     peer = gst_element_get_static_pad (discard, "sink");
   }
@@ -128,110 +138,171 @@ on_decoder_pad (GstElement * dec, GstPad * pad, gpointer user_data)
         (NULL));
 }
 
-/* The results drawn on the video, encoded into Matroska: H.264 when
- * x264enc is installed, else Motion JPEG (in -good, always there). */
-static GstElement *
-make_overlay_sink (const char *path)
-{
-  GstElementFactory *x264 = gst_element_factory_find ("x264enc");
-  gchar *desc = g_strdup_printf ("mmoverlay ! videoconvert ! %s ! "
-      "matroskamux ! filesink name=out", x264 ?
-      "x264enc speed-preset=veryfast ! h264parse" : "jpegenc");
-  GstElement *bin = gst_parse_bin_from_description (desc, TRUE, NULL);
-  g_free (desc);
-  if (x264)
-    gst_object_unref (x264);
-  if (!bin)
-    return NULL;
-  GstElement *out = gst_bin_get_by_name (GST_BIN (bin), "out");
-  g_object_set (out, "location", path, NULL);
-  gst_object_unref (out);
-  return bin;
-}
-
 /* A model input the file has no stream for is released: mmfusion then
- * runs on what there is (the input marked missing) instead of waiting. */
+ * runs on what there is (the input marked missing) instead of waiting;
+ * likewise the overlay file gets no audio track. */
 static void
 on_decoder_done (GstElement * dec, gpointer user_data)
 {
-  Targets *t = user_data;
-  if (t->video && !gst_pad_is_linked (t->video))
-    gst_element_release_request_pad (t->fusion, t->video);
-  if (t->audio && !gst_pad_is_linked (t->audio))
-    gst_element_release_request_pad (t->fusion, t->fusion_audio);
+  Graph *g = user_data;
+  if (g->fusion_video && !gst_pad_is_linked (g->video_in))
+    gst_element_release_request_pad (g->fusion, g->fusion_video);
+  if (g->audio_in && !gst_pad_is_linked (g->audio_in)) {
+    if (g->fusion_audio)
+      gst_element_release_request_pad (g->fusion, g->fusion_audio);
+    if (g->mux_audio) {
+      GstPad *peer = gst_pad_get_peer (g->mux_audio);
+      if (peer) {
+        gst_pad_unlink (peer, g->mux_audio);
+        gst_object_unref (peer);
+      }
+      gst_element_release_request_pad (g->mux, g->mux_audio);
+    }
+  }
 }
 
-int
-main (int argc, char **argv)
+/* mmfusion's output drawn on and encoded (H.264 when x264enc is installed,
+ * else Motion JPEG, in -good), with the original audio, into Matroska. */
+static gboolean
+build_overlay (Graph * g, GstElement * results, const char *path)
 {
-  gst_init (&argc, &argv);
-  const char *input = NULL, *model = NULL, *json = NULL, *overlay = NULL;
-  guint64 interval = 0;
-  guint top_k = 5;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp (argv[i], "--model") == 0 && i + 1 < argc)
-      model = argv[++i];
-    else if (strcmp (argv[i], "--json") == 0 && i + 1 < argc)
-      json = argv[++i];
-    else if (strcmp (argv[i], "--overlay") == 0 && i + 1 < argc)
-      overlay = argv[++i];
-    else if (strcmp (argv[i], "--interval") == 0 && i + 1 < argc)
-      interval = g_ascii_strtoull (argv[++i], NULL, 10);
-    else if (strcmp (argv[i], "--top-k") == 0 && i + 1 < argc)
-      top_k = (guint) atoi (argv[++i]);
-    else if (argv[i][0] != '-' && !input)
-      input = argv[i];
-    else
-      return fail (argv[i], "unknown argument (usage: mmfusion-analyze "
-          "URI|PATH --model MODEL [--json FILE|-] [--overlay OUT.mkv] "
-          "[--interval NS] "
-          "[--top-k N])");
+  GstElementFactory *x264 = gst_element_factory_find ("x264enc");
+  GstElement *draw = add (g, "mmoverlay"), *conv = add (g, "videoconvert");
+  GstElement *enc = add (g, x264 ? "x264enc" : "jpegenc");
+  GstElement *parse = x264 ? add (g, "h264parse") : NULL;
+  GstElement *file = add (g, "filesink");
+  g->mux = add (g, "matroskamux");
+  if (x264) {
+    gst_util_set_object_arg (G_OBJECT (enc), "speed-preset", "veryfast");
+    gst_object_unref (x264);
   }
-  if (!input || !model)
-    return fail (input ? input : "(input)", "need a URI or path and "
-        "--model MODEL");
-  if (!gst_uri_is_valid (input) && !g_file_test (input, G_FILE_TEST_EXISTS))
-    return fail (input, "no such file");
-  if (!g_file_test (model, G_FILE_TEST_EXISTS))
-    return fail (model, "no such file");
-  if (top_k < 1 || top_k > 32)
-    return fail (input, "--top-k must be 1 to 32");
+  if (!draw || !conv || !enc || (x264 && !parse) || !file || !g->mux)
+    return FALSE;
+  g_object_set (file, "location", path, NULL);
+  gboolean ok = gst_element_link_many (results, draw, conv, enc, NULL) &&
+      (parse ? gst_element_link_many (enc, parse, g->mux, NULL) :
+      gst_element_link (enc, g->mux)) && gst_element_link (g->mux, file);
+
+  /* the decoded audio feeds both the model and the file */
+  GstElement *tee = add (g, "tee"), *q = add (g, "queue");
+  GstElement *aconv = add (g, "audioconvert"), *aenc = add (g, "vorbisenc");
+  if (!ok || !tee || !q || !aconv || !aenc ||
+      !gst_element_link_many (tee, q, aconv, aenc, NULL))
+    return FALSE;
+  g->mux_audio = gst_element_request_pad_simple (g->mux, "audio_%u");
+  GstPad *encoded = gst_element_get_static_pad (aenc, "src");
+  ok = g->mux_audio && gst_pad_link (encoded, g->mux_audio) == GST_PAD_LINK_OK;
+  gst_object_unref (encoded);
+  if (g->fusion_audio) {
+    /* mmaudiowindow now hangs off the tee instead of the decoder */
+    GstElement *q2 = add (g, "queue");
+    ok = ok && q2 && gst_element_link (tee, q2);
+    GstPad *qsrc = q2 ? gst_element_get_static_pad (q2, "src") : NULL;
+    ok = ok && qsrc && gst_pad_link (qsrc, g->audio_in) == GST_PAD_LINK_OK;
+    if (qsrc)
+      gst_object_unref (qsrc);
+  }
+  g_clear_object (&g->audio_in);
+  g->audio_in = gst_element_get_static_pad (tee, "sink");
+  return ok;
+}
+
+/* --live: a camera and a microphone, or test sources, as a bin with the
+ * same "video" and "audio" pads as mmdecodebin */
+static GstElement *
+make_live_source (const char *kind)
+{
+  const char *desc = g_str_equal (kind, "test") ?
+      "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,"
+      "height=480,framerate=30/1 ! videoconvert name=v "
+      "audiotestsrc is-live=true wave=ticks ! audioconvert ! "
+      "audioresample name=a" :
+      "v4l2src ! videoconvert name=v  autoaudiosrc ! audioconvert ! "
+      "audioresample name=a";
+  GstElement *bin = gst_parse_bin_from_description (desc, FALSE, NULL);
+  if (!bin)
+    return NULL;
+  const char *names[] = { "v", "video", "a", "audio" };
+  for (int i = 0; i < 4; i += 2) {
+    GstElement *last = gst_bin_get_by_name (GST_BIN (bin), names[i]);
+    GstPad *src = gst_element_get_static_pad (last, "src");
+    gst_element_add_pad (bin, gst_ghost_pad_new (names[i + 1], src));
+    gst_object_unref (src);
+    gst_object_unref (last);
+  }
+  return bin;
+}
+
+typedef struct
+{
+  const char *input, *model, *json, *overlay, *live;
+  guint64 interval;
+  guint top_k;
+} Options;
+
+static const char *usage = "usage: mmfusion-analyze URI|PATH|--live[=test] "
+    "--model MODEL [--json FILE|-] [--overlay OUT.mkv] [--interval NS] "
+    "[--top-k N]";
+
+/* returns 0, or 1 after printing the one error line */
+static int
+parse_options (int argc, char **argv, Options * o)
+{
+  *o = (Options) {
+  .top_k = 5};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+    if (g_str_equal (a, "--model") && next)
+      o->model = argv[++i];
+    else if (g_str_equal (a, "--json") && next)
+      o->json = argv[++i];
+    else if (g_str_equal (a, "--overlay") && next)
+      o->overlay = argv[++i];
+    else if (g_str_equal (a, "--interval") && next)
+      o->interval = g_ascii_strtoull (argv[++i], NULL, 10);
+    else if (g_str_equal (a, "--top-k") && next)
+      o->top_k = (guint) atoi (argv[++i]);
+    else if (g_str_equal (a, "--live") || g_str_equal (a, "--live=device"))
+      o->live = "device";
+    else if (g_str_equal (a, "--live=test"))
+      o->live = "test";
+    else if (a[0] != '-' && !o->input)
+      o->input = a;
+    else
+    {
+      gchar *why = g_strdup_printf ("unknown argument (%s)", usage);
+      fail (a, why);
+      g_free (why);
+      return 1;
+    }
+  }
+  if (o->live)
+    o->input = o->live;
+  if (!o->input || !o->model)
+    return fail (o->input ? o->input : "(input)", usage);
+  if (!o->live && !gst_uri_is_valid (o->input) &&
+      !g_file_test (o->input, G_FILE_TEST_EXISTS))
+    return fail (o->input, "no such file");
+  if (!g_file_test (o->model, G_FILE_TEST_EXISTS))
+    return fail (o->model, "no such file");
+  if (o->top_k < 1 || o->top_k > 32)
+    return fail (o->input, "--top-k must be 1 to 32");
   /* mmpublish appends (logs may be shared); one run here is one file */
-  if (json && strcmp (json, "-") != 0) {
-    FILE *f = fopen (json, "w");
+  if (o->json && !g_str_equal (o->json, "-")) {
+    FILE *f = fopen (o->json, "w");
     if (!f)
-      return fail (json, g_strerror (errno));
+      return fail (o->json, g_strerror (errno));
     fclose (f);
   }
+  return 0;
+}
 
-  GstElement *pipe = gst_pipeline_new ("analyze");
-  GstElement *dec = gst_element_factory_make ("mmdecodebin", "d");
-  GstElement *win = gst_element_factory_make ("mmaudiowindow", NULL);
-  GstElement *fus = gst_element_factory_make ("mmfusion", "f");
-  GstElement *pub = json ? gst_element_factory_make ("mmpublish", NULL) : NULL;
-  GstElement *sink = overlay ? make_overlay_sink (overlay) :
-      gst_element_factory_make ("fakesink", NULL);
-  if (!pipe || !dec || !win || !fus || !sink || (json && !pub))
-    return fail (input, "the mmfusion plugin is not found (set "
-        "GST_PLUGIN_PATH to the build directory)");
-  g_object_set (dec, "uri", input, NULL);
-  g_object_set (fus, "model", model, "interval", interval, "top-k", top_k,
-      NULL);
-  if (!overlay)
-    g_object_set (sink, "sync", FALSE, NULL);
-  if (pub)
-    g_object_set (pub, "location", json, NULL);
-  gst_bin_add_many (GST_BIN (pipe), dec, win, fus, sink, NULL);
-  if (pub)
-    gst_bin_add (GST_BIN (pipe), pub);
-
-  /* the model decides which inputs exist; the decoder which streams */
-  GstPad *vpad = gst_element_request_pad_simple (fus, "video");
-  GstPad *apad = gst_element_request_pad_simple (fus, "audio");
-  /* mmfusion says why a pad was refused in a warning on the bus: a model
-   * with one modality refuses the other (expected, dropped), a model that
-   * does not load refuses both (the reason is the error) */
-  GstBus *bus = gst_element_get_bus (pipe);
+/* mmfusion says why it refused a pad in a warning on the bus: a model with
+ * one modality refuses the other (expected), a model that does not load
+ * refuses both (then the reason is the error). Returns the first. */
+static gchar *
+take_refusal (GstBus * bus)
+{
   gchar *refusal = NULL;
   GstMessage *warning;
   while ((warning = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
@@ -242,75 +313,152 @@ main (int argc, char **argv)
     g_error_free (err);
     gst_message_unref (warning);
   }
-  if (!vpad && !apad) {
-    int status = fail (model, refusal ? refusal : "not a usable model");
-    g_free (refusal);
-  if (overlay && !vpad) {
-    if (apad)
-      gst_object_unref (apad);
-    gst_object_unref (bus);
-    gst_object_unref (pipe);
-    return fail (model, "--overlay needs a model with a video input");
-  }
-    gst_object_unref (bus);
-    gst_object_unref (pipe);
-    return status;
-  }
+  return refusal;
+}
+
+static void
+graph_clear (Graph * g)
+{
+  g_clear_object (&g->fusion_video);
+  g_clear_object (&g->fusion_audio);
+  g_clear_object (&g->video_in);
+  g_clear_object (&g->audio_in);
+  g_clear_object (&g->mux_audio);
+  g_clear_object (&g->pipe);
+}
+
+/* builds everything but the decoded streams' links; 0 or 1 (reported) */
+static int
+build (Graph * g, const Options * o, GstElement ** source)
+{
+  g->pipe = gst_pipeline_new ("analyze");
+  GstElement *src = o->live ? make_live_source (o->live) :
+      gst_element_factory_make ("mmdecodebin", NULL);
+  GstElement *win = add (g, "mmaudiowindow");
+  g->fusion = add (g, "mmfusion");
+  if (!src || !win || !g->fusion)
+    return fail (o->input, o->live ? "cannot make the live sources (is "
+        "gst-plugins-good installed, and a camera there?)" :
+        "the mmfusion plugin is not found (set GST_PLUGIN_PATH to the "
+        "build directory)");
+  gst_bin_add (GST_BIN (g->pipe), src);
+  *source = src;
+  if (!o->live)
+    g_object_set (src, "uri", o->input, NULL);
+  g_object_set (g->fusion, "model", o->model, "interval", o->interval,
+      "top-k", o->top_k, NULL);
+
+  /* the model decides which inputs exist */
+  g->fusion_video = gst_element_request_pad_simple (g->fusion, "video");
+  g->fusion_audio = gst_element_request_pad_simple (g->fusion, "audio");
+  GstBus *bus = gst_element_get_bus (g->pipe);
+  gchar *refusal = take_refusal (bus);
+  gst_object_unref (bus);
+  int status = 0;
+  if (!g->fusion_video && !g->fusion_audio)
+    status = fail (o->model, refusal ? refusal : "not a usable model");
+  else if (o->overlay && !g->fusion_video)
+    status = fail (o->model, "--overlay needs a model with a video input");
   g_free (refusal);
-  if (overlay && !vpad) {
-    if (apad)
-      gst_object_unref (apad);
-    gst_object_unref (bus);
-    gst_object_unref (pipe);
-    return fail (model, "--overlay needs a model with a video input");
+  if (status)
+    return status;
+
+  gboolean ok = TRUE;
+  if (g->fusion_video)
+    g->video_in = gst_object_ref (g->fusion_video);
+  if (g->fusion_audio) {
+    GstPad *features = gst_element_get_static_pad (win, "src");
+    ok = gst_pad_link (features, g->fusion_audio) == GST_PAD_LINK_OK;
+    gst_object_unref (features);
+    g->audio_in = gst_element_get_static_pad (win, "sink");
   }
-  gboolean ok = pub ? gst_element_link_many (fus, pub, sink, NULL) :
-      gst_element_link (fus, sink);
-  if (apad) {
-    GstPad *wsrc = gst_element_get_static_pad (win, "src");
-    ok = ok && gst_pad_link (wsrc, apad) == GST_PAD_LINK_OK;
-    gst_object_unref (wsrc);
+  GstElement *results = g->fusion;
+  if (o->json) {
+    GstElement *pub = add (g, "mmpublish");
+    ok = ok && pub && gst_element_link (results, pub);
+    if (pub)
+      g_object_set (pub, "location", o->json, NULL);
+    results = pub;
   }
-  /* decoder pads appear once the streams are known */
-  Targets targets = { vpad, NULL, pipe, fus, apad };
-  if (apad)
-    targets.audio = gst_element_get_static_pad (win, "sink");
-  g_signal_connect (dec, "pad-added", G_CALLBACK (on_decoder_pad), &targets);
-  g_signal_connect (dec, "no-more-pads", G_CALLBACK (on_decoder_done),
-      &targets);
-  if (!ok) {
-    gst_object_unref (pipe);
-    return fail (input, "cannot build the pipeline");
+  if (o->overlay) {
+    ok = ok && build_overlay (g, results, o->overlay);
+  } else {
+    GstElement *sink = add (g, "fakesink");
+    ok = ok && sink && gst_element_link (results, sink);
+    if (sink)
+      g_object_set (sink, "sync", o->live != NULL, NULL);
+  }
+  if (!ok)
+    return fail (o->input, "cannot build the pipeline (are gst-plugins-base "
+        "and -good installed?)");
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  Options o;
+  if (parse_options (argc, argv, &o))
+    return 1;
+
+  Graph g = { 0 };
+  GstElement *source = NULL;
+  if (build (&g, &o, &source)) {
+    graph_clear (&g);
+    return 1;
+  }
+  if (o.live) {
+    /* live sources have their pads already */
+    GstPad *pad = gst_element_get_static_pad (source, "video");
+    on_decoder_pad (source, pad, &g);
+    gst_object_unref (pad);
+    pad = gst_element_get_static_pad (source, "audio");
+    on_decoder_pad (source, pad, &g);
+    gst_object_unref (pad);
+  } else {
+    g_signal_connect (source, "pad-added", G_CALLBACK (on_decoder_pad), &g);
+    g_signal_connect (source, "no-more-pads", G_CALLBACK (on_decoder_done),
+        &g);
   }
 
   Run r = { 0 };
   r.loop = g_main_loop_new (NULL, FALSE);
-  r.pipe = pipe;
-  r.input = input;
+  r.pipe = g.pipe;
+  r.input = o.input;
   r.tty = isatty (2);
+  GstBus *bus = gst_element_get_bus (g.pipe);
   gst_bus_add_watch (bus, on_message, &r);
   /* progress only for a person watching: logs and tests get the summary */
   guint progress = r.tty ? g_timeout_add (500, on_progress, &r) : 0;
   g_unix_signal_add (SIGINT, on_interrupt, &r);
   r.started = g_get_monotonic_time ();
-  if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE && !r.error)
-    r.error = g_strdup ("cannot start the pipeline");
+  if (gst_element_set_state (g.pipe, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    /* the element that refused to start said why on the bus */
+    GstMessage *m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    GError *err = NULL;
+    if (m)
+      gst_message_parse_error (m, &err, NULL);
+    r.error = g_strdup (err ? err->message : "cannot start the pipeline");
+    g_clear_error (&err);
+    g_clear_pointer (&m, gst_message_unref);
+  }
   if (!r.error)
     g_main_loop_run (r.loop);
   if (progress)
     g_source_remove (progress);
   gint64 pos = 0;
-  gst_element_query_position (pipe, GST_FORMAT_TIME, &pos);
+  gst_element_query_position (g.pipe, GST_FORMAT_TIME, &pos);
   GstStructure *stats = NULL;
-  g_object_get (fus, "stats", &stats, NULL);
-  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_object_get (g.fusion, "stats", &stats, NULL);
+  gst_element_set_state (g.pipe, GST_STATE_NULL);
   if (r.tty)
     fputc ('\n', stderr);
 
   int status = 0;
   if (r.error) {
-    status = fail (input, r.error);
+    status = fail (o.input, r.error);
   } else {
     gdouble wall = (g_get_monotonic_time () - r.started) / 1e6, mean = 0.0;
     guint64 inferences = 0;
@@ -325,14 +473,8 @@ main (int argc, char **argv)
   }
   if (stats)
     gst_structure_free (stats);
-  if (targets.audio)
-    gst_object_unref (targets.audio);
-  if (vpad)
-    gst_object_unref (vpad);
-  if (apad)
-    gst_object_unref (apad);
   gst_object_unref (bus);
-  gst_object_unref (pipe);
+  graph_clear (&g);
   g_main_loop_unref (r.loop);
   g_free (r.error);
   return status;
