@@ -1,6 +1,7 @@
 /* mmdecodebin on files made here: video and audio, video only, audio only
  * (only the pads a stream has appear, and data flows on each), and a
- * corrupt file (an error naming the URI, no hang).
+ * corrupt file and a truncated one (an error naming the URI, or an early
+ * end; no hang).
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -172,6 +173,41 @@ GST_START_TEST (test_corrupt_file)
 
 GST_END_TEST;
 
+/* a download cut short: cut inside the header it is an error naming the
+ * file; cut half way it ends early, with fewer frames; never a hang */
+GST_START_TEST (test_truncated_file)
+{
+  gchar *full = g_build_filename (dir, "av.mkv", NULL);
+  gchar *data;
+  gsize size;
+  fail_unless (g_file_get_contents (full, &data, &size, NULL));
+  gchar *head = g_build_filename (dir, "cut-header.mkv", NULL);
+  gchar *half = g_build_filename (dir, "cut-half.mkv", NULL);
+  fail_unless (g_file_set_contents (head, data, 200, NULL));
+  fail_unless (g_file_set_contents (half, data, size * 6 / 10, NULL));
+
+  Run r;
+  gchar *err = decode ("cut-header.mkv", &r);
+  fail_unless (err != NULL, "a file cut in its header decoded");
+  fail_unless (strstr (err, "cut-header.mkv") != NULL, "%s", err);
+  g_free (err);
+
+  err = decode ("cut-half.mkv", &r);
+  if (err) {
+    fail_unless (strstr (err, "cut-half.mkv") != NULL, "%s", err);
+    g_free (err);
+  } else {
+    fail_unless (r.video_buffers > 0 && r.video_buffers < 25,
+        "%d frames from 60%% of a 25-frame file", r.video_buffers);
+  }
+  g_free (data);
+  g_free (full);
+  g_free (head);
+  g_free (half);
+}
+
+GST_END_TEST;
+
 static Suite *
 decodebin_suite (void)
 {
@@ -183,6 +219,7 @@ decodebin_suite (void)
   tcase_add_test (tc, test_video_only);
   tcase_add_test (tc, test_audio_only);
   tcase_add_test (tc, test_corrupt_file);
+  tcase_add_test (tc, test_truncated_file);
   return s;
 }
 
@@ -198,7 +235,9 @@ main (int argc, char **argv)
   }
   int ret = gst_check_run_suite (decodebin_suite (), "mmdecodebin",
       __FILE__);
-  const char *names[] = { "av.mkv", "video.mkv", "audio.mkv", "corrupt.mkv" };
+  const char *names[] = { "av.mkv", "video.mkv", "audio.mkv", "corrupt.mkv",
+    "cut-header.mkv", "cut-half.mkv"
+  };
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
     gchar *p = g_build_filename (dir, names[i], NULL);
     g_unlink (p);
