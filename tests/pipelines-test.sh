@@ -9,12 +9,6 @@ trap 'kill $broker 2>/dev/null; rm -rf "$tmp"' EXIT
 broker=
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-if [ -n "${MM_SANITIZED:-}" ]; then
-  # gst-launch is not instrumented: the sanitizer runtimes must come first
-  # for our plugin to load; its leak report would be gst-launch's own
-  export LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
-  export ASAN_OPTIONS=detect_leaks=0
-fi
 p=$root/pipelines
 
 # 5 s at 30 fps with audio, made without our plugin loaded
