@@ -29,6 +29,7 @@ typedef struct {
   gchar *error;                 /* first error, one line */
   guint64 results, events;
   gboolean tty;
+  guint interrupted;
   gint64 started;
 } Run;
 
@@ -87,9 +88,13 @@ static gboolean
 on_interrupt (gpointer data)
 {
   Run *r = data;
-  /* end the stream so that every output is complete and valid */
-  gst_element_send_event (r->pipe, gst_event_new_eos ());
-  return G_SOURCE_REMOVE;
+  /* the first ends the stream so that every output is complete and valid;
+   * a second one, if that hangs, stops at once */
+  if (r->interrupted++)
+    g_main_loop_quit (r->loop);
+  else
+    gst_element_send_event (r->pipe, gst_event_new_eos ());
+  return G_SOURCE_CONTINUE;
 }
 
 /* The graph around mmfusion. Decoded streams arrive later (pad-added), so
@@ -402,9 +407,14 @@ main (int argc, char **argv)
   if (parse_options (argc, argv, &o))
     return 1;
 
+  /* Ctrl-C is caught from here on: one that comes while the pipeline is
+   * still being built ends it at once, as cleanly as one that comes later */
+  Run r = { 0 };
+  guint interrupt = g_unix_signal_add (SIGINT, on_interrupt, &r);
   Graph g = { 0 };
   GstElement *source = NULL;
   if (build (&g, &o, &source)) {
+    g_source_remove (interrupt);
     graph_clear (&g);
     return 1;
   }
@@ -422,7 +432,6 @@ main (int argc, char **argv)
         &g);
   }
 
-  Run r = { 0 };
   r.loop = g_main_loop_new (NULL, FALSE);
   r.pipe = g.pipe;
   r.input = o.input;
@@ -431,7 +440,6 @@ main (int argc, char **argv)
   gst_bus_add_watch (bus, on_message, &r);
   /* progress only for a person watching: logs and tests get the summary */
   guint progress = r.tty ? g_timeout_add (500, on_progress, &r) : 0;
-  g_unix_signal_add (SIGINT, on_interrupt, &r);
   r.started = g_get_monotonic_time ();
   if (gst_element_set_state (g.pipe, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
@@ -448,6 +456,7 @@ main (int argc, char **argv)
     g_main_loop_run (r.loop);
   if (progress)
     g_source_remove (progress);
+  g_source_remove (interrupt);
   gint64 pos = 0;
   gst_element_query_position (g.pipe, GST_FORMAT_TIME, &pos);
   GstStructure *stats = NULL;
