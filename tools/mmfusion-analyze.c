@@ -4,12 +4,14 @@
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * usage: mmfusion-analyze URI|PATH --model MODEL [--json FILE|-]
- *            [--overlay OUT.mkv] [--interval NS] [--top-k N]
+ * usage: mmfusion-analyze URI|PATH|--live[=test] --model MODEL
+ *            [--json FILE|-] [--overlay OUT.mkv] [--interval NS] [--top-k N]
  *
- * Progress on stderr, JSON Lines to --json, the video with the results
- * drawn on it to --overlay (Matroska), a summary at the end. Ctrl-C
- * ends the stream (EOS) so outputs are complete. Errors: exit status 1 and
+ * --live takes a camera and the default microphone, --live=test live test
+ * sources. Progress on stderr (on a terminal), JSON Lines to --json, the
+ * video with the results drawn on it and the original audio to --overlay
+ * (Matroska), a summary at the end. Ctrl-C ends the stream (EOS) so
+ * outputs are complete. Errors: exit status 1 and
  * one line "mmfusion-analyze: FILE: reason".
  */
 #include <gst/gst.h>
