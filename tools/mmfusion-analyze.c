@@ -27,7 +27,6 @@ static const char *prog = "mmfusion-analyze";
 typedef struct {
   GMainLoop *loop;
   GstElement *pipe;
-  const char *input;
   gchar *error;                 /* first error, one line */
   guint64 results, events;
   gboolean tty;
@@ -436,7 +435,6 @@ main (int argc, char **argv)
 
   r.loop = g_main_loop_new (NULL, FALSE);
   r.pipe = g.pipe;
-  r.input = o.input;
   r.tty = isatty (2);
   GstBus *bus = gst_element_get_bus (g.pipe);
   gst_bus_add_watch (bus, on_message, &r);
