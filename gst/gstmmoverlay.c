@@ -10,8 +10,13 @@
  * Draws the result carried by each frame's #GstMmFusionMeta: the top-k
  * labels with score bars, and a banner while an event is on, in a corner
  * of the picture. The panel is drawn with pango and cairo only when the
- * result changes and blended into every frame (RGB, BGR, RGBx, BGRx, xRGB,
- * xBGR, I420, NV12 at any size). Frames without a result pass untouched.
+ * result changes. Frames without a result pass untouched.
+ *
+ * When downstream asks for `video/x-raw(meta:GstVideoOverlayComposition)`
+ * in its caps and lists #GstVideoOverlayCompositionMeta in its allocation
+ * answer (a compositing sink such as glimagesink), the panel travels as
+ * that meta and the pixels are left alone; otherwise it is blended into
+ * every frame (RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12 at any size).
  *
  * ## Example launch line
  * |[
@@ -75,6 +80,10 @@ struct _GstMmOverlay {
   GstClockTime comp_rt;
   gboolean comp_valid;
   gint comp_width, comp_height;
+  /* attach the panel as meta instead of blending: downstream negotiated
+   * the meta's caps feature and, asked once after each negotiation,
+   * listed the meta in its allocation answer */
+  gboolean feature_negotiated, attach, check_downstream;
 };
 
 G_DEFINE_TYPE (GstMmOverlay, gst_mm_overlay, GST_TYPE_VIDEO_FILTER);
@@ -86,9 +95,11 @@ GST_ELEMENT_REGISTER_DEFINE (mmoverlay, "mmoverlay", GST_RANK_NONE,
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
     GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+#define OVERLAY_FEATURE GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS) ";"
+        GST_VIDEO_CAPS_MAKE_WITH_FEATURES (OVERLAY_FEATURE, FORMATS)));
 
 static GType
 corner_get_type (void)
@@ -203,6 +214,102 @@ draw_panel (GstMmOverlay * self, const GstMmFusionMeta * m, gint width,
   return comp;
 }
 
+static gboolean
+has_overlay_feature (GstCaps * caps, guint i)
+{
+  GstCapsFeatures *f = gst_caps_get_features (caps, i);
+  return f && !gst_caps_features_is_any (f)
+      && gst_caps_features_contains (f, OVERLAY_FEATURE);
+}
+
+/* Source pads offer the sink caps plain and with the overlay meta feature;
+ * sink pads take system memory, whatever the source side carried. */
+static GstCaps *
+gst_mm_overlay_transform_caps (GstBaseTransform * trans,
+    GstPadDirection direction, GstCaps * caps, GstCaps * filter)
+{
+  GstCaps *out = gst_caps_new_empty ();
+  for (guint i = 0; i < gst_caps_get_size (caps); i++) {
+    GstStructure *s = gst_caps_get_structure (caps, i);
+    GstCapsFeatures *f = gst_caps_get_features (caps, i);
+    if (f && gst_caps_features_is_any (f))
+      continue;
+    out = gst_caps_merge_structure_full (out, gst_structure_copy (s),
+        gst_caps_features_new_empty ());
+    if (direction == GST_PAD_SINK)
+      out = gst_caps_merge_structure_full (out, gst_structure_copy (s),
+          gst_caps_features_new (OVERLAY_FEATURE, NULL));
+  }
+  if (filter) {
+    GstCaps *t = gst_caps_intersect_full (filter, out,
+        GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (out);
+    out = t;
+  }
+  return out;
+}
+
+/* The meta's caps only when downstream names the feature itself: a sink
+ * that takes ANY caps (fakesink, appsink, filesink) gets plain frames. */
+static GstCaps *
+gst_mm_overlay_fixate_caps (GstBaseTransform * trans,
+    GstPadDirection direction, GstCaps * caps, GstCaps * othercaps)
+{
+  if (direction == GST_PAD_SINK) {
+    GstCaps *peer = gst_pad_peer_query_caps (trans->srcpad, NULL);
+    gboolean want = FALSE;
+    for (guint i = 0; peer && !gst_caps_is_any (peer)
+        && i < gst_caps_get_size (peer); i++)
+      want |= has_overlay_feature (peer, i);
+    gst_clear_caps (&peer);
+    GstCaps *chosen = gst_caps_new_empty ();
+    for (guint i = 0; i < gst_caps_get_size (othercaps); i++)
+      if (has_overlay_feature (othercaps, i) == want)
+        chosen = gst_caps_merge_structure_full (chosen,
+            gst_structure_copy (gst_caps_get_structure (othercaps, i)),
+            gst_caps_features_copy (gst_caps_get_features (othercaps, i)));
+    if (!gst_caps_is_empty (chosen)) {
+      gst_caps_unref (othercaps);
+      othercaps = chosen;
+    } else {
+      gst_caps_unref (chosen);
+    }
+  }
+  return GST_BASE_TRANSFORM_CLASS (gst_mm_overlay_parent_class)->fixate_caps
+      (trans, direction, caps, othercaps);
+}
+
+static gboolean
+gst_mm_overlay_set_info (GstVideoFilter * filter, GstCaps * incaps,
+    GstVideoInfo * in_info, GstCaps * outcaps, GstVideoInfo * out_info)
+{
+  GstMmOverlay *self = GST_MM_OVERLAY (filter);
+  self->feature_negotiated = has_overlay_feature (outcaps, 0);
+  self->attach = FALSE;
+  self->check_downstream = self->feature_negotiated;
+  return TRUE;
+}
+
+/* Asked at the first frame after negotiation, when downstream has its caps
+ * (an in-place transform makes no allocation query of its own). */
+static void
+check_downstream_takes_meta (GstMmOverlay * self)
+{
+  self->check_downstream = FALSE;
+  GstCaps *caps = gst_pad_get_current_caps (GST_BASE_TRANSFORM_SRC_PAD (self));
+  if (!caps)
+    return;
+  GstQuery *q = gst_query_new_allocation (caps, FALSE);
+  if (gst_pad_peer_query (GST_BASE_TRANSFORM_SRC_PAD (self), q))
+    self->attach = gst_query_find_allocation_meta (q,
+        GST_VIDEO_OVERLAY_COMPOSITION_META_API_TYPE, NULL);
+  gst_query_unref (q);
+  gst_caps_unref (caps);
+  GST_INFO_OBJECT (self, "downstream %s the overlay meta: %s",
+      self->attach ? "takes" : "does not take",
+      self->attach ? "attaching" : "blending");
+}
+
 static GstFlowReturn
 gst_mm_overlay_transform_frame_ip (GstVideoFilter * filter,
     GstVideoFrame * frame)
@@ -225,7 +332,12 @@ gst_mm_overlay_transform_frame_ip (GstVideoFilter * filter,
     self->comp_height = h;
     self->comp_valid = TRUE;
   }
-  if (self->comp && !gst_video_overlay_composition_blend (self->comp, frame))
+  if (self->check_downstream)
+    check_downstream_takes_meta (self);
+  if (self->comp && self->attach)
+    gst_buffer_add_video_overlay_composition_meta (frame->buffer, self->comp);
+  else if (self->comp
+      && !gst_video_overlay_composition_blend (self->comp, frame))
     GST_WARNING_OBJECT (self, "could not blend into %s",
         gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (frame)));
   return GST_FLOW_OK;
@@ -334,8 +446,14 @@ gst_mm_overlay_class_init (GstMmOverlayClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   GST_VIDEO_FILTER_CLASS (klass)->transform_frame_ip =
       GST_DEBUG_FUNCPTR (gst_mm_overlay_transform_frame_ip);
+  GST_VIDEO_FILTER_CLASS (klass)->set_info =
+      GST_DEBUG_FUNCPTR (gst_mm_overlay_set_info);
   GST_BASE_TRANSFORM_CLASS (klass)->stop =
       GST_DEBUG_FUNCPTR (gst_mm_overlay_stop);
+  GST_BASE_TRANSFORM_CLASS (klass)->transform_caps =
+      GST_DEBUG_FUNCPTR (gst_mm_overlay_transform_caps);
+  GST_BASE_TRANSFORM_CLASS (klass)->fixate_caps =
+      GST_DEBUG_FUNCPTR (gst_mm_overlay_fixate_caps);
   gst_type_mark_as_plugin_api (corner_get_type (), 0);
   GST_DEBUG_CATEGORY_INIT (mm_overlay_debug, "mmoverlay", 0,
       "mmfusion result overlay");

@@ -1,6 +1,7 @@
 /* mmoverlay: on a uniform frame the pixels change inside the panel and
  * nowhere else, for every accepted format; frames without a (shown)
- * result pass untouched; the corner moves the panel.
+ * result pass untouched; the corner moves the panel; the panel travels as
+ * GstVideoOverlayCompositionMeta when downstream takes it, and only then.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -154,6 +155,70 @@ GST_START_TEST (test_untouched_without_result)
 
 GST_END_TEST;
 
+/* downstream with the meta's caps feature and the meta in its allocation
+ * answer: the panel arrives as GstVideoOverlayCompositionMeta, at the
+ * corner, and the pixels stay as they were */
+GST_START_TEST (test_attaches_meta_when_downstream_takes_it)
+{
+  GstVideoInfo info;
+  GstHarness *h = overlay (GST_VIDEO_FORMAT_NV12, "corner=top-right", &info);
+  GstCaps *caps = gst_video_info_to_caps (&info);
+  gst_caps_set_features (caps, 0, gst_caps_features_new
+      (GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION, NULL));
+  gst_harness_set_sink_caps (h, caps);
+  gst_harness_add_propose_allocation_meta (h,
+      GST_VIDEO_OVERLAY_COMPOSITION_META_API_TYPE, NULL);
+  GstBuffer *out = gst_harness_push_and_pull (h, uniform_frame (&info, TRUE,
+          TRUE));
+  guint in, outside;
+  count_changes (&info, out, 0, 0, 0, 0, &in, &outside);
+  fail_unless_equals_int (in + outside, 0);
+  GstVideoOverlayCompositionMeta *m =
+      gst_buffer_get_video_overlay_composition_meta (out);
+  fail_unless (m != NULL, "no overlay composition meta");
+  fail_unless_equals_int (gst_video_overlay_composition_n_rectangles
+      (m->overlay), 1);
+  gint x, y;
+  guint w, hh;
+  gst_video_overlay_rectangle_get_render_rectangle
+      (gst_video_overlay_composition_get_rectangle (m->overlay, 0), &x, &y,
+      &w, &hh);
+  fail_unless_equals_int (x, W - PANEL_W);
+  fail_unless_equals_int (y, 0);
+  fail_unless_equals_int (w, PANEL_W);
+  fail_unless_equals_int (hh, PANEL_H);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* the caps feature without the meta in the allocation answer, or a
+ * downstream that takes any caps: blended, no meta */
+GST_START_TEST (test_blends_unless_downstream_takes_meta)
+{
+  for (gint feature = 0; feature < 2; feature++) {
+    GstVideoInfo info;
+    GstHarness *h = overlay (GST_VIDEO_FORMAT_I420, "", &info);
+    if (feature) {
+      GstCaps *caps = gst_video_info_to_caps (&info);
+      gst_caps_set_features (caps, 0, gst_caps_features_new
+          (GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION, NULL));
+      gst_harness_set_sink_caps (h, caps);
+    }
+    GstBuffer *out = gst_harness_push_and_pull (h, uniform_frame (&info, TRUE,
+            TRUE));
+    guint in, outside;
+    count_changes (&info, out, 0, 0, PANEL_W, PANEL_H, &in, &outside);
+    fail_unless (in > 1000, "feature %d: only %u pixels drawn", feature, in);
+    fail_unless (gst_buffer_get_video_overlay_composition_meta (out) == NULL);
+    gst_buffer_unref (out);
+    gst_harness_teardown (h);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 overlay_suite (void)
 {
@@ -164,6 +229,8 @@ overlay_suite (void)
       G_N_ELEMENTS (formats));
   tcase_add_test (tc, test_corner);
   tcase_add_test (tc, test_untouched_without_result);
+  tcase_add_test (tc, test_attaches_meta_when_downstream_takes_it);
+  tcase_add_test (tc, test_blends_unless_downstream_takes_meta);
   return s;
 }
 
