@@ -141,37 +141,66 @@ draw_panel (GstMmOverlay * self, const GstMmFusionMeta * m, gint width,
   /* a readable size by default: a 720-line picture gets 24 px text */
   gint px = font_size ? (gint) font_size : MAX (12, height / 30);
   gint pad = px / 2, line = px * 3 / 2, bar_w = px * 6;
-  guint lines = m->n_classes + (m->event_class >= 0 ? 1 : 0);
-  gint pw = MIN (width, px * 20), ph = MIN (height, (gint) lines * line
-      + 2 * pad);
-  if (lines == 0 || pw < 4 || ph < 4)
+  gboolean banner = m->event_class >= 0;
+  guint lines = m->n_classes + (banner ? 1 : 0);
+  if (lines == 0)
     return NULL;
+
+  /* the texts first: the panel is as wide as its longest line needs */
+  gchar **texts = g_new0 (gchar *, lines + 1);
+  guint t = 0;
+  if (banner) {
+    const char *label = "";
+    for (guint i = 0; i < m->n_classes; i++)
+      if (m->ids[i] == m->event_class)
+        label = g_quark_to_string (m->labels[i]);
+    texts[t++] = g_strdup_printf ("EVENT: %s", label);
+  }
+  for (guint i = 0; i < m->n_classes; i++)
+    texts[t++] = g_strdup_printf ("%s %.2f",
+        g_quark_to_string (m->labels[i]), m->scores[i]);
+  PangoFontDescription *font = pango_font_description_new ();
+  pango_font_description_set_family (font, "Sans");
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  PangoContext *measure = pango_font_map_create_context
+      (pango_cairo_font_map_get_default ());
+  PangoLayout *layout = pango_layout_new (measure);
+  pango_layout_set_font_description (layout, font);
+  gint text_w = 0;
+  for (guint i = 0; i < lines; i++) {
+    gint w;
+    pango_layout_set_text (layout, texts[i], -1);
+    pango_layout_get_pixel_size (layout, &w, NULL);
+    /* class lines start after the bar; the banner at the left edge */
+    text_w = MAX (text_w, w + (banner && i == 0 ? 0 : bar_w + pad));
+  }
+  g_object_unref (layout);
+  g_object_unref (measure);
+  gint pw = MIN (width, text_w + 2 * pad);
+  gint ph = MIN (height, (gint) lines * line + 2 * pad);
+  if (pw < 4 || ph < 4) {
+    pango_font_description_free (font);
+    g_strfreev (texts);
+    return NULL;
+  }
 
   cairo_surface_t *surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
       pw, ph);
   cairo_t *cr = cairo_create (surf);
   set_color (cr, bg);
   cairo_paint (cr);
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
-  pango_font_description_set_family (font, "Sans");
-  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  layout = pango_cairo_create_layout (cr);
   pango_layout_set_font_description (layout, font);
   gint y = pad;
-  if (m->event_class >= 0) {
+  t = 0;
+  if (banner) {
     set_color (cr, event);
     cairo_rectangle (cr, 0, y - pad / 2, pw, line);
     cairo_fill (cr);
-    const char *label = "";
-    for (guint i = 0; i < m->n_classes; i++)
-      if (m->ids[i] == m->event_class)
-        label = g_quark_to_string (m->labels[i]);
-    gchar *t = g_strdup_printf ("EVENT: %s", label);
     set_color (cr, text);
     cairo_move_to (cr, pad, y);
-    pango_layout_set_text (layout, t, -1);
+    pango_layout_set_text (layout, texts[t++], -1);
     pango_cairo_show_layout (cr, layout);
-    g_free (t);
     y += line;
   }
   for (guint i = 0; i < m->n_classes; i++, y += line) {
@@ -179,14 +208,12 @@ draw_panel (GstMmOverlay * self, const GstMmFusionMeta * m, gint width,
     set_color (cr, bar);
     cairo_rectangle (cr, pad, y + px / 4, bar_w * score, px * 3 / 4);
     cairo_fill (cr);
-    gchar *t = g_strdup_printf ("%s %.2f", g_quark_to_string (m->labels[i]),
-        m->scores[i]);
     set_color (cr, text);
     cairo_move_to (cr, pad + bar_w + pad, y);
-    pango_layout_set_text (layout, t, -1);
+    pango_layout_set_text (layout, texts[t++], -1);
     pango_cairo_show_layout (cr, layout);
-    g_free (t);
   }
+  g_strfreev (texts);
   pango_font_description_free (font);
   g_object_unref (layout);
   cairo_destroy (cr);
