@@ -8,6 +8,7 @@
  */
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
+#include "run-pipeline.h"
 
 #include <string.h>
 
@@ -89,21 +90,7 @@ decode (const char *name, Run * r)
   g_object_set (d, "uri", path, NULL);
   gst_bin_add (GST_BIN (r->pipe), d);
   g_signal_connect (d, "pad-added", G_CALLBACK (on_pad), r);
-  GstBus *bus = gst_element_get_bus (r->pipe);
-  gst_element_set_state (r->pipe, GST_STATE_PLAYING);
-  GstMessage *m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m != NULL, "%s: neither EOS nor an error in 20 s", name);
-  gchar *error = NULL;
-  if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR) {
-    GError *err;
-    gst_message_parse_error (m, &err, NULL);
-    error = g_strdup (err->message);
-    g_error_free (err);
-  }
-  gst_message_unref (m);
-  gst_element_set_state (r->pipe, GST_STATE_NULL);
-  gst_object_unref (bus);
+  gchar *error = run_pipeline_to_end (r->pipe, 20);
   gst_object_unref (r->pipe);
   g_free (path);
   return error;
@@ -129,16 +116,10 @@ GST_START_TEST (test_video_and_audio)
     gst_object_unref (pad);
     gst_object_unref (sink);
   }
-  GstBus *bus = gst_element_get_bus (pipe);
-  gst_element_set_state (pipe, GST_STATE_PLAYING);
-  GstMessage *m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
-  gst_message_unref (m);
-  gst_element_set_state (pipe, GST_STATE_NULL);
+  gchar *error = run_pipeline_to_end (pipe, 20);
+  fail_unless (error == NULL, "%s", error);
   fail_unless_equals_int (video, 25);
   fail_unless (audio > 0);
-  gst_object_unref (bus);
   gst_object_unref (pipe);
   g_free (path);
 }

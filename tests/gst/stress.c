@@ -7,6 +7,7 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include "run-pipeline.h"
 #include <glib/gstdio.h>
 #include <mmfusion/mmfusionmeta.h>
 
@@ -34,28 +35,6 @@ fusion_pipeline (const char *model, gint video_buffers)
   g_free (desc);
   fail_unless (pipe != NULL);
   return pipe;
-}
-
-/* runs to EOS or error; returns the error message or NULL */
-static gchar *
-run_to_end (GstElement * pipe)
-{
-  GstBus *bus = gst_element_get_bus (pipe);
-  gst_element_set_state (pipe, GST_STATE_PLAYING);
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  gchar *error = NULL;
-  fail_unless (msg != NULL, "neither EOS nor an error within 30 s");
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *err;
-    gst_message_parse_error (msg, &err, NULL);
-    error = g_strdup (err->message);
-    g_error_free (err);
-  }
-  gst_message_unref (msg);
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (bus);
-  return error;
 }
 
 GST_START_TEST (test_1000_state_cycles)
@@ -107,27 +86,27 @@ GST_START_TEST (test_model_replaced_between_runs)
   gchar *audio_only = probe ("probe_audio_only");
   copy_file (s10, path);
   GstElement *pipe = fusion_pipeline (path, 25);
-  gchar *err = run_to_end (pipe);
+  gchar *err = run_pipeline_to_end (pipe, 30);
   fail_unless (err == NULL, "%s", err);
   fail_unless_equals_uint64 (fusion_stat (pipe, "inferences"), 25);
 
   /* another model in the same file, with other audio features: the audio
    * pad renegotiates mmaudiowindow's stride */
   copy_file (s3, path);
-  err = run_to_end (pipe);
+  err = run_pipeline_to_end (pipe, 30);
   fail_unless (err == NULL, "%s", err);
   fail_unless_equals_uint64 (fusion_stat (pipe, "inferences"), 25);
 
   /* a model without the video input the pipeline feeds: a clear error */
   copy_file (audio_only, path);
-  err = run_to_end (pipe);
+  err = run_pipeline_to_end (pipe, 30);
   fail_unless (err != NULL);
   fail_unless (strstr (err, "no input 'video'") != NULL, "%s", err);
   g_free (err);
 
   /* and back: the element recovers */
   copy_file (s10, path);
-  err = run_to_end (pipe);
+  err = run_pipeline_to_end (pipe, 30);
   fail_unless (err == NULL, "%s", err);
   gst_object_unref (pipe);
   g_unlink (path);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The shipped AV-digits models through the C pipeline on the shipped demo
+# clip: every segment's ten scores (the result on its last frame, whose
+# audio window is the segment's second) equal PyTorch's, computed from the
+# same decoded media by models/avdigits/make_goldens.py through
+# features.py. This checks the whole path training assumed: decoding,
+# mmaudiowindow's log-mel (DESIGN.md section 5), mmfusion's grey area
+# downscale and normalization (section 6), window choice (section 7) and
+# the runtime.
+# usage: avdigits-test.sh MMFUSION_ANALYZE MODELS_DIR GOLDEN_CSV
+set -u
+tool=$1 models=$2 golden=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+segments=$(($(wc -l <"$models/demo.labels.csv") - 1))
+
+for kind in concat attention video audio; do
+  "$tool" "$models/demo.mkv" --model "$models/avdigits-$kind.onnx" --top-k 10 \
+    --json "$tmp/$kind.jsonl" 2>"$tmp/stderr" \
+    || { fail "$kind: analyze exited $?: $(cat "$tmp/stderr")"; continue; }
+  # segment,score0..score9 for each result that ends a segment
+  jq -r 'select(.top and (.pts + .duration) % 1000000000 == 0)
+         | [(.pts + .duration) / 1000000000 - 1,
+            (.classes | sort_by(.id) | .[].score)] | @csv' \
+    "$tmp/$kind.jsonl" >"$tmp/$kind.csv"
+  report=$(awk -F, -v kind="$kind" -v n="$segments" '
+    NR == FNR { if ($1 == kind) for (i = 0; i < 10; i++) want[$2, i] = $(4 + i); next }
+    { got++; for (i = 0; i < 10; i++) {
+        if (!(($1, i) in want)) { print "segment " $1 " not in the golden"; exit }
+        d = $(2 + i) - want[$1, i]; d = d < 0 ? -d : d; if (d > worst) worst = d } }
+    END { if (got != n) print "results for " got " of " n " segments";
+          else if (worst > 1e-4) print "max |C - PyTorch| " worst " > 1e-4";
+          else print "ok " worst }' "$golden" "$tmp/$kind.csv")
+  case $report in
+    ok*) echo "$kind: $segments segments, max |C - PyTorch| ${report#ok }" ;;
+    *) fail "$kind: $report" ;;
+  esac
+done
+
+# the demo's scorer agrees with the golden's labels and argmax
+acc=$("$models/score.sh" "$models/demo.labels.csv" "$tmp/concat.jsonl") \
+  || fail "score.sh failed"
+want=$(awk -F, '$1 == "concat" { best = 0; for (i = 1; i < 10; i++)
+         if ($(4 + i) > $(4 + best)) best = i; n++; ok += best == $3 }
+       END { printf "%.3f", ok / n }' "$golden")
+[ "${acc#accuracy }" != "$acc" ] && [ "$(echo "$acc" | cut -d' ' -f2)" = "$want" ] \
+  || fail "score.sh says '$acc', the golden's argmax gives $want"
+
+[ "$failures" -eq 0 ] && echo "all checks passed"
+exit $((failures > 0))
