@@ -167,6 +167,20 @@ on_decoder_done (GstElement * dec, gpointer user_data)
   }
 }
 
+/* The file's audio queue answers allocation queries itself. Until the
+ * first drawn frame reaches the muxer, the muxer holds that queue's audio;
+ * the frame needs an audio window, so a serialized query that renegotiation
+ * sends down the audio path (mmaudiowindow taking the model's stride
+ * makes audioresample ask) would wait in the queue behind audio that
+ * cannot move: the pipeline would stall. The encoder needs no pool. */
+static GstPadProbeReturn
+answer_allocation (GstPad * pad, GstPadProbeInfo * info, gpointer unused)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+  return GST_QUERY_TYPE (query) == GST_QUERY_ALLOCATION ?
+      GST_PAD_PROBE_HANDLED : GST_PAD_PROBE_OK;
+}
+
 /* mmfusion's output drawn on and encoded (H.264 when x264enc is installed,
  * else Motion JPEG, in -good), with the original audio, into Matroska. */
 static gboolean
@@ -179,7 +193,10 @@ build_overlay (Graph * g, GstElement * results, const char *path)
   GstElement *file = add (g, "filesink");
   g->mux = add (g, "matroskamux");
   if (x264) {
+    /* no lookahead: frames held in the encoder hold back the muxer, which
+     * then stops the audio that mmfusion needs for the next frames */
     gst_util_set_object_arg (G_OBJECT (enc), "speed-preset", "veryfast");
+    gst_util_set_object_arg (G_OBJECT (enc), "tune", "zerolatency");
     gst_object_unref (x264);
   }
   if (!draw || !conv || !enc || (x264 && !parse) || !file || !g->mux)
@@ -195,6 +212,14 @@ build_overlay (Graph * g, GstElement * results, const char *path)
   if (!ok || !tee || !q || !aconv || !aenc ||
       !gst_element_link_many (tee, q, aconv, aenc, NULL))
     return FALSE;
+  /* the file's audio runs ahead of the drawn video by up to the model's
+   * audio window (mmfusion waits for it); the queue holds that much */
+  g_object_set (q, "max-size-time", (guint64) 5 * GST_SECOND,
+      "max-size-buffers", 0, "max-size-bytes", 0, NULL);
+  GstPad *qsink = gst_element_get_static_pad (q, "sink");
+  gst_pad_add_probe (qsink, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      answer_allocation, NULL, NULL);
+  gst_object_unref (qsink);
   g->mux_audio = gst_element_request_pad_simple (g->mux, "audio_%u");
   GstPad *encoded = gst_element_get_static_pad (aenc, "src");
   ok = g->mux_audio && gst_pad_link (encoded, g->mux_audio) == GST_PAD_LINK_OK;

@@ -16,7 +16,8 @@ Splits never share a writer or a voice between train and test:
   variants never occur in training.
 
 Writes OUT/train.npz and OUT/test.npz with frames (N, 64, 64) uint8,
-audio (N, 16000) int16, label (N,), and the parameters used. Raw media
+audio (N, 16000) int16 (the recording), speech (N, 16000) int16 (the same
+utterance without noise, for corrupt.py), label (N,) and snr_db (N,). Raw media
 only: the model inputs are made from these by the same references the C
 elements are tested against (features.py).
 
@@ -31,6 +32,9 @@ import wave
 import numpy as np
 from scipy.signal import resample_poly
 from sklearn.datasets import load_digits
+
+import corrupt
+from corrupt import to_int16
 
 RATE = 16000
 FRAME = 64
@@ -89,30 +93,33 @@ def draw(image, rng):
 
 
 def place(speech, rng):
-    """the utterance at a random offset in one second, plus noise"""
-    out = np.zeros(RATE)
+    """the utterance at a random offset in one second: the clean placed
+    speech (kept so corrupt.py can remix it) and the recording, mixed with
+    noise at a random signal-to-noise ratio"""
+    clean = np.zeros(RATE)
     n = min(len(speech), RATE)
     start = int(rng.integers(0, RATE - n + 1))
-    out[start:start + n] = speech[:n]
+    clean[start:start + n] = speech[:n]
+    clean *= 0.5 / max(np.max(np.abs(clean)), 1e-9)
     snr_db = rng.uniform(-5, 20)
-    power = np.mean(speech[:n] ** 2) + 1e-12
-    out += rng.normal(0, np.sqrt(power / 10 ** (snr_db / 10)), RATE)
-    out *= 0.5 / max(np.max(np.abs(out)), 1e-9)
-    return (out * 32767).round().astype(np.int16), snr_db
+    recorded = corrupt.mix(clean, snr_db, rng)
+    return to_int16(clean), recorded, snr_db
 
 
 def build(n, images, labels, speech, rng):
     by_digit = {d: [s for dd, s in speech if dd == d] for d in range(10)}
     frames = np.zeros((n, FRAME, FRAME), np.uint8)
     audio = np.zeros((n, RATE), np.int16)
+    speech = np.zeros((n, RATE), np.int16)
     label = rng.integers(0, 10, n)
     snr = np.zeros(n)
     for i, d in enumerate(label):
         pick = rng.choice(np.flatnonzero(labels == d))
         frames[i] = draw(images[pick], rng)
         voices = by_digit[d]
-        audio[i], snr[i] = place(voices[rng.integers(len(voices))], rng)
-    return dict(frames=frames, audio=audio, label=label, snr_db=snr)
+        speech[i], audio[i], snr[i] = place(voices[rng.integers(len(voices))], rng)
+    return dict(frames=frames, audio=audio, speech=speech, label=label,
+                snr_db=snr)
 
 
 def main():

@@ -2,9 +2,9 @@
 C elements are tested against, so training sees what mmfusion will feed:
 - audio: tests/golden/audio/logmel_reference.py (DESIGN.md section 5),
   40 mels over the whole second: 98 STFT frames, mel-major;
-- video: 64x64 grey frames area-averaged to 32x32 (DESIGN.md section 6,
-  PyTorch's F.interpolate(mode="area") is a 2x2 mean here), v/255, then
-  (x - MEAN) / STD.
+- video: grey frames area-averaged to 32x32 (DESIGN.md section 6; for
+  sizes that are multiples of 32, PyTorch's F.interpolate(mode="area") is
+  a block mean), v/255, then (x - MEAN) / STD.
 """
 import os
 import sys
@@ -30,7 +30,7 @@ def audio_features(audio):
 
 
 def video_features(frames):
-    """(N, 64, 64) uint8 -> (N, 1, 32, 32) float32"""
+    """(N, H, W) uint8, H and W multiples of 32 -> (N, 1, 32, 32) float32"""
     v = frames.astype(np.float64) / 255
     n, h, w = v.shape
     v = v.reshape(n, SIZE, h // SIZE, SIZE, w // SIZE).mean(axis=(2, 4))

@@ -14,9 +14,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import corrupt
 import features
 
-torch.manual_seed(0)
 torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
 
 
@@ -47,14 +47,25 @@ class Model(nn.Module):
             self.head = nn.Sequential(nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
         else:
             self.head = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+        if kind in ("concat", "attention"):
+            # training only (not in the export): a classifier per encoder,
+            # so each encoder stays as strong as a unimodal model's instead
+            # of leaning on the other modality
+            self.aux = nn.ModuleList([nn.Linear(64, 10), nn.Linear(64, 10)])
 
-    def forward(self, *inputs):
+    def encode(self, *inputs):
         feats = []
         if self.kind != "audio":
             feats.append(self.video(inputs[0]))
         if self.kind != "video":
             a = (inputs[-1] - self.am) / self.asd
             feats.append(self.audio(a))
+        return feats
+
+    def forward(self, *inputs):
+        return self.fuse(self.encode(*inputs))
+
+    def fuse(self, feats):
         if self.kind == "attention":
             # each modality's vector gates how much of the other it takes
             v, a = feats
@@ -67,29 +78,23 @@ class Model(nn.Module):
         return self.head(torch.cat(feats, 1))
 
 
-NOISE_BANK = None
-
-
-def noise_features(n, rng):
-    """log-mel features of noise alone (a microphone hearing nothing useful),
-    made once through the same reference"""
-    global NOISE_BANK
-    if NOISE_BANK is None:
-        gains = rng.uniform(100, 8000, (256, 1))
-        raw = (rng.normal(0, 1, (256, features.RATE)) * gains).astype(np.int16)
-        NOISE_BANK = features.audio_features(raw)
-    return NOISE_BANK[rng.integers(0, len(NOISE_BANK), n)]
-
-
-def corrupt(video, audio, which, rng):
-    """heavy corruption of one modality: the frame buried in noise (sigma
-    one full grey scale), or the speech replaced by noise alone"""
-    video, audio = video.copy(), audio.copy()
-    if which == "video":
-        video += rng.normal(0, 1.0 / features.STD, video.shape).astype(np.float32)
-    elif which == "audio":
-        audio = noise_features(len(audio), rng)
-    return video, audio
+def augment(frames, audio, speech, rng):
+    """Raw-media augmentation, the same for every model: a third of the
+    segments get their frame under heavy noise, a third their speech under
+    heavy noise (severities spread around the evaluation's), the rest stay
+    as recorded. Returns model inputs."""
+    n = len(frames)
+    which = rng.integers(0, 3, n)
+    frames = frames.copy()
+    v = which == 0
+    if v.any():
+        frames[v] = corrupt.video(frames[v], rng.uniform(0.2, 1.0, v.sum()), rng)
+    video = features.video_features(frames)
+    a = which == 1
+    if a.any():
+        audio = audio.copy()
+        audio[a] = corrupt.audio(speech[a], rng.uniform(-25, -5, a.sum()), rng)
+    return video, audio, a
 
 
 def batches(n, size, rng):
@@ -109,27 +114,35 @@ def accuracy(model, v, a, y):
     return float((out.argmax(1).numpy() == y).mean())
 
 
-def train(kind, tv, ta, ty, epochs, stats):
+def train(kind, raw, ta, epochs, stats):
+    """raw: the training split (frames, speech, label); ta: the recorded
+    audio's features (computed once; corrupted audio is computed per batch)"""
+    # seeded per model: each model is the same whatever else is trained
+    torch.manual_seed(0)
     rng = np.random.default_rng(1)
     model = Model(kind, *stats)
     opt = torch.optim.Adam(model.parameters(), 2e-3)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, 3e-3, total_steps=epochs * ((len(raw["label"]) + 63) // 64))
     for epoch in range(epochs):
         model.train()
-        for idx in batches(len(ty), 64, rng):
-            v, a = tv[idx], ta[idx]
-            if kind in ("concat", "attention"):
-                # modality dropout: one input sometimes corrupted, so the
-                # fused model learns to lean on the other
-                r = rng.random()
-                if r < 0.15:
-                    v, a = corrupt(v, a, "video", rng)
-                elif r < 0.3:
-                    v, a = corrupt(v, a, "audio", rng)
-            out = model(*inputs_of(model, torch.from_numpy(v), torch.from_numpy(a)))
-            loss = F.cross_entropy(out, torch.from_numpy(ty[idx]))
+        for idx in batches(len(raw["label"]), 64, rng):
+            v, audio, redo = augment(raw["frames"][idx], raw["audio"][idx],
+                                     raw["speech"][idx], rng)
+            a = ta[idx].copy()
+            if redo.any() and kind != "video":
+                a[redo] = features.audio_features(audio[redo])
+            y = torch.from_numpy(raw["label"][idx])
+            feats = model.encode(*inputs_of(model, torch.from_numpy(v),
+                                            torch.from_numpy(a)))
+            loss = F.cross_entropy(model.fuse(feats), y)
+            if hasattr(model, "aux"):
+                loss = loss + 0.5 * sum(F.cross_entropy(c(f), y)
+                                        for c, f in zip(model.aux, feats))
             opt.zero_grad()
             loss.backward()
             opt.step()
+            sched.step()
     return model
 
 
@@ -159,26 +172,39 @@ def export(model, path):
     onnx.save(m, path)
 
 
+def conditions(test, rng):
+    """the evaluation's three conditions on the test split: as recorded,
+    frames heavily corrupted, speech heavily corrupted (corrupt.py)"""
+    frames, audio = test["frames"], test["audio"]
+    return {"clean": (frames, audio),
+            "video-corrupted": (corrupt.video(frames, corrupt.VIDEO_SIGMA, rng), audio),
+            "audio-corrupted": (frames, corrupt.audio(test["speech"],
+                                                      corrupt.AUDIO_SNR_DB, rng))}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
     ap.add_argument("out")
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--epochs", type=int, default=15)
+    ap.add_argument("--kinds", default="concat,attention,video,audio")
     args = ap.parse_args()
-    tv, ta, ty = features.load(os.path.join(args.data, "train.npz"))
-    sv, sa, sy = features.load(os.path.join(args.data, "test.npz"))
+    raw = dict(np.load(os.path.join(args.data, "train.npz")))
+    _, ta, _ = features.load(os.path.join(args.data, "train.npz"))
+    test = dict(np.load(os.path.join(args.data, "test.npz")))
     stats = (float(ta.mean()), float(ta.std()))
     os.makedirs(args.out, exist_ok=True)
-    rng = np.random.default_rng(2)
-    cv, _ = corrupt(sv, sa, "video", rng)
-    _, ca = corrupt(sv, sa, "audio", rng)
-    print("model      clean  video-corrupted  audio-corrupted")
-    for kind in ("concat", "attention", "video", "audio"):
-        model = train(kind, tv, ta, ty, args.epochs, stats)
-        print(f"{kind:10s} {accuracy(model, sv, sa, sy):.3f}  "
-              f"{accuracy(model, cv, sa, sy):.3f}            "
-              f"{accuracy(model, sv, ca, sy):.3f}", flush=True)
+    sets = {name: (features.video_features(f), features.audio_features(a))
+            for name, (f, a) in conditions(test, np.random.default_rng(2)).items()}
+    print("model      " + "  ".join(sets), flush=True)
+    for kind in args.kinds.split(","):
+        model = train(kind, raw, ta, args.epochs, stats)
+        print(f"{kind:10s} " + "  ".join(
+            f"{accuracy(model, v, a, test['label']):.3f}".rjust(len(name))
+            for name, (v, a) in sets.items()), flush=True)
         export(model, os.path.join(args.out, f"avdigits-{kind}.onnx"))
+        # the weights too, so evaluate.py can run PyTorch on the same clips
+        torch.save(model.state_dict(), os.path.join(args.out, f"avdigits-{kind}.pt"))
 
 
 if __name__ == "__main__":
