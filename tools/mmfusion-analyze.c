@@ -41,6 +41,24 @@ fail (const char *file, const char *reason)
   return 1;
 }
 
+/* decodebin goes on without a stream it has no decoder for: the model
+ * input then reads as missing, which the user must hear about */
+static void
+warn_missing_plugin (GstMessage * msg)
+{
+  const GstStructure *s = gst_message_get_structure (msg);
+  GstCaps *caps = NULL;
+  gst_structure_get (s, "detail", GST_TYPE_CAPS, &caps, NULL);
+  gchar *what = caps && !gst_caps_is_empty (caps) && !gst_caps_is_any (caps) ?
+      g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0))) :
+      g_strdup (gst_structure_get_string (s, "name"));
+  fprintf (stderr, "%s: warning: no GStreamer element for %s (install "
+      "gstreamer1.0-libav or the -bad/-ugly plugins); that stream is "
+      "treated as missing\n", prog, what ? what : "a stream");
+  g_free (what);
+  gst_clear_caps (&caps);
+}
+
 static gboolean
 on_message (GstBus * bus, GstMessage * msg, gpointer data)
 {
@@ -63,6 +81,8 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
         r->results++;
       else if (gst_message_has_name (msg, "mmfusion-event"))
         r->events++;
+      else if (gst_message_has_name (msg, "missing-plugin"))
+        warn_missing_plugin (msg);
       break;
     default:
       break;
