@@ -4,7 +4,11 @@ shipped model on every segment of the demo clip, computed from the clip
 itself (decoded here by stock GStreamer elements: the clip is lossless)
 through features.py, independently of mmfusion.
 
-Writes tests/golden/avdigits/scores.csv: model,segment,label,score0..score9.
+Writes tests/golden/avdigits/scores.csv: model,segment,label,score0..score9,
+and the model inputs features.py makes for the first FEATURE_SEGMENTS
+segments, float32 little-endian: audio-features.f32 (each segment's
+40x98 log-mel, mel-major) and video-features.f32 (each segment's last
+frame, 32x32 normalized grey).
 
 usage: /usr/bin/python3 models/avdigits/make_goldens.py [CLIP.mkv] [MODELS_DIR]
 (defaults: models/avdigits/demo.mkv and models/avdigits)
@@ -24,6 +28,7 @@ import train
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "tests", "golden", "avdigits", "scores.csv")
 KINDS = ("concat", "attention", "video", "audio")
+FEATURE_SEGMENTS = 3
 
 
 def decode(clip, tmp):
@@ -66,6 +71,11 @@ def main():
     v = torch.from_numpy(features.video_features(last))
     a = torch.from_numpy(features.audio_features(audio))
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    golden = os.path.dirname(OUT)
+    a[:FEATURE_SEGMENTS].numpy().astype("<f4").tofile(
+        os.path.join(golden, "audio-features.f32"))
+    v[:FEATURE_SEGMENTS].numpy().astype("<f4").tofile(
+        os.path.join(golden, "video-features.f32"))
     with open(OUT, "w") as f:
         f.write("model,segment,label," + ",".join(f"score{i}" for i in range(10)) + "\n")
         for kind in KINDS:
