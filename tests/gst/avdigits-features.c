@@ -132,7 +132,7 @@ GST_START_TEST (test_video_input_equals_training_features)
   const MmModelInput *in = mm_model_find_input (model, "video");
   fail_unless (in != NULL);
   gchar *desc = g_strdup_printf ("filesrc location=%s/demo.mkv ! "
-      "matroskademux ! h264parse ! avdec_h264 ! fakesink name=out",
+      "matroskademux ! avdec_h264 ! fakesink name=out",
       models_dir);
   Collected c;
   run_collect (desc, &c);
