@@ -81,9 +81,9 @@ struct _GstMmOverlay {
   gboolean comp_valid;
   gint comp_width, comp_height;
   /* attach the panel as meta instead of blending: downstream negotiated
-   * the meta's caps feature and, asked once after each negotiation,
-   * listed the meta in its allocation answer */
-  gboolean feature_negotiated, attach, check_downstream;
+   * the meta's caps feature (then it is asked once, at the next frame)
+   * and listed the meta in its allocation answer */
+  gboolean attach, check_downstream;
 };
 
 G_DEFINE_TYPE (GstMmOverlay, gst_mm_overlay, GST_TYPE_VIDEO_FILTER);
@@ -311,9 +311,8 @@ gst_mm_overlay_set_info (GstVideoFilter * filter, GstCaps * incaps,
     GstVideoInfo * in_info, GstCaps * outcaps, GstVideoInfo * out_info)
 {
   GstMmOverlay *self = GST_MM_OVERLAY (filter);
-  self->feature_negotiated = has_overlay_feature (outcaps, 0);
   self->attach = FALSE;
-  self->check_downstream = self->feature_negotiated;
+  self->check_downstream = has_overlay_feature (outcaps, 0);
   return TRUE;
 }
 
