@@ -43,9 +43,7 @@ def c_predictions(build, clip, labels, model, out_json, env):
 
 
 def torch_predictions(kind, weights, frames, audio):
-    model = train.Model(kind, 0.0, 1.0)
-    model.load_state_dict(torch.load(weights))
-    model.eval()
+    model = train.load(kind, weights)
     v = torch.from_numpy(features.video_features(frames))
     a = torch.from_numpy(features.audio_features(audio))
     with torch.no_grad():

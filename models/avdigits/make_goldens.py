@@ -79,9 +79,7 @@ def main():
     with open(OUT, "w") as f:
         f.write("model,segment,label," + ",".join(f"score{i}" for i in range(10)) + "\n")
         for kind in KINDS:
-            model = train.Model(kind, 0.0, 1.0)
-            model.load_state_dict(torch.load(os.path.join(models, f"avdigits-{kind}.pt")))
-            model.eval()
+            model = train.load(kind, os.path.join(models, f"avdigits-{kind}.pt"))
             with torch.no_grad():
                 p = torch.softmax(model(*train.inputs_of(model, v, a)), 1).numpy()
             for k in range(n):

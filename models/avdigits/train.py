@@ -78,6 +78,14 @@ class Model(nn.Module):
         return self.head(torch.cat(feats, 1))
 
 
+def load(kind, weights):
+    """a trained model from its .pt (the audio statistics are buffers in
+    it, so the constructor's placeholders are overwritten), for inference"""
+    model = Model(kind, 0.0, 1.0)
+    model.load_state_dict(torch.load(weights))
+    return model.eval()
+
+
 def augment(frames, audio, speech, rng):
     """Raw-media augmentation, the same for every model: a third of the
     segments get their frame under heavy noise, a third their speech under
