@@ -482,7 +482,7 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_set_static_metadata (element_class,
-      "mmfusion results as JSON Lines", "Sink/Analyzer/Metadata",
+      "mmfusion results as JSON Lines", "Filter/Analyzer/Metadata",
       "Writes each fresh mmfusion result and event as a JSON line (schema "
       "mmfusion/1) to a file or stdout; buffers pass through",
       "gst-mmfusion authors");
