@@ -1,11 +1,25 @@
 /* mmfusion-model: inspect, run and benchmark an ONNX model with the
- * mmfusion runtime (DESIGN.md section 9).
+ * mmfusion runtime; annotate it with mmfusion metadata and check it as the
+ * element will see it (docs/tools.md). annotate and check live in
+ * model-annotate.c and model-check.c.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Options are parsed with GOptionContext, one context per command, so each
+ * has its own --help; every error is one line "mmfusion-model: FILE: reason"
+ * and exit status 1.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "mmfusion-model.h"
+
 #include <mmfusion/nn.h>
 
+#include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +27,27 @@
 
 static const char *prog = "mmfusion-model";
 
-static int
-fail (const char *file, const char *reason)
+int
+mm_tool_fail (const char *file, const char *reason)
 {
   /* one line, PROGRAM: FILE: reason */
   fprintf (stderr, "%s: %s: %s\n", prog, file, reason);
   return 1;
 }
+
+int
+mm_tool_failf (const char *file, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  gchar *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  mm_tool_fail (file, msg);
+  g_free (msg);
+  return 1;
+}
+
+#define fail mm_tool_fail
 
 static void
 print_shape (const nn_tensor * t)
@@ -69,9 +97,8 @@ cmd_inspect (const char *path, nn_model * m)
 }
 
 static int
-cmd_run (const char *path, nn_model * m, int argc, char **argv)
+cmd_run (const char *path, nn_model * m, char **inputs, const char *outdir)
 {
-  const char *outdir = NULL;
   GError *err = NULL;
   nn_session *s = nn_session_new (m, NULL, &err);
   if (!s)
@@ -79,11 +106,9 @@ cmd_run (const char *path, nn_model * m, int argc, char **argv)
   int status = 0;
   gboolean *given = g_new0 (gboolean, nn_model_n_inputs (m) + 1);
 
-  for (int i = 0; i < argc && status == 0; i++) {
-    if (strcmp (argv[i], "--output-dir") == 0 && i + 1 < argc) {
-      outdir = argv[++i];
-    } else if (strcmp (argv[i], "--input") == 0 && i + 1 < argc) {
-      const char *spec = argv[++i], *eq = strchr (spec, '=');
+  for (int i = 0; inputs && inputs[i] && status == 0; i++) {
+    {
+      const char *spec = inputs[i], *eq = strchr (spec, '=');
       if (!eq) {
         status = fail (spec, "expected --input NAME=FILE.npy");
         break;
@@ -117,9 +142,6 @@ cmd_run (const char *path, nn_model * m, int argc, char **argv)
         g_free (t.data);
       }
       g_free (name);
-    } else {
-      status = fail (argv[i], "unknown argument (expected --input "
-          "NAME=FILE.npy or --output-dir DIR)");
     }
   }
   for (size_t i = 0; status == 0 && i < nn_model_n_inputs (m); i++) {
@@ -172,21 +194,14 @@ compare_double (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+typedef struct {
+  gint threads, runs, warmup;
+} BenchOptions;
+
 static int
-cmd_bench (const char *path, nn_model * m, int argc, char **argv)
+cmd_bench (const char *path, nn_model * m, const BenchOptions * o)
 {
-  int threads = 1, runs = 50, warmup = 5;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp (argv[i], "--threads") == 0 && i + 1 < argc)
-      threads = atoi (argv[++i]);
-    else if (strcmp (argv[i], "--runs") == 0 && i + 1 < argc)
-      runs = atoi (argv[++i]);
-    else if (strcmp (argv[i], "--warmup") == 0 && i + 1 < argc)
-      warmup = atoi (argv[++i]);
-    else
-      return fail (argv[i], "unknown argument (expected --threads N, "
-          "--runs N or --warmup N)");
-  }
+  int threads = o->threads, runs = o->runs, warmup = o->warmup;
   if (threads < 1 || threads > 256 || runs < 1 || runs > 1000000
       || warmup < 0)
     return fail (path, "--threads must be 1-256 and --runs 1-1000000");
@@ -226,40 +241,180 @@ cmd_bench (const char *path, nn_model * m, int argc, char **argv)
   return 0;
 }
 
-static int
-usage (void)
+/* inspect, run and bench: parse the command's options, load the model,
+ * run the command */
+static int model_command (const void *command, int argc, char **argv);
+
+/* One table of commands: each parses its own options. */
+typedef struct {
+  const char *name, *args, *summary;
+  GOptionEntry *entries;
+} Command;
+
+static gchar **run_inputs;
+static gchar *run_outdir;
+static BenchOptions bench_opts = {.threads = 1,.runs = 50,.warmup = 5 };
+
+static GOptionEntry run_entries[] = {
+  {"input", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &run_inputs,
+      "A model input from a float32 .npy file (once per input)",
+      "NAME=FILE.npy"},
+  {"output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &run_outdir,
+      "Where OUTPUT_NAME.npy is written for every output (created)", "DIR"},
+  {NULL}
+};
+
+static GOptionEntry bench_entries[] = {
+  {"threads", 't', 0, G_OPTION_ARG_INT, &bench_opts.threads,
+      "Threads of the session, 1-256 (default 1)", "N"},
+  {"runs", 'r', 0, G_OPTION_ARG_INT, &bench_opts.runs,
+      "Timed runs, 1-1000000 (default 50)", "N"},
+  {"warmup", 'w', 0, G_OPTION_ARG_INT, &bench_opts.warmup,
+      "Untimed runs first (default 5)", "N"},
+  {NULL}
+};
+
+static GOptionEntry no_entries[] = { {NULL} };
+
+static const Command commands[] = {
+  {"inspect", "MODEL.onnx", "Prints inputs and outputs (name, type, shape), "
+        "operator counts, steps after folding, arena size and metadata.",
+      no_entries},
+  {"run", "MODEL.onnx --input NAME=FILE.npy ... --output-dir DIR",
+        "Runs the model once on inputs from .npy files and writes every "
+        "output to DIR/OUTPUT_NAME.npy (float32, NumPy format).",
+      run_entries},
+  {"bench", "MODEL.onnx", "Times runs on fixed pseudo-random inputs; the "
+        "last line is median_ms=... min_ms=... runs=...", bench_entries},
+  {"annotate", "MODEL.onnx OUT.onnx", "Writes and checks the metadata "
+        "mmfusion reads (labels, activation, per-input preprocessing and "
+        "audio features).", NULL},
+  {"check", "MODEL.onnx", "Loads the model as mmfusion does, prints the "
+        "caps of its pads and runs it once on synthetic input.", NULL},
+};
+
+static gchar *
+commands_text (void)
 {
-  fprintf (stderr,
-      "usage: %s inspect MODEL\n"
-      "       %s run MODEL --input NAME=FILE.npy ... --output-dir DIR\n"
-      "       %s bench MODEL [--threads N] [--runs N] [--warmup N]\n",
-      prog, prog, prog);
-  return 1;
+  GString *s = g_string_new ("Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (s, "  %-9s %s\n", commands[i].name,
+        commands[i].summary);
+  g_string_append (s, "\n'mmfusion-model COMMAND --help' lists the options "
+      "of a command. Errors: one line 'mmfusion-model: FILE: reason' on "
+      "stderr, exit status 1.");
+  return g_string_free (s, FALSE);
+}
+
+/* mmfusion-model [--help|--version] */
+static int
+top_level (int argc, char **argv)
+{
+  gboolean version = FALSE;
+  GOptionEntry entries[] = {
+    {"version", 'v', 0, G_OPTION_ARG_NONE, &version,
+        "Print the version and exit", NULL},
+    {NULL}
+  };
+  GOptionContext *ctx = g_option_context_new ("COMMAND ...");
+  g_option_context_set_summary (ctx, "Inspects, runs, benchmarks, annotates "
+      "and checks ONNX models for the mmfusion GStreamer elements.");
+  gchar *desc = commands_text ();
+  g_option_context_set_description (ctx, desc);
+  g_free (desc);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  GError *err = NULL;
+  int status = 0;
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    status = fail (prog, err->message);
+    g_error_free (err);
+  } else if (version) {
+    printf ("%s %s\n", prog, VERSION);
+  } else {
+    status = fail (prog, "no command given (inspect, run, bench, annotate, "
+        "check; see --help)");
+  }
+  g_option_context_free (ctx);
+  return status;
 }
 
 int
 main (int argc, char **argv)
 {
-  if (argc < 3)
-    return usage ();
-  const char *cmd = argv[1], *path = argv[2];
-  if (strcmp (cmd, "inspect") != 0 && strcmp (cmd, "run") != 0
-      && strcmp (cmd, "bench") != 0)
-    return fail (cmd, "unknown command (inspect, run or bench)");
-  GError *err = NULL;
-  nn_model *m = nn_model_load_file (path, NULL, &err);
-  if (!m) {
-    int r = fail (path, err->message);
-    g_error_free (err);
-    return r;
-  }
+  /* option help in the user's language and character set */
+  setlocale (LC_ALL, "");
+  if (argc < 2 || argv[1][0] == '-')
+    return top_level (argc, argv);
+  const char *cmd = argv[1];
+  const Command *c = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (cmd, commands[i].name) == 0)
+      c = &commands[i];
+  if (!c)
+    return fail (cmd, "unknown command (inspect, run, bench, annotate or "
+        "check; see mmfusion-model --help)");
+  /* the command sees itself as argv[0], so --help reads
+   * "mmfusion-model COMMAND ARGS" */
+  gchar *self = g_strdup_printf ("%s %s", prog, cmd);
+  argv[1] = self;
+  argc--;
+  argv++;
   int status;
-  if (strcmp (cmd, "inspect") == 0)
-    status = cmd_inspect (path, m);
-  else if (strcmp (cmd, "run") == 0)
-    status = cmd_run (path, m, argc - 3, argv + 3);
-  else
-    status = cmd_bench (path, m, argc - 3, argv + 3);
-  nn_model_free (m);
+  if (strcmp (cmd, "annotate") == 0) {
+    g_set_prgname (self);
+    status = mm_tool_annotate (argc, argv);
+  } else if (strcmp (cmd, "check") == 0) {
+    g_set_prgname (self);
+    status = mm_tool_check (argc, argv);
+  } else {
+    status = model_command (c, argc, argv);
+  }
+  g_free (self);
+  return status;
+}
+
+static int
+model_command (const void *command, int argc, char **argv)
+{
+  const Command *c = command;
+  gchar *params = g_strdup_printf ("%s", c->args);
+  /* the usage line shows only the positional part; options are listed */
+  char *opt = strstr (params, " --");
+  if (opt)
+    *opt = '\0';
+  GOptionContext *ctx = g_option_context_new (params);
+  g_free (params);
+  g_option_context_set_summary (ctx, c->summary);
+  g_option_context_add_main_entries (ctx, c->entries, NULL);
+  g_set_prgname (argv[0]);
+  GError *err = NULL;
+  int status;
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    status = fail (c->name, err->message);
+    g_error_free (err);
+  } else if (argc != 2) {
+    gchar *msg = g_strdup_printf ("expected %s (see mmfusion-model %s "
+        "--help)", c->args, c->name);
+    status = fail (argc > 2 ? argv[2] : c->name, msg);
+    g_free (msg);
+  } else {
+    const char *path = argv[1];
+    nn_model *m = nn_model_load_file (path, NULL, &err);
+    if (!m) {
+      status = fail (path, err->message);
+      g_error_free (err);
+    } else {
+      if (strcmp (c->name, "inspect") == 0)
+        status = cmd_inspect (path, m);
+      else if (strcmp (c->name, "run") == 0)
+        status = cmd_run (path, m, run_inputs, run_outdir);
+      else
+        status = cmd_bench (path, m, &bench_opts);
+      nn_model_free (m);
+    }
+  }
+  g_option_context_free (ctx);
+  g_strfreev (run_inputs);
+  g_free (run_outdir);
   return status;
 }

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# mmfusion-model annotate and check: metadata written exactly as asked and
+# nothing else of the file changed; the annotated model runs with outputs
+# identical to the original; every problem is one line, exit status 1, and
+# OUT is never written (nor a temporary left behind) when annotate refuses.
+# usage: annotate-test.sh MMFUSION_MODEL GOLDEN_NN_DIR GOLDEN_META_DIR
+set -u
+tool=$1 nn=$2 meta=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+cnn=$nn/cnn/model.onnx   # one input "video" [1,3,32,32], output [1,10]
+good=$meta/good.onnx     # video [1,3,16,16] + audio [1,1,40,20], 4 classes
+
+# nothing to set: the very same bytes
+"$tool" annotate "$cnn" "$tmp/same.onnx" >/dev/null || fail "annotate without keys exited $?"
+cmp -s "$cnn" "$tmp/same.onnx" || fail "annotate without keys changed the file"
+
+# labels, activation and preprocessing keys land in metadata_props
+seq 0 9 | sed 's/^/digit /' >"$tmp/labels.txt"
+"$tool" annotate "$cnn" "$tmp/a.onnx" --labels "$tmp/labels.txt" --activation softmax \
+  --input video:mean=0.5 --input video:std=0.25 --input video:resize=crop \
+  --output output:kind=classes >"$tmp/stdout" 2>"$tmp/stderr" \
+  || fail "annotate exited $?: $(cat "$tmp/stderr")"
+"$tool" inspect "$tmp/a.onnx" >"$tmp/inspect"
+for line in 'mmfusion.labels = \["digit 0","digit 1",.*"digit 9"\]' \
+    'mmfusion.output.activation = softmax' 'mmfusion.input.video.mean = 0.5' \
+    'mmfusion.input.video.std = 0.25' 'mmfusion.input.video.resize = crop' \
+    'mmfusion.output.output.kind = classes'; do
+  grep -q "^  $line$" "$tmp/inspect" || fail "inspect lacks '$line'"
+done
+# the same network: every other byte is the original's, so removing the
+# metadata again gives the original file back
+"$tool" annotate "$tmp/a.onnx" "$tmp/cleared.onnx" --clear >/dev/null || fail "--clear exited $?"
+cmp -s "$cnn" "$tmp/cleared.onnx" || fail "annotate + --clear is not the original file"
+# ...and it runs with identical outputs
+"$tool" run "$cnn" --input "video=$nn/cnn/input_video.npy" --output-dir "$tmp/o1" || fail "run original"
+"$tool" run "$tmp/a.onnx" --input "video=$nn/cnn/input_video.npy" --output-dir "$tmp/o2" || fail "run annotated"
+cmp -s "$tmp/o1/output.npy" "$tmp/o2/output.npy" || fail "annotated model's output differs"
+# setting a key again replaces it (one entry), in place
+"$tool" annotate "$tmp/a.onnx" "$tmp/a.onnx" --input video:resize=letterbox >/dev/null || fail "in-place annotate"
+[ "$("$tool" inspect "$tmp/a.onnx" | grep -c 'mmfusion.input.video.resize')" -eq 1 ] || fail "key duplicated"
+"$tool" inspect "$tmp/a.onnx" | grep -q 'mmfusion.input.video.resize = letterbox' || fail "key not replaced"
+
+# check: the element's view of the model, and one run
+out=$("$tool" check "$tmp/a.onnx") || fail "check exited $?"
+grep -q "^  video$" <<<"$out" || fail "check lacks the pad"
+grep -q "caps: video/x-raw, format=(string){ RGB" <<<"$out" || fail "check lacks the video caps"
+grep -q "32×32, RGB, resize letterbox" <<<"$out" || fail "check lacks the geometry: $out"
+grep -q "^run on synthetic input: ok.*top: digit [0-9] 0\.[0-9]*" <<<"$out" || fail "check's run: $out"
+out=$("$tool" check "$good") || fail "check good.onnx exited $?"
+grep -q "caps: audio/x-mmfusion-features, kind=(string)log-mel, rate=(int)16000, n-fft=(int)512, win-length=(int)400, hop-length=(int)160, n-mels=(int)40" <<<"$out" \
+  || fail "check lacks the audio caps: $out"
+grep -q "one window covers 0.2150 s; a new one every 0.0500 s" <<<"$out" || fail "check lacks the window timing"
+
+# refusals: each problem on its own line naming it, exit 1, OUT untouched
+expect_refusal() {   # expect_refusal WHAT LINES PATTERN... -- ARGS...
+  local what=$1 lines=$2; shift 2
+  local patterns=()
+  while [ "$1" != "--" ]; do patterns+=("$1"); shift; done
+  shift
+  echo "previous" >"$tmp/out.onnx"
+  "$tool" annotate "$@" "$tmp/out.onnx" >/dev/null 2>"$tmp/stderr"
+  local rc=$?
+  [ $rc -eq 1 ] || fail "$what: exit status $rc"
+  [ "$(wc -l <"$tmp/stderr")" -eq "$lines" ] \
+    || fail "$what: expected $lines line(s): $(cat "$tmp/stderr")"
+  for p in "${patterns[@]}"; do
+    grep -q -- "$p" "$tmp/stderr" || fail "$what: no line matches '$p': $(cat "$tmp/stderr")"
+  done
+  grep -vq "^mmfusion-model: " "$tmp/stderr" && fail "$what: a line without the program name"
+  [ "$(cat "$tmp/out.onnx")" = "previous" ] || fail "$what: OUT was overwritten"
+  [ "$(ls "$tmp" | grep -c '^out\.onnx')" -eq 1 ] || fail "$what: a temporary file was left"
+}
+printf 'a\nb\nc\n' >"$tmp/three.txt"
+expect_refusal "five problems" 5 "three.txt: 3 labels, but the model's first output 'output' has 10 classes" \
+  "mmfusion.input.video.colour: unknown key 'colour'" \
+  "'n-mels' is for audio inputs, and 'video' is video" \
+  "mmfusion.input.vid.mean: the model has no input of that name (inputs: video)" \
+  "mmfusion.output.activation is 'soft'; one of none, softmax, sigmoid is expected" -- \
+  "$cnn" --labels "$tmp/three.txt" --input video:colour=RGB --input video:n-mels=3 \
+  --input vid:mean=1 --activation soft
+expect_refusal "impossible audio" 2 "hop-length is '0'; a whole number" \
+  "audio input 'audio': fmax (7600 Hz) is above rate/2 (4000 Hz)" -- \
+  "$good" --input audio:hop-length=0 --input audio:rate=8000
+expect_refusal "win above n-fft" 1 "win-length (400) is above n-fft (256)" -- "$good" --input audio:n-fft=256
+expect_refusal "key against shape" 1 "mmfusion.input.audio.n-mels is 64 but the input shape has 40 mel bands" -- \
+  "$good" --input audio:n-mels=64
+expect_refusal "layout against rank" 1 "needs rank 5" -- "$good" --input video:layout=NCTHW
+expect_refusal "mean count" 1 "mean is '1,2'; 1 or 3" -- "$good" --input video:mean=1,2
+expect_refusal "output labels" 1 "mmfusion.output.scores.labels has 2 labels but the output has 4 classes" -- \
+  "$good" --output 'scores:labels=["x","y"]'
+expect_refusal "bad spec" 1 "expected --input NAME:key=value" -- "$good" --input video=RGB
+expect_refusal "missing file" 1 "nope.onnx: " -- "$tmp/nope.onnx"
+head -c 2000 /dev/urandom >"$tmp/random.onnx"
+expect_refusal "random bytes" 1 "random.onnx: " -- "$tmp/random.onnx"
+
+# option errors are one line too; --help lists every option and key
+"$tool" annotate "$cnn" 2>"$tmp/stderr"; [ $? -eq 1 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] || fail "missing OUT"
+"$tool" annotate --frob "$cnn" x 2>"$tmp/stderr"; [ $? -eq 1 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] || fail "unknown option"
+help=$("$tool" annotate --help) || fail "annotate --help exited $?"
+for o in --labels --activation --input --output --clear hop-length n-mels resize units; do
+  grep -q -- "$o" <<<"$help" || fail "annotate --help lacks $o"
+done
+"$tool" --version | grep -q "^mmfusion-model [0-9]" || fail "--version"
+for c in inspect run bench annotate check; do
+  "$tool" --help | grep -q "^  $c " || fail "--help lacks the command $c"
+done
+
+if [ $failures -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all annotate/check checks passed"
