@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The user docs against the code:
+#  - docs/elements.md has a section per element of the plugin, and its
+#    property table lists exactly the element's own properties (inherited
+#    ones it may add, if they exist), with the mutability the element
+#    declares ("NULL, READY" / "any state" / read-only);
+#  - every relative link in README.md and docs/*.md resolves;
+#  - nothing in them points outside the repository (the design notes the
+#    project was started from are not shipped);
+#  - the operator count in README.md is the runtime's registry's.
+# Every failure names the file, the section and the property or link.
+# usage: docs-test.sh SOURCE_ROOT LIST_PROPERTIES
+set -u
+src=$1 lister=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+elements_md=$src/docs/elements.md
+
+# --- property tables ------------------------------------------------------
+"$lister" --plugin mmfusion >"$tmp/elements" || fail "cannot list the plugin's elements"
+# (element, property, column 2, changeable column) of every table row under
+# each "## element" heading; a row may name several properties "a, b"
+awk -F'|' '
+  /^## / { section = $0; sub(/^## /, "", section); sub(/[ \t]+$/, "", section); next }
+  /^\| *property *\|/ { intable = 1; next }
+  /^\|[-| :]*$/ { next }
+  /^\|/ && intable {
+    n = split($2, names, ",")
+    for (i = 1; i <= n; i++) {
+      p = names[i]; gsub(/^[ \t`]+|[ \t`]+$/, "", p)
+      c2 = $3; gsub(/^[ \t]+|[ \t]+$/, "", c2)
+      ch = $(NF - 1); gsub(/^[ \t]+|[ \t]+$/, "", ch)
+      printf "%s\t%s\t%s\t%s\n", section, p, c2, ch
+    }
+    next
+  }
+  { intable = 0 }
+' "$elements_md" >"$tmp/documented"
+
+while read -r element; do
+  grep -q "^## $element\$" "$elements_md" \
+    || { fail "docs/elements.md: no section '## $element' for element $element"; continue; }
+  "$lister" "$element" >"$tmp/props" || { fail "cannot list $element's properties"; continue; }
+  # every own property is in the table, with its mutability
+  while IFS=$'\t' read -r _ prop owner mut; do
+    [ "$owner" = own ] || continue
+    row=$(awk -F'\t' -v e="$element" -v p="$prop" '$1 == e && $2 == p' "$tmp/documented")
+    if [ -z "$row" ]; then
+      fail "docs/elements.md: property '$prop' of $element is missing from the table under '## $element'"
+      continue
+    fi
+    col2=$(cut -f3 <<<"$row") changeable=$(cut -f4 <<<"$row")
+    case $mut in
+      read-only) [[ "$col2" == *read-only* ]] \
+        || fail "docs/elements.md: $element's '$prop' is read-only, but its row does not say 'read-only'" ;;
+      ready) [[ "$changeable" == "NULL, READY"* ]] \
+        || fail "docs/elements.md: $element's '$prop' is changeable in NULL and READY only, but the table says '$changeable'" ;;
+      playing) [ "$changeable" = "any state" ] \
+        || fail "docs/elements.md: $element's '$prop' is changeable in any state, but the table says '$changeable'" ;;
+      *) fail "$element's '$prop' declares no GST_PARAM_MUTABLE_* flag ($mut): say when it may change" ;;
+    esac
+  done <"$tmp/props"
+  # every property in the table exists
+  awk -F'\t' -v e="$element" '$1 == e {print $2}' "$tmp/documented" | while read -r prop; do
+    cut -f2 "$tmp/props" | grep -qx -- "$prop" \
+      || echo "docs/elements.md: the table under '## $element' lists '$prop', which $element does not have"
+  done >"$tmp/extra"
+  while read -r line; do fail "$line"; done <"$tmp/extra"
+done <"$tmp/elements"
+
+# --- links and references -------------------------------------------------
+for md in "$src/README.md" "$src"/docs/*.md; do
+  rel=${md#"$src"/}
+  dir=$(dirname "$md")
+  grep -o '\]([^)]*)' "$md" | sed 's/^](\(.*\))$/\1/' | while read -r target; do
+    case $target in
+      http://*|https://*|mailto:*|\#*) continue ;;
+    esac
+    path=${target%%#*}
+    path=${path%% *}          # ](file "title")
+    [ -e "$dir/$path" ] || echo "$rel: link '$target' does not resolve"
+  done
+done >"$tmp/links"
+while read -r line; do fail "$line"; done <"$tmp/links"
+grep -n "shared/\|DESIGN\.md" "$src/README.md" "$src"/docs/*.md >"$tmp/outside" \
+  && while read -r line; do fail "points outside the repository: ${line#"$src"/}"; done <"$tmp/outside"
+
+# --- operator count ---------------------------------------------------------
+registry=$(sed -n '/registry\[\] = {/,/^};/p' "$src/nn/ops.c" | grep -o '{"[A-Za-z0-9]*"' | wc -l)
+if [ "$registry" -eq 0 ]; then
+  fail "cannot count the operators in nn/ops.c's registry (has its layout changed? update tests/docs/docs-test.sh)"
+else
+  stated=$(grep -o '[0-9]* operators' "$src/README.md" | head -n 1 | cut -d' ' -f1)
+  [ "$stated" = "$registry" ] \
+    || fail "README.md says '${stated:-no number of} operators'; nn/ops.c registers $registry"
+  rows=$(awk -F'|' '/^\| operator \| passing tests/ {on = 1; next} on && /^\|[-:| ]*$/ {next}
+    on && /^\|/ {if ($2 ~ /[A-Za-z]/) n++; if ($5 ~ /[A-Za-z]/) n++; next} on {exit} END {print n + 0}' \
+    "$src/docs/onnx-conformance.md")
+  [ "$rows" = "$registry" ] \
+    || fail "docs/onnx-conformance.md's table has $rows operators; nn/ops.c registers $registry"
+fi
+
+if [ $failures -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "docs match the code: $(wc -l <"$tmp/elements") elements, $(wc -l <"$tmp/documented") documented properties, $registry operators"
