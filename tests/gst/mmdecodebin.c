@@ -200,6 +200,115 @@ GST_START_TEST (test_truncated_file)
 
 GST_END_TEST;
 
+/* the URI handler interface: protocols, URI in and out (a path becomes a
+ * file:// URI), refusal of what is no URI; then a file decoded with the
+ * URI set only through the interface */
+GST_START_TEST (test_uri_handler)
+{
+  GstElement *d = gst_element_factory_make ("mmdecodebin", NULL);
+  fail_unless (GST_IS_URI_HANDLER (d));
+  GstURIHandler *h = GST_URI_HANDLER (d);
+  fail_unless_equals_int (gst_uri_handler_get_uri_type (h), GST_URI_SRC);
+  const gchar *const *protocols = gst_uri_handler_get_protocols (h);
+  fail_unless (protocols && g_strv_contains (protocols, "file")
+      && g_strv_contains (protocols, "rtsp"));
+
+  gchar *path = g_build_filename (dir, "av.mkv", NULL);
+  gchar *uri = gst_filename_to_uri (path, NULL);
+  GError *err = NULL;
+  fail_unless (gst_uri_handler_set_uri (h, uri, &err));
+  gchar *got = gst_uri_handler_get_uri (h);
+  fail_unless_equals_string (got, uri);
+  g_free (got);
+  /* a plain path through the property comes back as the same URI */
+  g_object_set (d, "uri", path, NULL);
+  g_object_get (d, "uri", &got, NULL);
+  fail_unless_equals_string (got, uri);
+  g_free (got);
+  fail_if (gst_uri_handler_set_uri (h, "no uri\n", &err));
+  fail_unless (err != NULL);
+  g_clear_error (&err);
+
+  GstElement *pipe = gst_pipeline_new (NULL);
+  GstElement *d2 = gst_element_factory_make ("mmdecodebin", NULL);
+  fail_unless (gst_uri_handler_set_uri (GST_URI_HANDLER (d2), uri, NULL));
+  gst_bin_add (GST_BIN (pipe), d2);
+  Run r;
+  memset (&r, 0, sizeof r);
+  r.pipe = pipe;
+  g_signal_connect (d2, "pad-added", G_CALLBACK (on_pad), &r);
+  gchar *error = run_pipeline_to_end (pipe, 20);
+  fail_unless (error == NULL, "%s", error);
+  fail_unless_equals_int (r.video_buffers, 25);
+  gst_object_unref (pipe);
+  gst_object_unref (d);
+  g_free (uri);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+static void
+check_queue_limits (GstElement * bin, guint64 t, guint bytes, guint buffers,
+    gint * n_queues)
+{
+  GstIterator *it = gst_bin_iterate_elements (GST_BIN (bin));
+  GValue v = G_VALUE_INIT;
+  *n_queues = 0;
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (e);
+    if (f && g_str_equal (GST_OBJECT_NAME (f), "queue")) {
+      guint64 qt;
+      guint qbytes, qbuffers;
+      g_object_get (e, "max-size-time", &qt, "max-size-bytes", &qbytes,
+          "max-size-buffers", &qbuffers, NULL);
+      fail_unless_equals_uint64 (qt, t);
+      fail_unless_equals_int (qbytes, bytes);
+      fail_unless_equals_int (qbuffers, buffers);
+      (*n_queues)++;
+    }
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+}
+
+/* the queue properties reach both queues, at creation and when changed
+ * while playing */
+GST_START_TEST (test_queue_properties)
+{
+  gchar *path = g_build_filename (dir, "av.mkv", NULL);
+  GstElement *pipe = gst_pipeline_new (NULL);
+  GstElement *d = gst_element_factory_make ("mmdecodebin", NULL);
+  guint64 t;
+  g_object_get (d, "max-size-time", &t, NULL);
+  fail_unless_equals_uint64 (t, 3 * GST_SECOND);
+  g_object_set (d, "uri", path, "max-size-time", 2 * GST_SECOND,
+      "max-size-buffers", 300, NULL);
+  gst_bin_add (GST_BIN (pipe), d);
+  Run r;
+  memset (&r, 0, sizeof r);
+  r.pipe = pipe;
+  g_signal_connect (d, "pad-added", G_CALLBACK (on_pad), &r);
+  fail_if (gst_element_set_state (pipe, GST_STATE_PAUSED) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  gint n;
+  check_queue_limits (d, 2 * GST_SECOND, 0, 300, &n);
+  fail_unless_equals_int (n, 2);
+  g_object_set (d, "max-size-time", 5 * GST_SECOND, "max-size-bytes",
+      1 << 20, NULL);
+  check_queue_limits (d, 5 * GST_SECOND, 1 << 20, 300, &n);
+  fail_unless_equals_int (n, 2);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 decodebin_suite (void)
 {
@@ -212,6 +321,8 @@ decodebin_suite (void)
   tcase_add_test (tc, test_audio_only);
   tcase_add_test (tc, test_corrupt_file);
   tcase_add_test (tc, test_truncated_file);
+  tcase_add_test (tc, test_uri_handler);
+  tcase_add_test (tc, test_queue_properties);
   return s;
 }
 

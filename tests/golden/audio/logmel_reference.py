@@ -1,4 +1,4 @@
-"""Reference audio front end: DESIGN.md section 5 written directly in
+"""Reference audio front end: docs/audio-features.md written directly in
 numpy (float64), independent of the C code. Training scripts and the
 golden-data script both use it, so the element and training agree.
 """
