@@ -10,7 +10,7 @@
  *
  * Cuts raw audio into the feature windows an audio model consumes: log-mel
  * spectrogram windows laid out float32 [n-mels][frames], or raw mono sample
- * windows (`kind=waveform`). The features follow DESIGN.md section 5
+ * windows (`kind=waveform`). The features follow docs/audio-features.md
  * exactly (periodic Hann, power spectrum, HTK mel filterbank without area
  * normalization, natural log with an offset), so a model trained with the
  * reference front end sees identical numbers.

@@ -9,14 +9,14 @@
  * @title: mmfusion
  *
  * Runs one neural network (an ONNX file exported from PyTorch, see
- * DESIGN.md section 4 for the metadata it reads) on video frames and audio
+ * docs/model-format.md for the metadata it reads) on video frames and audio
  * feature windows that belong to the same instant. Request one sink pad per
  * model input, named after it (`f.video`, `f.audio`): video pads take raw
  * video in RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12 or GRAY8 at any
  * size; audio pads demand exactly the feature caps the model was trained
  * with, so an upstream mmaudiowindow configures itself.
  *
- * Synchronization (DESIGN.md section 7), all in running time: video leads
+ * Synchronization (docs/synchronization.md), all in running time: video leads
  * and every input frame leaves as it came, with a #GstMmFusionMeta. On a
  * tick (every frame, or the first frame at or after each `interval`) for
  * the frame [t, t+d), the audio input is the one window whose end falls in

@@ -8,8 +8,8 @@
  * @title: mmpublish
  *
  * A passthrough element that writes every fresh #GstMmFusionMeta result it
- * sees as one JSON object a line (schema `mmfusion/1`, DESIGN.md section
- * 8): `schema`, `stream`, `pts`, `running_time`, `duration` (nanoseconds,
+ * sees as one JSON object a line (schema `mmfusion/1`, docs/elements.md):
+ * `schema`, `stream`, `pts`, `running_time`, `duration` (nanoseconds,
  * integers), `model`, `top` {`id`, `label`, `score`}, `classes` (top-k),
  * `inputs` {NAME: {`start`, `end`, `missing`}}. When the meta's event
  * state changes it writes event lines: `{"schema":"mmfusion/1","type":

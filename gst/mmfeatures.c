@@ -1,4 +1,4 @@
-/* Audio feature parameters and the log-mel front end (DESIGN.md section 5).
+/* Audio feature parameters and the log-mel front end (docs/audio-features.md).
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

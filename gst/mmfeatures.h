@@ -1,4 +1,4 @@
-/* Audio feature parameters (DESIGN.md section 5) and the log-mel front end
+/* Audio feature parameters (docs/audio-features.md) and the log-mel front end
  * shared by mmaudiowindow and mmfusion.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
@@ -41,7 +41,7 @@ typedef struct {
   gint stride;                  /* STFT frames between window starts */
 } MmFeatureParams;
 
-/* DESIGN.md defaults, with 64 mels and 100 frames (about one second) */
+/* the documented defaults, with 64 mels and 100 frames (about one second) */
 void mm_feature_params_init (MmFeatureParams * p);
 
 /* FALSE with an error naming the offending parameter */

@@ -1,4 +1,4 @@
-/* Model metadata (DESIGN.md section 4): parsing and consistency checks.
+/* Model metadata (docs/model-format.md): parsing and consistency checks.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

@@ -1,5 +1,5 @@
 /* A model as the elements see it: the nn runtime's model plus everything
- * its metadata_props say (DESIGN.md section 4), parsed and checked once.
+ * its metadata_props say (docs/model-format.md), parsed and checked once.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

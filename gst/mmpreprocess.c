@@ -1,4 +1,4 @@
-/* Video preprocessing (DESIGN.md section 6).
+/* Video preprocessing (docs/model-format.md, video inputs).
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

@@ -1,4 +1,4 @@
-/* Video preprocessing (DESIGN.md section 6): a raw frame in any accepted
+/* Video preprocessing (docs/model-format.md): a raw frame in any accepted
  * format to a model's float tensor, without converting the whole frame.
  *
  * Copyright (C) 2026 the gst-mmfusion authors

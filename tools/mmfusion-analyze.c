@@ -1,5 +1,5 @@
 /* mmfusion-analyze: a file or stream through one audio-visual model, in one
- * command (DESIGN.md section 9).
+ * command (docs/tools.md).
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

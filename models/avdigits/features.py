@@ -1,8 +1,8 @@
 """Model inputs from AV-digits raw media, made by the same references the
 C elements are tested against, so training sees what mmfusion will feed:
-- audio: tests/golden/audio/logmel_reference.py (DESIGN.md section 5),
+- audio: tests/golden/audio/logmel_reference.py (docs/audio-features.md),
   40 mels over the whole second: 98 STFT frames, mel-major;
-- video: grey frames area-averaged to 32x32 (DESIGN.md section 6; for
+- video: grey frames area-averaged to 32x32 (docs/model-format.md; for
   sizes that are multiples of 32, PyTorch's F.interpolate(mode="area") is
   a block mean), v/255, then (x - MEAN) / STD.
 """

@@ -3,8 +3,8 @@
 #   usage: score.sh [--segments] CLIP.labels.csv RESULTS.jsonl
 # A segment's prediction is the last result whose inputs all lie inside
 # the segment: for a video+audio model the segment's last frame, which
-# mmfusion pairs with the audio window ending with the segment (DESIGN.md
-# section 7); for an audio-only model the window that starts with it. A
+# mmfusion pairs with the audio window ending with the segment (docs/
+# synchronization.md); for an audio-only model the window that starts with it. A
 # segment without such a result counts as wrong.
 # Prints "accuracy A (K of N segments)", then, when the labels carry a
 # condition column (make_clip.py), one line per condition. With

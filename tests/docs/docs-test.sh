@@ -5,8 +5,8 @@
 #    ones it may add, if they exist), with the mutability the element
 #    declares ("NULL, READY" / "any state" / read-only);
 #  - every relative link in README.md and docs/*.md resolves;
-#  - nothing in them points outside the repository (the design notes the
-#    project was started from are not shipped);
+#  - nothing in them, nor any other file of the repository, points at the
+#    design notes the project was started from (they are not shipped);
 #  - the operator count in README.md is the runtime's registry's.
 # Every failure names the file, the section and the property or link.
 # usage: docs-test.sh SOURCE_ROOT LIST_PROPERTIES
@@ -84,8 +84,16 @@ for md in "$src/README.md" "$src"/docs/*.md; do
   done
 done >"$tmp/links"
 while read -r line; do fail "$line"; done <"$tmp/links"
+# the user docs, and every other file of the repository (comments
+# included): the design notes the project started from are not shipped
 grep -n "shared/\|DESIGN\.md" "$src/README.md" "$src"/docs/*.md >"$tmp/outside" \
   && while read -r line; do fail "points outside the repository: ${line#"$src"/}"; done <"$tmp/outside"
+grep -rnI --exclude-dir='.git' --exclude-dir='build*' --exclude-dir=node_modules \
+  --exclude-dir=docs --exclude=README.md --exclude=docs-test.sh \
+  -e "shared/DESIGN" -e "DESIGN\.md" -e "/work/shared" "$src" >"$tmp/outside" \
+  && while read -r line; do
+    fail "${line#"$src"/} names a design file users do not have: point at docs/ instead"
+  done <"$tmp/outside"
 
 # --- operator count ---------------------------------------------------------
 registry=$(sed -n '/registry\[\] = {/,/^};/p' "$src/nn/ops.c" | grep -o '{"[A-Za-z0-9]*"' | wc -l)

@@ -1,4 +1,4 @@
-/* libFuzzer target: model metadata parsing (DESIGN.md section 4) on whole
+/* libFuzzer target: model metadata parsing (docs/model-format.md) on whole
  * models, then what the elements derive from a model that loads: pad caps
  * and preprocessing tables.
  *

@@ -1,6 +1,6 @@
 /* The AV-digits model inputs made by the C elements equal the ones its
  * training used (models/avdigits/features.py, through the references of
- * DESIGN.md sections 5 and 6), on the shipped demo clip: mmaudiowindow's
+ * docs/audio-features.md and docs/model-format.md), on the shipped demo clip: mmaudiowindow's
  * window that starts with each segment, configured from the model's own
  * metadata, against the segment's log-mel; mmfusion's preprocessing of
  * each segment's last decoded frame against its 32x32 grey input. Goldens

@@ -5,8 +5,8 @@
 # PyTorch's, computed from the same decoded media by
 # models/avdigits/make_goldens.py through features.py. This checks the
 # whole path training assumed: decoding, mmaudiowindow's log-mel
-# (DESIGN.md section 5), mmfusion's grey area downscale and normalization
-# (section 6), window choice (section 7) and the runtime.
+# (docs/audio-features.md), mmfusion's grey area downscale and normalization
+# (docs/model-format.md), window choice (docs/synchronization.md) and the runtime.
 # The H.264 decoder (-libav) is in the plugin list meson gives this test.
 # usage: avdigits-test.sh MMFUSION_ANALYZE MODELS_DIR GOLDEN_CSV
 set -u

@@ -1,4 +1,4 @@
-/* mmfusion synchronization (DESIGN.md section 7), proven with probe models
+/* mmfusion synchronization (docs/synchronization.md), proven with probe models
  * (tests/golden/sync/make_probe_models.py) whose outputs are the mean of
  * the video input and the mean of the audio input: frames are filled with
  * their index, audio windows with theirs, so every result says which frame
@@ -46,7 +46,7 @@ window_end (const Fusion * f, guint64 k)
       GST_SECOND, RATE);
 }
 
-/* the window DESIGN.md 7 picks for a frame ending at `end`, or -1 */
+/* the window docs/synchronization.md picks for a frame ending at `end`, or -1 */
 static gint64
 expected_window (const Fusion * f, GstClockTime end, guint64 n_windows)
 {

@@ -1,4 +1,4 @@
-/* Model metadata parsing (DESIGN.md section 4) and the result meta API.
+/* Model metadata parsing (docs/model-format.md) and the result meta API.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

@@ -1,4 +1,4 @@
-/* mmpublish: JSON Lines records (schema mmfusion/1, DESIGN.md section 8).
+/* mmpublish: JSON Lines records (schema mmfusion/1, docs/elements.md).
  * Every line parses; fields and types follow the schema; timestamps equal
  * the meta's; one record per fresh result; event lines on event changes;
  * file (appended) and stdout targets; an unwritable location errors.

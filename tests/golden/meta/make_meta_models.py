@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Small ONNX models whose metadata_props exercise DESIGN.md section 4:
+"""Small ONNX models whose metadata_props exercise docs/model-format.md:
 one valid audio-visual model and one model per way metadata can contradict
 the model. The graphs are tiny (means of the inputs through a linear layer)
 so the files stay a few hundred bytes.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden data for video preprocessing (DESIGN.md section 6): a test image,
+"""Golden data for video preprocessing (docs/model-format.md): a test image,
 and the model tensors PyTorch makes from it (F.interpolate mode="area" to
 shrink, bilinear with align_corners=False to enlarge, then normalization).
 
