@@ -7,11 +7,13 @@
 #  - every relative link in README.md and docs/*.md resolves;
 #  - nothing in them, nor any other file of the repository, points at the
 #    design notes the project was started from (they are not shipped);
-#  - the operator count in README.md is the runtime's registry's.
+#  - the operator count in README.md is the runtime's registry's;
+#  - the metadata keys of docs/model-format.md are the ones
+#    `mmfusion-model annotate` and python/mmfusion_export.py accept.
 # Every failure names the file, the section and the property or link.
-# usage: docs-test.sh SOURCE_ROOT LIST_PROPERTIES
+# usage: docs-test.sh SOURCE_ROOT LIST_PROPERTIES MMFUSION_MODEL
 set -u
-src=$1 lister=$2
+src=$1 lister=$2 tool=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -109,6 +111,35 @@ else
   [ "$rows" = "$registry" ] \
     || fail "docs/onnx-conformance.md's table has $rows operators; nn/ops.c registers $registry"
 fi
+
+# --- metadata keys -----------------------------------------------------------
+format=$src/docs/model-format.md
+help=$("$tool" annotate --help)
+for kind in video audio; do
+  # the keys the tool knows for this modality, and the python helper's set
+  tool_keys=$(sed -n "s/^Keys of $kind inputs: \(.*\)\.$/\1/p" <<<"$help" | tr -d ' ' | tr ',' '\n' | sort)
+  py_keys=$(awk -v k="${kind^^}_KEYS = {" 'index($0, k) == 1 {on = 1} on {print} on && /}/ {exit}' \
+    "$src/python/mmfusion_export.py" | grep -o '"[^"]*"' | tr -d '"' | sort)
+  [ -n "$tool_keys" ] || fail "annotate --help lists no $kind keys"
+  [ "$tool_keys" = "$py_keys" ] \
+    || fail "python/mmfusion_export.py's ${kind^^}_KEYS differ from annotate's: $(comm -3 <(echo "$tool_keys") <(echo "$py_keys") | tr '\n\t' '  ')"
+  # every key is in the table of docs/model-format.md, with "video"/"audio"
+  # or "every input" in its last column
+  while read -r key; do
+    grep -q "^| \`mmfusion.input.NAME.$key\` |.*\(${kind}\|every input\)[^|]*|\$" "$format" \
+      || fail "docs/model-format.md: no row for mmfusion.input.NAME.$key applying to $kind inputs"
+  done <<<"$tool_keys"
+done
+# and every input key in the table is one annotate knows
+grep -o '^| `mmfusion.input.NAME.[a-z-]*`' "$format" | sed 's/.*NAME\.\(.*\)`/\1/' | while read -r key; do
+  grep -q "inputs: .*\b$key\b" <<<"$help" || echo "docs/model-format.md lists mmfusion.input.NAME.$key, which annotate does not know"
+done >"$tmp/keys"
+while read -r line; do fail "$line"; done <"$tmp/keys"
+out_keys=$(sed -n 's/^Keys of outputs: \(.*\)\.$/\1/p' <<<"$help" | tr -d ' ' | tr ',' '\n')
+while read -r key; do
+  grep -q "^| \`mmfusion.output.NAME.$key\` |" "$format" \
+    || fail "docs/model-format.md: no row for mmfusion.output.NAME.$key"
+done <<<"$out_keys"
 
 if [ $failures -ne 0 ]; then
   echo "$failures failure(s)"
