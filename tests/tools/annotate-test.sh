@@ -97,6 +97,20 @@ expect_refusal "missing file" 1 "nope.onnx: " -- "$tmp/nope.onnx"
 head -c 2000 /dev/urandom >"$tmp/random.onnx"
 expect_refusal "random bytes" 1 "random.onnx: " -- "$tmp/random.onnx"
 
+# check refuses what mmfusion refuses, with the element's one-line message
+for f in "$meta"/bad_*.onnx; do
+  "$tool" check "$f" >/dev/null 2>"$tmp/stderr"
+  rc=$?
+  [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] && grep -q "^mmfusion-model: $f: " "$tmp/stderr" \
+    || fail "check $(basename "$f"): status $rc, $(cat "$tmp/stderr")"
+done
+# annotate repairs a refused model: the bad key reported, then set right
+"$tool" annotate "$meta/bad_fmax.onnx" "$tmp/fixed.onnx" 2>"$tmp/stderr" && fail "annotate kept a bad fmax"
+grep -q "fmax (9000 Hz) is above rate/2 (8000 Hz)" "$tmp/stderr" || fail "bad fmax: $(cat "$tmp/stderr")"
+"$tool" annotate "$meta/bad_fmax.onnx" "$tmp/fixed.onnx" --input audio:fmax=8000 >/dev/null \
+  || fail "annotate could not repair fmax"
+"$tool" check "$tmp/fixed.onnx" >/dev/null || fail "the repaired model is refused"
+
 # option errors are one line too; --help lists every option and key
 "$tool" annotate "$cnn" 2>"$tmp/stderr"; [ $? -eq 1 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] || fail "missing OUT"
 "$tool" annotate --frob "$cnn" x 2>"$tmp/stderr"; [ $? -eq 1 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] || fail "unknown option"
