@@ -326,12 +326,12 @@ top_level (int argc, char **argv)
   GError *err = NULL;
   int status = 0;
   if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
-    status = fail (prog, err->message);
+    status = fail ("command line", err->message);
     g_error_free (err);
   } else if (version) {
     printf ("%s %s\n", prog, VERSION);
   } else {
-    status = fail (prog, "no command given (inspect, run, bench, annotate, "
+    status = fail ("command line", "no command given (inspect, run, bench, annotate, "
         "check; see --help)");
   }
   g_option_context_free (ctx);
