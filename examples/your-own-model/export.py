@@ -13,7 +13,9 @@ trained module here instead; everything after the export stays the same.
 
     /usr/bin/python3 examples/your-own-model/export.py
 
-writes examples/your-own-model/avnet.onnx (committed, about 0.6 MB).
+writes examples/your-own-model/avnet.onnx (committed, about 0.6 MB), and
+golden/: seeded random inputs and PyTorch's output for them, which the
+test mmfusion-model-annotate holds the runtime's output to.
 Needs Debian's python3-torch, python3-torchvision and python3-onnx.
 
 Copyright (C) 2026 the gst-mmfusion authors
@@ -22,6 +24,7 @@ SPDX-License-Identifier: LGPL-2.1-or-later
 import os
 import sys
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torchvision
@@ -71,6 +74,17 @@ def main():
                       "hop-length": 160, "stride": 10},
         })
     print(f"{path}: {os.path.getsize(path)} bytes")
+    # PyTorch's answer on fixed inputs: the reference for the C runtime
+    golden = os.path.join(HERE, "golden")
+    os.makedirs(golden, exist_ok=True)
+    rng = np.random.default_rng(1)
+    video = rng.standard_normal((1, 3, 112, 112)).astype(np.float32)
+    audio = rng.standard_normal((1, 1, 64, 100)).astype(np.float32)
+    with torch.no_grad():
+        scores = model(torch.from_numpy(video), torch.from_numpy(audio))
+    np.save(os.path.join(golden, "input_video.npy"), video)
+    np.save(os.path.join(golden, "input_audio.npy"), audio)
+    np.save(os.path.join(golden, "output_scores.npy"), scores.numpy())
     for key, value in props.items():
         print(f"  {key} = {value}")
 

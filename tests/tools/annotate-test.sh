@@ -3,9 +3,12 @@
 # nothing else of the file changed; the annotated model runs with outputs
 # identical to the original; every problem is one line, exit status 1, and
 # OUT is never written (nor a temporary left behind) when annotate refuses.
+# The example model of docs/your-own-model.md computes what PyTorch does,
+# before and after annotation.
 # usage: annotate-test.sh MMFUSION_MODEL GOLDEN_NN_DIR GOLDEN_META_DIR
+#                         EXAMPLE_DIR NPY_COMPARE
 set -u
-tool=$1 nn=$2 meta=$3
+tool=$1 nn=$2 meta=$3 example=$4 npy_compare=$5
 # in the sanitizer build, LeakSanitizer's list of suppressions it used
 # (GLib's and GStreamer's load-time blocks) would add lines to stderr,
 # whose single line is what is tested; real leaks still fail the run
@@ -43,6 +46,18 @@ cmp -s "$cnn" "$tmp/cleared.onnx" || fail "annotate + --clear is not the origina
 "$tool" run "$cnn" --input "video=$nn/cnn/input_video.npy" --output-dir "$tmp/o1" || fail "run original"
 "$tool" run "$tmp/a.onnx" --input "video=$nn/cnn/input_video.npy" --output-dir "$tmp/o2" || fail "run annotated"
 cmp -s "$tmp/o1/output.npy" "$tmp/o2/output.npy" || fail "annotated model's output differs"
+# the example model against PyTorch (golden/ made by its export.py), and
+# the same after annotate
+for m in "$example/avnet.onnx" "$tmp/avnet.onnx"; do
+  [ "$m" = "$tmp/avnet.onnx" ] && { "$tool" annotate "$example/avnet.onnx" "$m" \
+    --labels "$example/labels.txt" --activation softmax >/dev/null || fail "annotate avnet"; }
+  "$tool" run "$m" --input "video=$example/golden/input_video.npy" \
+    --input "audio=$example/golden/input_audio.npy" --output-dir "$tmp/av" || fail "run $m"
+  "$npy_compare" "$tmp/av/scores.npy" "$example/golden/output_scores.npy" 1e-5 >"$tmp/cmp" \
+    || fail "$(basename "$m") against PyTorch: $(cat "$tmp/cmp")"
+  rm -rf "$tmp/av"
+done
+
 # setting a key again replaces it (one entry), in place
 "$tool" annotate "$tmp/a.onnx" "$tmp/a.onnx" --input video:resize=letterbox >/dev/null || fail "in-place annotate"
 [ "$("$tool" inspect "$tmp/a.onnx" | grep -c 'mmfusion.input.video.resize')" -eq 1 ] || fail "key duplicated"
