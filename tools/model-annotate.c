@@ -7,11 +7,12 @@
  * Two layers of checks. First every mmfusion.* key of the result, one by
  * one, against the table below (known key, right modality, value of the
  * right form, labels as many as classes, audio parameters through the
- * element's own validator), each problem reported on its own line. Then the
- * result is loaded exactly as the mmfusion element loads it (mm_model_load
- * in gst/mmmodel.c), which adds the checks against the input shapes. Only a
- * model that passes both is written, through a temporary file renamed over
- * OUT, so OUT is never half written.
+ * element's own validator, the keys that must agree with an input's shape),
+ * each problem reported on its own line: a user fixes them all in one go.
+ * Then the result is loaded exactly as the mmfusion element loads it
+ * (mm_model_load in gst/mmmodel.c), the authority, which stops at its first
+ * problem. Only a model that passes both is written, through a temporary
+ * file renamed over OUT, so OUT is never half written.
  */
 #include "mmfusion-model.h"
 #include "onnx-metadata.h"
@@ -135,6 +136,16 @@ input_modality (const Annotation * a, const char *name)
         g_ascii_strcasecmp (v, "audio") == 0 ? FOR_AUDIO : 0;
   return g_str_has_prefix (name, "video") ? FOR_VIDEO :
       g_str_has_prefix (name, "audio") ? FOR_AUDIO : 0;
+}
+
+/* the metadata value of one input's key, or NULL */
+static const char *
+input_value (const Annotation * a, const char *input, const char *key)
+{
+  gchar *k = g_strdup_printf ("mmfusion.input.%s.%s", input, key);
+  const char *v = mm_meta_list_get (a->meta, k);
+  g_free (k);
+  return v;
 }
 
 static gboolean
@@ -318,12 +329,58 @@ check_audio (Annotation * a, const nn_tensor * t)
   g_free (k);
   if (v && g_ascii_strcasecmp (v, "waveform") == 0)
     p.kind = MM_FEATURE_KIND_WAVEFORM;
-  /* n-mels and frames come from the shape; their checks are the load's */
+  /* n-mels and frames come from the shape: a key must agree with it */
+  const char *layout = input_value (a, t->name, "layout");
+  const char *mels = input_value (a, t->name, "n-mels");
+  gdouble want;
+  if (p.kind == MM_FEATURE_KIND_LOG_MEL && mels && t->ndim >= 2
+      && parse_double (mels, &want)) {
+    gboolean time_major = layout && g_ascii_strcasecmp (layout,
+        "time-major") == 0;
+    gint64 have = t->shape[t->ndim - (time_major ? 1 : 2)];
+    if (want != have)
+      problem (a, "mmfusion.input.%s.n-mels is %s but the input shape has %"
+          G_GINT64_FORMAT " mel bands", t->name, mels, have);
+  }
   p.n_mels = MAX (p.n_mels, 1);
   GError *e = NULL;
   if (!mm_feature_params_validate (&p, &e)) {
     problem (a, "audio input '%s': %s", t->name, e->message);
     g_error_free (e);
+  }
+}
+
+/* the keys of a video input against its shape, each problem on its own
+ * line (the element's load, after these, stops at the first) */
+static void
+check_video_shape (Annotation * a, const nn_tensor * t)
+{
+  const char *layout = input_value (a, t->name, "layout");
+  gboolean clip = layout && g_ascii_strcasecmp (layout, "NCHW") != 0;
+  gint want = clip ? 5 : 4;
+  if (t->ndim != want) {
+    problem (a, "mmfusion.input.%s.layout %s needs a shape of rank %d; the "
+        "input has rank %d", t->name, layout ? layout : "NCHW (the default)",
+        want, t->ndim);
+    return;
+  }
+  gint64 channels = layout && g_ascii_strcasecmp (layout, "NTCHW") == 0 ?
+      t->shape[2] : t->shape[1];
+  const char *color = input_value (a, t->name, "color");
+  if (color && (g_ascii_strcasecmp (color, "GRAY") == 0) != (channels == 1))
+    problem (a, "mmfusion.input.%s.color is %s but the input has %"
+        G_GINT64_FORMAT " channels", t->name, color, channels);
+  static const char *lists[] = { "mean", "std" };
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++) {
+    const char *v = input_value (a, t->name, lists[i]);
+    if (!v)
+      continue;
+    gchar **parts = g_strsplit (v, ",", -1);
+    guint n = g_strv_length (parts);
+    g_strfreev (parts);
+    if (n != 1 && n != channels)
+      problem (a, "mmfusion.input.%s.%s has %u values; 1 or %" G_GINT64_FORMAT
+          " (one per channel) are expected", t->name, lists[i], n, channels);
   }
 }
 
@@ -361,8 +418,14 @@ check_all (Annotation * a)
   }
   for (size_t i = 0; i < nn_model_n_inputs (a->nn); i++) {
     const nn_tensor *t = nn_model_input (a->nn, i);
-    if (input_modality (a, t->name) == FOR_AUDIO)
+    guint modality = input_modality (a, t->name);
+    if (modality == FOR_AUDIO)
       check_audio (a, t);
+    else if (modality == FOR_VIDEO)
+      check_video_shape (a, t);
+    else
+      problem (a, "cannot tell whether input '%s' is video or audio; add "
+          "--input %s:modality=video (or audio)", t->name, t->name);
   }
 }
 

@@ -107,8 +107,15 @@ expect_refusal "impossible audio" 2 "hop-length is '0'; a whole number" \
 expect_refusal "win above n-fft" 1 "win-length (400) is above n-fft (256)" -- "$good" --input audio:n-fft=256
 expect_refusal "key against shape" 1 "mmfusion.input.audio.n-mels is 64 but the input shape has 40 mel bands" -- \
   "$good" --input audio:n-mels=64
-expect_refusal "layout against rank" 1 "needs rank 5" -- "$good" --input video:layout=NCTHW
-expect_refusal "mean count" 1 "mean is '1,2'; 1 or 3" -- "$good" --input video:mean=1,2
+expect_refusal "layout against rank" 1 "layout NCTHW needs a shape of rank 5; the input has rank 4" -- \
+  "$good" --input video:layout=NCTHW
+expect_refusal "mean count" 1 "mean has 2 values; 1 or 3 (one per channel)" -- "$good" --input video:mean=1,2
+expect_refusal "four problems against the shapes" 4 "color is GRAY but the input has 3 channels" \
+  "std has 4 values" "n-mels is 64 but the input shape has 40 mel bands" \
+  "win-length (400) is above n-fft (256)" -- \
+  "$good" --input video:color=GRAY --input video:std=1,2,3,4 --input audio:n-mels=64 --input audio:n-fft=256
+expect_refusal "no modality" 1 "cannot tell whether input 'sound' is video or audio; add --input sound:modality" -- \
+  "$meta/bad_modality.onnx"
 expect_refusal "output labels" 1 "mmfusion.output.scores.labels has 2 labels but the output has 4 classes" -- \
   "$good" --output 'scores:labels=["x","y"]'
 expect_refusal "bad spec" 1 "expected --input NAME:key=value" -- "$good" --input video=RGB
