@@ -170,7 +170,7 @@ mm_tool_check (int argc, char **argv)
     goto out;
   }
   printf ("model: %s (reported as \"%s\")\n", m->path, m->name);
-  printf ("pads (request each as mmfusion's sink pad of that name):\n");
+  printf ("pads (request each sink pad by its name; src is always there):\n");
   for (guint i = 0; i < m->n_inputs; i++) {
     const MmModelInput *in = &m->inputs[i];
     GstCaps *caps = mm_model_input_caps (in);
@@ -183,10 +183,22 @@ mm_tool_check (int argc, char **argv)
     else
       print_audio (in);
   }
+  /* the source pad carries the leading input's buffers, untouched */
+  const MmModelInput *lead = NULL;
+  for (guint i = 0; i < m->n_inputs && !lead; i++)
+    if (m->inputs[i].modality == MM_MODALITY_VIDEO)
+      lead = &m->inputs[i];
+  if (!lead && m->n_inputs > 0)
+    lead = &m->inputs[0];
+  if (lead)
+    printf ("  src\n    caps: those of %s: the %s pass through with the "
+        "results as meta\n", lead->name, lead->modality ==
+        MM_MODALITY_VIDEO ? "original frames" : "audio windows");
   static const char *acts[] = { "none", "softmax", "sigmoid" };
   const nn_tensor *out0 = nn_model_output (m->nn, 0);
-  printf ("results: output '%s', %u classes, activation %s\n  labels:",
-      out0->name, m->n_classes, acts[m->activation]);
+  printf ("results: output '%s', %u class%s, activation %s\n  labels:",
+      out0->name, m->n_classes, m->n_classes == 1 ? "" : "es",
+      acts[m->activation]);
   guint shown = MIN (m->n_classes, 20);
   for (guint i = 0; i < shown; i++)
     printf ("%s %s", i ? "," : "", m->labels[i]);
