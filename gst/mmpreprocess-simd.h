@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* weights come in groups of this many; a window is padded to a multiple */
+/* a window of weights is padded to 8 or a multiple of 16 */
 #define MM_HSUM_LANES 16
 
 typedef enum {
@@ -21,12 +21,30 @@ typedef enum {
 } MmSimd;
 
 /* For n outputs: out[o] = sum over k < K of acc[start[o] + k] * w[o * K + k],
- * 16-bit products summed in 32 bits. K is a multiple of MM_HSUM_LANES;
+ * 16-bit products summed in 32 bits. K is 8 or a multiple of 16;
  * acc must be readable up to max(start) + K. */
 typedef void (*MmHsumFunc) (const gint16 * acc, const gint32 * start,
     const gint16 * w, gint K, gint n, gint32 * out);
 
 MmHsumFunc mm_hsum_func (void);
+
+/* sample types of the vertical sums */
+typedef enum {
+  MM_SAMPLES_U8,
+  MM_SAMPLES_U16,               /* 10-bit in the low bits */
+  MM_SAMPLES_P010,              /* 10-bit in the high bits */
+} MmSamples;
+
+/* the most source rows one output row may sum (32767 / 255) */
+#define MM_VSUM_MAX_ROWS 128
+
+/* acc[x] = sum over i < count of rows[i][x] * w[i], for x < n, in 16 bits
+ * (the caller makes sure they fit). NULL where only the ORC kernels
+ * serve (no AVX2, or pinned to MM_SIMD_NONE). */
+typedef void (*MmVsumFunc) (gint16 * acc, const guint8 * const *rows,
+    const gint16 * w, gint count, gint n);
+
+MmVsumFunc mm_vsum_func (MmSamples samples);
 
 /* for tests and benchmarks: pin the kernel choice (MM_SIMD_AUTO undoes);
  * affects preprocessors made afterwards. Returns FALSE when the CPU cannot

@@ -48,6 +48,10 @@
 #define MM_VECTORIZE
 #endif
 
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 8192
+#endif
+
 /* largest window, in samples, the integer path takes per output column */
 #define MAX_WINDOW 512
 
@@ -75,6 +79,9 @@ typedef struct {
   gint *rows;
   gint16 *rw;                   /* row weights */
   gint16 *acc;                  /* n + MAX_WINDOW sums, zero padded */
+  gsize fetched;                /* bytes of the plane prefetched so far */
+  gsize plane_bytes;            /* of this frame's plane */
+  gint height;                  /* rows in the plane */
 } VPlane;
 
 /* integer path: one component's horizontal windows */
@@ -104,6 +111,7 @@ struct _MmPreprocess {
   gint32 *sums;                 /* n_sources * dw */
   gfloat *inv_cx, *inv_cy;      /* 1 / window size, per column and row */
   MmHsumFunc hsum;
+  MmVsumFunc vsum;              /* NULL: the ORC programs */
 
   /* float path: per source its axes (planes differ in size for YUV) */
   Axis ax[3], ay[3];
@@ -306,7 +314,7 @@ integer_setup (MmPreprocess * pp, const GstVideoInfo * info, gint sx,
       h->start[ox] = first;
       K = MAX (K, last - first + 1);
     }
-    K = (K + MM_HSUM_LANES - 1) / MM_HSUM_LANES * MM_HSUM_LANES;
+    K = K <= 8 ? 8 : (K + MM_HSUM_LANES - 1) / MM_HSUM_LANES * MM_HSUM_LANES;
     if (K > MAX_WINDOW)
       return FALSE;
     h->K = K;
@@ -348,6 +356,7 @@ integer_setup (MmPreprocess * pp, const GstVideoInfo * info, gint sx,
                 >> pp->src[c].sub_x) * pp->src[c].pstride +
             pp->src[c].offset + 1);
     v->e0 = lo[p];
+    v->height = GST_VIDEO_SUB_SCALE (sub_y, GST_VIDEO_INFO_HEIGHT (info));
     v->n = MIN (hi[p], row_samples) - lo[p];
     v->acc = g_new0 (gint16, (gsize) (hi[p] - lo[p]) + MAX_WINDOW);
     v->roff = g_new (gint, dh);
@@ -391,6 +400,8 @@ integer_setup (MmPreprocess * pp, const GstVideoInfo * info, gint sx,
   }
   pp->sums = g_new (gint32, (gsize) pp->n_sources * dw);
   pp->hsum = mm_hsum_func ();
+  pp->vsum = mm_vsum_func (pp->bytes == 1 ? MM_SAMPLES_U8 : pp->shift ?
+      MM_SAMPLES_P010 : MM_SAMPLES_U16);
   return TRUE;
 }
 
@@ -549,57 +560,116 @@ yuv_to_rgb (const MmPreprocess * pp, gfloat y, gfloat u, gfloat v, gfloat * r,
   *b = CLAMP (Y + pp->cbu * U, 0.0f, 1.0f);
 }
 
-/* row y of the planes (native units; 0..1 RGB when rgb_unit) into dst */
+/* The row kernels: restrict parameters (GCC vectorizes these loops only
+ * when it knows the rows do not overlap). */
+
+/* YUV means to normalized R, G, B, clamped as per-pixel conversion is */
 MM_VECTORIZE static void
+yuv_row (const MmPreprocess * pp, const gfloat * restrict y,
+    const gfloat * restrict u, const gfloat * restrict v,
+    gfloat * restrict o_r, gfloat * restrict o_g, gfloat * restrict o_b,
+    const gfloat * norm_mul, const gfloat * norm_add, gint n)
+{
+  const gfloat ym = pp->y_mul, ya = pp->y_add, cm = pp->c_mul,
+      ca = pp->c_add, crv = pp->crv, cgu = pp->cgu, cgv = pp->cgv,
+      cbu = pp->cbu;
+  const gfloat mr = norm_mul[0], ar = norm_add[0], mg = norm_mul[1],
+      ag = norm_add[1], mb = norm_mul[2], ab = norm_add[2];
+  for (gint x = 0; x < n; x++) {
+    gfloat Y = y[x] * ym + ya, U = u[x] * cm + ca, V = v[x] * cm + ca;
+    gfloat r = Y + crv * V, g = Y + cgu * U + cgv * V, b = Y + cbu * U;
+    r = r < 0.0f ? 0.0f : r > 1.0f ? 1.0f : r;
+    g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
+    b = b < 0.0f ? 0.0f : b > 1.0f ? 1.0f : b;
+    o_r[x] = r * mr + ar;
+    o_g[x] = g * mg + ag;
+    o_b[x] = b * mb + ab;
+  }
+}
+
+/* YUV means to normalized gray (BT.601 luma of the clamped RGB) */
+MM_VECTORIZE static void
+yuv_gray_row (const MmPreprocess * pp, const gfloat * restrict y,
+    const gfloat * restrict u, const gfloat * restrict v,
+    gfloat * restrict o, gfloat m, gfloat a, gint n)
+{
+  const gfloat ym = pp->y_mul, ya = pp->y_add, cm = pp->c_mul,
+      ca = pp->c_add, crv = pp->crv, cgu = pp->cgu, cgv = pp->cgv,
+      cbu = pp->cbu;
+  for (gint x = 0; x < n; x++) {
+    gfloat Y = y[x] * ym + ya, U = u[x] * cm + ca, V = v[x] * cm + ca;
+    gfloat r = Y + crv * V, g = Y + cgu * U + cgv * V, b = Y + cbu * U;
+    r = r < 0.0f ? 0.0f : r > 1.0f ? 1.0f : r;
+    g = g < 0.0f ? 0.0f : g > 1.0f ? 1.0f : g;
+    b = b < 0.0f ? 0.0f : b > 1.0f ? 1.0f : b;
+    o[x] = (0.299f * r + 0.587f * g + 0.114f * b) * m + a;
+  }
+}
+
+/* o = i * m + a */
+MM_VECTORIZE static void
+affine_row (const gfloat * restrict i, gfloat * restrict o, gfloat m,
+    gfloat a, gint n)
+{
+  for (gint x = 0; x < n; x++)
+    o[x] = i[x] * m + a;
+}
+
+MM_VECTORIZE static void
+rgb_gray_row (const gfloat * restrict r, const gfloat * restrict g,
+    const gfloat * restrict b, gfloat * restrict o, gfloat m, gfloat a,
+    gint n)
+{
+  for (gint x = 0; x < n; x++)
+    o[x] = (0.299f * r[x] + 0.587f * g[x] + 0.114f * b[x]) * m + a;
+}
+
+/* integer sums to means: sums[x] / (window width · window height) */
+MM_VECTORIZE static void
+means_row (const gint32 * restrict sums, const gfloat * restrict inv_cx,
+    gfloat inv_cy, gfloat * restrict o, gint n)
+{
+  for (gint x = 0; x < n; x++)
+    o[x] = (gfloat) sums[x] * (inv_cx[x] * inv_cy);
+}
+
+/* row y of the planes (native units; 0..1 RGB when rgb_unit) into dst */
+static void
 colour_row (const MmPreprocess * pp, gint y, gboolean rgb_unit, gfloat * dst)
 {
   const MmModelInput *in = &pp->in;
   gsize hw = (gsize) in->height * in->width, dhw = (gsize) pp->dw * pp->dh;
-  const gfloat *p0 = pp->planes + (gsize) y * pp->dw, *p1 = p0 + dhw,
-      *p2 = p1 + dhw;
+  const gfloat *p0 = pp->planes + (gsize) y * pp->dw;
+  const gfloat *p1 = p0 + dhw, *p2 = p1 + dhw;
   gfloat *out = dst + (gsize) (y + pp->dy) * in->width + pp->dx;
   SrcKind kind = rgb_unit ? SRC_RGB : pp->kind;
   gfloat unit = rgb_unit ? 1.0f : pp->unit;
   gint dw = pp->dw;
   if (in->color == MM_COLOR_GRAY) {
     gfloat m = pp->norm_mul[0], a = pp->norm_add[0];
-    for (gint x = 0; x < dw; x++) {
-      gfloat r, g, b, v;
-      if (kind == SRC_GRAY) {
-        v = p0[x] * unit;
-      } else {
-        if (kind == SRC_YUV) {
-          yuv_to_rgb (pp, p0[x], p1[x], p2[x], &r, &g, &b);
-        } else {
-          r = p0[x] * unit;
-          g = p1[x] * unit;
-          b = p2[x] * unit;
-        }
-        v = 0.299f * r + 0.587f * g + 0.114f * b;       /* BT.601 luma */
-      }
-      out[x] = v * m + a;
-    }
+    if (kind == SRC_GRAY)
+      affine_row (p0, out, unit * m, a, dw);
+    else if (kind == SRC_YUV)
+      yuv_gray_row (pp, p0, p1, p2, out, m, a, dw);
+    else
+      rgb_gray_row (p0, p1, p2, out, unit * m, a, dw);
     return;
   }
+  /* channel c of the model takes R, G, B or B, G, R */
   gint ri = in->color == MM_COLOR_BGR ? 2 : 0, bi = 2 - ri;
+  gfloat mul[3] = { pp->norm_mul[ri], pp->norm_mul[1], pp->norm_mul[bi] };
+  gfloat add[3] = { pp->norm_add[ri], pp->norm_add[1], pp->norm_add[bi] };
   gfloat *o_r = out + ri * hw, *o_g = out + hw, *o_b = out + bi * hw;
-  gfloat mr = pp->norm_mul[ri], ar = pp->norm_add[ri];
-  gfloat mg = pp->norm_mul[1], ag = pp->norm_add[1];
-  gfloat mb = pp->norm_mul[bi], ab = pp->norm_add[bi];
-  for (gint x = 0; x < dw; x++) {
-    gfloat r, g, b;
-    if (kind == SRC_YUV) {
-      yuv_to_rgb (pp, p0[x], p1[x], p2[x], &r, &g, &b);
-    } else if (kind == SRC_GRAY) {
-      r = g = b = p0[x] * unit;
-    } else {
-      r = p0[x] * unit;
-      g = p1[x] * unit;
-      b = p2[x] * unit;
-    }
-    o_r[x] = r * mr + ar;
-    o_g[x] = g * mg + ag;
-    o_b[x] = b * mb + ab;
+  if (kind == SRC_YUV) {
+    yuv_row (pp, p0, p1, p2, o_r, o_g, o_b, mul, add, dw);
+  } else if (kind == SRC_GRAY) {
+    affine_row (p0, o_r, unit * mul[0], add[0], dw);
+    affine_row (p0, o_g, unit * mul[1], add[1], dw);
+    affine_row (p0, o_b, unit * mul[2], add[2], dw);
+  } else {
+    affine_row (p0, o_r, unit * mul[0], add[0], dw);
+    affine_row (p1, o_g, unit * mul[1], add[1], dw);
+    affine_row (p2, o_b, unit * mul[2], add[2], dw);
   }
 }
 
@@ -610,12 +680,30 @@ vsum_plane (const MmPreprocess * pp, VPlane * v, const guint8 * base,
 {
   gint16 *acc = v->acc;
   gint n = v->n;
-  memset (acc, 0, (gsize) n * sizeof (gint16));
   const gint *rows = v->rows + v->roff[oy];
   const gint16 *w = v->rw + v->roff[oy];
   gint count = v->rcount[oy];
   gsize off = (gsize) v->e0 * pp->bytes;
 #define ROW(i) (base + (gsize) rows[i] * stride + off)
+  /* The planes are read front to back, output row after output row, but
+   * each output row reads its few source rows side by side, which the
+   * hardware prefetcher follows poorly: ask for the plane in order,
+   * PREFETCH_AHEAD bytes past the end of this window, so the next output
+   * row's rows arrive while this one is summed. */
+  gsize end = (gsize) (rows[count - 1] + 1) * stride;
+  gsize from = MAX (v->fetched, (gsize) rows[0] * stride);
+  gsize to = MIN (end + PREFETCH_AHEAD, v->plane_bytes);
+  for (gsize b = from; b < to; b += 64)
+    __builtin_prefetch (base + b);
+  v->fetched = MAX (v->fetched, to);
+  if (pp->vsum) {
+    const guint8 *ptrs[MM_VSUM_MAX_ROWS];
+    for (gint i = 0; i < count; i++)
+      ptrs[i] = ROW (i);
+    pp->vsum (acc, ptrs, w, count, n);
+    return;
+  }
+  memset (acc, 0, (gsize) n * sizeof (gint16));
   for (gint i = 0; i < count;) {
     gint left = count - i;
     gboolean ones = w[i] == 1 && (left < 2 || w[i + 1] == 1);
@@ -675,6 +763,11 @@ integer_frame (MmPreprocess * pp, const GstVideoFrame * frame, gfloat * dst)
 {
   gint dw = pp->dw;
   gsize dhw = (gsize) dw * pp->dh;
+  for (gint p = 0; p < pp->n_planes; p++) {
+    pp->vp[p].fetched = 0;
+    pp->vp[p].plane_bytes = (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (frame, p) *
+        pp->vp[p].height;
+  }
   for (gint oy = 0; oy < pp->dh; oy++) {
     for (gint p = 0; p < pp->n_planes; p++)
       if (pp->vp[p].acc)
@@ -685,10 +778,8 @@ integer_frame (MmPreprocess * pp, const GstVideoFrame * frame, gfloat * dst)
       gint32 *sums = pp->sums + (gsize) c * dw;
       pp->hsum (pp->vp[pp->src[c].plane].acc, h->start, h->w, h->K, dw,
           sums);
-      gfloat *row = pp->planes + c * dhw + (gsize) oy * dw;
-      gfloat icy = pp->inv_cy[oy];
-      for (gint ox = 0; ox < dw; ox++)
-        row[ox] = (gfloat) sums[ox] * (pp->inv_cx[ox] * icy);
+      means_row (sums, pp->inv_cx, pp->inv_cy[oy], pp->planes + c * dhw +
+          (gsize) oy * dw, dw);
     }
     colour_row (pp, oy, FALSE, dst);
   }
