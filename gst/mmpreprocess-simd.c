@@ -159,9 +159,11 @@ vsum_avx2 (gint16 * acc, const guint8 * const *rows, const gint16 * w,
     __m256i a0 = _mm256_setzero_si256 (), a1 = a0, a2 = a0, a3 = a0;
     for (gint i = 0; i < count; i++) {
       const guint8 *p = rows[i] + (gsize) x * size;
+#if 1 //KPF
       _mm_prefetch ((const char *) p + PREFETCH * size, PF_HINT);
       if (size == 2)
         _mm_prefetch ((const char *) p + PREFETCH * size + 64, PF_HINT);
+#endif
       __m256i v0 = load16 (p, samples), v1 = load16 (p + 16 * size, samples);
       __m256i v2 = load16 (p + 32 * size, samples);
       __m256i v3 = load16 (p + 48 * size, samples);

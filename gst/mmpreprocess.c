@@ -48,6 +48,9 @@
 #define MM_VECTORIZE
 #endif
 
+#ifndef PF_LOC
+#define PF_LOC 3
+#endif
 #ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 8192
 #endif
@@ -170,6 +173,24 @@ gboolean
 mm_preprocess_supports (GstVideoFormat format)
 {
   return format_supported (format);
+}
+
+gboolean
+mm_preprocess_caps_other_raw (const GstCaps * caps)
+{
+  if (!caps || !gst_caps_is_fixed (caps))
+    return FALSE;
+  GstCapsFeatures *f = gst_caps_get_features (caps, 0);
+  if (f && !gst_caps_features_is_equal (f,
+          GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY))
+    return FALSE;
+  GstStructure *s = gst_caps_get_structure (caps, 0);
+  const gchar *format = gst_structure_get_string (s, "format");
+  if (!gst_structure_has_name (s, "video/x-raw") || !format)
+    return FALSE;
+  GstVideoFormat fmt = gst_video_format_from_string (format);
+  return fmt != GST_VIDEO_FORMAT_UNKNOWN && fmt != GST_VIDEO_FORMAT_ENCODED
+      && !format_supported (fmt);
 }
 
 static void
@@ -486,7 +507,10 @@ mm_preprocess_new (const MmModelInput * input, const GstVideoInfo * info)
   pp->n_sources = pp->kind == SRC_GRAY ? 1 : 3;
   for (gint c = 0; c < pp->n_sources; c++) {    /* R, G, B or Y, U, V */
     pp->src[c].plane = GST_VIDEO_FORMAT_INFO_PLANE (finfo, c);
-    pp->src[c].offset = GST_VIDEO_FORMAT_INFO_POFFSET (finfo, c) / pp->bytes;
+    /* rounded up: GStreamer 1.22 gives P010's V the byte offset 1 (its
+     * own unpacker does not read the offsets); it is the second sample */
+    pp->src[c].offset = (GST_VIDEO_FORMAT_INFO_POFFSET (finfo, c) +
+        pp->bytes - 1) / pp->bytes;
     pp->src[c].pstride = GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, c) / pp->bytes;
     pp->src[c].sub_x = GST_VIDEO_FORMAT_INFO_W_SUB (finfo, c);
     pp->src[c].sub_y = GST_VIDEO_FORMAT_INFO_H_SUB (finfo, c);
@@ -694,7 +718,7 @@ vsum_plane (const MmPreprocess * pp, VPlane * v, const guint8 * base,
   gsize from = MAX (v->fetched, (gsize) rows[0] * stride);
   gsize to = MIN (end + PREFETCH_AHEAD, v->plane_bytes);
   for (gsize b = from; b < to; b += 64)
-    __builtin_prefetch (base + b);
+    __builtin_prefetch (base + b, 0, PF_LOC);
   v->fetched = MAX (v->fetched, to);
   if (pp->vsum) {
     const guint8 *ptrs[MM_VSUM_MAX_ROWS];

@@ -22,6 +22,10 @@ typedef struct _MmPreprocess MmPreprocess;
 
 gboolean mm_preprocess_supports (GstVideoFormat format);
 
+/* fixed raw video caps (system memory) in a format GStreamer knows but
+ * mm_preprocess_supports does not take */
+gboolean mm_preprocess_caps_other_raw (const GstCaps * caps);
+
 /* tables for one input geometry; NULL for an unsupported format */
 MmPreprocess *mm_preprocess_new (const MmModelInput * input,
     const GstVideoInfo * info);
