@@ -104,6 +104,7 @@ struct _GstMmFusionPad {
   MmPreprocess *pp;
   gfloat *clip;                 /* video: T preprocessed frames, a ring */
   guint clip_len, clip_at;
+  GstBuffer *waiting;           /* in the clip already, its tick waiting */
   gfloat *last_window;          /* audio: the last window seen, for `last` */
   gboolean have_last;
   GstClockTime last_start, last_end;
@@ -199,6 +200,7 @@ static void
 gst_mm_fusion_pad_finalize (GObject * object)
 {
   GstMmFusionPad *pad = GST_MM_FUSION_PAD (object);
+  gst_buffer_replace (&pad->waiting, NULL);
   mm_preprocess_free (pad->pp);
   g_free (pad->clip);
   g_free (pad->last_window);
@@ -347,6 +349,7 @@ bind_pads (GstMmFusion * self, GError ** error)
     else
       pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
     pad->clip_len = pad->clip_at = 0;
+    gst_buffer_replace (&pad->waiting, NULL);
     pad->have_last = FALSE;
   }
   GST_OBJECT_UNLOCK (self);
@@ -560,6 +563,7 @@ gst_mm_fusion_flush (GstAggregator * agg)
     GstMmFusionPad *p = l->data;
     p->have_last = FALSE;
     p->clip_len = 0;
+    gst_buffer_replace (&p->waiting, NULL);
   }
   GST_OBJECT_UNLOCK (self);
   return GST_FLOW_OK;
@@ -700,6 +704,14 @@ push_clip_frame (GstMmFusionPad * pad, GstBuffer * buf)
   mm_preprocess_frame (pad->pp, &vf, pad->clip + pad->clip_at * frame);
   gst_video_frame_unmap (&vf);
   pad->clip_len++;
+}
+
+static void
+undo_clip_push (GstMmFusionPad * pad)
+{
+  pad->clip_at = (pad->clip_at + pad->input->clip_frames - 1)
+      % pad->input->clip_frames;
+  pad->clip_len--;
 }
 
 static gboolean
@@ -990,8 +1002,14 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
    * will run (not between ticks, not when QoS skips it) */
   gboolean pushed = lead->input->modality == MM_MODALITY_VIDEO
       && (lead->input->clip_frames > 1 || (tick && timed && !late));
-  if (pushed)
+  if (lead->waiting == buf) {
+    /* preprocessed already, by a call that had to wait for audio */
+    if (!pushed)
+      undo_clip_push (lead);
+  } else if (pushed) {
     push_clip_frame (lead, buf);
+  }
+  gst_buffer_replace (&lead->waiting, NULL);
 
   GstMmFusionMeta result;
   memset (&result, 0, sizeof result);
@@ -1011,12 +1029,9 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     }
     if (wait) {
       /* the audio window for this frame is still on its way */
-      if (pushed) {
-        /* undo the clip push: the frame comes back next time */
-        lead->clip_at = (lead->clip_at + lead->input->clip_frames - 1)
-            % lead->input->clip_frames;
-        lead->clip_len--;
-      }
+      /* the frame comes back next time, its clip slot filled already */
+      if (pushed)
+        gst_buffer_replace (&lead->waiting, buf);
       gst_buffer_unref (buf);
       return GST_FLOW_OK;
     }
