@@ -2,8 +2,9 @@
  * 1920x1080 frame, beside memcpy of the same frame (the physical
  * reference: reading and writing it once). Run by scripts/bench-preprocess.
  *
- * usage: preprocess-bench [-s WxH] [ROUNDS] [FRAMES_PER_ROUND] [FORMAT...]
- * (-s: that one output size instead of the three)
+ * usage: preprocess-bench [-p] [-s WxH] [ROUNDS] [FRAMES_PER_ROUND] [FORMAT...]
+ * (-p: the portable kernels, ORC and C, as on a CPU without AVX2;
+ *  -s: that one output size instead of the three)
  * Frames rotate through a pool larger than the last-level cache, so each
  * one comes from memory as a decoder's output would once evicted; rounds
  * alternate memcpy and every size, and the figures are medians of rounds.
@@ -18,14 +19,16 @@
 #include <time.h>
 
 #include "mmpreprocess.h"
+#include "mmpreprocess-simd.h"
 
 #define W 1920
 #define H 1080
 #define POOL_BYTES (96u << 20)  /* well past a 32 MiB L3 */
 
 static const char *default_formats[] = {
-  "I420", "NV12", "YV12", "NV21", "Y42B", "Y444", "YUY2", "UYVY", "GRAY8",
-  "RGB", "BGR", "RGBx", "BGRA", "I420_10LE", "P010_10LE", "Y444_10LE",
+  "I420", "YV12", "NV12", "NV21", "Y42B", "Y444", "YUY2", "UYVY", "YVYU",
+  "GRAY8", "RGB", "BGR", "RGBx", "BGRx", "xRGB", "xBGR", "RGBA", "BGRA",
+  "ARGB", "ABGR", "I420_10LE", "P010_10LE", "Y444_10LE",
 };
 
 static struct { gint w, h; } sizes[3] = { {64, 48}, {112, 112}, {224, 224} };
@@ -88,6 +91,11 @@ int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
+  if (argc > 1 && strcmp (argv[1], "-p") == 0) {
+    mm_preprocess_force_simd (MM_SIMD_NONE);
+    argc--;
+    argv++;
+  }
   if (argc > 2 && strcmp (argv[1], "-s") == 0) {
     if (sscanf (argv[2], "%dx%d", &sizes[0].w, &sizes[0].h) != 2) {
       fprintf (stderr, "preprocess-bench: -s takes WxH\n");
@@ -128,7 +136,7 @@ main (int argc, char **argv)
           formats[fi]);
       return 1;
     }
-    gint pool = g_getenv ("POOL1") ? 1 : MAX (4, (gint) (POOL_BYTES / info.size));
+    gint pool = MAX (4, (gint) (POOL_BYTES / info.size));
     GstBuffer **bufs = g_new (GstBuffer *, pool);
     GstVideoFrame *frames = g_new (GstVideoFrame, pool);
     for (gint i = 0; i < pool; i++) {
