@@ -242,7 +242,8 @@ convert (GstBuffer * in, const GstVideoInfo * from, const GstVideoInfo * to)
   return out;
 }
 
-/* exact YUV -> packed RGB, per pixel, from the spec's formulas */
+/* exact YUV -> packed RGB, per pixel, from the spec's formulas (8 or 10
+ * bits; 10-bit samples are 16-bit words, P010's V the second of a pair) */
 static GstBuffer *
 exact_rgb (GstBuffer * frame, const GstVideoInfo * yinfo, GstVideoInfo * out)
 {
@@ -257,6 +258,9 @@ exact_rgb (GstBuffer * frame, const GstVideoInfo * yinfo, GstVideoInfo * out)
           &kr, &kb));
   gboolean limited = yinfo->colorimetry.range != GST_VIDEO_COLOR_RANGE_0_255;
   const GstVideoFormatInfo *fi = yinfo->finfo;
+  gint depth = GST_VIDEO_FORMAT_INFO_DEPTH (fi, 0);
+  gint shift = GST_VIDEO_FORMAT_INFO_SHIFT (fi, 0);
+  double u = 1 << (depth - 8), top = (1 << depth) - 1;
   for (gint y = 0; y < h; y++) {
     guint8 *dst = (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&o, 0)
         + y * GST_VIDEO_FRAME_PLANE_STRIDE (&o, 0);
@@ -268,12 +272,17 @@ exact_rgb (GstBuffer * frame, const GstVideoInfo * yinfo, GstVideoInfo * out)
         gint py = y >> GST_VIDEO_FORMAT_INFO_H_SUB (fi, k);
         const guint8 *row = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f,
             p) + py * GST_VIDEO_FRAME_PLANE_STRIDE (&f, p);
-        c[k] = row[px * GST_VIDEO_FORMAT_INFO_PSTRIDE (fi, k)
-            + GST_VIDEO_FORMAT_INFO_POFFSET (fi, k)];
+        gint at = px * GST_VIDEO_FORMAT_INFO_PSTRIDE (fi, k)
+            + GST_VIDEO_FORMAT_INFO_POFFSET (fi, k);
+        if (depth > 8)
+          c[k] = GST_READ_UINT16_LE (row + GST_ROUND_UP_2 (at)) >> shift;
+        else
+          c[k] = row[at];
       }
-      double Y = limited ? (c[0] - 16) * 255 / 219 : c[0];
-      double U = (c[1] - 128) * (limited ? 255.0 / 224 : 1.0);
-      double V = (c[2] - 128) * (limited ? 255.0 / 224 : 1.0);
+      double Y = limited ? (c[0] - 16 * u) * 255 / (219 * u) :
+          c[0] * 255 / top;
+      double U = (c[1] - 128 * u) * (limited ? 255 / (224 * u) : 255 / top);
+      double V = (c[2] - 128 * u) * (limited ? 255 / (224 * u) : 255 / top);
       double r = Y + 2 * (1 - kr) * V, b = Y + 2 * (1 - kb) * U;
       double g = (Y - kr * r - kb * b) / (1 - kr - kb);
       double rgb[3] = { r, g, b };
@@ -563,6 +572,79 @@ GST_START_TEST (test_unsupported_format_error)
 
 GST_END_TEST;
 
+/* odd frame sizes and odd crop offsets (chroma planes one sample wider
+ * than half, windows starting between chroma samples), every YUV format
+ * made by GStreamer's converter, against the exact conversion */
+GST_START_TEST (test_yuv_odd_sizes)
+{
+  static const char *formats[] = { "I420", "YV12", "NV12", "NV21", "Y42B",
+    "Y444", "YUY2", "UYVY", "YVYU", "I420_10LE", "P010_10LE", "Y444_10LE"
+  };
+  static const struct {
+    gint w, h, ow, oh;
+    MmResize resize;
+  } geo[] = {
+    {333, 187, 48, 32, MM_RESIZE_STRETCH},
+    {333, 187, 24, 24, MM_RESIZE_CROP},       /* crop from x = 73 */
+    {331, 185, 40, 40, MM_RESIZE_LETTERBOX},
+    {33, 19, 80, 64, MM_RESIZE_STRETCH},      /* enlarging: the float path */
+  };
+  for (gsize g = 0; g < G_N_ELEMENTS (geo); g++) {
+    /* a smooth RGB frame: gradients, no edges that 4:2:0 would lose */
+    GstVideoInfo rgb_info;
+    gst_video_info_set_format (&rgb_info, GST_VIDEO_FORMAT_RGB, geo[g].w,
+        geo[g].h);
+    GstBuffer *rgb = gst_buffer_new_allocate (NULL, rgb_info.size, NULL);
+    GstVideoFrame rf;
+    gst_video_frame_map (&rf, &rgb_info, rgb, GST_MAP_WRITE);
+    for (gint y = 0; y < geo[g].h; y++) {
+      guint8 *row = (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&rf, 0) +
+          y * GST_VIDEO_FRAME_PLANE_STRIDE (&rf, 0);
+      for (gint x = 0; x < geo[g].w; x++) {
+        row[3 * x] = (guint8) (20 + 200 * x / geo[g].w);
+        row[3 * x + 1] = (guint8) (30 + 190 * y / geo[g].h);
+        row[3 * x + 2] = (guint8) (128 + 90 * sin (x / 9.0 + y / 13.0));
+      }
+    }
+    gst_video_frame_unmap (&rf);
+    MmModelInput in = { 0 };
+    in.modality = MM_MODALITY_VIDEO;
+    in.channels = 3;
+    in.width = geo[g].ow;
+    in.height = geo[g].oh;
+    in.clip_frames = 1;
+    in.color = MM_COLOR_RGB;
+    in.resize = geo[g].resize;
+    for (gint c = 0; c < 3; c++) {
+      in.mean[c] = 0.45f;
+      in.std[c] = 0.225f;
+    }
+    for (gsize f = 0; f < G_N_ELEMENTS (formats); f++) {
+      GstVideoInfo yinfo;
+      gst_video_info_set_format (&yinfo, gst_video_format_from_string
+          (formats[f]), geo[g].w, geo[g].h);
+      gst_video_colorimetry_from_string (&yinfo.colorimetry, "bt709");
+      GstBuffer *frame = convert (rgb, &rgb_info, &yinfo);
+      gfloat *got = run (&in, frame, &yinfo);
+      GstVideoInfo exact_info;
+      GstBuffer *exact = exact_rgb (frame, &yinfo, &exact_info);
+      gfloat *want = run (&in, exact, &exact_info);
+      double d = max_diff (&in, got, want);
+      GST_INFO ("%dx%d -> %dx%d %s: max diff %.2f/255", geo[g].w, geo[g].h,
+          geo[g].ow, geo[g].oh, formats[f], d * 255);
+      fail_unless (d <= 2.0 / 255.0, "%dx%d -> %dx%d %s: %g/255", geo[g].w,
+          geo[g].h, geo[g].ow, geo[g].oh, formats[f], d * 255);
+      g_free (got);
+      g_free (want);
+      gst_buffer_unref (exact);
+      gst_buffer_unref (frame);
+    }
+    gst_buffer_unref (rgb);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 preprocess_suite (void)
 {
@@ -576,6 +658,7 @@ preprocess_suite (void)
       G_N_ELEMENTS (cases));
   tcase_add_loop_test (tc, test_yuv10_against_pytorch, 0,
       G_N_ELEMENTS (yuv10_formats) * G_N_ELEMENTS (yuv10_cases));
+  tcase_add_test (tc, test_yuv_odd_sizes);
   tcase_add_test (tc, test_kernels_agree);
   tcase_add_test (tc, test_unsupported_format_error);
   return s;
