@@ -48,12 +48,10 @@
 #define MM_VECTORIZE
 #endif
 
-#ifndef PF_LOC
-#define PF_LOC 3
-#endif
-#ifndef PREFETCH_AHEAD
+/* how far ahead of the windows the planes are prefetched (1080p I420 into
+ * 224x224: 0.35 ms with, 0.40 without; 4 to 32 KiB within the noise of
+ * each other) */
 #define PREFETCH_AHEAD 8192
-#endif
 
 /* largest window, in samples, the integer path takes per output column */
 #define MAX_WINDOW 512
@@ -718,7 +716,7 @@ vsum_plane (const MmPreprocess * pp, VPlane * v, const guint8 * base,
   gsize from = MAX (v->fetched, (gsize) rows[0] * stride);
   gsize to = MIN (end + PREFETCH_AHEAD, v->plane_bytes);
   for (gsize b = from; b < to; b += 64)
-    __builtin_prefetch (base + b, 0, PF_LOC);
+    __builtin_prefetch (base + b);
   v->fetched = MAX (v->fetched, to);
   if (pp->vsum) {
     const guint8 *ptrs[MM_VSUM_MAX_ROWS];
