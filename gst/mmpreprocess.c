@@ -39,6 +39,10 @@
 #include <math.h>
 #include <string.h>
 
+/* which path and kernels a geometry gets: GST_DEBUG=mmpreprocess:4 */
+GST_DEBUG_CATEGORY_STATIC (mm_preprocess_debug);
+#define GST_CAT_DEFAULT mm_preprocess_debug
+
 /* the float path reads every pixel too when it runs: an AVX2+FMA clone
  * beside the baseline one, chosen at load time (GCC function
  * multiversioning) */
@@ -488,6 +492,12 @@ colour_setup (MmPreprocess * pp, const GstVideoInfo * info,
 MmPreprocess *
 mm_preprocess_new (const MmModelInput * input, const GstVideoInfo * info)
 {
+  static gsize debug_init;
+  if (g_once_init_enter (&debug_init)) {
+    GST_DEBUG_CATEGORY_INIT (mm_preprocess_debug, "mmpreprocess", 0,
+        "mmfusion video preprocessing");
+    g_once_init_leave (&debug_init, 1);
+  }
   GstVideoFormat fmt = GST_VIDEO_INFO_FORMAT (info);
   if (!format_supported (fmt))
     return NULL;
@@ -550,6 +560,10 @@ mm_preprocess_new (const MmModelInput * input, const GstVideoInfo * info)
     }
     pp->per_tap = pp->kind == SRC_YUV && pp->dw >= sw && pp->dh >= sh;
   }
+  GST_INFO ("%s %dx%d (source %dx%d at %d,%d) -> %dx%d at %d,%d: %s",
+      gst_video_format_to_string (fmt), W, H, sw, sh, sx, sy, pp->dw, pp->dh,
+      pp->dx, pp->dy, !pp->integer ? "float taps" : pp->vsum ?
+      "integer sums, AVX2 kernels" : "integer sums, ORC and C kernels");
   return pp;
 }
 
