@@ -64,7 +64,6 @@ typedef struct {
   gint *first, *count;          /* per output index */
   gfloat *weights;              /* count[o] weights from offset[o] */
   gint *offset;
-  gboolean uniform;             /* each output's taps share one weight */
 } Axis;
 
 /* Where one component's samples are. */
@@ -130,7 +129,6 @@ struct _MmPreprocess {
   gfloat unit;
   gfloat y_mul, y_add, c_mul, c_add;    /* Y, U, V to 0..1 and ±0.5 */
   gfloat crv, cgu, cgv, cbu;    /* the matrix */
-  gfloat kr, kb;
   /* normalization, folded: x = v * norm_mul[c] + norm_add[c] */
   gfloat norm_mul[3], norm_add[3];
   gfloat fill[3];               /* normalized black outside the rectangle */
@@ -215,18 +213,6 @@ axis_alloc (Axis * a, gint out)
   return g_array_new (FALSE, FALSE, sizeof (gfloat));
 }
 
-/* area taps of one output all weigh the same: then a sum of samples and
- * one multiplication do */
-static void
-axis_check_uniform (Axis * a, gint out)
-{
-  a->uniform = TRUE;
-  for (gint o = 0; o < out && a->uniform; o++)
-    for (gint k = 1; k < a->count[o]; k++)
-      if (a->weights[a->offset[o] + k] != a->weights[a->offset[o]])
-        a->uniform = FALSE;
-}
-
 /* the area window of output o: [*s, *e) of `in` inputs */
 static void
 area_window (gint o, gint in, gint out, gint * s, gint * e)
@@ -271,7 +257,6 @@ axis_build (Axis * a, gint start, gint in, gint out)
     }
   }
   a->weights = (gfloat *) g_array_free (w, FALSE);
-  axis_check_uniform (a, out);
 }
 
 /* Taps on a plane subsampled by 2^sub, derived from the full-resolution
@@ -298,7 +283,6 @@ axis_subsample (Axis * a, const Axis * luma, gint sub, gint out)
     }
   }
   a->weights = (gfloat *) g_array_free (w, FALSE);
-  axis_check_uniform (a, out);
 }
 
 static gint
@@ -479,8 +463,6 @@ colour_setup (MmPreprocess * pp, const GstVideoInfo * info,
     pp->cbu = (gfloat) (2.0 * (1.0 - kb));
     pp->cgu = (gfloat) (-2.0 * kb * (1.0 - kb) / kg);
     pp->cgv = (gfloat) (-2.0 * kr * (1.0 - kr) / kg);
-    pp->kr = (gfloat) kr;
-    pp->kb = (gfloat) kb;
   }
   for (gint c = 0; c < input->channels; c++) {
     pp->norm_mul[c] = 1.0f / input->std[c];
