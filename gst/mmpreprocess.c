@@ -14,8 +14,12 @@
  * covers, with PyTorch's adaptive-pooling ranges [floor(o·in/out),
  * ceil((o+1)·in/out)) (F.interpolate(mode="area")), which is separable:
  * per output row, the source rows of its window are summed into a row of
- * 16-bit sums (ORC, mmpreprocess-kernels.orc), then each output column
- * sums its window of that row (mmpreprocess-simd.c). Subsampled chroma
+ * 16-bit sums (AVX2 where the CPU has it, mmpreprocess-simd.c; the ORC
+ * programs of mmpreprocess-kernels.orc elsewhere), then each output column
+ * sums its window of that row (mmpreprocess-simd.c: AVX2, or C the
+ * compiler vectorizes; the reasons for each choice are there). Sums stay
+ * below 32768 (window rows × largest sample), or the float path below
+ * takes the geometry. Subsampled chroma
  * takes the weight of the luma pixels each sample covers (1 or 2), so it
  * stays registered with luma. The colour matrix of the stream's
  * colorimetry is applied once per output pixel, and normalization
