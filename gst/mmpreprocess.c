@@ -306,7 +306,8 @@ integer_setup (MmPreprocess * pp, const GstVideoInfo * info, gint sx,
   for (gint oy = 0; oy < dh; oy++) {
     gint s, e;
     area_window (oy, sh, dh, &s, &e);
-    if ((gint64) (e - s) * pp->maxval > G_MAXINT16)
+    if ((gint64) (e - s) * pp->maxval > G_MAXINT16
+        || e - s > MM_VSUM_MAX_ROWS)
       return FALSE;
   }
   /* horizontal windows, per component, in samples of its plane's row */
