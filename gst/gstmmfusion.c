@@ -12,9 +12,12 @@
  * docs/model-format.md for the metadata it reads) on video frames and audio
  * feature windows that belong to the same instant. Request one sink pad per
  * model input, named after it (`f.video`, `f.audio`): video pads take raw
- * video in RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12 or GRAY8 at any
- * size; audio pads demand exactly the feature caps the model was trained
- * with, so an upstream mmaudiowindow configures itself.
+ * video at any size in 8-bit RGB (packed, with or without alpha), YUV
+ * (I420, YV12, NV12, NV21, Y42B, Y444, YUY2, UYVY, YVYU), GRAY8, or 10-bit
+ * YUV (I420_10LE, P010_10LE, Y444_10LE); other raw formats are refused
+ * with an error that says to add videoconvert. Audio pads demand exactly
+ * the feature caps the model was trained with, so an upstream
+ * mmaudiowindow configures itself.
  *
  * Synchronization (docs/synchronization.md), all in running time: video leads
  * and every input frame leaves as it came, with a #GstMmFusionMeta. On a
@@ -101,6 +104,7 @@ struct _GstMmFusionPad {
   MmPreprocess *pp;
   gfloat *clip;                 /* video: T preprocessed frames, a ring */
   guint clip_len, clip_at;
+  GstBuffer *waiting;           /* in the clip already, its tick waiting */
   gfloat *last_window;          /* audio: the last window seen, for `last` */
   gboolean have_last;
   GstClockTime last_start, last_end;
@@ -183,8 +187,8 @@ smoothing_get_type (void)
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("%s",
     GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS ("video/x-raw, format = (string) { RGB, BGR, RGBx, BGRx, "
-        "xRGB, xBGR, I420, NV12, GRAY8 }; audio/x-mmfusion-features"));
+    GST_STATIC_CAPS ("video/x-raw, format = (string) " MM_PREPROCESS_FORMATS
+        "; audio/x-mmfusion-features"));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
@@ -196,6 +200,7 @@ static void
 gst_mm_fusion_pad_finalize (GObject * object)
 {
   GstMmFusionPad *pad = GST_MM_FUSION_PAD (object);
+  gst_buffer_replace (&pad->waiting, NULL);
   mm_preprocess_free (pad->pp);
   g_free (pad->clip);
   g_free (pad->last_window);
@@ -344,6 +349,7 @@ bind_pads (GstMmFusion * self, GError ** error)
     else
       pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
     pad->clip_len = pad->clip_at = 0;
+    gst_buffer_replace (&pad->waiting, NULL);
     pad->have_last = FALSE;
   }
   GST_OBJECT_UNLOCK (self);
@@ -447,6 +453,7 @@ gst_mm_fusion_sink_query (GstAggregator * agg, GstAggregatorPad * apad,
   if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS
       || GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
     GstCaps *mine = mm_model_input_caps (pad->input);
+    gboolean in_video = pad->input->modality == MM_MODALITY_VIDEO;
     if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
       GstCaps *filter;
       gst_query_parse_caps (query, &filter);
@@ -460,8 +467,10 @@ gst_mm_fusion_sink_query (GstAggregator * agg, GstAggregatorPad * apad,
     } else {
       GstCaps *caps;
       gst_query_parse_accept_caps (query, &caps);
+      /* a raw format we cannot preprocess still passes, so that the caps
+       * event reaches set_pad_caps and its error says what to do */
       gst_query_set_accept_caps_result (query, gst_caps_can_intersect (caps,
-              mine));
+              mine) || (in_video && mm_preprocess_caps_other_raw (caps)));
     }
     gst_caps_unref (mine);
     return TRUE;
@@ -501,7 +510,9 @@ set_pad_caps (GstMmFusion * self, GstMmFusionPad * pad, GstCaps * caps)
   GST_OBJECT_UNLOCK (pad);
   if (!pad->pp) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("pad %s: video format %s is not supported", GST_PAD_NAME (pad),
+        ("pad %s: video format %s is not supported; add videoconvert "
+            "before mmfusion (it converts to a supported format)",
+            GST_PAD_NAME (pad),
             gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info))));
     return FALSE;
   }
@@ -552,6 +563,7 @@ gst_mm_fusion_flush (GstAggregator * agg)
     GstMmFusionPad *p = l->data;
     p->have_last = FALSE;
     p->clip_len = 0;
+    gst_buffer_replace (&p->waiting, NULL);
   }
   GST_OBJECT_UNLOCK (self);
   return GST_FLOW_OK;
@@ -692,6 +704,14 @@ push_clip_frame (GstMmFusionPad * pad, GstBuffer * buf)
   mm_preprocess_frame (pad->pp, &vf, pad->clip + pad->clip_at * frame);
   gst_video_frame_unmap (&vf);
   pad->clip_len++;
+}
+
+static void
+undo_clip_push (GstMmFusionPad * pad)
+{
+  pad->clip_at = (pad->clip_at + pad->input->clip_frames - 1)
+      % pad->input->clip_frames;
+  pad->clip_len--;
 }
 
 static gboolean
@@ -973,11 +993,23 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   GST_OBJECT_UNLOCK (self);
   gboolean tick = interval == 0 || !GST_CLOCK_TIME_IS_VALID (self->next_tick)
       || t >= self->next_tick;
+  gboolean timed = GST_AGGREGATOR_PAD (lead)->segment.format ==
+      GST_FORMAT_TIME;
+  /* QoS: inference cannot keep up; never delay the video */
+  gboolean late = tick && timed && is_late (self, t);
 
-  /* clips need every frame, ticks or not */
-  if (lead->input->modality == MM_MODALITY_VIDEO
-      && (lead->input->clip_frames > 1 || tick))
+  /* clips need every frame, ticks or not; a single frame only a tick that
+   * will run (not between ticks, not when QoS skips it) */
+  gboolean pushed = lead->input->modality == MM_MODALITY_VIDEO
+      && (lead->input->clip_frames > 1 || (tick && timed && !late));
+  if (lead->waiting == buf) {
+    /* preprocessed already, by a call that had to wait for audio */
+    if (!pushed)
+      undo_clip_push (lead);
+  } else if (pushed) {
     push_clip_frame (lead, buf);
+  }
+  gst_buffer_replace (&lead->waiting, NULL);
 
   GstMmFusionMeta result;
   memset (&result, 0, sizeof result);
@@ -986,9 +1018,8 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       MAX (self->model->n_classes, 1));
   guint n_changes = 0;
   gboolean fresh = FALSE, wait = FALSE;
-  if (tick && GST_AGGREGATOR_PAD (lead)->segment.format == GST_FORMAT_TIME) {
-    if (is_late (self, t)) {
-      /* QoS: inference cannot keep up; never delay the video */
+  if (tick && timed) {
+    if (late) {
       GST_OBJECT_LOCK (self);
       self->skipped++;
       GST_OBJECT_UNLOCK (self);
@@ -998,13 +1029,9 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     }
     if (wait) {
       /* the audio window for this frame is still on its way */
-      if (lead->input->modality == MM_MODALITY_VIDEO
-          && (lead->input->clip_frames > 1 || tick)) {
-        /* undo the clip push: the frame comes back next time */
-        lead->clip_at = (lead->clip_at + lead->input->clip_frames - 1)
-            % lead->input->clip_frames;
-        lead->clip_len--;
-      }
+      /* the frame comes back next time, its clip slot filled already */
+      if (pushed)
+        gst_buffer_replace (&lead->waiting, buf);
       gst_buffer_unref (buf);
       return GST_FLOW_OK;
     }

@@ -8,6 +8,7 @@
 #endif
 
 #include "mmmodel.h"
+#include "mmpreprocess.h"
 
 #include <json-glib/json-glib.h>
 #include <stdarg.h>
@@ -464,7 +465,7 @@ mm_model_input_caps (const MmModelInput * in)
 {
   if (in->modality == MM_MODALITY_AUDIO)
     return mm_feature_params_to_caps (&in->features);
-  return gst_caps_from_string ("video/x-raw, format = (string) { RGB, BGR, "
-      "RGBx, BGRx, xRGB, xBGR, I420, NV12, GRAY8 }, width = (int) [ 1, MAX ], "
+  return gst_caps_from_string ("video/x-raw, format = (string) "
+      MM_PREPROCESS_FORMATS ", width = (int) [ 1, MAX ], "
       "height = (int) [ 1, MAX ], framerate = (fraction) [ 0/1, MAX ]");
 }

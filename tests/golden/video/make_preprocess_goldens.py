@@ -54,16 +54,23 @@ def half_up(v):
 
 
 def preprocess(img, channels, oh, ow, color, mean, std, resize_mode):
-    h, w = img.shape[:2]
+    """uint8 RGB (H, W, 3) or gray (H, W) -> the model tensor"""
     if img.ndim == 2:                          # GRAY8 input
         t = torch.from_numpy(img.astype(np.float64))[None]
     else:
         t = torch.from_numpy(img.astype(np.float64)).permute(2, 0, 1)
+    return preprocess_tensor(t / 255.0, channels, oh, ow, color, mean, std,
+                             resize_mode)
+
+
+def preprocess_tensor(t, channels, oh, ow, color, mean, std, resize_mode):
+    """(3 or 1, H, W) float64 in 0..1 -> the model tensor"""
+    h, w = t.shape[1:]
+    if t.shape[0] == 3:
         if color == "GRAY":
             t = (0.299 * t[0] + 0.587 * t[1] + 0.114 * t[2])[None]
         elif color == "BGR":
             t = t.flip(0)
-    t = t / 255.0
     mean = torch.tensor(mean, dtype=torch.float64)[:, None, None]
     std = torch.tensor(std, dtype=torch.float64)[:, None, None]
     if resize_mode == "crop":
