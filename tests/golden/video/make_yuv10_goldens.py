@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """10-bit YUV test frames and what PyTorch makes of them (docs/model-format.md,
-6): for I420_10LE, P010_10LE and Y444_10LE, a smooth test image converted
+video inputs): for I420_10LE, P010_10LE and Y444_10LE, a smooth test image converted
 to 10-bit YUV (each format with its own matrix and range), written in
 GStreamer's memory layout; and, per case, the model tensor from an exact
 per-pixel conversion of those very samples (nearest chroma sample, the
