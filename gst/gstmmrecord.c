@@ -67,9 +67,6 @@ GST_DEBUG_CATEGORY (mm_record_debug);
 #define DEFAULT_MAX_DURATION (300 * GST_SECOND)
 #define DEFAULT_CONTAINER GST_MM_RECORD_CONTAINER_AUTO
 #define MAX_SPAN (3600 * GST_SECOND)
-/* how long after the key stream passed a clip's end the other stream may
- * lag before the clip is closed without it */
-#define STREAM_GRACE GST_SECOND
 #define FINISH_TIMEOUT (60 * GST_SECOND)
 
 enum {
@@ -120,6 +117,8 @@ typedef struct {
   guint active;                 /* events on in this clip */
   gboolean open;
   gboolean done[MM_CLIP_N_STREAMS];
+  GstClockTime last[MM_CLIP_N_STREAMS]; /* decode time of the last written */
+  guint written[MM_CLIP_N_STREAMS];     /* buffers, for the debug log */
   GstMmRecord *self;            /* for the finisher: a reference */
 } MmClip;
 
@@ -149,6 +148,7 @@ struct _GstMmRecord {
   GstBus *bus;
   gulong bus_handler;
   GstElement *fusion_element;   /* compared, never dereferenced */
+  GstClockTime analysis_rt;     /* the followed element's latest result */
 };
 
 #define GST_TYPE_MM_RECORD_CONTAINER (gst_mm_record_container_get_type ())
@@ -323,6 +323,7 @@ clip_new (GstMmRecord * self, GstClockTime want)
   c->want = want;
   c->start = c->offset = c->stop = c->trigger_stop = GST_CLOCK_TIME_NONE;
   c->event_start = c->event_end = c->end = GST_CLOCK_TIME_NONE;
+  c->last[0] = c->last[1] = GST_CLOCK_TIME_NONE;
   self->clips = g_list_append (self->clips, c);
   return c;
 }
@@ -351,6 +352,13 @@ clip_free (MmClip * c)
   g_free (c);
 }
 
+/* decode order: what tells whether a buffer was already written */
+static GstClockTime
+order_of (const MmRingEntry * e)
+{
+  return GST_CLOCK_TIME_IS_VALID (e->dts) ? e->dts : e->rt;
+}
+
 /* writes one buffer of the ring or the stream into an open clip */
 static void
 clip_feed (MmClip * c, guint stream, const MmRingEntry * e)
@@ -363,13 +371,36 @@ clip_feed (MmClip * c, guint stream, const MmRingEntry * e)
   }
   if (e->rt < c->start)
     return;                     /* audio from before the first keyframe */
+  if (GST_CLOCK_TIME_IS_VALID (c->last[stream])
+      && order_of (e) <= c->last[stream])
+    return;                     /* written already */
+  c->last[stream] = order_of (e);
   GstBuffer *b = gst_buffer_copy (e->buf);
   GST_BUFFER_PTS (b) = e->rt - c->offset;
   GST_BUFFER_DTS (b) = GST_CLOCK_TIME_IS_VALID (e->dts) ?
       e->dts - c->offset : GST_CLOCK_TIME_NONE;
   mm_clip_writer_push (c->w, stream, b);
+  c->written[stream]++;
   if (!GST_CLOCK_TIME_IS_VALID (c->end) || e->end > c->end)
     c->end = e->end;
+}
+
+/* An open clip whose end moved later: streams that had reached the old
+ * end go on, from what the memory still holds after their last buffer
+ * (the event came late, after the media). */
+static void
+clip_resume (GstMmRecord * self, MmClip * c)
+{
+  if (!c->open)
+    return;
+  for (guint i = 0; i < MM_CLIP_N_STREAMS; i++) {
+    if (!c->done[i])
+      continue;
+    c->done[i] = FALSE;
+    MmRing *r = &self->streams[i].ring;
+    for (guint j = 0; j < r->len && !c->done[i]; j++)
+      clip_feed (c, i, mm_ring_at (r, j));
+  }
 }
 
 /* Starts writing a pending clip: from the last keyframe at or before its
@@ -413,6 +444,9 @@ clip_open (GstMmRecord * self, MmClip * c)
       GST_TIME_ARGS (c->want));
   for (guint i = 0; i < MM_CLIP_N_STREAMS; i++) {
     MmRing *r = &self->streams[i].ring;
+    GST_DEBUG_OBJECT (self, "stream %u: %u buffers in memory from %"
+        GST_TIME_FORMAT, i, r->len, GST_TIME_ARGS (r->len ?
+            mm_ring_at (r, 0)->rt : GST_CLOCK_TIME_NONE));
     for (guint j = i == k ? (guint) at : 0; j < r->len; j++)
       clip_feed (c, i, mm_ring_at (r, j));
   }
@@ -471,6 +505,8 @@ clip_close (GstMmRecord * self, MmClip * c)
     clip_free (c);
     return;
   }
+  GST_DEBUG_OBJECT (self, "closing %s: %u video, %u audio buffers", c->path,
+      c->written[MM_CLIP_VIDEO], c->written[MM_CLIP_AUDIO]);
   mm_clip_writer_end (c->w);
   c->self = gst_object_ref (self);
   self->unfinished++;
@@ -478,7 +514,9 @@ clip_close (GstMmRecord * self, MmClip * c)
 }
 
 /* a clip is complete when each of its streams reached its stop, or the key
- * stream is well past it (the other one lags or stopped) */
+ * stream is past it by more than the memory holds (the other stream has
+ * stopped; merely lagging, as unsynchronized branches of a file pipeline
+ * do, it is waited for) */
 static void
 check_complete (GstMmRecord * self, MmClip * c)
 {
@@ -503,8 +541,17 @@ check_complete (GstMmRecord * self, MmClip * c)
     all &= c->done[i];
   }
   GstClockTime kn = self->streams[k].newest;
+  GST_OBJECT_LOCK (self);
+  GstClockTime grace = MAX (self->buffer_duration, self->pre);
+  GstClockTime pre = self->pre;
+  GST_OBJECT_UNLOCK (self);
+  /* while the followed analysis has not passed stop + pre, an event that
+   * would join this clip may still come */
+  if (self->fusion_element && (!GST_CLOCK_TIME_IS_VALID (self->analysis_rt)
+          || self->analysis_rt < c->stop + pre))
+    return;
   if (all || (c->done[k] && GST_CLOCK_TIME_IS_VALID (kn)
-          && kn >= c->stop + STREAM_GRACE))
+          && kn >= c->stop + grace))
     clip_close (self, c);
 }
 
@@ -571,6 +618,7 @@ event_start (GstMmRecord * self, const gchar * label, GstClockTime t,
   if (counted) {
     c->active++;
     c->stop = GST_CLOCK_TIME_NONE;
+    clip_resume (self, c);
   }
   clip_add_class (c, label);
   GST_DEBUG_OBJECT (self, "event %s from %" GST_TIME_FORMAT, label,
@@ -581,8 +629,10 @@ event_start (GstMmRecord * self, const gchar * label, GstClockTime t,
 static void
 clip_set_stop (GstMmRecord * self, MmClip * c, GstClockTime stop)
 {
-  if (!GST_CLOCK_TIME_IS_VALID (c->stop) || stop > c->stop)
+  if (!GST_CLOCK_TIME_IS_VALID (c->stop) || stop > c->stop) {
     c->stop = stop;
+    clip_resume (self, c);
+  }
   check_complete (self, c);
 }
 
@@ -675,6 +725,19 @@ on_sync_message (GstBus * bus, GstMessage * msg, GstMmRecord * self)
   if (GST_MESSAGE_SRC (msg) != GST_OBJECT (self->fusion_element))
     return;
   const GstStructure *s = gst_message_get_structure (msg);
+  guint64 at;
+  if (s && gst_structure_has_name (s, "mmfusion")
+      && gst_structure_get_uint64 (s, "running-time", &at)) {
+    /* how far the analysis got: clips that no event can join any more
+     * are closed */
+    g_mutex_lock (&self->lock);
+    self->analysis_rt = at;
+    if (self->finisher)
+      check_all (self);
+    g_mutex_unlock (&self->lock);
+    post_warning (self);
+    return;
+  }
   if (!s || !gst_structure_has_name (s, "mmfusion-event"))
     return;
   const gchar *state = gst_structure_get_string (s, "state");
@@ -848,6 +911,7 @@ gst_mm_record_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
           mm_ring_clear (&self->streams[j].ring);
           self->streams[j].newest = GST_CLOCK_TIME_NONE;
         }
+        self->analysis_rt = GST_CLOCK_TIME_NONE;
         gst_segment_init (&s->segment, GST_FORMAT_UNDEFINED);
         s->eos = FALSE;
         break;
@@ -950,6 +1014,7 @@ reset_streams (GstMmRecord * self)
     s->eos = FALSE;
   }
   g_hash_table_remove_all (self->active);
+  self->analysis_rt = GST_CLOCK_TIME_NONE;
 }
 
 static GstObject *
