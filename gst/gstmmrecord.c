@@ -149,6 +149,11 @@ struct _GstMmRecord {
   gulong bus_handler;
   GstElement *fusion_element;   /* compared, never dereferenced */
   GstClockTime analysis_rt;     /* the followed element's latest result */
+  GstPad *fusion_pad;           /* its source pad, watched for EOS */
+  gulong fusion_probe;
+  gboolean fusion_eos;          /* under lock, like the two below */
+  gboolean eos_waiting;         /* our inputs ended, the analysis has not */
+  guint32 eos_seqnum;
 };
 
 #define GST_TYPE_MM_RECORD_CONTAINER (gst_mm_record_container_get_type ())
@@ -365,7 +370,9 @@ clip_feed (MmClip * c, guint stream, const MmRingEntry * e)
 {
   if (c->done[stream] || !mm_clip_writer_has_stream (c->w, stream))
     return;
-  if (GST_CLOCK_TIME_IS_VALID (c->stop) && e->rt >= c->stop) {
+  /* in decode order: reordered frames shown before stop, and the frame
+   * they depend on, are kept */
+  if (GST_CLOCK_TIME_IS_VALID (c->stop) && order_of (e) >= c->stop) {
     c->done[stream] = TRUE;
     return;
   }
@@ -830,7 +837,14 @@ gst_mm_record_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
         continue;
       if (c == self->current) {
         MmClip *n = clip_new (self, e.rt);
-        g_string_assign (n->classes, c->classes->str);
+        /* named after the events still on */
+        GHashTableIter it;
+        gpointer label;
+        g_hash_table_iter_init (&it, self->active);
+        while (g_hash_table_iter_next (&it, &label, NULL))
+          clip_add_class (n, label);
+        if (!n->classes->len)
+          g_string_assign (n->classes, c->classes->str);
         n->active = c->active;
         n->stop = c->stop;
         n->trigger_stop = c->trigger_stop;
@@ -912,6 +926,7 @@ gst_mm_record_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
           self->streams[j].newest = GST_CLOCK_TIME_NONE;
         }
         self->analysis_rt = GST_CLOCK_TIME_NONE;
+        self->eos_waiting = FALSE;
         gst_segment_init (&s->segment, GST_FORMAT_UNDEFINED);
         s->eos = FALSE;
         break;
@@ -924,7 +939,14 @@ gst_mm_record_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
         for (guint j = 0; j < MM_CLIP_N_STREAMS; j++)
           if (self->streams[j].pad && !self->streams[j].eos)
             all = FALSE;
-        if (all && self->finisher) {
+        if (all && self->finisher && self->fusion_element
+            && !self->fusion_eos) {
+          /* the analysis lags: its last events may still open or extend
+           * clips from the memory; end when it ends */
+          self->eos_waiting = TRUE;
+          self->eos_seqnum = gst_event_get_seqnum (event);
+          check_all (self);
+        } else if (all && self->finisher) {
           /* the pipeline ends once every clip is on disk */
           close_all (self);
           wait_finished (self);
@@ -1015,6 +1037,7 @@ reset_streams (GstMmRecord * self)
   }
   g_hash_table_remove_all (self->active);
   self->analysis_rt = GST_CLOCK_TIME_NONE;
+  self->fusion_eos = self->eos_waiting = FALSE;
 }
 
 static GstObject *
@@ -1027,6 +1050,35 @@ top_level (GstMmRecord * self)
     top = p;
   }
   return top;
+}
+
+/* the followed element's EOS: no event can come any more */
+static GstPadProbeReturn
+on_fusion_event (GstPad * pad, GstPadProbeInfo * info, GstMmRecord * self)
+{
+  GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+  gboolean post_eos = FALSE;
+  g_mutex_lock (&self->lock);
+  if (GST_EVENT_TYPE (ev) == GST_EVENT_FLUSH_STOP) {
+    self->fusion_eos = FALSE;
+  } else if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS) {
+    self->fusion_eos = TRUE;
+    if (self->eos_waiting && self->finisher) {
+      self->eos_waiting = FALSE;
+      close_all (self);
+      wait_finished (self);
+      post_eos = TRUE;
+    }
+  }
+  guint32 seqnum = self->eos_seqnum;
+  g_mutex_unlock (&self->lock);
+  post_warning (self);
+  if (post_eos) {
+    GstMessage *m = gst_message_new_eos (GST_OBJECT (self));
+    gst_message_set_seqnum (m, seqnum);
+    gst_element_post_message (GST_ELEMENT (self), m);
+  }
+  return GST_PAD_PROBE_OK;
 }
 
 /* finds the mmfusion element to follow and listens to its messages as they
@@ -1054,6 +1106,11 @@ follow_fusion (GstMmRecord * self)
     return FALSE;
   }
   self->fusion_element = f;
+  self->fusion_pad = gst_element_get_static_pad (f, "src");
+  if (self->fusion_pad)
+    self->fusion_probe = gst_pad_add_probe (self->fusion_pad,
+        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+        (GstPadProbeCallback) on_fusion_event, self, NULL);
   gst_object_unref (f);         /* same pipeline: lives as long as we do */
   self->bus = gst_element_get_bus (GST_ELEMENT (top));
   if (self->bus) {
@@ -1074,6 +1131,11 @@ unfollow_fusion (GstMmRecord * self)
     gst_bus_disable_sync_message_emission (self->bus);
     gst_object_unref (self->bus);
     self->bus = NULL;
+  }
+  if (self->fusion_pad) {
+    gst_pad_remove_probe (self->fusion_pad, self->fusion_probe);
+    gst_object_unref (self->fusion_pad);
+    self->fusion_pad = NULL;
   }
   self->fusion_element = NULL;
 }
