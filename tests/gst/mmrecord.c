@@ -271,31 +271,22 @@ run_free (Run * r)
   g_free (r->warning);
 }
 
+/* the generated clip: painted video (H.264, a keyframe every 25 frames)
+ * and Opus audio in Matroska, interleaved as any file is */
 static void
-run_events_pipeline (const gchar * dir, const gchar * tmpl, Run * run)
+make_media (const gchar * path, GArray * keyframes)
 {
   gchar *desc = g_strdup_printf ("videotestsrc name=v num-buffers=%d ! "
       "video/x-raw,format=I420,width=160,height=120,framerate=25/1 ! "
-      "tee name=t t. ! queue ! x264enc name=enc speed-preset=ultrafast "
-      "key-int-max=25 bframes=0 option-string=scenecut=0 ! r.video "
+      "x264enc name=enc speed-preset=ultrafast key-int-max=25 bframes=0 "
+      "option-string=scenecut=0 ! m. "
       "audiotestsrc num-buffers=%d samplesperbuffer=960 ! "
-      "audio/x-raw,rate=48000,channels=1 ! opusenc ! r.audio "
-      "t. ! queue ! videoconvert ! f.video "
-      "mmfusion name=f model=%s/probe_video_only.onnx event-on=0.5 ! "
-      "fakesink mmrecord name=r fusion=f directory=%s file-template=%s "
-      "pre=%" G_GUINT64_FORMAT " post=%" G_GUINT64_FORMAT,
-      N_FRAMES, N_FRAMES * 2, sync_dir, dir, tmpl, PRE, POST);
-  GError *err = NULL;
-  GstElement *pipe = gst_parse_launch (desc, &err);
-  fail_unless (pipe != NULL, "%s", err ? err->message : "");
+      "audio/x-raw,rate=48000,channels=1 ! opusenc ! m. "
+      "matroskamux name=m ! filesink location=%s", N_FRAMES, N_FRAMES * 2,
+      path);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
   g_free (desc);
-  run->clips = g_ptr_array_new_with_free_func (clip_free);
-  run->ev_start = g_array_new (FALSE, FALSE, sizeof (guint64));
-  run->ev_end = g_array_new (FALSE, FALSE, sizeof (guint64));
-  run->keyframes = g_array_new (FALSE, FALSE, sizeof (guint64));
-  run->warnings = 0;
-  run->warning = NULL;
-
+  fail_unless (pipe != NULL);
   GstElement *v = gst_bin_get_by_name (GST_BIN (pipe), "v");
   GstPad *pad = gst_element_get_static_pad (v, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, paint_frame, NULL, NULL);
@@ -304,9 +295,48 @@ run_events_pipeline (const gchar * dir, const gchar * tmpl, Run * run)
   GstElement *enc = gst_bin_get_by_name (GST_BIN (pipe), "enc");
   pad = gst_element_get_static_pad (enc, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, note_keyframe,
-      run->keyframes, NULL);
+      keyframes, NULL);
   gst_object_unref (pad);
   gst_object_unref (enc);
+  GstBus *bus = gst_element_get_bus (pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+      "cannot make the clip");
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
+/* the clip analysed: its encoded streams to mmrecord, the video decoded to
+ * mmfusion */
+static void
+run_events_pipeline (const gchar * dir, const gchar * tmpl, Run * run)
+{
+  run->clips = g_ptr_array_new_with_free_func (clip_free);
+  run->ev_start = g_array_new (FALSE, FALSE, sizeof (guint64));
+  run->ev_end = g_array_new (FALSE, FALSE, sizeof (guint64));
+  run->keyframes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  run->warnings = 0;
+  run->warning = NULL;
+  gchar *media_dir = make_dir ();
+  gchar *media = g_build_filename (media_dir, "media.mkv", NULL);
+  make_media (media, run->keyframes);
+
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! matroskademux name=d "
+      "d.video_0 ! tee name=t t. ! queue ! r.video "
+      "t. ! queue ! avdec_h264 ! videoconvert ! f.video "
+      "d.audio_0 ! queue ! r.audio "
+      "mmfusion name=f model=%s/probe_video_only.onnx event-on=0.5 ! "
+      "fakesink mmrecord name=r fusion=f directory=%s file-template=%s "
+      "pre=%" G_GUINT64_FORMAT " post=%" G_GUINT64_FORMAT, media, sync_dir,
+      dir, tmpl, PRE, POST);
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+  fail_unless (pipe != NULL, "%s", err ? err->message : "");
+  g_free (desc);
 
   GstBus *bus = gst_element_get_bus (pipe);
   gst_element_set_state (pipe, GST_STATE_PLAYING);
@@ -354,6 +384,10 @@ run_events_pipeline (const gchar * dir, const gchar * tmpl, Run * run)
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (pipe);
+  g_unlink (media);
+  remove_dir (media_dir);
+  g_free (media);
+  g_free (media_dir);
 }
 
 /* decoded content of a clip */
