@@ -494,11 +494,11 @@ finish_clip (gpointer data, gpointer unused)
   g_mutex_unlock (&self->lock);
   post_warning (self);
   g_clear_error (&err);
-  clip_free (c);
   g_mutex_lock (&self->lock);
   self->unfinished--;
   g_cond_broadcast (&self->finished);
   g_mutex_unlock (&self->lock);
+  clip_free (c);                /* drops its reference to self: last */
 }
 
 /* ends a clip: an open one goes to the finisher, a pending one is dropped */
@@ -1149,6 +1149,12 @@ gst_mm_record_change_state (GstElement * element, GstStateChange transition)
     reset_streams (self);
     self->failing = FALSE;
     self->finisher = g_thread_pool_new (finish_clip, NULL, 1, FALSE, NULL);
+    /* without inputs it never sees EOS: then the pipeline must not wait
+     * for its EOS either */
+    if (self->streams[MM_CLIP_VIDEO].pad || self->streams[MM_CLIP_AUDIO].pad)
+      GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
+    else
+      GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_SINK);
     g_mutex_unlock (&self->lock);
     if (!follow_fusion (self))
       return GST_STATE_CHANGE_FAILURE;
