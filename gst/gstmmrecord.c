@@ -261,7 +261,9 @@ source_name (GstMmRecord * self)
   if (s)
     return s;
   GstElement *f = self->fusion_element;
-  if (f && g_object_class_find_property (G_OBJECT_GET_CLASS (f), "source")) {
+  GParamSpec *ps = f ? g_object_class_find_property (G_OBJECT_GET_CLASS (f),
+      "source") : NULL;
+  if (ps && ps->value_type == G_TYPE_STRING) {
     g_object_get (f, "source", &s, NULL);
     if (s && *s)
       return s;
