@@ -198,6 +198,74 @@ GST_START_TEST (test_signals)
 
 GST_END_TEST;
 
+/* A flushing seek ends the open clip and empties the memory; stopping the
+ * pipeline in the middle of a clip still leaves a complete file. */
+GST_START_TEST (test_flush_and_stop)
+{
+  gchar *dir = make_dir ();
+  GstHarness *h = gst_harness_new_with_padnames ("mmrecord", "video", NULL);
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  g_object_set (h->element, "directory", dir, "pre", S (1), "post", S (1),
+      NULL);
+  gst_harness_set_src_caps_str (h,
+      "image/jpeg,width=64,height=48,framerate=25/1");
+  gst_harness_play (h);
+  guint n = 0;
+  push_frames (h, &n, 100);     /* 4 s */
+  g_signal_emit_by_name (h->element, "start", "a", S (3.5));
+  push_frames (h, &n, 125);
+  /* a seek back to 0 */
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  GstSegment seg;
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&seg)));
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_ELEMENT);
+  fail_unless (msg != NULL, "the seek did not end the clip");
+  Clip *c = parse_clip (msg);
+  gst_message_unref (msg);
+  /* [2.0, 5.0): the keyframe at 2 s up to the flush */
+  fail_unless_equals_uint64 (c->start, S (2));
+  fail_unless_equals_uint64 (c->end, S (5));
+  clip_free (c);
+
+  /* after the seek only what came since is remembered: an event at 0.5 s
+   * with pre = 1 s starts at the first keyframe, 0 s; then the pipeline
+   * stops before the event ends */
+  n = 0;
+  push_frames (h, &n, 30);
+  g_signal_emit_by_name (h->element, "start", "b", S (0.5));
+  push_frames (h, &n, 50);
+  gst_element_set_state (h->element, GST_STATE_NULL);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_ELEMENT);
+  fail_unless (msg != NULL, "stopping lost the open clip");
+  c = parse_clip (msg);
+  gst_message_unref (msg);
+  fail_unless_equals_string (c->cls, "b");
+  fail_unless_equals_uint64 (c->start, 0);
+  fail_unless_equals_uint64 (c->end, S (2));
+  GstDiscoverer *disc = gst_discoverer_new (10 * GST_SECOND, NULL);
+  gchar *uri = gst_filename_to_uri (c->path, NULL);
+  GstDiscovererInfo *info = gst_discoverer_discover_uri (disc, uri, NULL);
+  fail_unless (info != NULL);
+  fail_unless_equals_uint64 (gst_discoverer_info_get_duration (info), S (2));
+  gst_discoverer_info_unref (info);
+  g_object_unref (disc);
+  g_free (uri);
+  clip_free (c);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  remove_dir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* ---- whole pipelines: events from mmfusion ---- */
 
 /* frame ranges painted white (events), and one painted dim grey (a score
@@ -621,6 +689,7 @@ mmrecord_suite (void)
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_signals);
+  tcase_add_test (tc, test_flush_and_stop);
   tcase_add_test (tc, test_events_matroska);
   tcase_add_test (tc, test_events_mp4);
   tcase_add_test (tc, test_unwritable_folder);
