@@ -48,12 +48,9 @@
 #include "config.h"
 #endif
 
-#include "gstmmrecord.h"
+#include "gstmmrecord-private.h"
 #include "gstmmfusionelements.h"
-#include "mmclipwriter.h"
-#include "mmring.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY (mm_record_debug);
@@ -67,7 +64,6 @@ GST_DEBUG_CATEGORY (mm_record_debug);
 #define DEFAULT_MAX_DURATION (300 * GST_SECOND)
 #define DEFAULT_CONTAINER GST_MM_RECORD_CONTAINER_AUTO
 #define MAX_SPAN (3600 * GST_SECOND)
-#define FINISH_TIMEOUT (60 * GST_SECOND)
 
 enum {
   PROP_0,
@@ -90,71 +86,6 @@ enum {
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
-
-/* one input stream */
-typedef struct {
-  GstPad *pad;
-  GstSegment segment;
-  GstCaps *caps;
-  MmRing ring;
-  GstClockTime newest;          /* running time of the newest buffer */
-  gboolean eos;
-} MmStream;
-
-/* one clip: pending (waiting for data to reach `want`), then open */
-typedef struct {
-  MmClipWriter *w;
-  gchar *path;
-  GString *classes;
-  gchar *utc;
-  GstClockTime want;            /* start − pre */
-  GstClockTime start;           /* running time of its first keyframe */
-  GstClockTime offset;          /* subtracted from its timestamps */
-  GstClockTime stop;            /* end + post; NONE while an event is on */
-  GstClockTime trigger_stop;    /* from `trigger`, applied once none is on */
-  GstClockTime event_start, event_end;
-  GstClockTime end;             /* end of the last media written */
-  guint active;                 /* events on in this clip */
-  gboolean open;
-  gboolean done[MM_CLIP_N_STREAMS];
-  GstClockTime last[MM_CLIP_N_STREAMS]; /* decode time of the last written */
-  guint written[MM_CLIP_N_STREAMS];     /* buffers, for the debug log */
-  GstMmRecord *self;            /* for the finisher: a reference */
-} MmClip;
-
-struct _GstMmRecord {
-  GstElement parent;
-
-  /* properties, under the object lock */
-  gchar *directory, *file_template, *fusion, *source;
-  GstClockTime pre, post, buffer_duration, max_duration;
-  GstMmRecordContainer container;
-  guint clips_written;
-
-  /* streaming state, under `lock` */
-  GMutex lock;
-  GCond finished;
-  MmStream streams[MM_CLIP_N_STREAMS];
-  MmClip *current;              /* the clip new events join */
-  GList *clips;                 /* pending and open clips, oldest first */
-  GHashTable *active;           /* labels whose event is on */
-  GThreadPool *finisher;
-  guint unfinished;             /* clips handed to the finisher */
-  gboolean failing;             /* a failure was reported, none succeeded since */
-  gchar *warning;               /* to post once the lock is released */
-  guint counter;
-
-  /* following an mmfusion element: set in state changes only */
-  GstBus *bus;
-  gulong bus_handler;
-  GstElement *fusion_element;   /* compared, never dereferenced */
-  GstClockTime analysis_rt;     /* the followed element's latest result */
-  GstPad *fusion_pad;           /* its source pad, watched for EOS */
-  gulong fusion_probe;
-  gboolean fusion_eos;          /* under lock, like the two below */
-  gboolean eos_waiting;         /* our inputs ended, the analysis has not */
-  guint32 eos_seqnum;
-};
 
 #define GST_TYPE_MM_RECORD_CONTAINER (gst_mm_record_container_get_type ())
 static GType
@@ -195,476 +126,7 @@ static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE ("video",
 static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE ("audio",
     GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS (AUDIO_CAPS));
 
-/* ---- clips ---- */
-
-static guint
-key_stream (GstMmRecord * self)
-{
-  return self->streams[MM_CLIP_VIDEO].pad ? MM_CLIP_VIDEO : MM_CLIP_AUDIO;
-}
-
-static void
-set_warning (GstMmRecord * self, gchar * text)
-{
-  if (self->failing || self->warning) {
-    g_free (text);
-    return;
-  }
-  self->failing = TRUE;
-  self->warning = text;
-}
-
-/* posts a warning noted under the lock; call without it */
-static void
-post_warning (GstMmRecord * self)
-{
-  g_mutex_lock (&self->lock);
-  gchar *text = self->warning;
-  self->warning = NULL;
-  g_mutex_unlock (&self->lock);
-  if (text) {
-    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
-        ("Cannot record a clip: %s", text),
-        ("recording goes on; further failures are reported again once a "
-            "clip has been written"));
-    g_free (text);
-  }
-}
-
-static gchar *
-utc_now (void)
-{
-  GDateTime *now = g_date_time_new_now_utc ();
-  gchar *s = g_date_time_format (now, "%Y%m%dT%H%M%S");
-  gchar *r = g_strdup_printf ("%s.%03dZ", s,
-      g_date_time_get_microsecond (now) / 1000);
-  g_free (s);
-  g_date_time_unref (now);
-  return r;
-}
-
-/* a file-name-safe copy of a label or stream name */
-static void
-append_safe (GString * out, const gchar * s)
-{
-  for (; s && *s; s++)
-    g_string_append_c (out, g_ascii_isalnum (*s) || *s == '-' || *s == '_'
-        || *s == '.' || *s == '+' ? *s : '_');
-}
-
-static gchar *
-source_name (GstMmRecord * self)
-{
-  GST_OBJECT_LOCK (self);
-  gchar *s = g_strdup (self->source);
-  GST_OBJECT_UNLOCK (self);
-  if (s)
-    return s;
-  GstElement *f = self->fusion_element;
-  GParamSpec *ps = f ? g_object_class_find_property (G_OBJECT_GET_CLASS (f),
-      "source") : NULL;
-  if (ps && ps->value_type == G_TYPE_STRING) {
-    g_object_get (f, "source", &s, NULL);
-    if (s && *s)
-      return s;
-    g_free (s);
-  }
-  return gst_object_get_name (GST_OBJECT (f ? (gpointer) f : (gpointer) self));
-}
-
-/* the template with {source}, {class}, {utc} and {n} filled in; a number is
- * appended when the file exists */
-static gchar *
-clip_path (GstMmRecord * self, MmClip * c)
-{
-  GST_OBJECT_LOCK (self);
-  gchar *dir = g_strdup (self->directory);
-  gchar *tmpl = g_strdup (self->file_template);
-  GST_OBJECT_UNLOCK (self);
-  gchar *source = source_name (self);
-  GString *name = g_string_new (NULL);
-  for (const gchar * p = tmpl; *p;) {
-    if (g_str_has_prefix (p, "{source}")) {
-      append_safe (name, source);
-      p += 8;
-    } else if (g_str_has_prefix (p, "{class}")) {
-      gchar *cls = g_strdup (c->classes->str);
-      g_strdelimit (cls, ",", '+');
-      append_safe (name, *cls ? cls : "event");
-      g_free (cls);
-      p += 7;
-    } else if (g_str_has_prefix (p, "{utc}")) {
-      g_string_append (name, c->utc);
-      p += 5;
-    } else if (g_str_has_prefix (p, "{n}")) {
-      g_string_append_printf (name, "%u", self->counter);
-      p += 3;
-    } else {
-      g_string_append_c (name, *p++);
-    }
-  }
-  self->counter++;
-  gchar *path = g_build_filename (dir, name->str, NULL);
-  for (guint i = 2; g_file_test (path, G_FILE_TEST_EXISTS) && i < 1000; i++) {
-    const gchar *dot = strrchr (name->str, '.');
-    gsize stem = dot ? (gsize) (dot - name->str) : name->len;
-    gchar *alt = g_strdup_printf ("%.*s-%u%s", (int) stem, name->str, i,
-        dot ? dot : "");
-    g_free (path);
-    path = g_build_filename (dir, alt, NULL);
-    g_free (alt);
-  }
-  g_string_free (name, TRUE);
-  g_free (source);
-  g_free (tmpl);
-  g_free (dir);
-  return path;
-}
-
-static MmClip *
-clip_new (GstMmRecord * self, GstClockTime want)
-{
-  MmClip *c = g_new0 (MmClip, 1);
-  c->classes = g_string_new (NULL);
-  c->utc = utc_now ();
-  c->want = want;
-  c->start = c->offset = c->stop = c->trigger_stop = GST_CLOCK_TIME_NONE;
-  c->event_start = c->event_end = c->end = GST_CLOCK_TIME_NONE;
-  c->last[0] = c->last[1] = GST_CLOCK_TIME_NONE;
-  self->clips = g_list_append (self->clips, c);
-  return c;
-}
-
-static void
-clip_add_class (MmClip * c, const gchar * label)
-{
-  gchar **have = g_strsplit (c->classes->str, ",", -1);
-  gboolean known = g_strv_contains ((const gchar * const *) have, label);
-  g_strfreev (have);
-  if (known)
-    return;
-  if (c->classes->len)
-    g_string_append_c (c->classes, ',');
-  g_string_append (c->classes, label);
-}
-
-static void
-clip_free (MmClip * c)
-{
-  g_string_free (c->classes, TRUE);
-  g_free (c->utc);
-  g_free (c->path);
-  if (c->self)
-    gst_object_unref (c->self);
-  g_free (c);
-}
-
-/* decode order: what tells whether a buffer was already written */
-static GstClockTime
-order_of (const MmRingEntry * e)
-{
-  return GST_CLOCK_TIME_IS_VALID (e->dts) ? e->dts : e->rt;
-}
-
-/* writes one buffer of the ring or the stream into an open clip */
-static void
-clip_feed (MmClip * c, guint stream, const MmRingEntry * e)
-{
-  if (c->done[stream] || !mm_clip_writer_has_stream (c->w, stream))
-    return;
-  /* in decode order: reordered frames shown before stop, and the frame
-   * they depend on, are kept */
-  if (GST_CLOCK_TIME_IS_VALID (c->stop) && order_of (e) >= c->stop) {
-    c->done[stream] = TRUE;
-    return;
-  }
-  if (e->rt < c->start)
-    return;                     /* audio from before the first keyframe */
-  if (GST_CLOCK_TIME_IS_VALID (c->last[stream])
-      && order_of (e) <= c->last[stream])
-    return;                     /* written already */
-  c->last[stream] = order_of (e);
-  GstBuffer *b = gst_buffer_copy (e->buf);
-  GST_BUFFER_PTS (b) = e->rt - c->offset;
-  GST_BUFFER_DTS (b) = GST_CLOCK_TIME_IS_VALID (e->dts) ?
-      e->dts - c->offset : GST_CLOCK_TIME_NONE;
-  mm_clip_writer_push (c->w, stream, b);
-  c->written[stream]++;
-  if (!GST_CLOCK_TIME_IS_VALID (c->end) || e->end > c->end)
-    c->end = e->end;
-}
-
-/* An open clip whose end moved later: streams that had reached the old
- * end go on, from what the memory still holds after their last buffer
- * (the event came late, after the media). */
-static void
-clip_resume (GstMmRecord * self, MmClip * c)
-{
-  if (!c->open)
-    return;
-  for (guint i = 0; i < MM_CLIP_N_STREAMS; i++) {
-    if (!c->done[i])
-      continue;
-    c->done[i] = FALSE;
-    MmRing *r = &self->streams[i].ring;
-    for (guint j = 0; j < r->len && !c->done[i]; j++)
-      clip_feed (c, i, mm_ring_at (r, j));
-  }
-}
-
-/* Starts writing a pending clip: from the last keyframe at or before its
- * `want`, everything in the memory. FALSE when there is no keyframe yet, or
- * when the file cannot be written (the clip is then dropped). */
-static gboolean
-clip_open (GstMmRecord * self, MmClip * c)
-{
-  guint k = key_stream (self);
-  MmStream *ks = &self->streams[k];
-  gint at = mm_ring_find_start (&ks->ring, c->want);
-  if (at < 0)
-    return FALSE;
-  const MmRingEntry *first = mm_ring_at (&ks->ring, at);
-  c->start = first->rt;
-  c->offset = GST_CLOCK_TIME_IS_VALID (first->dts) ?
-      MIN (first->rt, first->dts) : first->rt;
-
-  GstCaps *caps[MM_CLIP_N_STREAMS] = { NULL, NULL };
-  for (guint i = 0; i < MM_CLIP_N_STREAMS; i++)
-    if (self->streams[i].pad && self->streams[i].caps)
-      caps[i] = self->streams[i].caps;
-  GST_OBJECT_LOCK (self);
-  GstMmRecordContainer container = self->container;
-  GST_OBJECT_UNLOCK (self);
-  c->path = clip_path (self, c);
-  MmContainer mc = container == GST_MM_RECORD_CONTAINER_MP4 ?
-      MM_CONTAINER_MP4 : container == GST_MM_RECORD_CONTAINER_MATROSKA ?
-      MM_CONTAINER_MATROSKA : mm_container_from_path (c->path);
-  GError *err = NULL;
-  c->w = mm_clip_writer_new (c->path, mc, caps, &err);
-  if (!c->w) {
-    GST_WARNING_OBJECT (self, "cannot write %s: %s", c->path, err->message);
-    set_warning (self, g_strdup_printf ("'%s': %s", c->path, err->message));
-    g_error_free (err);
-    return FALSE;
-  }
-  c->open = TRUE;
-  GST_INFO_OBJECT (self, "clip %s from %" GST_TIME_FORMAT " (wanted %"
-      GST_TIME_FORMAT ")", c->path, GST_TIME_ARGS (c->start),
-      GST_TIME_ARGS (c->want));
-  for (guint i = 0; i < MM_CLIP_N_STREAMS; i++) {
-    MmRing *r = &self->streams[i].ring;
-    GST_DEBUG_OBJECT (self, "stream %u: %u buffers in memory from %"
-        GST_TIME_FORMAT, i, r->len, GST_TIME_ARGS (r->len ?
-            mm_ring_at (r, 0)->rt : GST_CLOCK_TIME_NONE));
-    for (guint j = i == k ? (guint) at : 0; j < r->len; j++)
-      clip_feed (c, i, mm_ring_at (r, j));
-  }
-  return TRUE;
-}
-
-static void
-finish_clip (gpointer data, gpointer unused)
-{
-  MmClip *c = data;
-  GstMmRecord *self = c->self;
-  GError *err = NULL;
-  gboolean ok = mm_clip_writer_finish (c->w, FINISH_TIMEOUT, &err);
-  c->w = NULL;
-  if (ok) {
-    GST_INFO_OBJECT (self, "clip %s written", c->path);
-    GstStructure *s = gst_structure_new ("mmrecord-clip",
-        "path", G_TYPE_STRING, c->path,
-        "start", G_TYPE_UINT64, c->start,
-        "end", G_TYPE_UINT64, c->end,
-        "event-start", G_TYPE_UINT64, c->event_start,
-        "event-end", G_TYPE_UINT64, c->event_end,
-        "class", G_TYPE_STRING, c->classes->str,
-        "utc", G_TYPE_STRING, c->utc, NULL);
-    GST_OBJECT_LOCK (self);
-    self->clips_written++;
-    GST_OBJECT_UNLOCK (self);
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self), s));
-  } else {
-    GST_WARNING_OBJECT (self, "clip %s failed: %s", c->path, err->message);
-  }
-  g_mutex_lock (&self->lock);
-  if (ok)
-    self->failing = FALSE;
-  else
-    set_warning (self, g_strdup_printf ("'%s': %s", c->path, err->message));
-  g_mutex_unlock (&self->lock);
-  post_warning (self);
-  g_clear_error (&err);
-  g_mutex_lock (&self->lock);
-  self->unfinished--;
-  g_cond_broadcast (&self->finished);
-  g_mutex_unlock (&self->lock);
-  clip_free (c);                /* drops its reference to self: last */
-}
-
-/* ends a clip: an open one goes to the finisher, a pending one is dropped */
-static void
-clip_close (GstMmRecord * self, MmClip * c)
-{
-  self->clips = g_list_remove (self->clips, c);
-  if (self->current == c)
-    self->current = NULL;
-  if (!c->open) {
-    clip_free (c);
-    return;
-  }
-  GST_DEBUG_OBJECT (self, "closing %s: %u video, %u audio buffers", c->path,
-      c->written[MM_CLIP_VIDEO], c->written[MM_CLIP_AUDIO]);
-  mm_clip_writer_end (c->w);
-  c->self = gst_object_ref (self);
-  self->unfinished++;
-  g_thread_pool_push (self->finisher, c, NULL);
-}
-
-/* a clip is complete when each of its streams reached its stop, or the key
- * stream is past it by more than the memory holds (the other stream has
- * stopped; merely lagging, as unsynchronized branches of a file pipeline
- * do, it is waited for) */
-static void
-check_complete (GstMmRecord * self, MmClip * c)
-{
-  if (!c->open)
-    return;
-  if (mm_clip_writer_failed (c->w)) {
-    /* disk full or the like: end it now, the finisher says why */
-    clip_close (self, c);
-    return;
-  }
-  if (!GST_CLOCK_TIME_IS_VALID (c->stop))
-    return;
-  guint k = key_stream (self);
-  gboolean all = TRUE;
-  for (guint i = 0; i < MM_CLIP_N_STREAMS; i++) {
-    MmStream *s = &self->streams[i];
-    if (!mm_clip_writer_has_stream (c->w, i))
-      continue;
-    if (!c->done[i] && (s->eos || (GST_CLOCK_TIME_IS_VALID (s->newest)
-                && s->newest >= c->stop)))
-      c->done[i] = TRUE;
-    all &= c->done[i];
-  }
-  GstClockTime kn = self->streams[k].newest;
-  GST_OBJECT_LOCK (self);
-  GstClockTime grace = MAX (self->buffer_duration, self->pre);
-  GstClockTime pre = self->pre;
-  GST_OBJECT_UNLOCK (self);
-  /* while the followed analysis has not passed stop + pre, an event that
-   * would join this clip may still come */
-  if (self->fusion_element && (!GST_CLOCK_TIME_IS_VALID (self->analysis_rt)
-          || self->analysis_rt < c->stop + pre))
-    return;
-  if (all || (c->done[k] && GST_CLOCK_TIME_IS_VALID (kn)
-          && kn >= c->stop + grace))
-    clip_close (self, c);
-}
-
-static void
-check_all (GstMmRecord * self)
-{
-  for (GList * l = self->clips; l;) {
-    MmClip *c = l->data;
-    l = l->next;
-    if (c->open)
-      check_complete (self, c);
-  }
-}
-
-/* pending clips whose start the key stream has reached can begin */
-static void
-open_ready (GstMmRecord * self)
-{
-  MmStream *ks = &self->streams[key_stream (self)];
-  for (GList * l = self->clips; l;) {
-    MmClip *c = l->data;
-    l = l->next;
-    if (c->open || !GST_CLOCK_TIME_IS_VALID (ks->newest)
-        || ks->newest < c->want)
-      continue;
-    if (!clip_open (self, c) && c->w == NULL
-        && mm_ring_find_start (&ks->ring, c->want) >= 0)
-      clip_close (self, c);     /* cannot be written: dropped */
-  }
-}
-
-static GstClockTime
-now_running_time (GstMmRecord * self)
-{
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  GstClockTime now = GST_CLOCK_TIME_NONE;
-  if (clock && GST_STATE (self) == GST_STATE_PLAYING) {
-    GstClockTime t = gst_clock_get_time (clock);
-    GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-    now = t > base ? t - base : 0;
-  }
-  if (clock)
-    gst_object_unref (clock);
-  if (!GST_CLOCK_TIME_IS_VALID (now))
-    now = self->streams[key_stream (self)].newest;
-  return GST_CLOCK_TIME_IS_VALID (now) ? now : 0;
-}
-
-/* An event of `label` began at running time t: join the current clip when
- * its span reaches t − pre, else begin a new one. */
-static void
-event_start (GstMmRecord * self, const gchar * label, GstClockTime t,
-    gboolean counted)
-{
-  GST_OBJECT_LOCK (self);
-  GstClockTime pre = self->pre;
-  GST_OBJECT_UNLOCK (self);
-  GstClockTime want = t > pre ? t - pre : 0;
-  MmClip *c = self->current;
-  if (!c || (GST_CLOCK_TIME_IS_VALID (c->stop) && want > c->stop)) {
-    c = self->current = clip_new (self, want);
-    c->event_start = t;
-  }
-  if (counted) {
-    c->active++;
-    c->stop = GST_CLOCK_TIME_NONE;
-    clip_resume (self, c);
-  }
-  clip_add_class (c, label);
-  GST_DEBUG_OBJECT (self, "event %s from %" GST_TIME_FORMAT, label,
-      GST_TIME_ARGS (t));
-  open_ready (self);
-}
-
-static void
-clip_set_stop (GstMmRecord * self, MmClip * c, GstClockTime stop)
-{
-  if (!GST_CLOCK_TIME_IS_VALID (c->stop) || stop > c->stop) {
-    c->stop = stop;
-    clip_resume (self, c);
-  }
-  check_complete (self, c);
-}
-
-static void
-event_end (GstMmRecord * self, const gchar * label, GstClockTime t)
-{
-  MmClip *c = self->current;
-  GST_DEBUG_OBJECT (self, "event %s ends at %" GST_TIME_FORMAT, label,
-      GST_TIME_ARGS (t));
-  if (!c || c->active == 0)
-    return;
-  GST_OBJECT_LOCK (self);
-  GstClockTime post = self->post;
-  GST_OBJECT_UNLOCK (self);
-  if (!GST_CLOCK_TIME_IS_VALID (c->event_end) || t > c->event_end)
-    c->event_end = t;
-  if (--c->active == 0) {
-    GstClockTime stop = t + post;
-    if (GST_CLOCK_TIME_IS_VALID (c->trigger_stop))
-      stop = MAX (stop, c->trigger_stop);
-    clip_set_stop (self, c, stop);
-  }
-}
+/* ---- events: the action signals and the followed element ---- */
 
 static void
 handle_start (GstMmRecord * self, const gchar * label, guint64 t)
@@ -673,14 +135,14 @@ handle_start (GstMmRecord * self, const gchar * label, guint64 t)
     label = "event";
   g_mutex_lock (&self->lock);
   if (!GST_CLOCK_TIME_IS_VALID (t))
-    t = now_running_time (self);
+    t = mm_record_now (self);
   if (!g_hash_table_contains (self->active, label)) {
     g_hash_table_add (self->active, g_strdup (label));
     if (self->finisher)
-      event_start (self, label, t, TRUE);
+      mm_record_event_start (self, label, t, TRUE);
   }
   g_mutex_unlock (&self->lock);
-  post_warning (self);
+  mm_record_post_warning (self);
 }
 
 static void
@@ -690,11 +152,11 @@ handle_stop (GstMmRecord * self, const gchar * label, guint64 t)
     label = "event";
   g_mutex_lock (&self->lock);
   if (!GST_CLOCK_TIME_IS_VALID (t))
-    t = now_running_time (self);
+    t = mm_record_now (self);
   if (g_hash_table_remove (self->active, label) && self->finisher)
-    event_end (self, label, t);
+    mm_record_event_end (self, label, t);
   g_mutex_unlock (&self->lock);
-  post_warning (self);
+  mm_record_post_warning (self);
 }
 
 static void
@@ -705,14 +167,14 @@ handle_trigger (GstMmRecord * self, const gchar * label, guint64 start,
     label = "event";
   g_mutex_lock (&self->lock);
   if (!GST_CLOCK_TIME_IS_VALID (start))
-    start = now_running_time (self);
+    start = mm_record_now (self);
   if (!GST_CLOCK_TIME_IS_VALID (end) || end < start)
     end = start;
   if (self->finisher) {
     GST_OBJECT_LOCK (self);
     GstClockTime post = self->post;
     GST_OBJECT_UNLOCK (self);
-    event_start (self, label, start, FALSE);
+    mm_record_event_start (self, label, start, FALSE);
     MmClip *c = self->current;
     if (c) {
       if (!GST_CLOCK_TIME_IS_VALID (c->event_end) || end > c->event_end)
@@ -720,11 +182,11 @@ handle_trigger (GstMmRecord * self, const gchar * label, guint64 start,
       c->trigger_stop = GST_CLOCK_TIME_IS_VALID (c->trigger_stop) ?
           MAX (c->trigger_stop, end + post) : end + post;
       if (c->active == 0)
-        clip_set_stop (self, c, c->trigger_stop);
+        mm_record_clip_set_stop (self, c, c->trigger_stop);
     }
   }
   g_mutex_unlock (&self->lock);
-  post_warning (self);
+  mm_record_post_warning (self);
 }
 
 /* mmfusion's event messages, in the thread that posts them */
@@ -742,9 +204,9 @@ on_sync_message (GstBus * bus, GstMessage * msg, GstMmRecord * self)
     g_mutex_lock (&self->lock);
     self->analysis_rt = at;
     if (self->finisher)
-      check_all (self);
+      mm_record_check_all (self);
     g_mutex_unlock (&self->lock);
-    post_warning (self);
+    mm_record_post_warning (self);
     return;
   }
   if (!s || !gst_structure_has_name (s, "mmfusion-event"))
@@ -772,27 +234,6 @@ stream_of (GstMmRecord * self, GstPad * pad, guint * index)
       return &self->streams[i];
     }
   return NULL;
-}
-
-static void
-trim (GstMmRecord * self)
-{
-  GST_OBJECT_LOCK (self);
-  GstClockTime keep = MAX (self->buffer_duration, self->pre);
-  GST_OBJECT_UNLOCK (self);
-  guint k = key_stream (self);
-  MmStream *ks = &self->streams[k];
-  if (GST_CLOCK_TIME_IS_VALID (ks->newest))
-    mm_ring_trim_gops (&ks->ring, ks->newest > keep ? ks->newest - keep : 0);
-  if (k == MM_CLIP_VIDEO) {
-    MmStream *as = &self->streams[MM_CLIP_AUDIO];
-    /* audio from before the oldest keyframe can never be written; while
-     * video has none yet, keep at most the configured span */
-    if (ks->ring.len)
-      mm_ring_trim_before (&as->ring, mm_ring_at (&ks->ring, 0)->rt);
-    else if (GST_CLOCK_TIME_IS_VALID (as->newest) && as->newest > keep)
-      mm_ring_trim_before (&as->ring, as->newest - keep);
-  }
 }
 
 static GstFlowReturn
@@ -824,7 +265,7 @@ gst_mm_record_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
       e.rt + GST_BUFFER_DURATION (buf) : e.rt;
   e.key = !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
   e.buf = buf;
-  guint k = key_stream (self);
+  guint k = mm_record_key_stream (self);
 
   /* a clip longer than max-duration ends before this keyframe; while its
    * event lasts, a new clip goes on from it */
@@ -838,13 +279,13 @@ gst_mm_record_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
           || (GST_CLOCK_TIME_IS_VALID (c->stop) && e.rt >= c->stop))
         continue;
       if (c == self->current) {
-        MmClip *n = clip_new (self, e.rt);
+        MmClip *n = mm_record_clip_new (self, e.rt);
         /* named after the events still on */
         GHashTableIter it;
         gpointer label;
         g_hash_table_iter_init (&it, self->active);
         while (g_hash_table_iter_next (&it, &label, NULL))
-          clip_add_class (n, label);
+          mm_record_clip_add_class (n, label);
         if (!n->classes->len)
           g_string_assign (n->classes, c->classes->str);
         n->active = c->active;
@@ -863,7 +304,7 @@ gst_mm_record_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   for (GList * l = self->clips; l; l = l->next) {
     MmClip *c = l->data;
     if (c->open)
-      clip_feed (c, i, &e);
+      mm_record_clip_feed (c, i, &e);
   }
   /* the key stream keeps only what follows its first keyframe */
   if (i != k || e.key || s->ring.len)
@@ -873,32 +314,12 @@ gst_mm_record_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   if (!GST_CLOCK_TIME_IS_VALID (s->newest) || e.rt > s->newest)
     s->newest = e.rt;
   if (i == k)
-    open_ready (self);
-  trim (self);
-  check_all (self);
+    mm_record_open_ready (self);
+  mm_record_trim (self);
+  mm_record_check_all (self);
   g_mutex_unlock (&self->lock);
-  post_warning (self);
+  mm_record_post_warning (self);
   return GST_FLOW_OK;
-}
-
-/* every clip ends now: open ones are finished, pending ones dropped */
-static void
-close_all (GstMmRecord * self)
-{
-  while (self->clips) {
-    MmClip *c = self->clips->data;
-    if (c->open && !GST_CLOCK_TIME_IS_VALID (c->stop))
-      c->stop = c->end;
-    clip_close (self, c);
-  }
-  self->current = NULL;
-}
-
-static void
-wait_finished (GstMmRecord * self)
-{
-  while (self->unfinished)
-    g_cond_wait (&self->finished, &self->lock);
 }
 
 static gboolean
@@ -922,7 +343,7 @@ gst_mm_record_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
         break;
       case GST_EVENT_FLUSH_STOP:
         /* a seek: what is remembered no longer follows on */
-        close_all (self);
+        mm_record_close_all (self);
         for (guint j = 0; j < MM_CLIP_N_STREAMS; j++) {
           mm_ring_clear (&self->streams[j].ring);
           self->streams[j].newest = GST_CLOCK_TIME_NONE;
@@ -947,14 +368,14 @@ gst_mm_record_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
            * clips from the memory; end when it ends */
           self->eos_waiting = TRUE;
           self->eos_seqnum = gst_event_get_seqnum (event);
-          check_all (self);
+          mm_record_check_all (self);
         } else if (all && self->finisher) {
           /* the pipeline ends once every clip is on disk */
-          close_all (self);
-          wait_finished (self);
+          mm_record_close_all (self);
+          mm_record_wait_finished (self);
           post_eos = TRUE;
         } else {
-          check_all (self);
+          mm_record_check_all (self);
         }
         break;
       }
@@ -963,7 +384,7 @@ gst_mm_record_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     }
   }
   g_mutex_unlock (&self->lock);
-  post_warning (self);
+  mm_record_post_warning (self);
   if (post_eos) {
     GstMessage *m = gst_message_new_eos (GST_OBJECT (self));
     gst_message_set_seqnum (m, gst_event_get_seqnum (event));
@@ -1067,14 +488,14 @@ on_fusion_event (GstPad * pad, GstPadProbeInfo * info, GstMmRecord * self)
     self->fusion_eos = TRUE;
     if (self->eos_waiting && self->finisher) {
       self->eos_waiting = FALSE;
-      close_all (self);
-      wait_finished (self);
+      mm_record_close_all (self);
+      mm_record_wait_finished (self);
       post_eos = TRUE;
     }
   }
   guint32 seqnum = self->eos_seqnum;
   g_mutex_unlock (&self->lock);
-  post_warning (self);
+  mm_record_post_warning (self);
   if (post_eos) {
     GstMessage *m = gst_message_new_eos (GST_OBJECT (self));
     gst_message_set_seqnum (m, seqnum);
@@ -1150,7 +571,7 @@ gst_mm_record_change_state (GstElement * element, GstStateChange transition)
     g_mutex_lock (&self->lock);
     reset_streams (self);
     self->failing = FALSE;
-    self->finisher = g_thread_pool_new (finish_clip, NULL, 1, FALSE, NULL);
+    self->finisher = g_thread_pool_new (mm_record_finish_clip, NULL, 1, FALSE, NULL);
     /* without inputs it never sees EOS: then the pipeline must not wait
      * for its EOS either */
     if (self->streams[MM_CLIP_VIDEO].pad || self->streams[MM_CLIP_AUDIO].pad)
@@ -1169,15 +590,15 @@ gst_mm_record_change_state (GstElement * element, GstStateChange transition)
           && ret == GST_STATE_CHANGE_FAILURE)) {
     unfollow_fusion (self);
     g_mutex_lock (&self->lock);
-    close_all (self);
-    wait_finished (self);
+    mm_record_close_all (self);
+    mm_record_wait_finished (self);
     GThreadPool *pool = self->finisher;
     self->finisher = NULL;
     reset_streams (self);
     g_mutex_unlock (&self->lock);
     if (pool)
       g_thread_pool_free (pool, FALSE, TRUE);
-    post_warning (self);
+    mm_record_post_warning (self);
   }
   return ret;
 }
