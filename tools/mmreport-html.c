@@ -160,6 +160,15 @@ clip_href (const gchar * clip, const gchar * dir)
   return href ? href : g_strdup ("");
 }
 
+static void
+set_thumb (MmReport * r, MmEvent * e, gchar * thumb)
+{
+  g_free (e->thumb);
+  e->thumb = thumb;
+  if (thumb)
+    r->n_thumbnails++;
+}
+
 /* peaks, clips, thumbnails */
 static void
 complete_events (MmReport * r, const gchar * dir)
@@ -173,6 +182,7 @@ complete_events (MmReport * r, const gchar * dir)
     MmSeries *s = mm_report_series (r, e->label);
     e->peak = NAN;
     e->peak_t = e->start;
+    e->peak_rt = e->rt_start;
     for (guint j = 0; j < r->times->len; j++) {
       gfloat v = g_array_index (s->v, gfloat, j);
       if (times[j] < e->start || times[j] > e->end || isnan (v))
@@ -180,9 +190,11 @@ complete_events (MmReport * r, const gchar * dir)
       if (isnan (e->peak) || v > e->peak) {
         e->peak = v;
         e->peak_t = times[j];
+        e->peak_rt = g_array_index (r->rts, GstClockTime, j);
       }
     }
     g_clear_pointer (&e->clip, g_free);
+    e->clip_ref = NULL;
     for (guint k = 0; k < r->clips->len && !e->clip; k++) {
       MmClipRef *c = g_ptr_array_index (r->clips, k);
       gchar **cls = g_strsplit (c->classes, ",", -1);
@@ -195,14 +207,16 @@ complete_events (MmReport * r, const gchar * dir)
                   || e->rt_start <= c->end)
               && (!GST_CLOCK_TIME_IS_VALID (e->rt_end) || e->open
                   || e->rt_end >= c->start));
-      if (mine && overlaps)
+      if (mine && overlaps) {
         e->clip = clip_href (c->path, dir);
+        e->clip_ref = c;
+      }
     }
   }
 
   r->n_thumbnails = 0;
   guint n = MIN (r->events->len, r->max_thumbnails);
-  if (!r->media || n == 0)
+  if ((!r->media && r->clips->len == 0) || n == 0)
     return;
   /* the highest peaks get pictures, taken in media order */
   guint *idx = g_new (guint, r->events->len);
@@ -211,19 +225,45 @@ complete_events (MmReport * r, const gchar * dir)
   sort_events = (const MmEvent * const *) r->events->pdata;
   qsort (idx, r->events->len, sizeof *idx, by_peak);
   qsort (idx, n, sizeof *idx, by_index);
-  gdouble *at = g_new (gdouble, n);
-  for (guint i = 0; i < n; i++)
-    at[i] = ((MmEvent *) g_ptr_array_index (r->events, idx[i]))->peak_t;
-  gchar **thumbs = mm_thumbnails (r->media, at, n, r->thumb_width);
-  for (guint i = 0; i < n; i++) {
-    MmEvent *e = g_ptr_array_index (r->events, idx[i]);
-    g_free (e->thumb);
-    e->thumb = thumbs[i];
-    if (thumbs[i])
-      r->n_thumbnails++;
+  if (r->media) {
+    gdouble *at = g_new (gdouble, n);
+    for (guint i = 0; i < n; i++)
+      at[i] = ((MmEvent *) g_ptr_array_index (r->events, idx[i]))->peak_t;
+    gchar **thumbs = mm_thumbnails (r->media, at, n, r->thumb_width);
+    for (guint i = 0; i < n; i++)
+      set_thumb (r, g_ptr_array_index (r->events, idx[i]), thumbs[i]);
+    g_free (thumbs);            /* the strings now belong to the events */
+    g_free (at);
+  } else {
+    /* no media (a live source): the picture comes from the event's clip,
+     * at the peak's running time less the clip's start */
+    for (guint k = 0; k < r->clips->len; k++) {
+      MmClipRef *c = g_ptr_array_index (r->clips, k);
+      if (!g_file_test (c->path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      GArray *at = g_array_new (FALSE, FALSE, sizeof (gdouble));
+      GPtrArray *of = g_ptr_array_new ();
+      for (guint i = 0; i < n; i++) {
+        MmEvent *e = g_ptr_array_index (r->events, idx[i]);
+        if (e->clip_ref != c || !GST_CLOCK_TIME_IS_VALID (e->peak_rt)
+            || !GST_CLOCK_TIME_IS_VALID (c->start))
+          continue;
+        gdouble t = e->peak_rt > c->start ?
+            (e->peak_rt - c->start) / (gdouble) GST_SECOND : 0.0;
+        g_array_append_val (at, t);
+        g_ptr_array_add (of, e);
+      }
+      if (of->len) {
+        gchar **thumbs = mm_thumbnails (c->path, (gdouble *) at->data,
+            of->len, r->thumb_width);
+        for (guint i = 0; i < of->len; i++)
+          set_thumb (r, g_ptr_array_index (of, i), thumbs[i]);
+        g_free (thumbs);
+      }
+      g_ptr_array_unref (of);
+      g_array_unref (at);
+    }
   }
-  g_free (thumbs);              /* the strings now belong to the events */
-  g_free (at);
   g_free (idx);
 }
 

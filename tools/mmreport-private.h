@@ -26,8 +26,10 @@ typedef struct {
   GstClockTime rt_start, rt_end;        /* running time */
   gboolean open;                /* no end record: ran to the end */
   gdouble peak_t;
+  GstClockTime peak_rt;         /* running time of the peak, or NONE */
   gfloat peak;
   gchar *clip;                  /* link target, or NULL */
+  gpointer clip_ref;            /* the MmClipRef linked, or NULL */
   gchar *thumb;                 /* base64 JPEG, or NULL */
 } MmEvent;
 

@@ -54,7 +54,9 @@ void mm_report_add_clip (MmReport * r, const gchar * path,
 gboolean mm_report_set_thresholds (MmReport * r, const gchar * event_on,
     const gchar * event_off, GError ** error);
 
-/* The analysed media (path or URI): thumbnails are taken from it. */
+/* The analysed media (path or URI): thumbnails are taken from it. Without
+ * it (a live source), from each event's clip, at the peak's running time
+ * less the clip's start. */
 void mm_report_set_media (MmReport * r, const gchar * path_or_uri);
 
 /* Shown in the header; NULL keeps what the records said. */

@@ -32,7 +32,7 @@ mm_thumbnails (const gchar * media, const gdouble * times, guint n,
   GstElement *vsink = gst_element_factory_make ("fakesink", NULL);
   GstElement *asink = gst_element_factory_make ("fakesink", NULL);
   if (!uri || !play || !vsink || !asink) {
-    g_warning ("mmreport: no thumbnails: %s", uri ? "playbin or fakesink "
+    g_message ("mmreport: no thumbnails: %s", uri ? "playbin or fakesink "
         "missing (gst-plugins-base)" : "bad media path");
     if (play)
       gst_object_unref (play);
@@ -51,7 +51,7 @@ mm_thumbnails (const gchar * media, const gdouble * times, guint n,
       (gint) width, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
   gst_element_set_state (play, GST_STATE_PAUSED);
   if (!settle (play)) {
-    g_warning ("mmreport: no thumbnails: cannot play %s", uri);
+    g_message ("mmreport: no thumbnails: cannot play %s", uri);
     n = 0;
   }
   for (guint i = 0; i < n; i++) {

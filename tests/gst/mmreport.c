@@ -217,6 +217,20 @@ GST_START_TEST (test_thumbnails)
       2);
   g_free (html);
   mm_report_free (r);
+
+  /* no media (a live source): the pictures come from the clips, here the
+   * same file as if it were a clip recorded from 1 s on */
+  r = mm_report_new ();
+  fill (r, FALSE);
+  mm_report_add_clip (r, media, 1 * GST_SECOND, 10 * GST_SECOND,
+      "dog,cat <&>");
+  mm_report_set_limits (r, 12, 300, 64);
+  html = write_page (r, dir);
+  fail_unless_equals_int (mm_report_n_thumbnails (r), 2);
+  fail_unless_equals_int (count (html, "src=\"data:image/jpeg;base64,/9j/"),
+      2);
+  g_free (html);
+  mm_report_free (r);
   g_unlink (media);
   g_free (media);
   g_rmdir (dir);
