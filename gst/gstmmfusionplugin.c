@@ -18,6 +18,7 @@ plugin_init (GstPlugin * plugin)
   ok |= GST_ELEMENT_REGISTER (mmpublish, plugin);
   ok |= GST_ELEMENT_REGISTER (mmoverlay, plugin);
   ok |= GST_ELEMENT_REGISTER (mmdecodebin, plugin);
+  ok |= GST_ELEMENT_REGISTER (mmrecord, plugin);
   return ok;
 }
 
