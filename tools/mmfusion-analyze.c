@@ -10,12 +10,14 @@
  * --live takes a camera and the default microphone, --live=test live test
  * sources. Progress on stderr (on a terminal), JSON Lines to --json, the
  * video with the results drawn on it and the original audio to --overlay
- * (Matroska), a summary at the end. Ctrl-C ends the stream (EOS) so
- * outputs are complete. Errors: exit status 1 and
+ * (Matroska), a summary at the end. Ctrl-C, SIGTERM or SIGHUP ends the
+ * stream (EOS) so outputs are complete; a second one stops at once. Errors: exit status 1 and
  * one line "mmfusion-analyze: FILE: reason".
  */
 #include <gst/gst.h>
+#include <gio/gio.h>
 #include <glib-unix.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -127,6 +129,7 @@ typedef struct
   GstPad *video_in, *audio_in;  /* where the decoded streams are linked */
   GstElement *mux;              /* --overlay only */
   GstPad *mux_audio;            /* the original audio's track in the mux */
+  gboolean has_video, has_audio;        /* the input's decoded streams */
 } Graph;
 
 static GstElement *
@@ -143,6 +146,8 @@ on_decoder_pad (GstElement * dec, GstPad * pad, gpointer user_data)
 {
   Graph *g = user_data;
   const gchar *name = GST_PAD_NAME (pad);
+  g->has_video |= g_str_equal (name, "video");
+  g->has_audio |= g_str_equal (name, "audio");
   GstPad *peer = g_str_equal (name, "video") ? g->video_in :
       g_str_equal (name, "audio") ? g->audio_in : NULL;
   GstElement *discard = NULL;
@@ -171,6 +176,18 @@ static void
 on_decoder_done (GstElement * dec, gpointer user_data)
 {
   Graph *g = user_data;
+  /* with no input left mmfusion would wait for ever: nothing to analyze */
+  if (!(g->fusion_video && gst_pad_is_linked (g->video_in)) &&
+      !(g->fusion_audio && gst_pad_is_linked (g->audio_in))) {
+    const char *needs = !g->fusion_audio ? "video" : !g->fusion_video ?
+        "audio" : "video or audio";
+    const char *has = g->has_video ? "only video" : g->has_audio ?
+        "only audio" : "no audio or video";
+    GST_ELEMENT_ERROR (dec, STREAM, WRONG_TYPE,
+        ("no stream for the model: it needs %s, the input has %s", needs,
+            has), (NULL));
+    return;
+  }
   if (g->fusion_video && !gst_pad_is_linked (g->video_in))
     gst_element_release_request_pad (g->fusion, g->fusion_video);
   if (g->audio_in && !gst_pad_is_linked (g->audio_in)) {
@@ -295,6 +312,53 @@ static const char *usage = "usage: mmfusion-analyze URI|PATH|--live[=test] "
     "--model MODEL [--json FILE|-] [--overlay OUT.mkv] [--interval NS] "
     "[--top-k N]";
 
+/* Whether two names (paths or URIs) are one existing local file, by
+ * device and inode: another path or a link to a file is the same file. */
+static gboolean
+same_file (const char *a, const char *b)
+{
+  struct stat sa, sb;
+  gboolean same = FALSE;
+  GFile *fa = g_file_new_for_commandline_arg (a);
+  GFile *fb = g_file_new_for_commandline_arg (b);
+  gchar *pa = g_file_get_path (fa), *pb = g_file_get_path (fb);
+  if (pa && pb && stat (pa, &sa) == 0 && stat (pb, &sb) == 0)
+    same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  else
+    same = g_file_equal (fa, fb);       /* not there yet: by name */
+  g_free (pa);
+  g_free (pb);
+  g_object_unref (fa);
+  g_object_unref (fb);
+  return same;
+}
+
+/* An output that names a file we read would be truncated before it is
+ * read: refused before anything is opened for writing. */
+static int
+check_outputs (const Options * o)
+{
+  const char *outputs[] = { o->json, o->overlay };
+  const char *inputs[] = { o->live ? NULL : o->input, o->model };
+  const char *what[] = { "the input file", "the model file" };
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++) {
+    if (!outputs[i] || g_str_equal (outputs[i], "-"))
+      continue;
+    for (guint j = 0; j < G_N_ELEMENTS (inputs); j++) {
+      if (inputs[j] && same_file (outputs[i], inputs[j])) {
+        gchar *why = g_strdup_printf ("is %s; refusing to overwrite it",
+            what[j]);
+        fail (outputs[i], why);
+        g_free (why);
+        return 1;
+      }
+    }
+  }
+  if (o->json && o->overlay && same_file (o->json, o->overlay))
+    return fail (o->overlay, "--json and --overlay name the same file");
+  return 0;
+}
+
 /* returns 0, or 1 after printing the one error line */
 static int
 parse_options (int argc, char **argv, Options * o)
@@ -338,6 +402,8 @@ parse_options (int argc, char **argv, Options * o)
     return fail (o->model, "no such file");
   if (o->top_k < 1 || o->top_k > 32)
     return fail (o->input, "--top-k must be 1 to 32");
+  if (check_outputs (o))
+    return 1;
   /* mmpublish appends (logs may be shared); one run here is one file */
   if (o->json && !g_str_equal (o->json, "-")) {
     FILE *f = fopen (o->json, "w");
@@ -453,14 +519,20 @@ main (int argc, char **argv)
   if (parse_options (argc, argv, &o))
     return 1;
 
-  /* Ctrl-C is caught from here on: one that comes while the pipeline is
-   * still being built ends it at once, as cleanly as one that comes later */
+  /* Ctrl-C, and SIGTERM and SIGHUP (what systemd, docker and a closed
+   * terminal send), are caught from here on: one that comes while the
+   * pipeline is still being built ends it at once, as cleanly as one that
+   * comes later */
   Run r = { 0 };
-  guint interrupt = g_unix_signal_add (SIGINT, on_interrupt, &r);
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  guint interrupt[G_N_ELEMENTS (signals)];
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    interrupt[i] = g_unix_signal_add (signals[i], on_interrupt, &r);
   Graph g = { 0 };
   GstElement *source = NULL;
   if (build (&g, &o, &source)) {
-    g_source_remove (interrupt);
+    for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+      g_source_remove (interrupt[i]);
     graph_clear (&g);
     return 1;
   }
@@ -501,7 +573,8 @@ main (int argc, char **argv)
     g_main_loop_run (r.loop);
   if (progress)
     g_source_remove (progress);
-  g_source_remove (interrupt);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_source_remove (interrupt[i]);
   gint64 pos = 0;
   gst_element_query_position (g.pipe, GST_FORMAT_TIME, &pos);
   GstStructure *stats = NULL;

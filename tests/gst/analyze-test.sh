@@ -82,15 +82,39 @@ back=$(timeout 120 "$tool" "$tmp/int.mkv" --model "$sync/probe_s10.onnx" --json 
 "$tool" "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --json "$tmp/out.jsonl" 2>/dev/null
 [ "$(wc -l <"$tmp/out.jsonl")" -eq 60 ] || fail "the second run appended"
 
-# --live=test: live test sources in real time until Ctrl-C (5 s here)
-timeout --preserve-status -s INT 5 "$tool" --live=test --model "$sync/probe_s10.onnx" \
-  --json "$tmp/live.jsonl" 2>"$tmp/stderr" || fail "--live=test exited $?: $(cat "$tmp/stderr")"
-n=$(grep -c '"audio":{"start":[0-9]' "$tmp/live.jsonl")
-[ "$n" -ge 30 ] || fail "--live=test: $n results with audio in 5 s"
+# --live=test until a signal: SIGINT (Ctrl-C), SIGTERM (systemd, docker)
+# and SIGHUP (a closed terminal) all end the stream, so the overlay file
+# is finalized: it reads as long as the run (a file without its index
+# reads as a fraction of a second), and every JSON line is whole
+seconds() { # the duration gst-discoverer reads, in seconds
+  env -u GST_PLUGIN_PATH -u LD_LIBRARY_PATH GST_REGISTRY="$tmp/registry.bin" \
+    gst-discoverer-1.0 "$1" 2>/dev/null \
+    | awk -F'[: ]+' '/^ *Duration:/ { print $3 * 3600 + $4 * 60 + $5; exit }'
+}
+for sig in INT TERM HUP; do
+  rm -f "$tmp/live.jsonl" "$tmp/live.mkv"
+  "$tool" --live=test --model "$sync/probe_s10.onnx" --json "$tmp/live.jsonl" \
+    --overlay "$tmp/live.mkv" 2>"$tmp/stderr" & pid=$!
+  # 5 s from the first result, however long the start takes
+  for _ in $(seq 300); do
+    [ -s "$tmp/live.jsonl" ] && break
+    sleep 0.1
+  done
+  sleep 5
+  kill -$sig $pid
+  wait $pid || fail "--live=test, SIG$sig: exited $?: $(cat "$tmp/stderr")"
+  n=$(grep -c '"audio":{"start":[0-9]' "$tmp/live.jsonl")
+  [ "$n" -ge 30 ] || fail "--live=test, SIG$sig: $n results with audio in 5 s"
+  [ "$(grep -vc '}$' "$tmp/live.jsonl")" -eq 0 ] || fail "SIG$sig: a JSON line is cut"
+  d=$(seconds "$tmp/live.mkv")
+  echo "SIG$sig after 5 s: the overlay file reads ${d:-no duration} s"
+  awk -v d="${d:-0}" 'BEGIN { exit !(d >= 4.5) }' \
+    || fail "SIG$sig after 5 s: the overlay file reads ${d:-no duration} s"
+done
 
 expect_error() {
   local what=$1 needle=$2; shift 2
-  "$tool" "$@" >"$tmp/stdout" 2>"$tmp/err"
+  timeout 60 "$tool" "$@" >"$tmp/stdout" 2>"$tmp/err"
   local rc=$?
   [ $rc -eq 1 ] || fail "$what: exit status $rc"
   [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$what: stderr is not one line: $(cat "$tmp/err")"
@@ -105,6 +129,28 @@ expect_error "bad top-k" "top-k" "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --
 expect_error "overlay without video" "needs a model with a video input" \
   "$tmp/av.mkv" --model "$sync/probe_audio_only.onnx" --overlay "$tmp/x.mkv"
 expect_error "unknown option" "unknown argument" "$tmp/av.mkv" --frobnicate
+# a file without a stream for any model input ends at once, it does not wait
+launch -q audiotestsrc num-buffers=40 ! audioconvert ! vorbisenc ! matroskamux \
+  ! filesink location="$tmp/audio.mkv" || fail "cannot make audio.mkv"
+expect_error "audio-only file, video model" "it needs video, the input has only audio" \
+  "$tmp/audio.mkv" --model "$sync/probe_video_only.onnx" --json "$tmp/x.jsonl"
+expect_error "video-only file, audio model" "it needs audio, the input has only video" \
+  "$tmp/video.mkv" --model "$sync/probe_audio_only.onnx"
+# an output that is the input (by any name) is refused before it is
+# truncated; so is one that is the model, or both outputs in one file
+size=$(stat -c %s "$tmp/av.mkv")
+ln -s av.mkv "$tmp/link.mkv"
+expect_error "--json is the input" "link.mkv: is the input file" \
+  "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --json "$tmp/link.mkv"
+expect_error "--overlay is the input" "is the input file" \
+  "file://$tmp/av.mkv" --model "$sync/probe_s10.onnx" --overlay "$tmp/../$(basename "$tmp")/av.mkv"
+[ "$(stat -c %s "$tmp/av.mkv")" -eq "$size" ] || fail "the input file was overwritten"
+cp "$sync/probe_s10.onnx" "$tmp/model.onnx"
+expect_error "--json is the model" "is the model file" \
+  "$tmp/av.mkv" --model "$tmp/model.onnx" --json "$tmp/model.onnx"
+cmp -s "$sync/probe_s10.onnx" "$tmp/model.onnx" || fail "the model file was overwritten"
+expect_error "one file for both" "name the same file" \
+  "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --json "$tmp/o.mkv" --overlay "$tmp/o.mkv"
 
 if [ $failures -ne 0 ]; then
   echo "$failures failure(s)"
