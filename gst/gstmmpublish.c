@@ -16,6 +16,12 @@
  * "event","state":"start"|"end","label":…,"class_id":…,"pts":…,
  * "running_time":…,"stream":…}`. Buffers pass untouched.
  *
+ * With #GstMmPublish:mqtt-host set, each record is also published to an
+ * MQTT broker, in the background: the client retries (0.1 s, doubling up
+ * to 2 s) until the broker is there, records wait while it is away or
+ * slow, and beyond #GstMmPublish:mqtt-queue-size the oldest waiting record
+ * is dropped and counted in #GstMmPublish:dropped. Pushing never blocks.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=50 ! video/x-raw,framerate=25/1 ! f.video \
@@ -137,15 +143,17 @@ write_line (GstMmPublish * self, JsonBuilder * b)
   gchar *text = json_generator_to_data (gen, &len);
   gboolean ok = !self->out || (fwrite (text, 1, len, self->out) == len
       && fputc ('\n', self->out) != EOF && fflush (self->out) == 0);
+  /* self->mqtt changes only in start/stop, when no buffer flows */
   if (self->mqtt && !mm_mqtt_publish (self->mqtt, text, len)) {
-    /* a broker outage drops records, counted, never blocks: say so once
-     * per outage */
+    /* records wait while the broker is away or slow; once more wait than
+     * mqtt-queue-size the oldest are dropped, counted, never blocking:
+     * said once per episode */
     guint64 dropped = mm_mqtt_dropped (self->mqtt);
-    if (self->warned_at == 0 || mm_mqtt_connected (self->mqtt)) {
+    if (self->warned_at == 0)
       GST_ELEMENT_WARNING (self, RESOURCE, WRITE, (NULL),
-          ("MQTT broker unreachable or too slow: %" G_GUINT64_FORMAT
-              " records dropped so far", dropped));
-    }
+          ("MQTT broker unreachable or too slow: more than mqtt-queue-size "
+              "records waiting, %" G_GUINT64_FORMAT " dropped so far",
+              dropped));
     self->warned_at = dropped;
   } else if (self->mqtt) {
     self->warned_at = 0;
@@ -270,58 +278,61 @@ gst_mm_publish_start (GstBaseTransform * trans)
   GstMmPublish *self = GST_MM_PUBLISH (trans);
   GST_OBJECT_LOCK (self);
   gchar *location = g_strdup (self->location);
-  self->records = 0;
-  GST_OBJECT_UNLOCK (self);
   gchar *host = g_strdup (self->mqtt_host);
   gchar *topic = g_strdup (self->mqtt_topic);
   gchar *client_id = g_strdup (self->mqtt_client_id);
   gint port = self->mqtt_port, qos = self->mqtt_qos;
   guint queue = self->mqtt_queue;
+  self->records = 0;
+  GST_OBJECT_UNLOCK (self);
   self->event_class = -1;
   self->warned_at = 0;
+
+  MmMqtt *mqtt = NULL;
+  gboolean ok = TRUE;
   if (host) {
     GError *err = NULL;
-    self->mqtt = mm_mqtt_new (host, port, topic, qos, client_id, queue, &err);
-    g_free (host);
-    g_free (topic);
-    g_free (client_id);
-    if (!self->mqtt) {
+    mqtt = mm_mqtt_new (host, port, topic, qos, client_id, queue, &err);
+    if (!mqtt) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message),
           (NULL));
       g_error_free (err);
-      g_free (location);
-      return FALSE;
+      ok = FALSE;
     }
-  } else {
-    g_free (topic);
-    g_free (client_id);
   }
-  if (!location && !self->mqtt) {
+  if (ok && !location && !mqtt) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, (NULL),
         ("nowhere to write: set location (a file, or - for stdout) or "
             "mqtt-host"));
-    return FALSE;
+    ok = FALSE;
   }
-  if (!location) {
-    self->out = NULL;
-  } else if (strcmp (location, "-") == 0) {
-    self->out = stdout;
-    self->out_is_stdout = TRUE;
-  } else {
-    /* appended: several runs, or several streams, may share one log */
-    self->out = fopen (location, "a");
-    self->out_is_stdout = FALSE;
+  if (ok && location) {
+    if (strcmp (location, "-") == 0) {
+      self->out = stdout;
+      self->out_is_stdout = TRUE;
+    } else {
+      /* appended: several runs, or several streams, may share one log */
+      self->out = fopen (location, "a");
+      self->out_is_stdout = FALSE;
+    }
+    if (!self->out) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+          ("Could not open %s for writing: %s", location, g_strerror (errno)),
+          (NULL));
+      ok = FALSE;
+    }
   }
-  if (location && !self->out) {
-    g_clear_pointer (&self->mqtt, mm_mqtt_free);
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-        ("Could not open %s for writing: %s", location, g_strerror (errno)),
-        (NULL));
-    g_free (location);
-    return FALSE;
-  }
+  if (!ok)
+    g_clear_pointer (&mqtt, mm_mqtt_free);
+  /* get_property reads the client from the application's thread */
+  GST_OBJECT_LOCK (self);
+  self->mqtt = mqtt;
+  GST_OBJECT_UNLOCK (self);
   g_free (location);
-  return TRUE;
+  g_free (host);
+  g_free (topic);
+  g_free (client_id);
+  return ok;
 }
 
 static gboolean
@@ -331,7 +342,11 @@ gst_mm_publish_stop (GstBaseTransform * trans)
   if (self->out && !self->out_is_stdout)
     fclose (self->out);
   self->out = NULL;
-  g_clear_pointer (&self->mqtt, mm_mqtt_free);
+  GST_OBJECT_LOCK (self);
+  MmMqtt *mqtt = self->mqtt;
+  self->mqtt = NULL;
+  GST_OBJECT_UNLOCK (self);
+  mm_mqtt_free (mqtt);
   return TRUE;
 }
 
@@ -465,8 +480,9 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
           DEFAULT_MQTT_CLIENT_ID, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_QUEUE,
       g_param_spec_uint ("mqtt-queue-size", "MQTT queue size",
-          "Records in flight at most; beyond, and while the broker is away, "
-          "records are dropped (and counted) rather than queued", 1,
+          "Records waiting for the broker (away or slow) or for its "
+          "acknowledgement, at most; beyond, the oldest waiting record is "
+          "dropped (and counted)", 1,
           1000000, DEFAULT_MQTT_QUEUE, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_CONNECTED,
       g_param_spec_boolean ("mqtt-connected", "MQTT connected",
@@ -474,7 +490,8 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_DROPPED,
       g_param_spec_uint64 ("dropped", "Dropped",
-          "Records not published to MQTT (broker away or queue full)", 0,
+          "Records not published to MQTT (more than mqtt-queue-size "
+          "waiting)", 0,
           G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_RECORDS,
       g_param_spec_uint64 ("records", "Records",
