@@ -37,9 +37,9 @@
 #include "mmmqtt.h"
 
 #include <gst/base/gstbasetransform.h>
-#include <json-glib/json-glib.h>
 #include <mmfusion/mmfusionmeta.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +89,9 @@ struct _GstMmPublish {
   MmMqtt *mqtt;
   guint64 warned_at;            /* dropped count at the last warning */
   gint event_class;             /* from the last meta, -1: none */
+  GString *line;                /* the record being written, reused */
+  gint write_errno;             /* of the last failed write */
+  gboolean warned_score;        /* a non-finite score was reported */
 };
 
 G_DEFINE_TYPE (GstMmPublish, gst_mm_publish, GST_TYPE_BASE_TRANSFORM);
@@ -100,51 +103,137 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
+/* JSON Lines by hand into one reused string: no allocation per record in
+ * steady state, and every byte under our control. A JSON generator wrote
+ * an infinite score as `inf.0` and passed control characters through,
+ * and parsers reject both. */
+
+/* a JSON string: quotes, backslashes and control characters escaped,
+ * bytes that are not UTF-8 replaced by U+FFFD */
 static void
-set_uint_or_null (JsonBuilder * b, const char *name, GstClockTime v)
+put_string (GString * out, const char *str)
 {
-  json_builder_set_member_name (b, name);
+  g_string_append_c (out, '"');
+  const char *p = str ? str : "";
+  while (*p) {
+    const char *end;            /* the first invalid byte, or the end */
+    g_utf8_validate (p, -1, &end);
+    for (; p < end; p++) {
+      guchar c = (guchar) * p;
+      switch (c) {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (gchar) c);
+      }
+    }
+    if (*p) {                   /* an invalid byte */
+      g_string_append (out, "\\ufffd");
+      p++;
+    }
+  }
+  g_string_append_c (out, '"');
+}
+
+/* the comma before a member or an array element, unless it is the first
+ * or a member's value */
+static void
+put_separator (GString * out)
+{
+  gchar last = out->len ? out->str[out->len - 1] : '{';
+  if (last != '{' && last != '[' && last != ':')
+    g_string_append_c (out, ',');
+}
+
+static void
+put_member (GString * out, const char *name)
+{
+  put_separator (out);
+  put_string (out, name);
+  g_string_append_c (out, ':');
+}
+
+static void
+put_time (GString * out, const char *name, GstClockTime v)
+{
+  put_member (out, name);
   if (GST_CLOCK_TIME_IS_VALID (v))
-    json_builder_add_int_value (b, (gint64) v);
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT, v);
   else
-    json_builder_add_null_value (b);
+    g_string_append (out, "null");
+}
+
+/* a score: enough digits to give back the float; null when it is not a
+ * number JSON can hold (infinite or NaN), said once per run */
+static void
+put_score (GstMmPublish * self, GString * out, gint id, gfloat score)
+{
+  put_member (out, "score");
+  if (isfinite (score)) {
+    gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd (buf, sizeof buf, "%.9g", score);
+    g_string_append (out, buf);
+    /* numbers keep looking like floats, as 1.0 */
+    if (!strpbrk (buf, ".en"))
+      g_string_append (out, ".0");
+    return;
+  }
+  g_string_append (out, "null");
+  if (!self->warned_score) {
+    self->warned_score = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("the model gave class %d a score of %f: written as null (JSON has "
+            "no infinity or NaN); this is said once", id, score));
+  }
 }
 
 static void
-add_class (JsonBuilder * b, gint id, GQuark label, gfloat score)
+put_class (GstMmPublish * self, GString * out, gint id, GQuark label,
+    gfloat score)
 {
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, id);
-  json_builder_set_member_name (b, "label");
-  json_builder_add_string_value (b, g_quark_to_string (label));
-  json_builder_set_member_name (b, "score");
-  json_builder_add_double_value (b, score);
-  json_builder_end_object (b);
+  put_separator (out);
+  g_string_append_c (out, '{');
+  put_member (out, "id");
+  g_string_append_printf (out, "%d", id);
+  put_member (out, "label");
+  put_string (out, g_quark_to_string (label));
+  put_score (self, out, id, score);
+  g_string_append_c (out, '}');
 }
 
 static void
-begin_record (JsonBuilder * b, const char *stream)
+begin_record (GString * out, const char *stream)
 {
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "schema");
-  json_builder_add_string_value (b, "mmfusion/1");
-  json_builder_set_member_name (b, "stream");
-  json_builder_add_string_value (b, stream);
+  g_string_truncate (out, 0);
+  g_string_append_c (out, '{');
+  put_member (out, "schema");
+  put_string (out, "mmfusion/1");
+  put_member (out, "stream");
+  put_string (out, stream);
 }
 
+/* the record in self->line, ended, to the file and the broker */
 static gboolean
-write_line (GstMmPublish * self, JsonBuilder * b)
+write_line (GstMmPublish * self)
 {
-  JsonNode *root = json_builder_get_root (b);
-  JsonGenerator *gen = json_generator_new ();
-  json_generator_set_root (gen, root);
-  gsize len;
-  gchar *text = json_generator_to_data (gen, &len);
-  gboolean ok = !self->out || (fwrite (text, 1, len, self->out) == len
-      && fputc ('\n', self->out) != EOF && fflush (self->out) == 0);
+  GString *line = self->line;
+  g_string_append_c (line, '}');
+  gboolean ok = TRUE;
+  if (self->out) {
+    g_string_append_c (line, '\n');
+    ok = fwrite (line->str, 1, line->len, self->out) == line->len
+        && fflush (self->out) == 0;
+    self->write_errno = ok ? 0 : errno;
+    g_string_truncate (line, line->len - 1);
+  }
   /* self->mqtt changes only in start/stop, when no buffer flows */
-  if (self->mqtt && !mm_mqtt_publish (self->mqtt, text, len)) {
+  if (self->mqtt && !mm_mqtt_publish (self->mqtt, line->str, line->len)) {
     /* records wait while the broker is away or slow; once more wait than
      * mqtt-queue-size the oldest are dropped, counted, never blocking:
      * said once per episode */
@@ -158,9 +247,6 @@ write_line (GstMmPublish * self, JsonBuilder * b)
   } else if (self->mqtt) {
     self->warned_at = 0;
   }
-  g_free (text);
-  g_object_unref (gen);
-  json_node_unref (root);
   return ok;
 }
 
@@ -168,64 +254,58 @@ static gboolean
 write_result (GstMmPublish * self, const GstMmFusionMeta * m,
     const char *stream)
 {
-  JsonBuilder *b = json_builder_new ();
-  begin_record (b, stream);
-  set_uint_or_null (b, "pts", m->pts);
-  set_uint_or_null (b, "running_time", m->running_time);
-  set_uint_or_null (b, "duration", m->duration);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, g_quark_to_string (m->model));
-  json_builder_set_member_name (b, "top");
+  GString *out = self->line;
+  begin_record (out, stream);
+  put_time (out, "pts", m->pts);
+  put_time (out, "running_time", m->running_time);
+  put_time (out, "duration", m->duration);
+  put_member (out, "model");
+  put_string (out, g_quark_to_string (m->model));
+  put_member (out, "top");
   if (m->n_classes > 0)
-    add_class (b, m->ids[0], m->labels[0], m->scores[0]);
+    put_class (self, out, m->ids[0], m->labels[0], m->scores[0]);
   else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "classes");
-  json_builder_begin_array (b);
+    g_string_append (out, "null");
+  put_member (out, "classes");
+  g_string_append_c (out, '[');
   for (guint i = 0; i < m->n_classes; i++)
-    add_class (b, m->ids[i], m->labels[i], m->scores[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "inputs");
-  json_builder_begin_object (b);
+    put_class (self, out, m->ids[i], m->labels[i], m->scores[i]);
+  g_string_append_c (out, ']');
+  put_member (out, "inputs");
+  g_string_append_c (out, '{');
   for (guint i = 0; i < m->n_inputs; i++) {
     const GstMmFusionInputSpan *s = &m->inputs[i];
-    json_builder_set_member_name (b, g_quark_to_string (s->name));
-    json_builder_begin_object (b);
-    set_uint_or_null (b, "start", s->start);
-    set_uint_or_null (b, "end", s->end);
-    json_builder_set_member_name (b, "missing");
-    json_builder_add_boolean_value (b, s->missing);
-    json_builder_end_object (b);
+    put_member (out, g_quark_to_string (s->name));
+    g_string_append_c (out, '{');
+    put_time (out, "start", s->start);
+    put_time (out, "end", s->end);
+    put_member (out, "missing");
+    g_string_append (out, s->missing ? "true" : "false");
+    g_string_append_c (out, '}');
   }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  gboolean ok = write_line (self, b);
-  g_object_unref (b);
-  return ok;
+  g_string_append_c (out, '}');
+  return write_line (self);
 }
 
 static gboolean
 write_event (GstMmPublish * self, const GstMmFusionMeta * m, gint class_id,
     GQuark label, gboolean start, const char *stream)
 {
-  JsonBuilder *b = json_builder_new ();
-  begin_record (b, stream);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "event");
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, start ? "start" : "end");
-  json_builder_set_member_name (b, "class_id");
-  json_builder_add_int_value (b, class_id);
-  json_builder_set_member_name (b, "label");
-  json_builder_add_string_value (b, label ? g_quark_to_string (label) : "");
-  set_uint_or_null (b, "pts", m->pts);
-  set_uint_or_null (b, "running_time", m->running_time);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, g_quark_to_string (m->model));
-  json_builder_end_object (b);
-  gboolean ok = write_line (self, b);
-  g_object_unref (b);
-  return ok;
+  GString *out = self->line;
+  begin_record (out, stream);
+  put_member (out, "type");
+  put_string (out, "event");
+  put_member (out, "state");
+  put_string (out, start ? "start" : "end");
+  put_member (out, "class_id");
+  g_string_append_printf (out, "%d", class_id);
+  put_member (out, "label");
+  put_string (out, label ? g_quark_to_string (label) : "");
+  put_time (out, "pts", m->pts);
+  put_time (out, "running_time", m->running_time);
+  put_member (out, "model");
+  put_string (out, g_quark_to_string (m->model));
+  return write_line (self);
 }
 
 /* the label of class_id, if the meta's top-k has it */
@@ -262,8 +342,15 @@ gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
   g_free (stream);
   if (!ok) {
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, (NULL),
-        ("writing a JSON record failed: %s", g_strerror (errno)));
+    /* the file and the reason in the message itself: an application
+     * (mmfusion-analyze) shows only that line */
+    GST_OBJECT_LOCK (self);
+    gchar *location = g_strdup (self->location);
+    GST_OBJECT_UNLOCK (self);
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to %s: %s",
+            location, g_strerror (self->write_errno)), ("system error: %s",
+            g_strerror (self->write_errno)));
+    g_free (location);
     return GST_FLOW_ERROR;
   }
   GST_OBJECT_LOCK (self);
@@ -287,6 +374,7 @@ gst_mm_publish_start (GstBaseTransform * trans)
   GST_OBJECT_UNLOCK (self);
   self->event_class = -1;
   self->warned_at = 0;
+  self->warned_score = FALSE;
 
   MmMqtt *mqtt = NULL;
   gboolean ok = TRUE;
@@ -316,9 +404,10 @@ gst_mm_publish_start (GstBaseTransform * trans)
       self->out_is_stdout = FALSE;
     }
     if (!self->out) {
+      int e = errno;
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-          ("Could not open %s for writing: %s", location, g_strerror (errno)),
-          (NULL));
+          ("Could not open %s for writing: %s", location, g_strerror (e)),
+          ("system error: %s", g_strerror (e)));
       ok = FALSE;
     }
   }
@@ -435,6 +524,7 @@ gst_mm_publish_finalize (GObject * object)
   g_free (self->mqtt_host);
   g_free (self->mqtt_topic);
   g_free (self->mqtt_client_id);
+  g_string_free (self->line, TRUE);
   G_OBJECT_CLASS (gst_mm_publish_parent_class)->finalize (object);
 }
 
@@ -517,6 +607,7 @@ static void
 gst_mm_publish_init (GstMmPublish * self)
 {
   self->event_class = -1;
+  self->line = g_string_sized_new (1024);
   self->mqtt_port = DEFAULT_MQTT_PORT;
   self->mqtt_topic = g_strdup (DEFAULT_MQTT_TOPIC);
   self->mqtt_qos = DEFAULT_MQTT_QOS;

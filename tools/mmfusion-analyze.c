@@ -30,6 +30,11 @@ typedef struct {
   GMainLoop *loop;
   GstElement *pipe;
   gchar *error;                 /* first error, one line */
+  const char *error_file;       /* what it is about; NULL: the input */
+  /* the elements that write the output files, and those files */
+  GstElement *json_writer, *overlay_writer;
+  const char *json, *overlay;
+  GstElement *source;           /* mmdecodebin, or the live sources */
   guint64 results, events;
   gboolean tty;
   guint interrupted;
@@ -61,6 +66,55 @@ warn_missing_plugin (GstMessage * msg)
   gst_clear_caps (&caps);
 }
 
+/* An error writing an output file is about that file, not the input:
+ * named by it, with the system's reason (a full disk, a read-only
+ * folder) that GStreamer keeps in the debug text. */
+static void
+output_error (Run * r, GstObject * src, const GError * err,
+    const char *debug)
+{
+  const char *file = NULL;
+  if (r->json_writer && src == GST_OBJECT (r->json_writer))
+    file = r->json;
+  else if (r->overlay_writer && src == GST_OBJECT (r->overlay_writer))
+    file = r->overlay;
+  if (!file)
+    return;
+  const char *system = debug ? strstr (debug, "system error: ") : NULL;
+  r->error_file = file;
+  if (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NO_SPACE_LEFT))
+    r->error = g_strdup_printf ("cannot write: %s", g_strerror (ENOSPC));
+  else if (system)
+    r->error = g_strdup_printf ("cannot write: %s",
+        system + strlen ("system error: "));
+  else
+    r->error = g_strdup (err->message);
+}
+
+/* The input's error, said for this line: mmdecodebin puts its URI first,
+ * which the line already names; GStreamer's "Internal data stream error"
+ * (a source that stopped with an error of no name: an HTTP server that
+ * went away, say) says nothing a user can act on. */
+static void
+input_error (Run * r, GstObject * src, const GError * err)
+{
+  const char *text = err->message;
+  gchar *uri = NULL;
+  if (r->source && src == GST_OBJECT (r->source)
+      && g_object_class_find_property (G_OBJECT_GET_CLASS (r->source), "uri"))
+    g_object_get (r->source, "uri", &uri, NULL);
+  if (uri && g_str_has_prefix (text, uri)
+      && g_str_has_prefix (text + strlen (uri), ": "))
+    text += strlen (uri) + 2;
+  if (g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED))
+    r->error = g_strdup_printf ("reading the input failed part-way (%s): "
+        "the connection was lost or the data is damaged", text);
+  else
+    r->error = g_strdup (text);
+  g_free (uri);
+}
+
 static gboolean
 on_message (GstBus * bus, GstMessage * msg, gpointer data)
 {
@@ -68,10 +122,14 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
   switch (GST_MESSAGE_TYPE (msg)) {
     case GST_MESSAGE_ERROR:{
       GError *err;
-      gst_message_parse_error (msg, &err, NULL);
+      gchar *debug = NULL;
+      gst_message_parse_error (msg, &err, &debug);
       if (!r->error)
-        r->error = g_strdup (err->message);
+        output_error (r, GST_MESSAGE_SRC (msg), err, debug);
+      if (!r->error)
+        input_error (r, GST_MESSAGE_SRC (msg), err);
       g_error_free (err);
+      g_free (debug);
       g_main_loop_quit (r->loop);
       break;
     }
@@ -130,6 +188,7 @@ typedef struct
   GstElement *mux;              /* --overlay only */
   GstPad *mux_audio;            /* the original audio's track in the mux */
   gboolean has_video, has_audio;        /* the input's decoded streams */
+  GstElement *json_writer, *overlay_writer;     /* not owned */
 } Graph;
 
 static GstElement *
@@ -239,6 +298,7 @@ build_overlay (Graph * g, GstElement * results, const char *path)
   if (!draw || !conv || !enc || (x264 && !parse) || !file || !g->mux)
     return FALSE;
   g_object_set (file, "location", path, NULL);
+  g->overlay_writer = file;
   gboolean ok = gst_element_link_many (results, draw, conv, enc, NULL) &&
       (parse ? gst_element_link_many (enc, parse, g->mux, NULL) :
       gst_element_link (enc, g->mux)) && gst_element_link (g->mux, file);
@@ -495,6 +555,7 @@ build (Graph * g, const Options * o, GstElement ** source)
     ok = ok && pub && gst_element_link (results, pub);
     if (pub)
       g_object_set (pub, "location", o->json, NULL);
+    g->json_writer = pub;
     results = pub;
   }
   if (o->overlay) {
@@ -552,6 +613,11 @@ main (int argc, char **argv)
 
   r.loop = g_main_loop_new (NULL, FALSE);
   r.pipe = g.pipe;
+  r.json_writer = g.json_writer;
+  r.overlay_writer = g.overlay_writer;
+  r.json = o.json;
+  r.overlay = o.overlay;
+  r.source = source;
   r.tty = isatty (2);
   GstBus *bus = gst_element_get_bus (g.pipe);
   gst_bus_add_watch (bus, on_message, &r);
@@ -563,10 +629,17 @@ main (int argc, char **argv)
     /* the element that refused to start said why on the bus */
     GstMessage *m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
     GError *err = NULL;
-    if (m)
-      gst_message_parse_error (m, &err, NULL);
-    r.error = g_strdup (err ? err->message : "cannot start the pipeline");
+    gchar *debug = NULL;
+    if (m) {
+      gst_message_parse_error (m, &err, &debug);
+      output_error (&r, GST_MESSAGE_SRC (m), err, debug);
+      if (!r.error)
+        input_error (&r, GST_MESSAGE_SRC (m), err);
+    }
+    if (!r.error)
+      r.error = g_strdup ("cannot start the pipeline");
     g_clear_error (&err);
+    g_free (debug);
     g_clear_pointer (&m, gst_message_unref);
   }
   if (!r.error)
@@ -585,7 +658,7 @@ main (int argc, char **argv)
 
   int status = 0;
   if (r.error) {
-    status = fail (o.input, r.error);
+    status = fail (r.error_file ? r.error_file : o.input, r.error);
   } else {
     gdouble wall = (g_get_monotonic_time () - r.started) / 1e6, mean = 0.0;
     guint64 inferences = 0;

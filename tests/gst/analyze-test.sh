@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # mmfusion-analyze: a file through a model gives one JSON line per result
 # and a summary; every error exits 1 with one line "mmfusion-analyze: ...".
-# usage: analyze-test.sh MMFUSION_ANALYZE SYNC_GOLDEN_DIR META_GOLDEN_DIR
+# usage: analyze-test.sh MMFUSION_ANALYZE SYNC_GOLDEN_DIR META_GOLDEN_DIR HTTP_CUT
 set -u
-tool=$1 sync=$2 meta=$3
+tool=$1 sync=$2 meta=$3 http_cut=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -151,6 +151,65 @@ expect_error "--json is the model" "is the model file" \
 cmp -s "$sync/probe_s10.onnx" "$tmp/model.onnx" || fail "the model file was overwritten"
 expect_error "one file for both" "name the same file" \
   "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --json "$tmp/o.mkv" --overlay "$tmp/o.mkv"
+
+
+# outputs that cannot be written: a full disk, a folder we may not write
+# in; the error names the output, not the input, and says why
+expect_error "--json on a full disk" "/dev/full: .*No space left on device" \
+  "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --json /dev/full
+expect_error "--overlay on a full disk" "/dev/full: .*No space left on device" \
+  "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --overlay /dev/full
+mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
+if touch "$tmp/ro/probe" 2>/dev/null; then
+  # root writes anyway: a folder that is a file fails the same way
+  ro="$tmp/av.mkv" why="Not a directory"
+else
+  ro="$tmp/ro" why="Permission denied"
+fi
+expect_error "--json in a read-only folder" "$ro/x.jsonl: .*$why" \
+  "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --json "$ro/x.jsonl"
+expect_error "--overlay in a read-only folder" "$ro/x.mkv: .*$why" \
+  "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --overlay "$ro/x.mkv"
+
+# an input that disappears: no crash, no hang, every JSON line whole
+ends_cleanly() { # what: exit 0, or 1 with one error line
+  local what=$1 rc=$2
+  { [ "$rc" -eq 0 ] || { [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ]; }; } \
+    || fail "$what: exit status $rc: $(cat "$tmp/stderr")"
+  [ "$(grep -vc '}$' "$tmp/cut.jsonl")" -eq 0 ] || fail "$what: a JSON line is cut"
+}
+# the file truncated while it is read: the run ends with what was there
+cp "$tmp/big.mkv" "$tmp/trunc.mkv"
+rm -f "$tmp/cut.jsonl"
+timeout -k 5 60 "$tool" "$tmp/trunc.mkv" --model "$sync/probe_s10.onnx" \
+  --json "$tmp/cut.jsonl" --overlay "$tmp/cut.mkv" 2>"$tmp/stderr" & pid=$!
+for _ in $(seq 300); do
+  [ -s "$tmp/cut.jsonl" ] && break
+  sleep 0.1
+done
+truncate -s $(($(stat -c %s "$tmp/big.mkv") / 3)) "$tmp/trunc.mkv"
+wait $pid
+rc=$?
+ends_cleanly "truncated input" $rc
+d=$(seconds "$tmp/cut.mkv")
+[ $rc -ne 0 ] || [ -n "$d" ] || fail "truncated input: the overlay file is not finalized"
+echo "input truncated while read: exit $rc, $(wc -l <"$tmp/cut.jsonl") results, overlay ${d:-?} s"
+# an HTTP server that goes away in the middle of the file
+"$http_cut" "$tmp/big.mkv" $(($(stat -c %s "$tmp/big.mkv") / 2)) >"$tmp/port" & server=$!
+for _ in $(seq 50); do
+  [ -s "$tmp/port" ] && break
+  sleep 0.1
+done
+rm -f "$tmp/cut.jsonl"
+timeout -k 5 60 "$tool" "http://127.0.0.1:$(head -1 "$tmp/port")/big.mkv" \
+  --model "$sync/probe_s10.onnx" --json "$tmp/cut.jsonl" 2>"$tmp/stderr"
+rc=$?
+ends_cleanly "HTTP server gone" $rc
+[ $rc -eq 0 ] || grep -q ": reading the input failed part-way" "$tmp/stderr" \
+  || fail "HTTP server gone: $(cat "$tmp/stderr")"
+echo "HTTP server gone mid-file: exit $rc, $(wc -l <"$tmp/cut.jsonl") results: $(cat "$tmp/stderr")"
+kill $server 2>/dev/null
+wait $server 2>/dev/null
 
 if [ $failures -ne 0 ]; then
   echo "$failures failure(s)"
