@@ -58,6 +58,13 @@ timeout 120 "$tool" "$tmp/video.mkv" --model "$sync/probe_s10.onnx" --json "$tmp
 [ "$(grep -c '"audio":{"start":null,"end":null,"missing":true}' "$tmp/v.jsonl")" -eq 30 ] \
   || fail "a video-only file should give 30 results with audio missing"
 
+# grey video with --overlay: mmoverlay takes GRAY8, as mmfusion does
+launch -q videotestsrc num-buffers=30 ! video/x-raw,format=GRAY8,width=160,height=120,framerate=30/1 \
+  ! jpegenc ! matroskamux ! filesink location="$tmp/gray.mkv" || fail "cannot make gray.mkv"
+timeout 120 "$tool" "$tmp/gray.mkv" --model "$sync/probe_s10.onnx" --overlay "$tmp/gray-o.mkv" \
+  2>"$tmp/stderr" || fail "GRAY8 --overlay exited $?: $(cat "$tmp/stderr")"
+grep -q "^mmfusion-analyze: 30 results" "$tmp/stderr" || fail "GRAY8 --overlay: $(cat "$tmp/stderr")"
+
 # Ctrl-C ends the stream: exit 0, and every output complete (the overlay
 # file decodes to as many frames as there are JSON lines, each line whole)
 launch -q matroskamux name=m ! filesink location="$tmp/big.mkv" \
