@@ -6,6 +6,7 @@
  *
  * usage: mmfusion-analyze URI|PATH|--live[=test] --model MODEL
  *            [--json FILE|-] [--overlay OUT.mkv] [--interval NS] [--top-k N]
+ *        mmfusion-analyze --help | --version
  *
  * --live takes a camera and the default microphone, --live=test live test
  * sources. Progress on stderr (on a terminal), JSON Lines to --json, the
@@ -14,6 +15,10 @@
  * stream (EOS) so outputs are complete; a second one stops at once. Errors: exit status 1 and
  * one line "mmfusion-analyze: FILE: reason".
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <gst/gst.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -363,14 +368,68 @@ make_live_source (const char *kind)
 
 typedef struct
 {
-  const char *input, *model, *json, *overlay, *live;
+  gchar *input, *model, *json, *overlay;
+  const char *live;             /* "device", "test" or NULL */
   guint64 interval;
   guint top_k;
 } Options;
 
-static const char *usage = "usage: mmfusion-analyze URI|PATH|--live[=test] "
-    "--model MODEL [--json FILE|-] [--overlay OUT.mkv] [--interval NS] "
-    "[--top-k N]";
+static void
+options_clear (Options * o)
+{
+  g_free (o->input);
+  g_free (o->model);
+  g_free (o->json);
+  g_free (o->overlay);
+}
+
+/* the option callbacks: strict numbers, named values */
+static gboolean
+take_interval (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &o->interval,
+          NULL))
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      "%s takes a whole number of nanoseconds (0: every frame), not '%s'",
+      name, value);
+  return FALSE;
+}
+
+static gboolean
+take_top_k (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  guint64 v;
+  if (g_ascii_string_to_unsigned (value, 10, 1, 32, &v, NULL)) {
+    o->top_k = (guint) v;
+    return TRUE;
+  }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      "%s must be 1 to 32, not '%s'", name, value);
+  return FALSE;
+}
+
+static gboolean
+take_live (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  if (!value || g_str_equal (value, "device"))
+    o->live = "device";
+  else if (g_str_equal (value, "test"))
+    o->live = "test";
+  else {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "%s takes device (the default: camera and microphone) or test, "
+        "not '%s'", name, value);
+    return FALSE;
+  }
+  return TRUE;
+}
 
 /* Whether two names (paths or URIs) are one existing local file, by
  * device and inode: another path or a link to a file is the same file. */
@@ -419,49 +478,93 @@ check_outputs (const Options * o)
   return 0;
 }
 
-/* returns 0, or 1 after printing the one error line */
+/* The command line, with GLib's option parser (--help describes every
+ * option; GStreamer's own options are under --help-gst); it also
+ * initializes GStreamer. Returns 0, -1 after --version, or 1 after
+ * printing the one error line. */
 static int
 parse_options (int argc, char **argv, Options * o)
 {
   *o = (Options) {
   .top_k = 5};
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-    if (g_str_equal (a, "--model") && next)
-      o->model = argv[++i];
-    else if (g_str_equal (a, "--json") && next)
-      o->json = argv[++i];
-    else if (g_str_equal (a, "--overlay") && next)
-      o->overlay = argv[++i];
-    else if (g_str_equal (a, "--interval") && next)
-      o->interval = g_ascii_strtoull (argv[++i], NULL, 10);
-    else if (g_str_equal (a, "--top-k") && next)
-      o->top_k = (guint) atoi (argv[++i]);
-    else if (g_str_equal (a, "--live") || g_str_equal (a, "--live=device"))
-      o->live = "device";
-    else if (g_str_equal (a, "--live=test"))
-      o->live = "test";
-    else if (a[0] != '-' && !o->input)
-      o->input = a;
-    else
-    {
-      gchar *why = g_strdup_printf ("unknown argument (%s)", usage);
-      fail (a, why);
-      g_free (why);
-      return 1;
-    }
+  gboolean version = FALSE;
+  gchar **rest = NULL;
+  const GOptionEntry entries[] = {
+    {"model", 0, 0, G_OPTION_ARG_FILENAME, &o->model,
+        "The model: an ONNX file (required)", "MODEL"},
+    {"json", 0, 0, G_OPTION_ARG_FILENAME, &o->json,
+          "Write one JSON line per result (schema mmfusion/1) to FILE, "
+          "replacing it; - for standard output", "FILE|-"},
+    {"overlay", 0, 0, G_OPTION_ARG_FILENAME, &o->overlay,
+          "Write the video with the results drawn on it, and the original "
+          "audio, to OUT.mkv (Matroska)", "OUT.mkv"},
+    {"interval", 0, 0, G_OPTION_ARG_CALLBACK, take_interval,
+          "Run the model on the first frame at or after every NS "
+          "nanoseconds (default 0: every frame)", "NS"},
+    {"top-k", 0, 0, G_OPTION_ARG_CALLBACK, take_top_k,
+        "Classes per result, 1 to 32 (default 5)", "N"},
+    {"live", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, take_live,
+          "Analyze the camera and the default microphone instead of a file "
+          "(--live=test: live test sources), until Ctrl-C", "device|test"},
+    {"version", 0, 0, G_OPTION_ARG_NONE, &version,
+        "Print the version and exit", NULL},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL,
+        NULL},
+    {NULL}
+  };
+  GOptionContext *ctx = g_option_context_new ("URI|PATH");
+  GOptionGroup *main_group = g_option_group_new (NULL, NULL, NULL, o, NULL);
+  g_option_group_add_entries (main_group, entries);
+  g_option_context_set_main_group (ctx, main_group);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  g_option_context_set_summary (ctx, "Runs a file, a stream (URI) or a "
+      "camera and microphone through an audio-visual model: progress on "
+      "standard error, results as JSON Lines, the video with the results "
+      "drawn on it, a summary at the end.");
+  g_option_context_set_description (ctx, "Ctrl-C, SIGTERM and SIGHUP end "
+      "the stream cleanly (every output complete); a second one stops at "
+      "once.\nErrors: exit status 1 and one line "
+      "\"mmfusion-analyze: FILE: reason\" on standard error.\n");
+  GError *err = NULL;
+  gboolean parsed = g_option_context_parse (ctx, &argc, &argv, &err);
+  g_option_context_free (ctx);
+  if (!parsed) {
+    gchar *why = g_strdup_printf ("%s (see --help)", err->message);
+    fail ("command line", why);
+    g_free (why);
+    g_error_free (err);
+    g_strfreev (rest);
+    return 1;
   }
+  if (version) {
+    g_strfreev (rest);
+    printf ("%s %s\n", prog, VERSION);
+    return -1;
+  }
+  guint n_rest = rest ? g_strv_length (rest) : 0;
+  if (n_rest > 1 || (n_rest == 1 && o->live)) {
+    gchar *why = g_strdup_printf ("one input only (%s)", o->live ?
+        "--live takes none" : "see --help");
+    fail (rest[o->live ? 0 : 1], why);
+    g_free (why);
+    g_strfreev (rest);
+    return 1;
+  }
+  if (n_rest == 1)
+    o->input = g_strdup (rest[0]);
+  g_strfreev (rest);
   if (o->live)
-    o->input = o->live;
-  if (!o->input || !o->model)
-    return fail (o->input ? o->input : "(input)", usage);
+    o->input = g_strdup (o->live);
+  if (!o->input)
+    return fail ("command line", "no input: a file, a URI or --live (see "
+        "--help)");
+  if (!o->model)
+    return fail (o->input, "no --model (see --help)");
   if (!o->live && !gst_uri_is_valid (o->input) &&
       !g_file_test (o->input, G_FILE_TEST_EXISTS))
     return fail (o->input, "no such file");
   if (!g_file_test (o->model, G_FILE_TEST_EXISTS))
     return fail (o->model, "no such file");
-  if (o->top_k < 1 || o->top_k > 32)
-    return fail (o->input, "--top-k must be 1 to 32");
   if (check_outputs (o))
     return 1;
   /* mmpublish appends (logs may be shared); one run here is one file */
@@ -575,10 +678,12 @@ build (Graph * g, const Options * o, GstElement ** source)
 int
 main (int argc, char **argv)
 {
-  gst_init (&argc, &argv);
   Options o;
-  if (parse_options (argc, argv, &o))
-    return 1;
+  int parsed = parse_options (argc, argv, &o);
+  if (parsed) {
+    options_clear (&o);
+    return parsed < 0 ? 0 : 1;
+  }
 
   /* Ctrl-C, and SIGTERM and SIGHUP (what systemd, docker and a closed
    * terminal send), are caught from here on: one that comes while the
@@ -595,6 +700,7 @@ main (int argc, char **argv)
     for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
       g_source_remove (interrupt[i]);
     graph_clear (&g);
+    options_clear (&o);
     return 1;
   }
   if (o.live) {
@@ -677,5 +783,6 @@ main (int argc, char **argv)
   graph_clear (&g);
   g_main_loop_unref (r.loop);
   g_free (r.error);
+  options_clear (&o);
   return status;
 }

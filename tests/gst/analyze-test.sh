@@ -135,7 +135,18 @@ expect_error "bad model" "layout is 'NHWC'" "$tmp/av.mkv" --model "$meta/bad_lay
 expect_error "bad top-k" "top-k" "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --top-k 0
 expect_error "overlay without video" "needs a model with a video input" \
   "$tmp/av.mkv" --model "$sync/probe_audio_only.onnx" --overlay "$tmp/x.mkv"
-expect_error "unknown option" "unknown argument" "$tmp/av.mkv" --frobnicate
+expect_error "unknown option" "Unknown option --frobnicate" "$tmp/av.mkv" --frobnicate
+expect_error "interval not a number" "--interval takes a whole number" \
+  "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --interval abc
+expect_error "negative interval" "not '-1'" \
+  "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --interval -1
+expect_error "two inputs" "one input only" "$tmp/av.mkv" "$tmp/av.mkv" --model "$sync/probe_s10.onnx"
+# --help describes every option; --version answers
+help=$("$tool" --help) || fail "--help exited $?"
+for opt in --model --json --overlay --interval --top-k --live --version; do
+  grep -q -- "^  $opt" <<<"$help" || fail "--help does not describe $opt"
+done
+"$tool" --version | grep -q "^mmfusion-analyze [0-9]" || fail "--version"
 # a file without a stream for any model input ends at once, it does not wait
 launch -q audiotestsrc num-buffers=40 ! audioconvert ! vorbisenc ! matroskamux \
   ! filesink location="$tmp/audio.mkv" || fail "cannot make audio.mkv"
