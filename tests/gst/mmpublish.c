@@ -197,7 +197,7 @@ child_env (void)
   /* libasan must come first in the list */
   GString *preload = g_string_new (NULL);
   gchar **lines = g_strsplit (maps, "\n", -1);
-  const char *libs[] = { "/libasan.so", "/libubsan.so" };
+  const char *libs[] = { "/libasan.so", "/libubsan.so", "/libtsan.so" };
   for (gsize k = 0; k < G_N_ELEMENTS (libs); k++)
     for (gchar ** l = lines; *l; l++) {
       gchar *path = strchr (*l, '/');
@@ -208,6 +208,11 @@ child_env (void)
       }
     }
   if (preload->len) {
+    /* the sanitizer runtime first, then what this test has preloaded
+     * (the TSan build's lock shim) */
+    const gchar *more = g_environ_getenv (env, "LD_PRELOAD");
+    if (more)
+      g_string_append_printf (preload, ":%s", more);
     env = g_environ_setenv (env, "LD_PRELOAD", preload->str, TRUE);
     env = g_environ_setenv (env, "ASAN_OPTIONS",
         "detect_leaks=0:verify_asan_link_order=0", TRUE);
