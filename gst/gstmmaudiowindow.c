@@ -81,7 +81,8 @@ struct _GstMmAudioWindow {
   GstClockTime alignment_threshold;
   gboolean pad_end;
 
-  /* negotiated, streaming thread only */
+  /* negotiated, written by the streaming thread; params and configured
+   * under the object lock too, for the LATENCY query */
   GstAudioInfo in_info;
   MmFeatureParams params;
   gboolean configured;
@@ -185,7 +186,7 @@ gst_mm_audio_window_class_init (GstMmAudioWindowClass * klass)
   g_object_class_install_property (gobject_class, PROP_HOP_LENGTH,
       g_param_spec_int ("hop-length", "Hop length",
           "Samples between consecutive STFT frames",
-          1, G_MAXINT / 2, d.hop_length, STRUCTURAL));
+          1, 65536, d.hop_length, STRUCTURAL));
   g_object_class_install_property (gobject_class, PROP_N_MELS,
       g_param_spec_int ("n-mels", "Mel bands", "Number of mel filters",
           1, 4096, d.n_mels, STRUCTURAL));
@@ -206,12 +207,13 @@ gst_mm_audio_window_class_init (GstMmAudioWindowClass * klass)
           "Added to mel energies before the natural log", G_MINDOUBLE,
           G_MAXDOUBLE, d.log_offset, STRUCTURAL));
   g_object_class_install_property (gobject_class, PROP_FRAMES,
-      g_param_spec_int ("frames", "Frames", "STFT frames per window",
-          1, G_MAXINT / 2, d.frames, STRUCTURAL));
+      g_param_spec_int ("frames", "Frames", "STFT frames per window "
+          "(n-mels × frames within a 256 MiB memory budget)",
+          1, 65536, d.frames, STRUCTURAL));
   g_object_class_install_property (gobject_class, PROP_STRIDE,
       g_param_spec_int ("stride", "Stride",
           "STFT frames between the starts of consecutive windows",
-          1, G_MAXINT / 2, d.stride, STRUCTURAL));
+          1, 65536, d.stride, STRUCTURAL));
   /**
    * GstMmAudioWindow:alignment-threshold:
    * Buffer timestamps further than this from the position the sample
@@ -283,7 +285,9 @@ release_configuration (GstMmAudioWindow * self)
   g_clear_pointer (&self->log_mel, mm_log_mel_free);
   g_clear_pointer (&self->pend, g_free);
   g_clear_pointer (&self->ring, g_free);
+  GST_OBJECT_LOCK (self);
   self->configured = FALSE;
+  GST_OBJECT_UNLOCK (self);
 }
 
 static void
@@ -496,7 +500,10 @@ configure (GstMmAudioWindow * self, GstCaps * in_caps)
 
   release_configuration (self);
   self->in_info = info;
+  /* the LATENCY query reads params from any thread */
+  GST_OBJECT_LOCK (self);
   self->params = p;
+  GST_OBJECT_UNLOCK (self);
   if (p.kind == MM_FEATURE_KIND_LOG_MEL) {
     self->log_mel = mm_log_mel_new (&p);
     self->ring = g_new0 (gfloat, (gsize) p.n_mels * p.frames);
@@ -518,7 +525,9 @@ configure (GstMmAudioWindow * self, GstCaps * in_caps)
         ("cannot set up a pool of %" G_GSIZE_FORMAT "-byte buffers", size));
     return FALSE;
   }
+  GST_OBJECT_LOCK (self);
   self->configured = TRUE;
+  GST_OBJECT_UNLOCK (self);
   restart (self);
   GST_INFO_OBJECT (self, "configured %" GST_PTR_FORMAT, out);
   gboolean ok = gst_pad_push_event (self->srcpad, gst_event_new_caps (out));
@@ -569,7 +578,12 @@ emit_window (GstMmAudioWindow * self)
   guint64 j = self->next_window;
   guint64 start = j * (guint64) mm_feature_params_step_samples (p);
   GstMapInfo map;
-  gst_buffer_map (out, &map, GST_MAP_WRITE);
+  if (!gst_buffer_map (out, &map, GST_MAP_WRITE)) {
+    gst_buffer_unref (out);
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, (NULL),
+        ("cannot map a window buffer for writing"));
+    return GST_FLOW_ERROR;
+  }
   gfloat *dst = (gfloat *) map.data;
   if (p->kind == MM_FEATURE_KIND_LOG_MEL) {
     /* ring holds frames [j*stride, j*stride + frames) by frame % frames;
@@ -825,14 +839,9 @@ gst_mm_audio_window_src_query (GstPad * pad, GstObject * parent,
     GstClockTime min, max;
     gst_query_parse_latency (query, &live, &min, &max);
     /* a window is complete only once its last sample has arrived */
-    MmFeatureParams p;
-    if (self->configured) {
-      p = self->params;
-    } else {
-      GST_OBJECT_LOCK (self);
-      p = self->props;
-      GST_OBJECT_UNLOCK (self);
-    }
+    GST_OBJECT_LOCK (self);
+    MmFeatureParams p = self->configured ? self->params : self->props;
+    GST_OBJECT_UNLOCK (self);
     GstClockTime window = gst_util_uint64_scale_int_round
         (mm_feature_params_window_samples (&p), GST_SECOND, p.rate);
     min += window;

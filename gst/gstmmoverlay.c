@@ -16,7 +16,8 @@
  * in its caps and lists #GstVideoOverlayCompositionMeta in its allocation
  * answer (a compositing sink such as glimagesink), the panel travels as
  * that meta and the pixels are left alone; otherwise it is blended into
- * every frame (RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12 at any size).
+ * every frame (RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12, GRAY8 at any
+ * size: every format mmfusion takes).
  *
  * ## Example launch line
  * |[
@@ -75,7 +76,9 @@ struct _GstMmOverlay {
   guint font_size;
   gboolean show_stale;
   guint32 text_color, bar_color, event_color, background_color;
-  /* the panel drawn for the last result, reused while it stays the same */
+  gboolean look_changed;        /* a property changed: draw again */
+  /* the panel drawn for the last result, reused while it stays the same;
+   * streaming thread only */
   GstVideoOverlayComposition *comp;
   GstClockTime comp_rt;
   gboolean comp_valid;
@@ -90,7 +93,9 @@ G_DEFINE_TYPE (GstMmOverlay, gst_mm_overlay, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE (mmoverlay, "mmoverlay", GST_RANK_NONE,
     GST_TYPE_MM_OVERLAY);
 
-#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12 }"
+/* every format mmfusion passes through, so that mmfusion ! mmoverlay
+ * always links (GRAY8 gets the panel in grey) */
+#define FORMATS "{ RGB, BGR, RGBx, BGRx, xRGB, xBGR, I420, NV12, GRAY8 }"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
@@ -344,6 +349,9 @@ gst_mm_overlay_transform_frame_ip (GstVideoFilter * filter,
   GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (frame->buffer);
   GST_OBJECT_LOCK (self);
   gboolean show_stale = self->show_stale;
+  if (self->look_changed)
+    self->comp_valid = FALSE;
+  self->look_changed = FALSE;
   GST_OBJECT_UNLOCK (self);
   if (!m || (!m->fresh && !show_stale))
     return GST_FLOW_OK;
@@ -398,8 +406,8 @@ gst_mm_overlay_set_property (GObject * object, guint id, const GValue * value,
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
       break;
   }
-  /* the look changed: draw the panel again */
-  self->comp_valid = FALSE;
+  /* the look changed: the streaming thread draws the panel again */
+  self->look_changed = TRUE;
   GST_OBJECT_UNLOCK (self);
 }
 

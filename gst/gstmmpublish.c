@@ -16,6 +16,12 @@
  * "event","state":"start"|"end","label":…,"class_id":…,"pts":…,
  * "running_time":…,"stream":…}`. Buffers pass untouched.
  *
+ * With #GstMmPublish:mqtt-host set, each record is also published to an
+ * MQTT broker, in the background: the client retries (0.1 s, doubling up
+ * to 2 s) until the broker is there, records wait while it is away or
+ * slow, and beyond #GstMmPublish:mqtt-queue-size the oldest waiting record
+ * is dropped and counted in #GstMmPublish:dropped. Pushing never blocks.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=50 ! video/x-raw,framerate=25/1 ! f.video \
@@ -31,9 +37,9 @@
 #include "mmmqtt.h"
 
 #include <gst/base/gstbasetransform.h>
-#include <json-glib/json-glib.h>
 #include <mmfusion/mmfusionmeta.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,6 +89,9 @@ struct _GstMmPublish {
   MmMqtt *mqtt;
   guint64 warned_at;            /* dropped count at the last warning */
   gint event_class;             /* from the last meta, -1: none */
+  GString *line;                /* the record being written, reused */
+  gint write_errno;             /* of the last failed write */
+  gboolean warned_score;        /* a non-finite score was reported */
 };
 
 G_DEFINE_TYPE (GstMmPublish, gst_mm_publish, GST_TYPE_BASE_TRANSFORM);
@@ -94,65 +103,150 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-static void
-set_uint_or_null (JsonBuilder * b, const char *name, GstClockTime v)
-{
-  json_builder_set_member_name (b, name);
-  if (GST_CLOCK_TIME_IS_VALID (v))
-    json_builder_add_int_value (b, (gint64) v);
-  else
-    json_builder_add_null_value (b);
-}
+/* JSON Lines by hand into one reused string: no allocation per record in
+ * steady state, and every byte under our control. A JSON generator wrote
+ * an infinite score as `inf.0` and passed control characters through,
+ * and parsers reject both. */
 
+/* a JSON string: quotes, backslashes and control characters escaped,
+ * bytes that are not UTF-8 replaced by U+FFFD */
 static void
-add_class (JsonBuilder * b, gint id, GQuark label, gfloat score)
+put_string (GString * out, const char *str)
 {
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, id);
-  json_builder_set_member_name (b, "label");
-  json_builder_add_string_value (b, g_quark_to_string (label));
-  json_builder_set_member_name (b, "score");
-  json_builder_add_double_value (b, score);
-  json_builder_end_object (b);
-}
-
-static void
-begin_record (JsonBuilder * b, const char *stream)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "schema");
-  json_builder_add_string_value (b, "mmfusion/1");
-  json_builder_set_member_name (b, "stream");
-  json_builder_add_string_value (b, stream);
-}
-
-static gboolean
-write_line (GstMmPublish * self, JsonBuilder * b)
-{
-  JsonNode *root = json_builder_get_root (b);
-  JsonGenerator *gen = json_generator_new ();
-  json_generator_set_root (gen, root);
-  gsize len;
-  gchar *text = json_generator_to_data (gen, &len);
-  gboolean ok = !self->out || (fwrite (text, 1, len, self->out) == len
-      && fputc ('\n', self->out) != EOF && fflush (self->out) == 0);
-  if (self->mqtt && !mm_mqtt_publish (self->mqtt, text, len)) {
-    /* a broker outage drops records, counted, never blocks: say so once
-     * per outage */
-    guint64 dropped = mm_mqtt_dropped (self->mqtt);
-    if (self->warned_at == 0 || mm_mqtt_connected (self->mqtt)) {
-      GST_ELEMENT_WARNING (self, RESOURCE, WRITE, (NULL),
-          ("MQTT broker unreachable or too slow: %" G_GUINT64_FORMAT
-              " records dropped so far", dropped));
+  g_string_append_c (out, '"');
+  const char *p = str ? str : "";
+  while (*p) {
+    const char *end;            /* the first invalid byte, or the end */
+    g_utf8_validate (p, -1, &end);
+    for (; p < end; p++) {
+      guchar c = (guchar) * p;
+      switch (c) {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (gchar) c);
+      }
     }
+    if (*p) {                   /* an invalid byte */
+      g_string_append (out, "\\ufffd");
+      p++;
+    }
+  }
+  g_string_append_c (out, '"');
+}
+
+/* the comma before a member or an array element, unless it is the first
+ * or a member's value */
+static void
+put_separator (GString * out)
+{
+  gchar last = out->len ? out->str[out->len - 1] : '{';
+  if (last != '{' && last != '[' && last != ':')
+    g_string_append_c (out, ',');
+}
+
+static void
+put_member (GString * out, const char *name)
+{
+  put_separator (out);
+  put_string (out, name);
+  g_string_append_c (out, ':');
+}
+
+static void
+put_time (GString * out, const char *name, GstClockTime v)
+{
+  put_member (out, name);
+  if (GST_CLOCK_TIME_IS_VALID (v))
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT, v);
+  else
+    g_string_append (out, "null");
+}
+
+/* a score: enough digits to give back the float; null when it is not a
+ * number JSON can hold (infinite or NaN), said once per run */
+static void
+put_score (GstMmPublish * self, GString * out, gint id, gfloat score)
+{
+  put_member (out, "score");
+  if (isfinite (score)) {
+    gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd (buf, sizeof buf, "%.9g", score);
+    g_string_append (out, buf);
+    /* numbers keep looking like floats, as 1.0 */
+    if (!strpbrk (buf, ".en"))
+      g_string_append (out, ".0");
+    return;
+  }
+  g_string_append (out, "null");
+  if (!self->warned_score) {
+    self->warned_score = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("the model gave class %d a score of %f: written as null (JSON has "
+            "no infinity or NaN); this is said once", id, score));
+  }
+}
+
+static void
+put_class (GstMmPublish * self, GString * out, gint id, GQuark label,
+    gfloat score)
+{
+  put_separator (out);
+  g_string_append_c (out, '{');
+  put_member (out, "id");
+  g_string_append_printf (out, "%d", id);
+  put_member (out, "label");
+  put_string (out, g_quark_to_string (label));
+  put_score (self, out, id, score);
+  g_string_append_c (out, '}');
+}
+
+static void
+begin_record (GString * out, const char *stream)
+{
+  g_string_truncate (out, 0);
+  g_string_append_c (out, '{');
+  put_member (out, "schema");
+  put_string (out, "mmfusion/1");
+  put_member (out, "stream");
+  put_string (out, stream);
+}
+
+/* the record in self->line, ended, to the file and the broker */
+static gboolean
+write_line (GstMmPublish * self)
+{
+  GString *line = self->line;
+  g_string_append_c (line, '}');
+  gboolean ok = TRUE;
+  if (self->out) {
+    g_string_append_c (line, '\n');
+    ok = fwrite (line->str, 1, line->len, self->out) == line->len
+        && fflush (self->out) == 0;
+    self->write_errno = ok ? 0 : errno;
+    g_string_truncate (line, line->len - 1);
+  }
+  /* self->mqtt changes only in start/stop, when no buffer flows */
+  if (self->mqtt && !mm_mqtt_publish (self->mqtt, line->str, line->len)) {
+    /* records wait while the broker is away or slow; once more wait than
+     * mqtt-queue-size the oldest are dropped, counted, never blocking:
+     * said once per episode */
+    guint64 dropped = mm_mqtt_dropped (self->mqtt);
+    if (self->warned_at == 0)
+      GST_ELEMENT_WARNING (self, RESOURCE, WRITE, (NULL),
+          ("MQTT broker unreachable or too slow: more than mqtt-queue-size "
+              "records waiting, %" G_GUINT64_FORMAT " dropped so far",
+              dropped));
     self->warned_at = dropped;
   } else if (self->mqtt) {
     self->warned_at = 0;
   }
-  g_free (text);
-  g_object_unref (gen);
-  json_node_unref (root);
   return ok;
 }
 
@@ -160,64 +254,58 @@ static gboolean
 write_result (GstMmPublish * self, const GstMmFusionMeta * m,
     const char *stream)
 {
-  JsonBuilder *b = json_builder_new ();
-  begin_record (b, stream);
-  set_uint_or_null (b, "pts", m->pts);
-  set_uint_or_null (b, "running_time", m->running_time);
-  set_uint_or_null (b, "duration", m->duration);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, g_quark_to_string (m->model));
-  json_builder_set_member_name (b, "top");
+  GString *out = self->line;
+  begin_record (out, stream);
+  put_time (out, "pts", m->pts);
+  put_time (out, "running_time", m->running_time);
+  put_time (out, "duration", m->duration);
+  put_member (out, "model");
+  put_string (out, g_quark_to_string (m->model));
+  put_member (out, "top");
   if (m->n_classes > 0)
-    add_class (b, m->ids[0], m->labels[0], m->scores[0]);
+    put_class (self, out, m->ids[0], m->labels[0], m->scores[0]);
   else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "classes");
-  json_builder_begin_array (b);
+    g_string_append (out, "null");
+  put_member (out, "classes");
+  g_string_append_c (out, '[');
   for (guint i = 0; i < m->n_classes; i++)
-    add_class (b, m->ids[i], m->labels[i], m->scores[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "inputs");
-  json_builder_begin_object (b);
+    put_class (self, out, m->ids[i], m->labels[i], m->scores[i]);
+  g_string_append_c (out, ']');
+  put_member (out, "inputs");
+  g_string_append_c (out, '{');
   for (guint i = 0; i < m->n_inputs; i++) {
     const GstMmFusionInputSpan *s = &m->inputs[i];
-    json_builder_set_member_name (b, g_quark_to_string (s->name));
-    json_builder_begin_object (b);
-    set_uint_or_null (b, "start", s->start);
-    set_uint_or_null (b, "end", s->end);
-    json_builder_set_member_name (b, "missing");
-    json_builder_add_boolean_value (b, s->missing);
-    json_builder_end_object (b);
+    put_member (out, g_quark_to_string (s->name));
+    g_string_append_c (out, '{');
+    put_time (out, "start", s->start);
+    put_time (out, "end", s->end);
+    put_member (out, "missing");
+    g_string_append (out, s->missing ? "true" : "false");
+    g_string_append_c (out, '}');
   }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  gboolean ok = write_line (self, b);
-  g_object_unref (b);
-  return ok;
+  g_string_append_c (out, '}');
+  return write_line (self);
 }
 
 static gboolean
 write_event (GstMmPublish * self, const GstMmFusionMeta * m, gint class_id,
     GQuark label, gboolean start, const char *stream)
 {
-  JsonBuilder *b = json_builder_new ();
-  begin_record (b, stream);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "event");
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, start ? "start" : "end");
-  json_builder_set_member_name (b, "class_id");
-  json_builder_add_int_value (b, class_id);
-  json_builder_set_member_name (b, "label");
-  json_builder_add_string_value (b, label ? g_quark_to_string (label) : "");
-  set_uint_or_null (b, "pts", m->pts);
-  set_uint_or_null (b, "running_time", m->running_time);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, g_quark_to_string (m->model));
-  json_builder_end_object (b);
-  gboolean ok = write_line (self, b);
-  g_object_unref (b);
-  return ok;
+  GString *out = self->line;
+  begin_record (out, stream);
+  put_member (out, "type");
+  put_string (out, "event");
+  put_member (out, "state");
+  put_string (out, start ? "start" : "end");
+  put_member (out, "class_id");
+  g_string_append_printf (out, "%d", class_id);
+  put_member (out, "label");
+  put_string (out, label ? g_quark_to_string (label) : "");
+  put_time (out, "pts", m->pts);
+  put_time (out, "running_time", m->running_time);
+  put_member (out, "model");
+  put_string (out, g_quark_to_string (m->model));
+  return write_line (self);
 }
 
 /* the label of class_id, if the meta's top-k has it */
@@ -254,8 +342,15 @@ gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
   g_free (stream);
   if (!ok) {
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, (NULL),
-        ("writing a JSON record failed: %s", g_strerror (errno)));
+    /* the file and the reason in the message itself: an application
+     * (mmfusion-analyze) shows only that line */
+    GST_OBJECT_LOCK (self);
+    gchar *location = g_strdup (self->location);
+    GST_OBJECT_UNLOCK (self);
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to %s: %s",
+            location, g_strerror (self->write_errno)), ("system error: %s",
+            g_strerror (self->write_errno)));
+    g_free (location);
     return GST_FLOW_ERROR;
   }
   GST_OBJECT_LOCK (self);
@@ -270,58 +365,63 @@ gst_mm_publish_start (GstBaseTransform * trans)
   GstMmPublish *self = GST_MM_PUBLISH (trans);
   GST_OBJECT_LOCK (self);
   gchar *location = g_strdup (self->location);
-  self->records = 0;
-  GST_OBJECT_UNLOCK (self);
   gchar *host = g_strdup (self->mqtt_host);
   gchar *topic = g_strdup (self->mqtt_topic);
   gchar *client_id = g_strdup (self->mqtt_client_id);
   gint port = self->mqtt_port, qos = self->mqtt_qos;
   guint queue = self->mqtt_queue;
+  self->records = 0;
+  GST_OBJECT_UNLOCK (self);
   self->event_class = -1;
   self->warned_at = 0;
+  self->warned_score = FALSE;
+
+  MmMqtt *mqtt = NULL;
+  gboolean ok = TRUE;
   if (host) {
     GError *err = NULL;
-    self->mqtt = mm_mqtt_new (host, port, topic, qos, client_id, queue, &err);
-    g_free (host);
-    g_free (topic);
-    g_free (client_id);
-    if (!self->mqtt) {
+    mqtt = mm_mqtt_new (host, port, topic, qos, client_id, queue, &err);
+    if (!mqtt) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message),
           (NULL));
       g_error_free (err);
-      g_free (location);
-      return FALSE;
+      ok = FALSE;
     }
-  } else {
-    g_free (topic);
-    g_free (client_id);
   }
-  if (!location && !self->mqtt) {
+  if (ok && !location && !mqtt) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, (NULL),
         ("nowhere to write: set location (a file, or - for stdout) or "
             "mqtt-host"));
-    return FALSE;
+    ok = FALSE;
   }
-  if (!location) {
-    self->out = NULL;
-  } else if (strcmp (location, "-") == 0) {
-    self->out = stdout;
-    self->out_is_stdout = TRUE;
-  } else {
-    /* appended: several runs, or several streams, may share one log */
-    self->out = fopen (location, "a");
-    self->out_is_stdout = FALSE;
+  if (ok && location) {
+    if (strcmp (location, "-") == 0) {
+      self->out = stdout;
+      self->out_is_stdout = TRUE;
+    } else {
+      /* appended: several runs, or several streams, may share one log */
+      self->out = fopen (location, "a");
+      self->out_is_stdout = FALSE;
+    }
+    if (!self->out) {
+      int e = errno;
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+          ("Could not open %s for writing: %s", location, g_strerror (e)),
+          ("system error: %s", g_strerror (e)));
+      ok = FALSE;
+    }
   }
-  if (location && !self->out) {
-    g_clear_pointer (&self->mqtt, mm_mqtt_free);
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-        ("Could not open %s for writing: %s", location, g_strerror (errno)),
-        (NULL));
-    g_free (location);
-    return FALSE;
-  }
+  if (!ok)
+    g_clear_pointer (&mqtt, mm_mqtt_free);
+  /* get_property reads the client from the application's thread */
+  GST_OBJECT_LOCK (self);
+  self->mqtt = mqtt;
+  GST_OBJECT_UNLOCK (self);
   g_free (location);
-  return TRUE;
+  g_free (host);
+  g_free (topic);
+  g_free (client_id);
+  return ok;
 }
 
 static gboolean
@@ -331,7 +431,11 @@ gst_mm_publish_stop (GstBaseTransform * trans)
   if (self->out && !self->out_is_stdout)
     fclose (self->out);
   self->out = NULL;
-  g_clear_pointer (&self->mqtt, mm_mqtt_free);
+  GST_OBJECT_LOCK (self);
+  MmMqtt *mqtt = self->mqtt;
+  self->mqtt = NULL;
+  GST_OBJECT_UNLOCK (self);
+  mm_mqtt_free (mqtt);
   return TRUE;
 }
 
@@ -420,6 +524,7 @@ gst_mm_publish_finalize (GObject * object)
   g_free (self->mqtt_host);
   g_free (self->mqtt_topic);
   g_free (self->mqtt_client_id);
+  g_string_free (self->line, TRUE);
   G_OBJECT_CLASS (gst_mm_publish_parent_class)->finalize (object);
 }
 
@@ -465,8 +570,9 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
           DEFAULT_MQTT_CLIENT_ID, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_QUEUE,
       g_param_spec_uint ("mqtt-queue-size", "MQTT queue size",
-          "Records in flight at most; beyond, and while the broker is away, "
-          "records are dropped (and counted) rather than queued", 1,
+          "Records waiting for the broker (away or slow) or for its "
+          "acknowledgement, at most; beyond, the oldest waiting record is "
+          "dropped (and counted)", 1,
           1000000, DEFAULT_MQTT_QUEUE, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_CONNECTED,
       g_param_spec_boolean ("mqtt-connected", "MQTT connected",
@@ -474,7 +580,8 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_DROPPED,
       g_param_spec_uint64 ("dropped", "Dropped",
-          "Records not published to MQTT (broker away or queue full)", 0,
+          "Records not published to MQTT (more than mqtt-queue-size "
+          "waiting)", 0,
           G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_RECORDS,
       g_param_spec_uint64 ("records", "Records",
@@ -500,6 +607,7 @@ static void
 gst_mm_publish_init (GstMmPublish * self)
 {
   self->event_class = -1;
+  self->line = g_string_sized_new (1024);
   self->mqtt_port = DEFAULT_MQTT_PORT;
   self->mqtt_topic = g_strdup (DEFAULT_MQTT_TOPIC);
   self->mqtt_qos = DEFAULT_MQTT_QOS;

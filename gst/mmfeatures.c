@@ -59,6 +59,49 @@ bad (GError ** error, const char *fmt, ...)
   return FALSE;
 }
 
+guint64
+mm_feature_params_memory (const MmFeatureParams * p)
+{
+  /* in doubles: the factors come from caps and model files, and their
+   * product must not wrap around */
+  gdouble window = 4.0 * (p->kind == MM_FEATURE_KIND_WAVEFORM ?
+      (gdouble) mm_feature_params_window_samples (p) :
+      (gdouble) p->n_mels * p->frames);
+  /* mmaudiowindow's pool of 4 windows and its ring of log-mel frames */
+  gdouble bytes = window * (p->kind == MM_FEATURE_KIND_WAVEFORM ? 4 : 5);
+  /* pending samples, and the front end's tables (frame, spectrum, power,
+   * Hann window, filter weights: a few per FFT bin and per mel band) */
+  bytes += 4.0 * ((p->kind == MM_FEATURE_KIND_WAVEFORM ?
+          (gdouble) mm_feature_params_window_samples (p) :
+          (gdouble) p->win_length) + 4096);
+  if (p->kind == MM_FEATURE_KIND_LOG_MEL)
+    bytes += 8.0 * (4.0 * p->n_fft + p->win_length) + 32.0 * p->n_mels;
+  return bytes >= (gdouble) G_MAXUINT64 ? G_MAXUINT64 : (guint64) bytes;
+}
+
+/* Sizes come from properties, caps and model files: checked against a
+ * budget before anything is allocated, so a typo cannot ask for
+ * terabytes. */
+static gboolean
+check_memory (const MmFeatureParams * p, GError ** error)
+{
+  guint64 need = mm_feature_params_memory (p);
+  if (need <= MM_FEATURES_MEMORY_BUDGET)
+    return TRUE;
+  gchar *size = g_format_size_full (need, G_FORMAT_SIZE_IEC_UNITS);
+  gchar *budget = g_format_size_full (MM_FEATURES_MEMORY_BUDGET,
+      G_FORMAT_SIZE_IEC_UNITS);
+  if (p->kind == MM_FEATURE_KIND_WAVEFORM)
+    bad (error, "windows of frames=%d × hop-length=%d samples need %s, more "
+        "than the %s budget", p->frames, p->hop_length, size, budget);
+  else
+    bad (error, "windows of n-mels=%d × frames=%d need %s, more than the %s "
+        "budget", p->n_mels, p->frames, size, budget);
+  g_free (size);
+  g_free (budget);
+  return FALSE;
+}
+
 gboolean
 mm_feature_params_validate (const MmFeatureParams * p, GError ** error)
 {
@@ -73,7 +116,7 @@ mm_feature_params_validate (const MmFeatureParams * p, GError ** error)
   if (p->stride < 1)
     return bad (error, "stride (%d) must be at least 1", p->stride);
   if (p->kind == MM_FEATURE_KIND_WAVEFORM)
-    return TRUE;
+    return check_memory (p, error);
   if (p->n_fft < 2 || p->n_fft % 2 != 0)
     return bad (error, "n-fft (%d) must be even and at least 2", p->n_fft);
   if (p->win_length > p->n_fft)
@@ -90,7 +133,7 @@ mm_feature_params_validate (const MmFeatureParams * p, GError ** error)
         fmax);
   if (!(p->log_offset > 0.0))
     return bad (error, "log-offset (%g) must be positive", p->log_offset);
-  return TRUE;
+  return check_memory (p, error);
 }
 
 static const char *

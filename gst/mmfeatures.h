@@ -44,9 +44,17 @@ typedef struct {
 /* the documented defaults, with 64 mels and 100 frames (about one second) */
 void mm_feature_params_init (MmFeatureParams * p);
 
-/* FALSE with an error naming the offending parameter */
+/* FALSE with an error naming the offending parameter; also when the
+ * memory the parameters need is above MM_FEATURES_MEMORY_BUDGET */
 gboolean mm_feature_params_validate (const MmFeatureParams * p,
     GError ** error);
+
+/* What mmaudiowindow holds for these parameters (window buffers, ring,
+ * staging, front-end tables), in bytes; at most the budget is allowed:
+ * 256 MiB is thousands of times what a real model's window needs (64 mels
+ * × 100 frames is 25 KiB). */
+#define MM_FEATURES_MEMORY_BUDGET (G_GUINT64_CONSTANT (256) << 20)
+guint64 mm_feature_params_memory (const MmFeatureParams * p);
 
 /* fixed caps with every field */
 GstCaps *mm_feature_params_to_caps (const MmFeatureParams * p);

@@ -6,16 +6,23 @@
  *
  * usage: mmfusion-analyze URI|PATH|--live[=test] --model MODEL
  *            [--json FILE|-] [--overlay OUT.mkv] [--interval NS] [--top-k N]
+ *        mmfusion-analyze --help | --version
  *
  * --live takes a camera and the default microphone, --live=test live test
  * sources. Progress on stderr (on a terminal), JSON Lines to --json, the
  * video with the results drawn on it and the original audio to --overlay
- * (Matroska), a summary at the end. Ctrl-C ends the stream (EOS) so
- * outputs are complete. Errors: exit status 1 and
+ * (Matroska), a summary at the end. Ctrl-C, SIGTERM or SIGHUP ends the
+ * stream (EOS) so outputs are complete; a second one stops at once. Errors: exit status 1 and
  * one line "mmfusion-analyze: FILE: reason".
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <gst/gst.h>
+#include <gio/gio.h>
 #include <glib-unix.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +35,11 @@ typedef struct {
   GMainLoop *loop;
   GstElement *pipe;
   gchar *error;                 /* first error, one line */
+  const char *error_file;       /* what it is about; NULL: the input */
+  /* the elements that write the output files, and those files */
+  GstElement *json_writer, *overlay_writer;
+  const char *json, *overlay;
+  GstElement *source;           /* mmdecodebin, or the live sources */
   guint64 results, events;
   gboolean tty;
   guint interrupted;
@@ -59,6 +71,55 @@ warn_missing_plugin (GstMessage * msg)
   gst_clear_caps (&caps);
 }
 
+/* An error writing an output file is about that file, not the input:
+ * named by it, with the system's reason (a full disk, a read-only
+ * folder) that GStreamer keeps in the debug text. */
+static void
+output_error (Run * r, GstObject * src, const GError * err,
+    const char *debug)
+{
+  const char *file = NULL;
+  if (r->json_writer && src == GST_OBJECT (r->json_writer))
+    file = r->json;
+  else if (r->overlay_writer && src == GST_OBJECT (r->overlay_writer))
+    file = r->overlay;
+  if (!file)
+    return;
+  const char *system = debug ? strstr (debug, "system error: ") : NULL;
+  r->error_file = file;
+  if (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NO_SPACE_LEFT))
+    r->error = g_strdup_printf ("cannot write: %s", g_strerror (ENOSPC));
+  else if (system)
+    r->error = g_strdup_printf ("cannot write: %s",
+        system + strlen ("system error: "));
+  else
+    r->error = g_strdup (err->message);
+}
+
+/* The input's error, said for this line: mmdecodebin puts its URI first,
+ * which the line already names; GStreamer's "Internal data stream error"
+ * (a source that stopped with an error of no name: an HTTP server that
+ * went away, say) says nothing a user can act on. */
+static void
+input_error (Run * r, GstObject * src, const GError * err)
+{
+  const char *text = err->message;
+  gchar *uri = NULL;
+  if (r->source && src == GST_OBJECT (r->source)
+      && g_object_class_find_property (G_OBJECT_GET_CLASS (r->source), "uri"))
+    g_object_get (r->source, "uri", &uri, NULL);
+  if (uri && g_str_has_prefix (text, uri)
+      && g_str_has_prefix (text + strlen (uri), ": "))
+    text += strlen (uri) + 2;
+  if (g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED))
+    r->error = g_strdup_printf ("reading the input failed part-way (%s): "
+        "the connection was lost or the data is damaged", text);
+  else
+    r->error = g_strdup (text);
+  g_free (uri);
+}
+
 static gboolean
 on_message (GstBus * bus, GstMessage * msg, gpointer data)
 {
@@ -66,10 +127,14 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
   switch (GST_MESSAGE_TYPE (msg)) {
     case GST_MESSAGE_ERROR:{
       GError *err;
-      gst_message_parse_error (msg, &err, NULL);
+      gchar *debug = NULL;
+      gst_message_parse_error (msg, &err, &debug);
       if (!r->error)
-        r->error = g_strdup (err->message);
+        output_error (r, GST_MESSAGE_SRC (msg), err, debug);
+      if (!r->error)
+        input_error (r, GST_MESSAGE_SRC (msg), err);
       g_error_free (err);
+      g_free (debug);
       g_main_loop_quit (r->loop);
       break;
     }
@@ -127,6 +192,8 @@ typedef struct
   GstPad *video_in, *audio_in;  /* where the decoded streams are linked */
   GstElement *mux;              /* --overlay only */
   GstPad *mux_audio;            /* the original audio's track in the mux */
+  gboolean has_video, has_audio;        /* the input's decoded streams */
+  GstElement *json_writer, *overlay_writer;     /* not owned */
 } Graph;
 
 static GstElement *
@@ -143,6 +210,8 @@ on_decoder_pad (GstElement * dec, GstPad * pad, gpointer user_data)
 {
   Graph *g = user_data;
   const gchar *name = GST_PAD_NAME (pad);
+  g->has_video |= g_str_equal (name, "video");
+  g->has_audio |= g_str_equal (name, "audio");
   GstPad *peer = g_str_equal (name, "video") ? g->video_in :
       g_str_equal (name, "audio") ? g->audio_in : NULL;
   GstElement *discard = NULL;
@@ -171,6 +240,18 @@ static void
 on_decoder_done (GstElement * dec, gpointer user_data)
 {
   Graph *g = user_data;
+  /* with no input left mmfusion would wait for ever: nothing to analyze */
+  if (!(g->fusion_video && gst_pad_is_linked (g->video_in)) &&
+      !(g->fusion_audio && gst_pad_is_linked (g->audio_in))) {
+    const char *needs = !g->fusion_audio ? "video" : !g->fusion_video ?
+        "audio" : "video or audio";
+    const char *has = g->has_video ? "only video" : g->has_audio ?
+        "only audio" : "no audio or video";
+    GST_ELEMENT_ERROR (dec, STREAM, WRONG_TYPE,
+        ("no stream for the model: it needs %s, the input has %s", needs,
+            has), (NULL));
+    return;
+  }
   if (g->fusion_video && !gst_pad_is_linked (g->video_in))
     gst_element_release_request_pad (g->fusion, g->fusion_video);
   if (g->audio_in && !gst_pad_is_linked (g->audio_in)) {
@@ -222,6 +303,7 @@ build_overlay (Graph * g, GstElement * results, const char *path)
   if (!draw || !conv || !enc || (x264 && !parse) || !file || !g->mux)
     return FALSE;
   g_object_set (file, "location", path, NULL);
+  g->overlay_writer = file;
   gboolean ok = gst_element_link_many (results, draw, conv, enc, NULL) &&
       (parse ? gst_element_link_many (enc, parse, g->mux, NULL) :
       gst_element_link (enc, g->mux)) && gst_element_link (g->mux, file);
@@ -286,58 +368,205 @@ make_live_source (const char *kind)
 
 typedef struct
 {
-  const char *input, *model, *json, *overlay, *live;
+  gchar *input, *model, *json, *overlay;
+  const char *live;             /* "device", "test" or NULL */
   guint64 interval;
   guint top_k;
 } Options;
 
-static const char *usage = "usage: mmfusion-analyze URI|PATH|--live[=test] "
-    "--model MODEL [--json FILE|-] [--overlay OUT.mkv] [--interval NS] "
-    "[--top-k N]";
+static void
+options_clear (Options * o)
+{
+  g_free (o->input);
+  g_free (o->model);
+  g_free (o->json);
+  g_free (o->overlay);
+}
 
-/* returns 0, or 1 after printing the one error line */
+/* the option callbacks: strict numbers, named values */
+static gboolean
+take_interval (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &o->interval,
+          NULL))
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      "%s takes a whole number of nanoseconds (0: every frame), not '%s'",
+      name, value);
+  return FALSE;
+}
+
+static gboolean
+take_top_k (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  guint64 v;
+  if (g_ascii_string_to_unsigned (value, 10, 1, 32, &v, NULL)) {
+    o->top_k = (guint) v;
+    return TRUE;
+  }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      "%s must be 1 to 32, not '%s'", name, value);
+  return FALSE;
+}
+
+static gboolean
+take_live (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  if (!value || g_str_equal (value, "device"))
+    o->live = "device";
+  else if (g_str_equal (value, "test"))
+    o->live = "test";
+  else {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "%s takes device (the default: camera and microphone) or test, "
+        "not '%s'", name, value);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Whether two names (paths or URIs) are one existing local file, by
+ * device and inode: another path or a link to a file is the same file. */
+static gboolean
+same_file (const char *a, const char *b)
+{
+  struct stat sa, sb;
+  gboolean same = FALSE;
+  GFile *fa = g_file_new_for_commandline_arg (a);
+  GFile *fb = g_file_new_for_commandline_arg (b);
+  gchar *pa = g_file_get_path (fa), *pb = g_file_get_path (fb);
+  if (pa && pb && stat (pa, &sa) == 0 && stat (pb, &sb) == 0)
+    same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  else
+    same = g_file_equal (fa, fb);       /* not there yet: by name */
+  g_free (pa);
+  g_free (pb);
+  g_object_unref (fa);
+  g_object_unref (fb);
+  return same;
+}
+
+/* An output that names a file we read would be truncated before it is
+ * read: refused before anything is opened for writing. */
+static int
+check_outputs (const Options * o)
+{
+  const char *outputs[] = { o->json, o->overlay };
+  const char *inputs[] = { o->live ? NULL : o->input, o->model };
+  const char *what[] = { "the input file", "the model file" };
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++) {
+    if (!outputs[i] || g_str_equal (outputs[i], "-"))
+      continue;
+    for (guint j = 0; j < G_N_ELEMENTS (inputs); j++) {
+      if (inputs[j] && same_file (outputs[i], inputs[j])) {
+        gchar *why = g_strdup_printf ("is %s; refusing to overwrite it",
+            what[j]);
+        fail (outputs[i], why);
+        g_free (why);
+        return 1;
+      }
+    }
+  }
+  if (o->json && o->overlay && same_file (o->json, o->overlay))
+    return fail (o->overlay, "--json and --overlay name the same file");
+  return 0;
+}
+
+/* The command line, with GLib's option parser (--help describes every
+ * option; GStreamer's own options are under --help-gst); it also
+ * initializes GStreamer. Returns 0, -1 after --version, or 1 after
+ * printing the one error line. */
 static int
 parse_options (int argc, char **argv, Options * o)
 {
   *o = (Options) {
   .top_k = 5};
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-    if (g_str_equal (a, "--model") && next)
-      o->model = argv[++i];
-    else if (g_str_equal (a, "--json") && next)
-      o->json = argv[++i];
-    else if (g_str_equal (a, "--overlay") && next)
-      o->overlay = argv[++i];
-    else if (g_str_equal (a, "--interval") && next)
-      o->interval = g_ascii_strtoull (argv[++i], NULL, 10);
-    else if (g_str_equal (a, "--top-k") && next)
-      o->top_k = (guint) atoi (argv[++i]);
-    else if (g_str_equal (a, "--live") || g_str_equal (a, "--live=device"))
-      o->live = "device";
-    else if (g_str_equal (a, "--live=test"))
-      o->live = "test";
-    else if (a[0] != '-' && !o->input)
-      o->input = a;
-    else
-    {
-      gchar *why = g_strdup_printf ("unknown argument (%s)", usage);
-      fail (a, why);
-      g_free (why);
-      return 1;
-    }
+  gboolean version = FALSE;
+  gchar **rest = NULL;
+  const GOptionEntry entries[] = {
+    {"model", 0, 0, G_OPTION_ARG_FILENAME, &o->model,
+        "The model: an ONNX file (required)", "MODEL"},
+    {"json", 0, 0, G_OPTION_ARG_FILENAME, &o->json,
+          "Write one JSON line per result (schema mmfusion/1) to FILE, "
+          "replacing it; - for standard output", "FILE|-"},
+    {"overlay", 0, 0, G_OPTION_ARG_FILENAME, &o->overlay,
+          "Write the video with the results drawn on it, and the original "
+          "audio, to OUT.mkv (Matroska)", "OUT.mkv"},
+    {"interval", 0, 0, G_OPTION_ARG_CALLBACK, take_interval,
+          "Run the model on the first frame at or after every NS "
+          "nanoseconds (default 0: every frame)", "NS"},
+    {"top-k", 0, 0, G_OPTION_ARG_CALLBACK, take_top_k,
+        "Classes per result, 1 to 32 (default 5)", "N"},
+    {"live", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, take_live,
+          "Analyze the camera and the default microphone instead of a file "
+          "(--live=test: live test sources), until Ctrl-C", "device|test"},
+    {"version", 0, 0, G_OPTION_ARG_NONE, &version,
+        "Print the version and exit", NULL},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL,
+        NULL},
+    {NULL}
+  };
+  GOptionContext *ctx = g_option_context_new ("URI|PATH");
+  GOptionGroup *main_group = g_option_group_new (NULL, NULL, NULL, o, NULL);
+  g_option_group_add_entries (main_group, entries);
+  g_option_context_set_main_group (ctx, main_group);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  g_option_context_set_summary (ctx, "Runs a file, a stream (URI) or a "
+      "camera and microphone through an audio-visual model: progress on "
+      "standard error, results as JSON Lines, the video with the results "
+      "drawn on it, a summary at the end.");
+  g_option_context_set_description (ctx, "Ctrl-C, SIGTERM and SIGHUP end "
+      "the stream cleanly (every output complete); a second one stops at "
+      "once.\nErrors: exit status 1 and one line "
+      "\"mmfusion-analyze: FILE: reason\" on standard error.\n");
+  GError *err = NULL;
+  gboolean parsed = g_option_context_parse (ctx, &argc, &argv, &err);
+  g_option_context_free (ctx);
+  if (!parsed) {
+    gchar *why = g_strdup_printf ("%s (see --help)", err->message);
+    fail ("command line", why);
+    g_free (why);
+    g_error_free (err);
+    g_strfreev (rest);
+    return 1;
   }
+  if (version) {
+    g_strfreev (rest);
+    printf ("%s %s\n", prog, VERSION);
+    return -1;
+  }
+  guint n_rest = rest ? g_strv_length (rest) : 0;
+  if (n_rest > 1 || (n_rest == 1 && o->live)) {
+    gchar *why = g_strdup_printf ("one input only (%s)", o->live ?
+        "--live takes none" : "see --help");
+    fail (rest[o->live ? 0 : 1], why);
+    g_free (why);
+    g_strfreev (rest);
+    return 1;
+  }
+  if (n_rest == 1)
+    o->input = g_strdup (rest[0]);
+  g_strfreev (rest);
   if (o->live)
-    o->input = o->live;
-  if (!o->input || !o->model)
-    return fail (o->input ? o->input : "(input)", usage);
+    o->input = g_strdup (o->live);
+  if (!o->input)
+    return fail ("command line", "no input: a file, a URI or --live (see "
+        "--help)");
+  if (!o->model)
+    return fail (o->input, "no --model (see --help)");
   if (!o->live && !gst_uri_is_valid (o->input) &&
       !g_file_test (o->input, G_FILE_TEST_EXISTS))
     return fail (o->input, "no such file");
   if (!g_file_test (o->model, G_FILE_TEST_EXISTS))
     return fail (o->model, "no such file");
-  if (o->top_k < 1 || o->top_k > 32)
-    return fail (o->input, "--top-k must be 1 to 32");
+  if (check_outputs (o))
+    return 1;
   /* mmpublish appends (logs may be shared); one run here is one file */
   if (o->json && !g_str_equal (o->json, "-")) {
     FILE *f = fopen (o->json, "w");
@@ -429,6 +658,7 @@ build (Graph * g, const Options * o, GstElement ** source)
     ok = ok && pub && gst_element_link (results, pub);
     if (pub)
       g_object_set (pub, "location", o->json, NULL);
+    g->json_writer = pub;
     results = pub;
   }
   if (o->overlay) {
@@ -448,20 +678,29 @@ build (Graph * g, const Options * o, GstElement ** source)
 int
 main (int argc, char **argv)
 {
-  gst_init (&argc, &argv);
   Options o;
-  if (parse_options (argc, argv, &o))
-    return 1;
+  int parsed = parse_options (argc, argv, &o);
+  if (parsed) {
+    options_clear (&o);
+    return parsed < 0 ? 0 : 1;
+  }
 
-  /* Ctrl-C is caught from here on: one that comes while the pipeline is
-   * still being built ends it at once, as cleanly as one that comes later */
+  /* Ctrl-C, and SIGTERM and SIGHUP (what systemd, docker and a closed
+   * terminal send), are caught from here on: one that comes while the
+   * pipeline is still being built ends it at once, as cleanly as one that
+   * comes later */
   Run r = { 0 };
-  guint interrupt = g_unix_signal_add (SIGINT, on_interrupt, &r);
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  guint interrupt[G_N_ELEMENTS (signals)];
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    interrupt[i] = g_unix_signal_add (signals[i], on_interrupt, &r);
   Graph g = { 0 };
   GstElement *source = NULL;
   if (build (&g, &o, &source)) {
-    g_source_remove (interrupt);
+    for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+      g_source_remove (interrupt[i]);
     graph_clear (&g);
+    options_clear (&o);
     return 1;
   }
   if (o.live) {
@@ -480,6 +719,11 @@ main (int argc, char **argv)
 
   r.loop = g_main_loop_new (NULL, FALSE);
   r.pipe = g.pipe;
+  r.json_writer = g.json_writer;
+  r.overlay_writer = g.overlay_writer;
+  r.json = o.json;
+  r.overlay = o.overlay;
+  r.source = source;
   r.tty = isatty (2);
   GstBus *bus = gst_element_get_bus (g.pipe);
   gst_bus_add_watch (bus, on_message, &r);
@@ -491,17 +735,25 @@ main (int argc, char **argv)
     /* the element that refused to start said why on the bus */
     GstMessage *m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
     GError *err = NULL;
-    if (m)
-      gst_message_parse_error (m, &err, NULL);
-    r.error = g_strdup (err ? err->message : "cannot start the pipeline");
+    gchar *debug = NULL;
+    if (m) {
+      gst_message_parse_error (m, &err, &debug);
+      output_error (&r, GST_MESSAGE_SRC (m), err, debug);
+      if (!r.error)
+        input_error (&r, GST_MESSAGE_SRC (m), err);
+    }
+    if (!r.error)
+      r.error = g_strdup ("cannot start the pipeline");
     g_clear_error (&err);
+    g_free (debug);
     g_clear_pointer (&m, gst_message_unref);
   }
   if (!r.error)
     g_main_loop_run (r.loop);
   if (progress)
     g_source_remove (progress);
-  g_source_remove (interrupt);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_source_remove (interrupt[i]);
   gint64 pos = 0;
   gst_element_query_position (g.pipe, GST_FORMAT_TIME, &pos);
   GstStructure *stats = NULL;
@@ -512,7 +764,7 @@ main (int argc, char **argv)
 
   int status = 0;
   if (r.error) {
-    status = fail (o.input, r.error);
+    status = fail (r.error_file ? r.error_file : o.input, r.error);
   } else {
     gdouble wall = (g_get_monotonic_time () - r.started) / 1e6, mean = 0.0;
     guint64 inferences = 0;
@@ -531,5 +783,6 @@ main (int argc, char **argv)
   graph_clear (&g);
   g_main_loop_unref (r.loop);
   g_free (r.error);
+  options_clear (&o);
   return status;
 }

@@ -472,6 +472,89 @@ GST_START_TEST (test_impossible_parameters)
 
 GST_END_TEST;
 
+/* sizes are checked against the memory budget before anything is
+ * allocated: from properties, and from downstream's caps (a model) */
+GST_START_TEST (test_memory_budget)
+{
+  expect_negotiation_error ("n-mels=4096 frames=65536", 16000,
+      "n-mels=4096 × frames=65536");
+  expect_negotiation_error ("kind=waveform frames=65536 hop-length=65536",
+      16000, "frames=65536 × hop-length=65536");
+
+  GstHarness *h = window_harness ("");
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_sink_caps_str (h, FEATURE_CAPS ", n-mels=(int)4096, "
+      "frames=(int)1073741823, rate=(int)16000");
+  gst_harness_set_src_caps (h, raw_caps ("F32LE", 16000, 1));
+  fail_unless_equals_int (gst_harness_push (h, audio_buffer (100, 16000, 1,
+              0, 0)), GST_FLOW_NOT_NEGOTIATED);
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  GError *err;
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "frames=1073741823")
+      && strstr (err->message, "budget"), "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* out-of-range values are refused (GLib says so), never taken */
+GST_START_TEST (test_out_of_range_refused)
+{
+  GstElement *e = gst_element_factory_make ("mmaudiowindow", NULL);
+  ASSERT_WARNING (g_object_set (e, "n-mels", -5, NULL));
+  ASSERT_WARNING (g_object_set (e, "fmax", -1.0, NULL));
+  ASSERT_WARNING (g_object_set (e, "frames", 1073741823, NULL));
+  gint n_mels, frames;
+  gdouble fmax;
+  g_object_get (e, "n-mels", &n_mels, "fmax", &fmax, "frames", &frames, NULL);
+  fail_unless_equals_int (n_mels, 64);
+  fail_unless_equals_float (fmax, 0.0);
+  fail_unless_equals_int (frames, 100);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* the LATENCY query, from another thread, while caps changes reconfigure
+ * the element (a race ThreadSanitizer finds in scripts/test-tsan) */
+static gpointer
+ask_latency (gpointer data)
+{
+  GstPad *src = data;
+  for (gint i = 0; i < 300; i++) {
+    GstQuery *q = gst_query_new_latency ();
+    gst_pad_query (src, q);
+    gst_query_unref (q);
+  }
+  return NULL;
+}
+
+GST_START_TEST (test_latency_while_configuring)
+{
+  GstHarness *h = window_harness ("frames=10 stride=5");
+  gst_harness_set_upstream_latency (h, 0);
+  gst_harness_play (h);
+  GstPad *src = gst_element_get_static_pad (h->element, "src");
+  GThread *t = g_thread_new ("latency", ask_latency, src);
+  for (gint i = 0; i < 40; i++) {
+    gint rate = i % 2 ? 16000 : 8000;
+    gst_harness_set_src_caps (h, raw_caps ("F32LE", rate, 1));
+    gst_harness_push (h, audio_buffer (160, rate, 1, 0, 0));
+  }
+  g_thread_join (t);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 mmaudiowindow_suite (void)
 {
@@ -492,6 +575,9 @@ mmaudiowindow_suite (void)
   tcase_add_test (tc, test_downstream_decides);
   tcase_add_test (tc, test_rate_negotiated_upstream);
   tcase_add_test (tc, test_impossible_parameters);
+  tcase_add_test (tc, test_memory_budget);
+  tcase_add_test (tc, test_out_of_range_refused);
+  tcase_add_test (tc, test_latency_while_configuring);
   return s;
 }
 

@@ -95,7 +95,7 @@ overlay (GstVideoFormat format, const char *props, GstVideoInfo * info)
 static const GstVideoFormat formats[] = {
   GST_VIDEO_FORMAT_RGB, GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_RGBx,
   GST_VIDEO_FORMAT_BGRx, GST_VIDEO_FORMAT_xRGB, GST_VIDEO_FORMAT_xBGR,
-  GST_VIDEO_FORMAT_I420, GST_VIDEO_FORMAT_NV12,
+  GST_VIDEO_FORMAT_I420, GST_VIDEO_FORMAT_NV12, GST_VIDEO_FORMAT_GRAY8,
 };
 
 GST_START_TEST (test_changes_only_in_the_panel)
@@ -220,6 +220,35 @@ GST_START_TEST (test_blends_unless_downstream_takes_meta)
 
 GST_END_TEST;
 
+/* a property changed while playing redraws the panel for the same result
+ * (the change is handed to the streaming thread under the object lock) */
+GST_START_TEST (test_redraws_when_the_look_changes)
+{
+  GstVideoInfo info;
+  GstHarness *h = overlay (GST_VIDEO_FORMAT_GRAY8, "", &info);
+  GstBuffer *a = gst_harness_push_and_pull (h, uniform_frame (&info, TRUE,
+          TRUE));
+  GstElement *e = gst_harness_find_element (h, "mmoverlay");
+  g_object_set (e, "background-color", 0xffffffff, NULL);
+  gst_object_unref (e);
+  GstBuffer *b = gst_harness_push_and_pull (h, uniform_frame (&info, TRUE,
+          TRUE));
+  GstMapInfo ma, mb;
+  gst_buffer_map (a, &ma, GST_MAP_READ);
+  gst_buffer_map (b, &mb, GST_MAP_READ);
+  /* the panel's corner pixel: translucent black before, white (235,
+   * video range) after */
+  fail_unless (ma.data[0] < 128 && mb.data[0] > 200, "%u then %u",
+      ma.data[0], mb.data[0]);
+  gst_buffer_unmap (a, &ma);
+  gst_buffer_unmap (b, &mb);
+  gst_buffer_unref (a);
+  gst_buffer_unref (b);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 overlay_suite (void)
 {
@@ -232,6 +261,7 @@ overlay_suite (void)
   tcase_add_test (tc, test_untouched_without_result);
   tcase_add_test (tc, test_attaches_meta_when_downstream_takes_it);
   tcase_add_test (tc, test_blends_unless_downstream_takes_meta);
+  tcase_add_test (tc, test_redraws_when_the_look_changes);
   return s;
 }
 

@@ -1,7 +1,9 @@
 /* mmpublish: JSON Lines records (schema mmfusion/1, docs/elements.md).
  * Every line parses; fields and types follow the schema; timestamps equal
  * the meta's; one record per fresh result; event lines on event changes;
- * file (appended) and stdout targets; an unwritable location errors.
+ * file (appended) and stdout targets; an unwritable location errors;
+ * non-finite scores and control characters still give valid JSON; a full
+ * disk is an error naming the file and the reason.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -12,6 +14,8 @@
 #include <json-glib/json-glib.h>
 #include <mmfusion/mmfusionmeta.h>
 
+#include <errno.h>
+#include <math.h>
 #include <string.h>
 
 static const char *meta_dir;
@@ -193,7 +197,7 @@ child_env (void)
   /* libasan must come first in the list */
   GString *preload = g_string_new (NULL);
   gchar **lines = g_strsplit (maps, "\n", -1);
-  const char *libs[] = { "/libasan.so", "/libubsan.so" };
+  const char *libs[] = { "/libasan.so", "/libubsan.so", "/libtsan.so" };
   for (gsize k = 0; k < G_N_ELEMENTS (libs); k++)
     for (gchar ** l = lines; *l; l++) {
       gchar *path = strchr (*l, '/');
@@ -204,6 +208,11 @@ child_env (void)
       }
     }
   if (preload->len) {
+    /* the sanitizer runtime first, then what this test has preloaded
+     * (the TSan build's lock shim) */
+    const gchar *more = g_environ_getenv (env, "LD_PRELOAD");
+    if (more)
+      g_string_append_printf (preload, ":%s", more);
     env = g_environ_setenv (env, "LD_PRELOAD", preload->str, TRUE);
     env = g_environ_setenv (env, "ASAN_OPTIONS",
         "detect_leaks=0:verify_asan_link_order=0", TRUE);
@@ -277,6 +286,117 @@ GST_START_TEST (test_bad_location)
 
 GST_END_TEST;
 
+/* Whatever the model and its labels hold, every line is JSON: infinite
+ * and NaN scores are null (with one warning), control characters in
+ * labels, names and streams are escaped, bytes that are not UTF-8 become
+ * U+FFFD. */
+GST_START_TEST (test_json_always_valid)
+{
+  gchar *path = g_build_filename (g_get_tmp_dir (), "mmpublish-valid.jsonl",
+      NULL);
+  g_unlink (path);
+  GstHarness *h = publish_harness (path, "cam\t1");
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  const char *labels[] = { "bell\x07", "two\nlines", "quote\" back\\slash",
+    "caf\xc3\xa9", "bad\xff", "del\x7f"
+  };
+  const gfloat scores[] = { INFINITY, -INFINITY, NAN, 0.5f, 1.0f, 1e-7f };
+  for (guint r = 0; r < 3; r++) {
+    GstBuffer *b = gst_buffer_new_allocate (NULL, 4, NULL);
+    GstMmFusionMeta *m = gst_buffer_add_mm_fusion_meta (b);
+    m->model = g_quark_from_string ("model\x01");
+    m->pts = m->running_time = r;
+    m->fresh = TRUE;
+    gint ids[6];
+    GQuark q[6];
+    gfloat sc[6];
+    for (guint i = 0; i < 6; i++) {
+      ids[i] = i;
+      q[i] = g_quark_from_string (labels[(i + r) % 6]);
+      sc[i] = scores[(i + r) % 6];
+    }
+    gst_mm_fusion_meta_set_classes (m, 6, ids, q, sc);
+    gst_mm_fusion_meta_add_input (m, "in\x1f", 0, 1, FALSE);
+    m->event_class = r == 1 ? 0 : -1;
+    fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
+  }
+  gst_harness_teardown (h);
+
+  guint n;
+  gchar **lines = read_lines (path, &n);
+  fail_unless_equals_int (n, 5);        /* 3 results, an event's start, end */
+  JsonParser *p = json_parser_new ();
+  guint nulls = 0;
+  for (guint i = 0; i < n; i++) {
+    for (const guchar * c = (const guchar *) lines[i]; *c; c++)
+      fail_unless (*c >= 0x20, "raw control character in %s", lines[i]);
+    fail_unless (g_utf8_validate (lines[i], -1, NULL), "not UTF-8");
+    JsonObject *o = parse (p, lines[i]);
+    fail_unless_equals_string (json_object_get_string_member (o, "stream"),
+        "cam\t1");
+    fail_unless_equals_string (json_object_get_string_member (o, "model"),
+        "model\x01");
+    if (json_object_has_member (o, "type"))
+      continue;
+    JsonArray *classes = json_object_get_array_member (o, "classes");
+    fail_unless_equals_int (json_array_get_length (classes), 6);
+    for (guint k = 0; k < 6; k++) {
+      JsonObject *c = json_array_get_object_element (classes, k);
+      guint src = (k + (guint) int_member (o, "pts")) % 6;
+      const char *want = src == 4 ? "bad\xef\xbf\xbd" : labels[src];
+      fail_unless_equals_string (json_object_get_string_member (c, "label"),
+          want);
+      if (!isfinite (scores[src])) {
+        fail_unless (json_object_get_null_member (c, "score"));
+        nulls++;
+      } else {
+        fail_unless_equals_float (json_object_get_double_member (c, "score"),
+            scores[src]);
+      }
+    }
+    fail_unless (json_object_has_member (json_object_get_object_member (o,
+                "inputs"), "in\x1f"));
+  }
+  fail_unless_equals_int (nulls, 9);
+  GstMessage *w = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (w != NULL, "no warning about the scores");
+  gst_message_unref (w);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL,
+      "the warning came more than once");
+  gst_object_unref (bus);
+  g_object_unref (p);
+  g_strfreev (lines);
+  g_unlink (path);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* A full disk stops the stream with an error naming the file and saying
+ * why, not a generic "could not write". */
+GST_START_TEST (test_disk_full)
+{
+  GstHarness *h = publish_harness ("/dev/full", NULL);
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  fail_unless_equals_int (gst_harness_push (h, result_buffer (0, TRUE, -1)),
+      GST_FLOW_ERROR);
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  GError *err;
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "/dev/full") && strstr (err->message,
+          g_strerror (ENOSPC)), "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 publish_suite (void)
 {
@@ -286,6 +406,8 @@ publish_suite (void)
   tcase_add_test (tc, test_records_and_events);
   tcase_add_test (tc, test_stdout_from_a_pipeline);
   tcase_add_test (tc, test_bad_location);
+  tcase_add_test (tc, test_json_always_valid);
+  tcase_add_test (tc, test_disk_full);
   return s;
 }
 
