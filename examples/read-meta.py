@@ -3,8 +3,8 @@
 
 Runs a pipeline like read-results.c does, reads every frame's
 GstMmFusionMeta in a pad probe after mmfusion (model name, timestamps,
-fresh flag, top-k classes and scores, the running-time span of every
-input, the event state) through the GstMmFusion-1.0 typelib, and checks
+fresh flag, top-k classes and scores, every class's score, the
+running-time span of every input, the event state) through the GstMmFusion-1.0 typelib, and checks
 it against what the element says on the bus. Prints one line per frame
 and a summary.
 
@@ -83,6 +83,14 @@ class Reader:
                 not all(0.0 <= s <= 1.0 for s in scores):
             self.fail(buf.pts, f"scores not best-first probabilities: {scores}")
 
+        # every class's score (all-scores=true): the top-k are among them
+        every = m.get_all_scores()
+        ids = [m.get_class_id(i) for i in range(m.get_length())]
+        if len(every) < len(ids) or \
+                [every[c] for c in ids if 0 <= c < len(every)] != scores:
+            self.fail(buf.pts, f"all scores {every} disagree with the top-k "
+                      f"{list(zip(ids, scores))}")
+
         spans = {}
         for i in range(m.get_n_inputs()):
             s = m.get_nth_input(i)
@@ -133,7 +141,8 @@ def main():
         f"videotestsrc num-buffers={frames} ! video/x-raw,framerate=25/1 ! f.video "
         f"audiotestsrc num-buffers={frames * 2} ! audioconvert ! audioresample ! "
         f"mmaudiowindow ! f.audio "
-        f"mmfusion name=f model={model} top-k=2 event-on=0.27 ! fakesink")
+        f"mmfusion name=f model={model} top-k=2 all-scores=true "
+        f"event-on=0.27 ! fakesink")
     reader = Reader()
     src = pipe.get_by_name("f").get_static_pad("src")
     src.add_probe(Gst.PadProbeType.BUFFER, reader.probe)
