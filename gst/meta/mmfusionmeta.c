@@ -82,12 +82,25 @@ gst_buffer_add_mm_fusion_meta (GstBuffer * buffer)
       GST_MM_FUSION_META_INFO, NULL);
 }
 
+/**
+ * gst_mm_fusion_meta_get_length:
+ * @meta: a result meta
+ *
+ * Returns: how many classes the top-k holds.
+ */
 gsize
 gst_mm_fusion_meta_get_length (const GstMmFusionMeta * meta)
 {
   return meta->n_classes;
 }
 
+/**
+ * gst_mm_fusion_meta_get_level:
+ * @meta: a result meta
+ * @i: a rank, below the length; 0 is the best
+ *
+ * Returns: the score of the class at rank @i.
+ */
 gfloat
 gst_mm_fusion_meta_get_level (const GstMmFusionMeta * meta, gsize i)
 {
@@ -95,6 +108,13 @@ gst_mm_fusion_meta_get_level (const GstMmFusionMeta * meta, gsize i)
   return meta->scores[i];
 }
 
+/**
+ * gst_mm_fusion_meta_get_quark:
+ * @meta: a result meta
+ * @i: a rank, below the length; 0 is the best
+ *
+ * Returns: the label of the class at rank @i, as a quark.
+ */
 GQuark
 gst_mm_fusion_meta_get_quark (const GstMmFusionMeta * meta, gsize i)
 {
@@ -102,6 +122,13 @@ gst_mm_fusion_meta_get_quark (const GstMmFusionMeta * meta, gsize i)
   return meta->labels[i];
 }
 
+/**
+ * gst_mm_fusion_meta_get_class_id:
+ * @meta: a result meta
+ * @i: a rank, below the length; 0 is the best
+ *
+ * Returns: the model's index of the class at rank @i.
+ */
 gint
 gst_mm_fusion_meta_get_class_id (const GstMmFusionMeta * meta, gsize i)
 {
@@ -109,6 +136,16 @@ gst_mm_fusion_meta_get_class_id (const GstMmFusionMeta * meta, gsize i)
   return meta->ids[i];
 }
 
+/**
+ * gst_mm_fusion_meta_set_classes:
+ * @meta: a result meta
+ * @n: how many classes (at most %GST_MM_FUSION_META_MAX_CLASSES are kept)
+ * @ids: (array length=n): class indices, best first
+ * @labels: (array length=n): their labels
+ * @scores: (array length=n): their scores
+ *
+ * Copies the top-k.
+ */
 void
 gst_mm_fusion_meta_set_classes (GstMmFusionMeta * meta, gsize n,
     const gint * ids, const GQuark * labels, const gfloat * scores)
@@ -120,6 +157,14 @@ gst_mm_fusion_meta_set_classes (GstMmFusionMeta * meta, gsize n,
   memcpy (meta->scores, scores, n * sizeof (gfloat));
 }
 
+/**
+ * gst_mm_fusion_meta_set_all_scores:
+ * @meta: a result meta
+ * @n: how many classes
+ * @scores: (array length=n) (nullable): every class's score
+ *
+ * Copies every class's score.
+ */
 void
 gst_mm_fusion_meta_set_all_scores (GstMmFusionMeta * meta, gsize n,
     const gfloat * scores)
@@ -130,6 +175,16 @@ gst_mm_fusion_meta_set_all_scores (GstMmFusionMeta * meta, gsize n,
     meta->all_scores = g_memdup2 (scores, n * sizeof (gfloat));
 }
 
+/**
+ * gst_mm_fusion_meta_add_input:
+ * @meta: a result meta
+ * @name: the model input's name
+ * @start: running time of the data's start; %GST_CLOCK_TIME_NONE when missing
+ * @end: running time of its end
+ * @missing: the input was absent (zeroed, reused or skipped)
+ *
+ * Returns: %FALSE when %GST_MM_FUSION_META_MAX_INPUTS spans are set.
+ */
 gboolean
 gst_mm_fusion_meta_add_input (GstMmFusionMeta * meta, const gchar * name,
     GstClockTime start, GstClockTime end, gboolean missing)
@@ -144,6 +199,14 @@ gst_mm_fusion_meta_add_input (GstMmFusionMeta * meta, const gchar * name,
   return TRUE;
 }
 
+/**
+ * gst_mm_fusion_meta_get_input:
+ * @meta: a result meta
+ * @name: a model input's name
+ *
+ * Returns: (transfer none) (nullable): the span of the input called @name,
+ * valid while @meta is.
+ */
 const GstMmFusionInputSpan *
 gst_mm_fusion_meta_get_input (const GstMmFusionMeta * meta, const gchar * name)
 {
@@ -152,4 +215,101 @@ gst_mm_fusion_meta_get_input (const GstMmFusionMeta * meta, const gchar * name)
     if (meta->inputs[i].name == q)
       return &meta->inputs[i];
   return NULL;
+}
+
+/* Accessors for bindings: see the header */
+
+/* the macro of the same name is for C; parentheses keep it from expanding */
+GstMmFusionMeta *(gst_buffer_get_mm_fusion_meta) (GstBuffer * buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+  return (GstMmFusionMeta *) gst_buffer_get_meta (buffer,
+      GST_MM_FUSION_META_API_TYPE);
+}
+
+/**
+ * gst_mm_fusion_meta_get_model_name:
+ * @meta: a result meta
+ *
+ * Returns: (nullable): the model's name (its file's base name).
+ */
+const gchar *
+gst_mm_fusion_meta_get_model_name (const GstMmFusionMeta * meta)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  return g_quark_to_string (meta->model);
+}
+
+/**
+ * gst_mm_fusion_meta_get_label:
+ * @meta: a result meta
+ * @i: a rank, below the length; 0 is the best
+ *
+ * Returns: (nullable): the label of the class at rank @i.
+ */
+const gchar *
+gst_mm_fusion_meta_get_label (const GstMmFusionMeta * meta, gsize i)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  g_return_val_if_fail (i < meta->n_classes, NULL);
+  return g_quark_to_string (meta->labels[i]);
+}
+
+/**
+ * gst_mm_fusion_meta_get_n_inputs:
+ * @meta: a result meta
+ *
+ * Returns: how many input spans the meta holds.
+ */
+guint
+gst_mm_fusion_meta_get_n_inputs (const GstMmFusionMeta * meta)
+{
+  g_return_val_if_fail (meta != NULL, 0);
+  return meta->n_inputs;
+}
+
+/**
+ * gst_mm_fusion_meta_get_nth_input:
+ * @meta: a result meta
+ * @i: below gst_mm_fusion_meta_get_n_inputs()
+ *
+ * Returns: (transfer none) (nullable): the @i-th input span, in the
+ * model's input order, valid while @meta is.
+ */
+const GstMmFusionInputSpan *
+gst_mm_fusion_meta_get_nth_input (const GstMmFusionMeta * meta, guint i)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  g_return_val_if_fail (i < meta->n_inputs, NULL);
+  return &meta->inputs[i];
+}
+
+/**
+ * gst_mm_fusion_meta_get_all_scores:
+ * @meta: a result meta
+ * @n: (out): how many scores
+ *
+ * Returns: (transfer none) (array length=n) (nullable): every class's score
+ * in the model's class order, when the element was asked for them
+ * (`all-scores=true`); %NULL and @n = 0 otherwise.
+ */
+const gfloat *
+gst_mm_fusion_meta_get_all_scores (const GstMmFusionMeta * meta, gsize * n)
+{
+  g_return_val_if_fail (meta != NULL && n != NULL, NULL);
+  *n = meta->all_scores ? meta->n_all : 0;
+  return meta->all_scores;
+}
+
+/**
+ * gst_mm_fusion_input_span_get_name:
+ * @span: an input span
+ *
+ * Returns: the model input's name.
+ */
+const gchar *
+gst_mm_fusion_input_span_get_name (const GstMmFusionInputSpan * span)
+{
+  g_return_val_if_fail (span != NULL, NULL);
+  return g_quark_to_string (span->name);
 }

@@ -28,13 +28,43 @@ G_BEGIN_DECLS
 #define GST_MM_FUSION_META_MAX_INPUTS 8
 #define GST_MM_FUSION_META_MAX_CLASSES 32
 
-/* The running-time span of one model input actually used. */
+/**
+ * GstMmFusionInputSpan:
+ * @name: the model input's name (gst_mm_fusion_input_span_get_name())
+ * @start: running time of the data's start; %GST_CLOCK_TIME_NONE when missing
+ * @end: running time of its end; %GST_CLOCK_TIME_NONE when missing
+ * @missing: the input was absent: zeroed, reused or skipped
+ *
+ * The running-time span of one model input actually used.
+ */
 typedef struct {
   GQuark name;                  /* the model input's name */
   GstClockTime start, end;      /* running time; NONE when missing */
   gboolean missing;             /* absent: zeroed, reused or skipped */
 } GstMmFusionInputSpan;
 
+/**
+ * GstMmFusionMeta:
+ * @meta: the parent
+ * @model: the model's name (gst_mm_fusion_meta_get_model_name())
+ * @running_time: running time of the frame or window the result is for
+ * @pts: its PTS
+ * @duration: its duration
+ * @fresh: %TRUE on a tick; %FALSE when carried from an earlier tick
+ * @n_inputs: how many input spans
+ * @inputs: the spans (gst_mm_fusion_meta_get_nth_input())
+ * @n_classes: length of the top-k
+ * @ids: class indices (gst_mm_fusion_meta_get_class_id())
+ * @labels: labels (gst_mm_fusion_meta_get_quark())
+ * @scores: scores (gst_mm_fusion_meta_get_level())
+ * @n_all: how many classes @all_scores holds
+ * @all_scores: (array length=n_all) (nullable): every class's score, with
+ *   all-scores=true (gst_mm_fusion_meta_get_all_scores())
+ * @event_class: the class whose event is on, or -1
+ *
+ * The result of one inference. Fields that are arrays are read with the
+ * accessors, which bindings can call.
+ */
 typedef struct {
   GstMeta meta;
 
@@ -77,7 +107,13 @@ GstMmFusionMeta *gst_buffer_add_mm_fusion_meta (GstBuffer * buffer);
 
 /**
  * gst_buffer_get_mm_fusion_meta:
- * Returns: (transfer none) (nullable): the buffer's result meta.
+ * @buffer: (transfer none): a buffer
+ *
+ * In C a macro; bindings call the function of the same name (declared
+ * below, with its name in parentheses so the macro does not expand it).
+ *
+ * Returns: (transfer none) (nullable): the buffer's result meta, valid
+ * while the buffer is.
  */
 #define gst_buffer_get_mm_fusion_meta(b) \
   ((GstMmFusionMeta *) gst_buffer_get_meta ((b), GST_MM_FUSION_META_API_TYPE))
@@ -101,6 +137,21 @@ gboolean gst_mm_fusion_meta_add_input (GstMmFusionMeta * meta,
 /* the span of the input called name, or NULL */
 const GstMmFusionInputSpan *gst_mm_fusion_meta_get_input (const
     GstMmFusionMeta * meta, const gchar * name);
+
+/* Accessors for bindings (GObject introspection: the GstMmFusion-1.0
+ * typelib, e.g. PyGObject), where a macro, a GQuark or a fixed array in a
+ * field cannot be read. C code may use them too. */
+GstMmFusionMeta *(gst_buffer_get_mm_fusion_meta) (GstBuffer * buffer);
+const gchar *gst_mm_fusion_meta_get_model_name (const GstMmFusionMeta * meta);
+const gchar *gst_mm_fusion_meta_get_label (const GstMmFusionMeta * meta,
+    gsize i);
+guint gst_mm_fusion_meta_get_n_inputs (const GstMmFusionMeta * meta);
+const GstMmFusionInputSpan *gst_mm_fusion_meta_get_nth_input (const
+    GstMmFusionMeta * meta, guint i);
+const gfloat *gst_mm_fusion_meta_get_all_scores (const GstMmFusionMeta *
+    meta, gsize * n);
+const gchar *gst_mm_fusion_input_span_get_name (const GstMmFusionInputSpan *
+    span);
 
 G_END_DECLS
 #endif /* MMFUSION_META_H */
