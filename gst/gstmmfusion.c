@@ -445,6 +445,36 @@ gst_mm_fusion_negotiate (GstAggregator * agg)
   return TRUE;
 }
 
+/* The leading video pad's frames go downstream unchanged, so it can only
+ * take what downstream takes too: without this, a source offered every
+ * format we preprocess picks one (ABGR, say) that an mmoverlay or encoder
+ * further on refuses, and the stream stops with not-negotiated. Takes
+ * ownership of @mine. */
+static GstCaps *
+restrict_to_downstream (GstMmFusion * self, GstMmFusionPad * pad,
+    GstCaps * mine)
+{
+  GstMmFusionPad *lead = find_leader (self);
+  gboolean leads = lead == pad;
+  if (lead)
+    gst_object_unref (lead);
+  if (!leads)
+    return mine;
+  GstCaps *down =
+      gst_pad_peer_query_caps (GST_AGGREGATOR_SRC_PAD (GST_AGGREGATOR (self)),
+      NULL);
+  if (!down)
+    return mine;
+  if (!gst_caps_is_any (down)) {
+    GstCaps *tmp = gst_caps_intersect_full (mine, down,
+        GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (mine);
+    mine = tmp;
+  }
+  gst_caps_unref (down);
+  return mine;
+}
+
 static gboolean
 gst_mm_fusion_sink_query (GstAggregator * agg, GstAggregatorPad * apad,
     GstQuery * query)
@@ -457,6 +487,8 @@ gst_mm_fusion_sink_query (GstAggregator * agg, GstAggregatorPad * apad,
     if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
       GstCaps *filter;
       gst_query_parse_caps (query, &filter);
+      if (pad->input->modality == MM_MODALITY_VIDEO)
+        mine = restrict_to_downstream (GST_MM_FUSION (agg), pad, mine);
       if (filter) {
         GstCaps *tmp = gst_caps_intersect_full (filter, mine,
             GST_CAPS_INTERSECT_FIRST);
