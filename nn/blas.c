@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "nn-private.h"
+#include "kernels/kernels.h"
 
 #include <cblas.h>
 
@@ -24,6 +25,11 @@ nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
           (int) ldb, A, incx, beta, C, 1);
     return;
   }
+  /* our AVX-512 kernel where OpenBLAS would run its AVX2 one; the plain
+   * products with more than a few rows that conv and MatMul make */
+  if (!trans_a && !trans_b && alpha == 1.0f && beta == 0.0f && M >= 4
+      && nn_sgemm_avx512 (M, N, K, A, lda, B, ldb, C, ldc))
+    return;
   cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
       trans_b ? CblasTrans : CblasNoTrans, (int) M, (int) N, (int) K, alpha,
       A, (int) lda, B, (int) ldb, beta, C, (int) ldc);

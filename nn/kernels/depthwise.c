@@ -29,7 +29,7 @@ nn_depthwise_scratch (const nn_depthwise * p)
 }
 
 /* the phase planes of one channel */
-static void
+static inline void
 split_phases (const nn_depthwise * p, const float *x, float *planes,
     int64_t rr, int64_t lq)
 {
@@ -84,7 +84,7 @@ tap_add (float *restrict acc, const float *restrict src, float w, int64_t n)
     acc[i] += w * src[i];
 }
 
-void
+NN_VECTORIZE void
 nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y, float *scratch)

@@ -20,4 +20,27 @@ void nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y, float *scratch);
 
+/* isa.c: the instruction set chosen once from the CPU and NN_ISA */
+typedef enum {
+  NN_ISA_GENERIC,
+  NN_ISA_AVX2,
+  NN_ISA_AVX512,
+} nn_isa;
+
+nn_isa nn_isa_get (void);
+const char *nn_isa_name (nn_isa isa);
+
+/* sgemm-avx512.c: C[M][N] = A[M][K] B[K][N], all row-major, no
+ * transposes; FALSE when this build or CPU has no AVX-512 kernel */
+gboolean nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc);
+
+/* the same with A (constant weights) packed once at load: floats needed,
+ * packing, and the product (only when nn_isa_get () is NN_ISA_AVX512) */
+size_t nn_sgemm_avx512_packed_size (int64_t M, int64_t K);
+void nn_sgemm_avx512_pack_a (int64_t M, int64_t K, const float *A,
+    int64_t lda, float *ap);
+void nn_sgemm_avx512_packed (int64_t M, int64_t N, int64_t K,
+    const float *ap, const float *B, int64_t ldb, float *C, int64_t ldc);
+
 #endif /* MMFUSION_NN_KERNELS_H */

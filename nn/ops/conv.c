@@ -23,7 +23,7 @@
 typedef enum { CONV_GENERAL, CONV_POINTWISE, CONV_DEPTHWISE } conv_kind;
 
 /* im2col tiles hold at most this many floats */
-#define COL_BUDGET (1 << 20)
+#define COL_BUDGET (1 << 18)
 
 typedef struct {
   conv_kind kind;
@@ -32,6 +32,8 @@ typedef struct {
   int64_t isz, osz, kk;         /* spatial sizes: input, output, kernel */
   int64_t tile;                 /* output columns per tile, at most */
   nn_depthwise dw;
+  int64_t packed_group;         /* floats per group in packed[], or 0 */
+  float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
 
 /* Output size and begin padding for one spatial axis. */
@@ -138,8 +140,13 @@ conv_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
         b = scratch;
         ldb = j1 - j0;
       }
-      nn_sgemm (FALSE, FALSE, p->mg, j1 - j0, k, 1.0f, job->w + gi * p->mg * k,
-          k, b, ldb, 0.0f, job->y + gi * p->mg * osz + j0, osz);
+      float *c = job->y + gi * p->mg * osz + j0;
+      if (p->packed_group)
+        nn_sgemm_avx512_packed (p->mg, j1 - j0, k, p->packed
+            + gi * p->packed_group, b, ldb, c, osz);
+      else
+        nn_sgemm (FALSE, FALSE, p->mg, j1 - j0, k, 1.0f,
+            job->w + gi * p->mg * k, k, b, ldb, 0.0f, c, osz);
     }
     for (int64_t m = 0; m < p->M; m++)
       nn_epilogue_apply (&job->node->epi, job->y + m * osz + j0, j1 - j0,
@@ -311,6 +318,19 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     p->tile = MIN (tile, p->osz);
     if (p->kind == CONV_GENERAL)
       n->scratch_bytes = (size_t) (k * p->tile) * sizeof (float);
+    /* constant weights of products with a few rows are packed once for
+     * the AVX-512 kernel (the same test as nn_sgemm's) */
+    if (nn_isa_get () == NN_ISA_AVX512 && w->is_const && p->mg >= 4) {
+      size_t per = nn_sgemm_avx512_packed_size (p->mg, k);
+      conv_params *q = g_malloc0 (sizeof *q + per * p->group * sizeof (float));
+      *q = *p;
+      g_free (p);
+      n->params = p = q;
+      p->packed_group = (int64_t) per;
+      for (int64_t gi = 0; gi < p->group; gi++)
+        nn_sgemm_avx512_pack_a (p->mg, k, (const float *) w->t.data
+            + gi * p->mg * k, k, p->packed + gi * per);
+    }
   }
 
   int64_t shape[5] = { p->N, p->M };
