@@ -289,7 +289,7 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
   if (unit)
     p->kind = CONV_POINTWISE;
   else if (p->group == p->C && p->M == p->C && p->k[0] == 1
-      && p->in[0] == 1)
+      && p->in[0] == 1 && p->out[0] == 1 && p->pb[0] == 0)
     p->kind = CONV_DEPTHWISE;
   else
     p->kind = CONV_GENERAL;
