@@ -11,8 +11,8 @@
  * at flat index oh*Lq + ow for every tap alike: each tap is one contiguous
  * multiply-add over the whole channel (whatever the stride or dilation),
  * which the compiler widens to full vectors even when rows are 7 pixels
- * long. The taps accumulate in an L1-sized block of whole rows; 3x3
- * kernels add all nine taps in one pass.
+ * long. The taps accumulate in an L1-sized block of whole rows, nine
+ * taps per pass (a 3x3 kernel in one, 5x5 in three).
  */
 #include "../nn-private.h"
 #include "kernels.h"
@@ -25,7 +25,9 @@ nn_depthwise_scratch (const nn_depthwise * p)
   int64_t rr = p->OH + (p->KH - 1) * p->dh / p->sh;
   int64_t lq = p->OW + (p->KW - 1) * p->dw / p->sw;
   int64_t rows = MAX (1, 512 / lq);
-  return (size_t) (p->sh * p->sw * rr * lq + rows * lq + 16) * sizeof (float);
+  /* planes, the accumulator block and a block of zeros */
+  return (size_t) (p->sh * p->sw * rr * lq + 2 * (rows * lq + 16))
+      * sizeof (float);
 }
 
 /* the phase planes of one channel */
@@ -63,25 +65,24 @@ split_phases (const nn_depthwise * p, const float *x, float *planes,
     }
 }
 
+/* nine taps in one pass; `accumulate` adds to acc instead of setting it */
 NN_VECTORIZE static void
 taps9 (float *restrict acc, const float *const *src, const float *w,
-    int64_t n)
+    int64_t n, gboolean accumulate)
 {
   const float *s0 = src[0], *s1 = src[1], *s2 = src[2], *s3 = src[3];
   const float *s4 = src[4], *s5 = src[5], *s6 = src[6], *s7 = src[7];
   const float *s8 = src[8];
   float w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
   float w6 = w[6], w7 = w[7], w8 = w[8];
-  for (int64_t i = 0; i < n; i++)
-    acc[i] = w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i] + w4 * s4[i]
-        + w5 * s5[i] + w6 * s6[i] + w7 * s7[i] + w8 * s8[i];
-}
-
-NN_VECTORIZE static void
-tap_add (float *restrict acc, const float *restrict src, float w, int64_t n)
-{
-  for (int64_t i = 0; i < n; i++)
-    acc[i] += w * src[i];
+  if (accumulate)
+    for (int64_t i = 0; i < n; i++)
+      acc[i] += w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i]
+          + w4 * s4[i] + w5 * s5[i] + w6 * s6[i] + w7 * s7[i] + w8 * s8[i];
+  else
+    for (int64_t i = 0; i < n; i++)
+      acc[i] = w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i] + w4 * s4[i]
+          + w5 * s5[i] + w6 * s6[i] + w7 * s7[i] + w8 * s8[i];
 }
 
 NN_VECTORIZE void
@@ -94,9 +95,15 @@ nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
   int64_t lq = OW + (KW - 1) * p->dw / p->sw;
   int64_t rows = MAX (1, 512 / lq);
   float *planes = scratch, *acc = planes + p->sh * p->sw * rr * lq;
+  float *zeros = acc + rows * lq + 16;
   int64_t ntaps = KH * KW;
-  const float *src[64];
-  const float **taps = ntaps <= 64 ? src : NULL;
+  /* taps in groups of nine, the last group padded with zero taps (zero
+   * weights on zero data, so no inf or NaN of the input leaks in) */
+  int64_t ngroups = (ntaps + 8) / 9;
+  if (ntaps % 9)
+    memset (zeros, 0, (rows * lq + 16) * sizeof (float));
+  const float *src[9];
+  float wpad[9];
   for (int64_t c = c0; c < c1; c++) {
     const float *xc = x + c * p->H * p->W, *wc = w + c * ntaps;
     float *yc = y + c * OH * OW;
@@ -104,23 +111,21 @@ nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     for (int64_t oh0 = 0; oh0 < OH; oh0 += rows) {
       int64_t nr = MIN (rows, OH - oh0);
       int64_t n = (nr - 1) * lq + OW;   /* flat length, last row cut */
-      if (taps && ntaps == 9) {
-        for (int64_t t = 0; t < 9; t++) {
+      for (int64_t gi = 0; gi < ngroups; gi++) {
+        for (int64_t u = 0; u < 9; u++) {
+          int64_t t = gi * 9 + u;
+          if (t >= ntaps) {
+            src[u] = zeros;
+            wpad[u] = 0.0f;
+            continue;
+          }
           int64_t kh = t / KW, kw = t % KW;
           int64_t rq = kh * p->dh % p->sh, ri = kh * p->dh / p->sh;
           int64_t q = kw * p->dw % p->sw, j = kw * p->dw / p->sw;
-          taps[t] = planes + (rq * p->sw + q) * rr * lq + (oh0 + ri) * lq + j;
+          src[u] = planes + (rq * p->sw + q) * rr * lq + (oh0 + ri) * lq + j;
+          wpad[u] = wc[t];
         }
-        taps9 (acc, taps, wc, n);
-      } else {
-        memset (acc, 0, n * sizeof (float));
-        for (int64_t t = 0; t < ntaps; t++) {
-          int64_t kh = t / KW, kw = t % KW;
-          int64_t rq = kh * p->dh % p->sh, ri = kh * p->dh / p->sh;
-          int64_t q = kw * p->dw % p->sw, j = kw * p->dw / p->sw;
-          tap_add (acc, planes + (rq * p->sw + q) * rr * lq + (oh0 + ri) * lq
-              + j, wc[t], n);
-        }
+        taps9 (acc, src, wpad, n, gi > 0);
       }
       for (int64_t r = 0; r < nr; r++)
         memcpy (yc + (oh0 + r) * OW, acc + r * lq, OW * sizeof (float));

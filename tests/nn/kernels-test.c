@@ -289,7 +289,8 @@ check_conv (GRand * r, int idx)
   for (int a = 0; a < c.sp; a++) {
     int big = c.sp == 1 ? 40 : c.sp == 2 ? 19 : 9;
     c.in[a] = g_rand_int_range (r, 1, big);
-    c.k[a] = kind == 3 ? 1 : g_rand_int_range (r, 1, 4);
+    /* depthwise up to 5x5: more than one group of nine taps */
+    c.k[a] = kind == 3 ? 1 : g_rand_int_range (r, 1, kind == 1 ? 6 : 4);
     c.s[a] = kind == 3 ? 1 : g_rand_int_range (r, 1, 3);
     c.d[a] = kind == 3 ? 1 : g_rand_int_range (r, 1, 3);
     c.pb[a] = kind == 3 ? 0 : g_rand_int_range (r, 0, 3);
