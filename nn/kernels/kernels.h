@@ -43,4 +43,12 @@ void nn_sgemm_avx512_pack_a (int64_t M, int64_t K, const float *A,
 void nn_sgemm_avx512_packed (int64_t M, int64_t N, int64_t K,
     const float *ap, const float *B, int64_t ldb, float *C, int64_t ldc);
 
+/* and with B (constant weights of a MatMul) packed once at load, in
+ * 64-byte aligned memory */
+size_t nn_sgemm_avx512_packed_b_size (int64_t K, int64_t N);
+void nn_sgemm_avx512_pack_b (int64_t K, int64_t N, const float *B,
+    int64_t ldb, float *bp);
+void nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K,
+    const float *A, int64_t lda, const float *bp, float *C, int64_t ldc);
+
 #endif /* MMFUSION_NN_KERNELS_H */

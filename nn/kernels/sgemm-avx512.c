@@ -22,6 +22,8 @@
 #define MR 6
 #define NR 32
 #define KC 256
+/* rows of A per block (a multiple of MR): 144 x KC floats = 144 KiB */
+#define MC 144
 /* up to this many column panels are packed together (64 KiB at KC) */
 #define NP_FEW 2
 
@@ -42,19 +44,18 @@ work_buffer (size_t floats)
   return (float *) (((uintptr_t) w + 63) & ~(uintptr_t) 63);
 }
 
+/* B rows [kc][nr] (nr <= NR) into one zero-padded [kc][NR] panel */
+__attribute__ ((target ("avx512f")))
 static void
-pack_b (const float *B, int64_t ldb, int64_t kc, int64_t N, float *bp)
+pack_b (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
 {
-  for (int64_t j0 = 0; j0 < N; j0 += NR) {
-    int64_t nr = MIN (NR, N - j0);
-    for (int64_t k = 0; k < kc; k++) {
-      const float *src = B + k * ldb + j0;
-      float *dst = bp + k * NR;
-      memcpy (dst, src, nr * sizeof (float));
-      for (int64_t j = nr; j < NR; j++)
-        dst[j] = 0.0f;
-    }
-    bp += kc * NR;
+  __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
+  __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 :
+      (__mmask16) ((1u << (nr - 16)) - 1);
+  for (int64_t k = 0; k < kc; k++) {
+    const float *src = B + k * ldb;
+    _mm512_store_ps (bp + k * NR, _mm512_maskz_loadu_ps (m0, src));
+    _mm512_store_ps (bp + k * NR + 16, _mm512_maskz_loadu_ps (m1, src + 16));
   }
 }
 
@@ -128,47 +129,59 @@ nn_sgemm_avx512_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
   pack_a (A, lda, M, K, ap);
 }
 
-/* C = A B with A packed ([M/MR][K][MR]) or, when ap is NULL, packed here
- * block by block */
+/* C = A B with A packed ([M/MR][K][MR]) or, when apk is NULL, packed here
+ * block by block. Blocks: KC of K, MC rows of A (an A block stays in L2),
+ * and B one NR-column panel at a time (it stays in L1). */
 static void
 product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-    const float *apk, const float *B, int64_t ldb, float *C, int64_t ldc)
+    const float *apk, const float *B, int64_t ldb, const float *bpk,
+    float *C, int64_t ldc)
 {
-  int64_t mp = (M + MR - 1) / MR, np = (N + NR - 1) / NR;
-  int64_t kcmax = MIN (K, KC);
+  int64_t np = (N + NR - 1) / NR;
+  int64_t kcmax = MIN (K, KC), mcmax = MIN ((M + MR - 1) / MR * MR, MC);
   /* B panels start 64-byte aligned, for the aligned loads */
-  int64_t asize = apk ? 0 : (mp * MR * kcmax + 15) / 16 * 16;
+  int64_t asize = apk ? 0 : (mcmax * kcmax + 15) / 16 * 16;
   float *ap = work_buffer ((size_t) (asize + NP_FEW * NR * kcmax));
   float *bp = ap + asize;
+  gboolean few = np <= NP_FEW;
   for (int64_t k0 = 0; k0 < K; k0 += KC) {
     int64_t kc = MIN (KC, K - k0);
-    /* panel q of this block: at q * MR * kc when packed here, within the
-     * whole-K panel (q * MR * K + k0 * MR) when packed at load */
-    int64_t pstride = apk ? MR * K : MR * kc;
-    const float *a0 = apk ? apk + k0 * MR : ap;
-    if (!apk)
-      pack_a (A + k0, lda, M, kc, ap);
-    if (np <= NP_FEW) {
-      /* few columns (the late layers of a CNN, with large weights): all
-       * B panels packed first, then each A panel read once for all */
+    if (few && !bpk)            /* all B panels of the block, packed once */
       for (int64_t p = 0; p < np; p++)
         pack_b (B + k0 * ldb + p * NR, ldb, kc, MIN (NR, N - p * NR),
             bp + p * NR * kc);
-      for (int64_t q = 0; q < mp; q++)
-        for (int64_t p = 0; p < np; p++)
-          micro (kc, a0 + q * pstride, bp + p * NR * kc,
-              C + q * MR * ldc + p * NR, ldc, k0 > 0, MIN (MR, M - q * MR),
-              MIN (NR, N - p * NR));
-      continue;
-    }
-    for (int64_t p = 0; p < np; p++) {
-      int64_t nr = MIN (NR, N - p * NR);
-      /* one panel at a time, packed right before use: it stays in L1 for
-       * all the row panels, which come from L2 */
-      pack_b (B + k0 * ldb + p * NR, ldb, kc, nr, bp);
-      for (int64_t q = 0; q < mp; q++)
-        micro (kc, a0 + q * pstride, bp, C + q * MR * ldc + p * NR, ldc,
-            k0 > 0, MIN (MR, M - q * MR), nr);
+    for (int64_t m0 = 0; m0 < M; m0 += MC) {
+      int64_t mc = MIN (MC, M - m0), mp = (mc + MR - 1) / MR;
+      /* panel q of this block: at q * MR * kc when packed here, within the
+       * whole-K panel (q * MR * K + k0 * MR) when packed at load */
+      int64_t pstride = apk ? MR * K : MR * kc;
+      const float *a0 = apk ? apk + m0 * K + k0 * MR : ap;
+      if (!apk)
+        pack_a (A + m0 * lda + k0, lda, mc, kc, ap);
+      float *cm = C + m0 * ldc;
+      if (few) {
+        /* few columns (the late layers of a CNN, with large weights):
+         * each A panel read once for all B panels */
+        for (int64_t q = 0; q < mp; q++)
+          for (int64_t p = 0; p < np; p++)
+            micro (kc, a0 + q * pstride, bpk ? bpk + p * NR * K + k0 * NR :
+                bp + p * NR * kc,
+                cm + q * MR * ldc + p * NR, ldc, k0 > 0,
+                MIN (MR, mc - q * MR), MIN (NR, N - p * NR));
+        continue;
+      }
+      for (int64_t p = 0; p < np; p++) {
+        int64_t nr = MIN (NR, N - p * NR);
+        /* one panel at a time, packed right before use (or at load) */
+        const float *panel = bp;
+        if (bpk)
+          panel = bpk + p * NR * K + k0 * NR;
+        else
+          pack_b (B + k0 * ldb + p * NR, ldb, kc, nr, bp);
+        for (int64_t q = 0; q < mp; q++)
+          micro (kc, a0 + q * pstride, panel, cm + q * MR * ldc + p * NR,
+              ldc, k0 > 0, MIN (MR, mc - q * MR), nr);
+      }
     }
   }
 }
@@ -179,7 +192,7 @@ nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
 {
   if (nn_isa_get () < NN_ISA_AVX512)
     return FALSE;
-  product (M, N, K, A, lda, NULL, B, ldb, C, ldc);
+  product (M, N, K, A, lda, NULL, B, ldb, NULL, C, ldc);
   return TRUE;
 }
 
@@ -187,10 +200,49 @@ void
 nn_sgemm_avx512_packed (int64_t M, int64_t N, int64_t K, const float *ap,
     const float *B, int64_t ldb, float *C, int64_t ldc)
 {
-  product (M, N, K, NULL, 0, ap, B, ldb, C, ldc);
+  product (M, N, K, NULL, 0, ap, B, ldb, NULL, C, ldc);
+}
+
+size_t
+nn_sgemm_avx512_packed_b_size (int64_t K, int64_t N)
+{
+  return (size_t) ((N + NR - 1) / NR * NR * K);
+}
+
+void
+nn_sgemm_avx512_pack_b (int64_t K, int64_t N, const float *B, int64_t ldb,
+    float *bp)
+{
+  for (int64_t p = 0; p * NR < N; p++)
+    pack_b (B + p * NR, ldb, K, MIN (NR, N - p * NR), bp + p * NR * K);
+}
+
+void
+nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *bp, float *C, int64_t ldc)
+{
+  product (M, N, K, A, lda, NULL, NULL, 0, bp, C, ldc);
 }
 
 #else
+
+size_t
+nn_sgemm_avx512_packed_b_size (int64_t K, int64_t N)
+{
+  return 0;
+}
+
+void
+nn_sgemm_avx512_pack_b (int64_t K, int64_t N, const float *B, int64_t ldb,
+    float *bp)
+{
+}
+
+void
+nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *bp, float *C, int64_t ldc)
+{
+}
 
 size_t
 nn_sgemm_avx512_packed_size (int64_t M, int64_t K)

@@ -7,6 +7,7 @@
  * case in exported models) all of A's rows go to one sgemm call.
  */
 #include "../nn-private.h"
+#include "../kernels/kernels.h"
 
 #include <string.h>
 
@@ -109,6 +110,8 @@ typedef struct {
   int bdim;                     /* batch rank */
   int64_t bshape[NN_MAX_DIMS], astr[NN_MAX_DIMS], bstr[NN_MAX_DIMS];
   gboolean flat;                /* B has no batch: one sgemm for all rows */
+  const float *bpacked;         /* constant B packed for the AVX-512
+                                 * product, inside this allocation */
 } matmul_params;
 
 typedef struct {
@@ -124,8 +127,12 @@ matmul_rows (void *data, int64_t r0, int64_t r1, void *scratch)
 {
   const matmul_job *job = data;
   const matmul_params *p = job->p;
-  nn_sgemm (FALSE, FALSE, r1 - r0, p->N, p->K, 1.0f, job->a + r0 * p->K,
-      p->K, job->b, p->N, 0.0f, job->y + r0 * p->N, p->N);
+  if (p->bpacked && r1 - r0 >= 4)
+    nn_sgemm_avx512_packed_b (r1 - r0, p->N, p->K, job->a + r0 * p->K, p->K,
+        p->bpacked, job->y + r0 * p->N, p->N);
+  else
+    nn_sgemm (FALSE, FALSE, r1 - r0, p->N, p->K, 1.0f, job->a + r0 * p->K,
+        p->K, job->b, p->N, 0.0f, job->y + r0 * p->N, p->N);
   rows_epilogue (job->node, job->y, job->res, r0, r1, p->N);
 }
 
@@ -217,6 +224,20 @@ nn_prepare_matmul (nn_graph * g, nn_node * n, GError ** error)
     sb *= db;
   }
   p->flat = nb == 2 && nn_shape_numel (na - 2, as) == p->batch;
+  /* x @ W with constant W and several rows: W packed once at load into
+   * the AVX-512 kernel's column panels (64-byte aligned, in the params
+   * block so that it is freed with them) */
+  if (p->flat && b->is_const && p->batch * p->M >= 4
+      && nn_isa_get () == NN_ISA_AVX512) {
+    size_t floats = nn_sgemm_avx512_packed_b_size (p->K, p->N);
+    matmul_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);
+    *q = *p;
+    g_free (p);
+    n->params = p = q;
+    float *bp = (float *) (((uintptr_t) (q + 1) + 63) & ~(uintptr_t) 63);
+    nn_sgemm_avx512_pack_b (p->K, p->N, b->t.data, p->N, bp);
+    p->bpacked = bp;
+  }
 
   int64_t shape[NN_MAX_DIMS];
   int nd = 0;

@@ -510,6 +510,62 @@ test_epilogues (void)
     check_matmul_pattern (acts[i]);
 }
 
+/* x [rows][K] @ W [K][N] + bias, with W constant (packed at load on
+ * AVX-512), against the definition: sizes reach every blocking edge */
+static void
+check_matmul (int64_t rows, int64_t K, int64_t N)
+{
+  GRand *r = g_rand_new_with_seed (rows * 1000 + K + N);
+  int64_t xs[2] = { rows, K }, ws[2] = { K, N }, ys[2] = { rows, N };
+  float *x = g_new (float, rows * K), *w = g_new (float, K * N);
+  float *bv = g_new (float, N);
+  for (int64_t i = 0; i < rows * K; i++)
+    x[i] = frand (r);
+  for (int64_t i = 0; i < K * N; i++)
+    w[i] = frand (r);
+  for (int64_t i = 0; i < N; i++)
+    bv[i] = frand (r);
+  builder b;
+  builder_init (&b);
+  g_ptr_array_add (b.inputs, value_info (&b, "x", 2, xs));
+  g_ptr_array_add (b.outputs, value_info (&b, "y", 2, ys));
+  add_init (&b, "w", 2, ws, w);
+  add_init (&b, "bv", 1, &ws[1], bv);
+  add_node (&b, "MatMul", "x w", "p");
+  add_node (&b, "Add", "p bv", "y");
+  nn_model *m = build (&b, FALSE);
+  size_t n;
+  float *y = run (m, 2, x, rows * K, &n);
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < N; j++) {
+      double acc = bv[j];
+      for (int64_t k = 0; k < K; k++)
+        acc += (double) x[i * K + k] * w[k * N + j];
+      if (fabs (y[i * N + j] - acc) > 1e-4 * MAX (1.0, fabs (acc)))
+        g_error ("matmul %ldx%ldx%ld: y[%ld][%ld] = %g, reference %g",
+            (long) rows, (long) K, (long) N, (long) i, (long) j,
+            y[i * N + j], acc);
+    }
+  g_free (y);
+  nn_model_free (m);
+  builder_clear (&b);
+  g_free (x);
+  g_free (w);
+  g_free (bv);
+  g_rand_free (r);
+}
+
+static void
+test_matmul (void)
+{
+  /* few and many column panels, K over one block, rows over one block */
+  check_matmul (5, 7, 3);
+  check_matmul (37, 300, 45);
+  check_matmul (151, 20, 100);
+  check_matmul (301, 513, 67);
+  check_matmul (2, 30, 40);     /* too few rows: the BLAS path */
+}
+
 /* ---- vectorized math against libm in double ---- */
 
 static void
@@ -544,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/kernels/conv-random", test_conv_random);
   g_test_add_func ("/nn/kernels/depthwise-large", test_depthwise_large);
   g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
+  g_test_add_func ("/nn/kernels/matmul", test_matmul);
   g_test_add_func ("/nn/kernels/math", test_math);
   return g_test_run ();
 }
