@@ -5,12 +5,15 @@
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The classic blocked scheme: K in blocks of KC; for each block, B is
- * packed into panels of NR = 32 columns ([k][32], zero padded) and A into
- * panels of MR = 6 rows ([k][6]); a 6x32 micro-kernel keeps its 12 zmm
- * accumulators in registers over the block, reading one B panel from L1
- * while the A panels stream from L2. Each thread packs into its own
- * buffer, grown once and kept (no allocation per run in steady state).
+ * The classic blocked scheme: K in blocks of KC, A rows in blocks of MC;
+ * B is packed into panels of NR = 32 columns ([k][32], zero padded) and A
+ * into panels of MR = 12 rows ([k][12]); a 12x32 micro-kernel keeps its 24
+ * zmm accumulators in registers over the block, reading one B panel from
+ * L1 while the A panels stream from L2. Constant operands (Conv and MatMul
+ * weights) are packed once at load. Each thread packs into its own buffer,
+ * grown once and kept (no allocation per run in steady state). Measured on
+ * an AMD EPYC (Zen 5) with data in cache: 12x32 reaches ~100 GMAC/s, 6x32
+ * ~88, OpenBLAS 0.3.21's Haswell kernel ~50.
  */
 #include "kernels.h"
 
@@ -19,7 +22,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-#define MR 6
+#define MR 12
 #define NR 32
 #define KC 256
 /* rows of A per block (a multiple of MR): 144 x KC floats = 144 KiB */
@@ -84,12 +87,12 @@ micro (int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
     gboolean accumulate, int64_t mr, int64_t nr)
 {
   __m512 acc[MR][2];
-#pragma GCC unroll 6
+#pragma GCC unroll 12
   for (int i = 0; i < MR; i++)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps ();
   for (int64_t k = 0; k < kc; k++) {
     __m512 b0 = _mm512_load_ps (b), b1 = _mm512_load_ps (b + 16);
-#pragma GCC unroll 6
+#pragma GCC unroll 12
     for (int i = 0; i < MR; i++) {
       __m512 ai = _mm512_set1_ps (a[i]);
       acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
@@ -101,7 +104,7 @@ micro (int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
   __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
   __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 :
       (__mmask16) ((1u << (nr - 16)) - 1);
-#pragma GCC unroll 6
+#pragma GCC unroll 12
   for (int i = 0; i < MR; i++) {
     if (i >= mr)
       break;
