@@ -56,6 +56,9 @@ split_phases (const nn_depthwise * p, const float *x, float *planes,
           dst[j] = 0.0f;
         if (p->sw == 1)
           memcpy (dst + jlo, src + jlo, (jhi - jlo) * sizeof (float));
+        else if (p->sw == 2)    /* a constant stride GCC vectorizes */
+          for (int64_t j = jlo; j < jhi; j++)
+            dst[j] = src[2 * j];
         else
           for (int64_t j = jlo; j < jhi; j++)
             dst[j] = src[j * p->sw];
