@@ -81,19 +81,22 @@ pack_a (const float *A, int64_t lda, int64_t M, int64_t kc, float *ap)
   }
 }
 
-__attribute__ ((target ("avx512f,fma")))
-static void
-micro (int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-    gboolean accumulate, int64_t mr, int64_t nr)
+/* ROWS x 32 of C from a panel of A ([k][MR], rows past ROWS unread) and
+ * one of B; inlined with ROWS constant, so the accumulators stay in
+ * registers */
+__attribute__ ((target ("avx512f,fma"), always_inline))
+static inline void
+micro_rows (int64_t kc, const float *a, const float *b, float *c,
+    int64_t ldc, gboolean accumulate, int64_t mr, int64_t nr, const int ROWS)
 {
   __m512 acc[MR][2];
 #pragma GCC unroll 12
-  for (int i = 0; i < MR; i++)
+  for (int i = 0; i < ROWS; i++)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps ();
   for (int64_t k = 0; k < kc; k++) {
     __m512 b0 = _mm512_load_ps (b), b1 = _mm512_load_ps (b + 16);
 #pragma GCC unroll 12
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < ROWS; i++) {
       __m512 ai = _mm512_set1_ps (a[i]);
       acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
@@ -105,7 +108,7 @@ micro (int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
   __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 :
       (__mmask16) ((1u << (nr - 16)) - 1);
 #pragma GCC unroll 12
-  for (int i = 0; i < MR; i++) {
+  for (int i = 0; i < ROWS; i++) {
     if (i >= mr)
       break;
     float *ci = c + i * ldc;
@@ -117,6 +120,21 @@ micro (int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
     _mm512_mask_storeu_ps (ci, m0, acc[i][0]);
     _mm512_mask_storeu_ps (ci + 16, m1, acc[i][1]);
   }
+}
+
+/* a short last panel (M = 16 leaves 4 rows) runs a smaller tile instead
+ * of multiplying zeros */
+__attribute__ ((target ("avx512f,fma")))
+static void
+micro (int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+    gboolean accumulate, int64_t mr, int64_t nr)
+{
+  if (mr > 8)
+    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 12);
+  else if (mr > 4)
+    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 8);
+  else
+    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 4);
 }
 
 size_t
