@@ -81,10 +81,12 @@ im2col (const conv_params * p, const float *x, int64_t j0, int64_t j1,
         for (int64_t k1 = 0; k1 < p->k[1]; k1++) {
           float *row = col + (((c * p->k[0] + k0) * p->k[1] + k1) * p->k[2]
               + k2) * pitch - j0;
+          /* the output row (o0, o1) of column j0, then row by row
+           * without divisions */
+          int64_t o2 = j0 % OW, o01 = j0 / OW;
+          int64_t o0 = o01 / p->out[1], o1 = o01 % p->out[1];
           for (int64_t j = j0; j < j1;) {
-            int64_t o01 = j / OW, o2 = j % OW;
             int64_t end = MIN (j1, j - o2 + OW);        /* this output row */
-            int64_t o0 = o01 / p->out[1], o1 = o01 % p->out[1];
             int64_t i0 = o0 * p->s[0] - p->pb[0] + k0 * p->d[0];
             int64_t i1 = o1 * p->s[1] - p->pb[1] + k1 * p->d[1];
             float *r = row + j - o2;    /* r[o2] is column j */
@@ -108,6 +110,11 @@ im2col (const conv_params * p, const float *x, int64_t j0, int64_t j1,
                 r[o] = 0.0f;
             }
             j = end;
+            o2 = 0;
+            if (++o1 == p->out[1]) {
+              o1 = 0;
+              o0++;
+            }
           }
         }
     }
