@@ -194,9 +194,11 @@ builder_clear (builder * b)
   g_ptr_array_unref (b->strvs);
 }
 
-/* runs model m with `threads` on input data x; output 0 copied out */
+/* runs model m with `threads` on inputs x (and x2 when there are two);
+ * output 0 copied out */
 static float *
-run (nn_model * m, int threads, const float *x, size_t nx, size_t * ny)
+run2 (nn_model * m, int threads, const float *x, size_t nx, const float *x2,
+    size_t nx2, size_t * ny)
 {
   GError *err = NULL;
   nn_session_options so = {.threads = threads };
@@ -205,12 +207,23 @@ run (nn_model * m, int threads, const float *x, size_t nx, size_t * ny)
   nn_tensor *in = nn_session_input (s, 0);
   g_assert_cmpint (nn_tensor_numel (in), ==, nx);
   memcpy (in->data, x, nx * sizeof (float));
+  if (x2) {
+    nn_tensor *in2 = nn_session_input (s, 1);
+    g_assert_cmpint (nn_tensor_numel (in2), ==, nx2);
+    memcpy (in2->data, x2, nx2 * sizeof (float));
+  }
   g_assert_true (nn_session_run (s, &err));
   const nn_tensor *out = nn_session_output (s, 0);
   *ny = nn_tensor_numel (out);
   float *y = g_memdup2 (out->data, *ny * sizeof (float));
   nn_session_free (s);
   return y;
+}
+
+static float *
+run (nn_model * m, int threads, const float *x, size_t nx, size_t * ny)
+{
+  return run2 (m, threads, x, nx, NULL, 0, ny);
 }
 
 /* ---- convolution against the definition ---- */
@@ -513,7 +526,7 @@ test_epilogues (void)
 /* x [rows][K] @ W [K][N] + bias, with W constant (packed at load on
  * AVX-512), against the definition: sizes reach every blocking edge */
 static void
-check_matmul (int64_t rows, int64_t K, int64_t N)
+check_matmul (int64_t rows, int64_t K, int64_t N, gboolean w_input)
 {
   GRand *r = g_rand_new_with_seed (rows * 1000 + K + N);
   int64_t xs[2] = { rows, K }, ws[2] = { K, N }, ys[2] = { rows, N };
@@ -529,13 +542,17 @@ check_matmul (int64_t rows, int64_t K, int64_t N)
   builder_init (&b);
   g_ptr_array_add (b.inputs, value_info (&b, "x", 2, xs));
   g_ptr_array_add (b.outputs, value_info (&b, "y", 2, ys));
-  add_init (&b, "w", 2, ws, w);
+  /* a constant W is packed at load; an input W on every run */
+  if (w_input)
+    g_ptr_array_add (b.inputs, value_info (&b, "w", 2, ws));
+  else
+    add_init (&b, "w", 2, ws, w);
   add_init (&b, "bv", 1, &ws[1], bv);
   add_node (&b, "MatMul", "x w", "p");
   add_node (&b, "Add", "p bv", "y");
   nn_model *m = build (&b, FALSE);
   size_t n;
-  float *y = run (m, 2, x, rows * K, &n);
+  float *y = run2 (m, 2, x, rows * K, w_input ? w : NULL, K * N, &n);
   for (int64_t i = 0; i < rows; i++)
     for (int64_t j = 0; j < N; j++) {
       double acc = bv[j];
@@ -559,11 +576,13 @@ static void
 test_matmul (void)
 {
   /* few and many column panels, K over one block, rows over one block */
-  check_matmul (5, 7, 3);
-  check_matmul (37, 300, 45);
-  check_matmul (151, 20, 100);
-  check_matmul (301, 513, 67);
-  check_matmul (2, 30, 40);     /* too few rows: the BLAS path */
+  for (int w_input = 0; w_input < 2; w_input++) {
+    check_matmul (5, 7, 3, w_input);
+    check_matmul (37, 300, 45, w_input);
+    check_matmul (151, 20, 100, w_input);
+    check_matmul (301, 513, 67, w_input);
+    check_matmul (2, 30, 40, w_input);  /* too few rows: the BLAS path */
+  }
 }
 
 /* ---- vectorized math against libm in double ---- */
@@ -571,7 +590,7 @@ test_matmul (void)
 static void
 test_math (void)
 {
-  double worst_erf = 0, worst_exp = 0, worst_sig = 0;
+  double worst_erf = 0, worst_exp = 0, worst_sig = 0, worst_tanh = 0;
   for (double v = -9.0; v <= 9.0; v += 1.0 / 4096) {
     float x = (float) v;
     double e = erf ((double) x);
@@ -583,12 +602,16 @@ test_math (void)
     }
     double s = 1.0 / (1.0 + exp (-(double) x));
     worst_sig = MAX (worst_sig, fabs (nn_sigmoidf (x) - s) / s);
+    double t = tanh ((double) x);
+    if (x != 0.0f)
+      worst_tanh = MAX (worst_tanh, fabs (nn_tanhf (x) - t) / fabs (t));
   }
-  g_test_message ("relative error: erf %.2e exp %.2e sigmoid %.2e",
-      worst_erf, worst_exp, worst_sig);
+  g_test_message ("relative error: erf %.2e exp %.2e sigmoid %.2e tanh %.2e",
+      worst_erf, worst_exp, worst_sig, worst_tanh);
   g_assert_cmpfloat (worst_erf, <, 1e-6);
   g_assert_cmpfloat (worst_exp, <, 1e-6);
   g_assert_cmpfloat (worst_sig, <, 1e-6);
+  g_assert_cmpfloat (worst_tanh, <, 1e-6);
   g_assert_cmpfloat (nn_erff (0.0f), ==, 0.0f);
 }
 
