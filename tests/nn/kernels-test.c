@@ -585,6 +585,86 @@ test_matmul (void)
   }
 }
 
+/* ---- sessions own their threads ---- */
+
+typedef struct {
+  nn_model *m;
+  int threads;
+  const float *x;
+  size_t nx;
+  float *y;
+  size_t ny;
+} session_job;
+
+static gpointer
+run_many (gpointer data)
+{
+  session_job *j = data;
+  GError *err = NULL;
+  nn_session_options so = {.threads = j->threads };
+  nn_session *s = nn_session_new (j->m, &so, &err);
+  g_assert_no_error (err);
+  memcpy (nn_session_input (s, 0)->data, j->x, j->nx * sizeof (float));
+  for (int r = 0; r < 20; r++) {
+    g_assert_true (nn_session_run (s, &err));
+    const nn_tensor *out = nn_session_output (s, 0);
+    if (r == 0) {
+      j->ny = nn_tensor_numel (out);
+      j->y = g_memdup2 (out->data, j->ny * sizeof (float));
+    } else {                    /* every run gives the same result */
+      g_assert_cmpmem (out->data, j->ny * sizeof (float), j->y,
+          j->ny * sizeof (float));
+    }
+  }
+  nn_session_free (s);
+  return NULL;
+}
+
+/* two sessions of one model with different thread counts, run at the same
+ * time from two threads: each gets the single-threaded result */
+static void
+test_sessions_concurrent (void)
+{
+  GRand *r = g_rand_new_with_seed (5);
+  int64_t xs[4] = { 1, 8, 30, 30 }, ws[4] = { 16, 8, 3, 3 };
+  int64_t ys[4] = { 1, 16, 30, 30 };
+  float x[8 * 30 * 30], w[16 * 8 * 9];
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = frand (r);
+  for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+    w[i] = frand (r);
+  builder b;
+  builder_init (&b);
+  g_ptr_array_add (b.inputs, value_info (&b, "x", 4, xs));
+  g_ptr_array_add (b.outputs, value_info (&b, "y", 4, ys));
+  add_init (&b, "w", 4, ws, w);
+  Onnx__NodeProto *conv = add_node (&b, "Conv", "x w", "c");
+  int64_t pads[4] = { 1, 1, 1, 1 };
+  Onnx__AttributeProto *attrs[] = { attr_ints (&b, "pads", 4, pads) };
+  set_attrs (&b, conv, 1, attrs);
+  add_node (&b, "Relu", "c", "y");
+  nn_model *m = build (&b, FALSE);
+  size_t n;
+  float *ref = run (m, 1, x, G_N_ELEMENTS (x), &n);
+  session_job jobs[2] = {
+    {m, 1, x, G_N_ELEMENTS (x), NULL, 0}, {m, 2, x, G_N_ELEMENTS (x), NULL, 0}
+  };
+  GThread *t0 = g_thread_new ("one", run_many, &jobs[0]);
+  GThread *t1 = g_thread_new ("two", run_many, &jobs[1]);
+  g_thread_join (t0);
+  g_thread_join (t1);
+  for (int k = 0; k < 2; k++) {
+    g_assert_cmpuint (jobs[k].ny, ==, n);
+    for (size_t i = 0; i < n; i++)
+      g_assert_cmpfloat_with_epsilon (jobs[k].y[i], ref[i], 1e-5);
+    g_free (jobs[k].y);
+  }
+  g_free (ref);
+  nn_model_free (m);
+  builder_clear (&b);
+  g_rand_free (r);
+}
+
 /* ---- vectorized math against libm in double ---- */
 
 static void
@@ -624,6 +704,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/kernels/depthwise-large", test_depthwise_large);
   g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
   g_test_add_func ("/nn/kernels/matmul", test_matmul);
+  g_test_add_func ("/nn/kernels/sessions-concurrent",
+      test_sessions_concurrent);
   g_test_add_func ("/nn/kernels/math", test_math);
   return g_test_run ();
 }
