@@ -5,8 +5,8 @@
  *
  * Each session with threads > 1 owns threads - 1 workers; the thread that
  * calls nn_session_run is worker 0. A job is published under the mutex
- * with a generation number; workers take their share, and the caller
- * waits until all have finished. Kernels reach the pool through a
+ * with a generation number; every worker, the caller included, takes
+ * chunks until none is left, and the caller waits until all are done. Kernels reach the pool through a
  * thread-local pointer set for the duration of a run, so two sessions
  * with different thread counts never see each other's workers (nothing
  * here is process-global, unlike OpenBLAS's thread count, which the
@@ -22,14 +22,13 @@ struct nn_pool {
   pthread_mutex_t lock;
   pthread_cond_t start, done;
   guint64 generation;
-  int pending;                  /* workers still running the job */
   gboolean quit;
-  /* the job */
+  /* the job: chunks handed out one at a time under the lock */
   nn_range_fn fn;
   void *ctx;
   char *scratch;
   size_t stride;
-  int64_t n, chunk;
+  int64_t n, chunk, nchunks, next, finished;
 };
 
 typedef struct {
@@ -40,12 +39,25 @@ typedef struct {
 static __thread nn_pool *current;
 static __thread size_t current_stride;
 
+/* Runs chunks of the current job until none is left; called and returns
+ * with the lock held. Chunks are taken, not assigned: when a worker is
+ * slow to wake (a busy machine), the others do its share instead of
+ * waiting for it. */
 static void
-run_share (nn_pool * p, int w)
+take_chunks (nn_pool * p, int w)
 {
-  int64_t lo = (int64_t) w * p->chunk, hi = MIN (p->n, lo + p->chunk);
-  if (lo < hi)
-    p->fn (p->ctx, lo, hi, p->scratch ? p->scratch + w * p->stride : NULL);
+  while (p->next < p->nchunks) {
+    int64_t i = p->next++;
+    nn_range_fn fn = p->fn;
+    void *ctx = p->ctx;
+    void *scratch = p->scratch ? p->scratch + w * p->stride : NULL;
+    int64_t lo = i * p->chunk, hi = MIN (p->n, lo + p->chunk);
+    pthread_mutex_unlock (&p->lock);
+    fn (ctx, lo, hi, scratch);
+    pthread_mutex_lock (&p->lock);
+    if (++p->finished == p->nchunks)
+      pthread_cond_signal (&p->done);
+  }
 }
 
 static void *
@@ -63,11 +75,7 @@ worker_main (void *data)
     if (p->quit)
       break;
     seen = p->generation;
-    pthread_mutex_unlock (&p->lock);
-    run_share (p, w);
-    pthread_mutex_lock (&p->lock);
-    if (--p->pending == 0)
-      pthread_cond_signal (&p->done);
+    take_chunks (p, w);
   }
   pthread_mutex_unlock (&p->lock);
   return NULL;
@@ -153,13 +161,12 @@ nn_parallel_for (int64_t n, int64_t grain, nn_range_fn fn, void *ctx,
   p->stride = current_stride;
   p->n = n;
   p->chunk = (n + use - 1) / use;
-  p->pending = p->threads - 1;
+  p->nchunks = (n + p->chunk - 1) / p->chunk;
+  p->next = p->finished = 0;
   p->generation++;
   pthread_cond_broadcast (&p->start);
-  pthread_mutex_unlock (&p->lock);
-  run_share (p, 0);
-  pthread_mutex_lock (&p->lock);
-  while (p->pending > 0)
+  take_chunks (p, 0);
+  while (p->finished < p->nchunks)
     pthread_cond_wait (&p->done, &p->lock);
   pthread_mutex_unlock (&p->lock);
 }
