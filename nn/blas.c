@@ -8,11 +8,27 @@
 
 #include <cblas.h>
 
+/* OpenBLAS runs single-threaded: the sessions split work over their own
+ * workers, and OpenBLAS's thread count is one process-wide variable. It is
+ * set once, before this process's first product through here, so that no
+ * product reads it while it is written (helgrind saw that race when every
+ * new session set it). */
+static void
+blas_single_threaded (void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    openblas_set_num_threads (1);
+    g_once_init_leave (&once, 1);
+  }
+}
+
 void
 nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
     int64_t K, float alpha, const float *A, int64_t lda, const float *B,
     int64_t ldb, float beta, float *C, int64_t ldc)
 {
+  blas_single_threaded ();
   if (M == 1) {
     /* C[0, :] = op(B)ᵀ-applied row: y[N] = op(B)ᵀ x, x = A's only row,
      * whose elements are lda apart when A is transposed */

@@ -5,7 +5,6 @@
  */
 #include "nn-private.h"
 
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,9 +64,6 @@ nn_session_new (const nn_model * model, const nn_session_options * opts,
     for (int i = 0; i < n->n_out; i++)
       s->out_args[k][i] = n->out[i] >= 0 ? &s->tensors[n->out[i]] : NULL;
   }
-  /* the runtime splits work over its own workers: OpenBLAS's threads
-   * would only compete with them (and its count is process-wide) */
-  openblas_set_num_threads (1);
   if (s->threads > 1)
     s->pool = nn_pool_new (s->threads);
   if (g_getenv ("NN_PROFILE"))
