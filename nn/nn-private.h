@@ -209,13 +209,17 @@ void nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
  * x = n ln2 + r with n rounded by the 1.5*2^23 trick (exact for |n| < 2^22),
  * ln2 split in two for an exact reduction, e^r by the Cephes polynomial on
  * |r| <= ln2/2, and 2^n put straight into the exponent bits. Relative
- * error about 1e-7; inputs are clamped to the range of normal floats. */
+ * error about 1e-7; inputs are clamped to the range of normal floats, NaN
+ * stays NaN. */
 static inline float
 nn_expf (float x)
 {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  float n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;
-  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  /* written so that NaN clamps to -87 (a NaN converted to int below would
+   * be undefined); the NaN itself is returned at the end */
+  float xc = x > -87.0f ? x : -87.0f;
+  xc = xc < 88.0f ? xc : 88.0f;
+  float n = (xc * 1.44269504f + 12582912.0f) - 12582912.0f;
+  float r = xc - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
@@ -226,7 +230,7 @@ nn_expf (float x)
   int32_t bits = ((int32_t) n + 127) << 23;
   float scale;
   memcpy (&scale, &bits, sizeof scale);
-  return e * scale;
+  return x == x ? e * scale : x;
 }
 
 /* tanh through exp: glibc's tanhf goes through expm1f and is several

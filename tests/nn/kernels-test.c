@@ -693,6 +693,10 @@ test_math (void)
   g_assert_cmpfloat (worst_sig, <, 1e-6);
   g_assert_cmpfloat (worst_tanh, <, 1e-6);
   g_assert_cmpfloat (nn_erff (0.0f), ==, 0.0f);
+  /* NaN propagates (the fuzzer once reached a NaN-to-int conversion) */
+  volatile float nan = NAN;
+  g_assert_true (isnan (nn_expf (nan)) && isnan (nn_sigmoidf (nan))
+      && isnan (nn_erff (nan)) && isnan (nn_tanhf (nan)));
 }
 
 int
