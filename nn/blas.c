@@ -4,14 +4,31 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "nn-private.h"
+#include "kernels/kernels.h"
 
 #include <cblas.h>
+
+/* OpenBLAS runs single-threaded: the sessions split work over their own
+ * workers, and OpenBLAS's thread count is one process-wide variable. It is
+ * set once, before this process's first product through here, so that no
+ * product reads it while it is written (helgrind saw that race when every
+ * new session set it). */
+static void
+blas_single_threaded (void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    openblas_set_num_threads (1);
+    g_once_init_leave (&once, 1);
+  }
+}
 
 void
 nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
     int64_t K, float alpha, const float *A, int64_t lda, const float *B,
     int64_t ldb, float beta, float *C, int64_t ldc)
 {
+  blas_single_threaded ();
   if (M == 1) {
     /* C[0, :] = op(B)ᵀ-applied row: y[N] = op(B)ᵀ x, x = A's only row,
      * whose elements are lda apart when A is transposed */
@@ -24,6 +41,11 @@ nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
           (int) ldb, A, incx, beta, C, 1);
     return;
   }
+  /* our AVX-512 kernel where OpenBLAS would run its AVX2 one; the plain
+   * products with more than a few rows that conv and MatMul make */
+  if (!trans_a && !trans_b && alpha == 1.0f && beta == 0.0f && M >= 4
+      && nn_sgemm_avx512 (M, N, K, A, lda, B, ldb, C, ldc))
+    return;
   cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
       trans_b ? CblasTrans : CblasNoTrans, (int) M, (int) N, (int) K, alpha,
       A, (int) lda, B, (int) ldb, beta, C, (int) ldc);

@@ -178,11 +178,12 @@ prepare_all (nn_graph * g, GError ** error)
 {
   for (guint s = 0; s < g->steps->len; s++) {
     nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
-    nn_prepare prepare = nn_op_lookup (n->op_type);
+    n->op = nn_op_from_name (n->op_type);
+    n->epi.residual = -1;
+    nn_prepare prepare = nn_op_get_info (n->op)->prepare;
     /* kernels write their first output unchecked; only the recurrent
      * ops, whose outputs are all optional, check each one */
-    gboolean optional_outputs = strcmp (n->op_type, "GRU") == 0
-        || strcmp (n->op_type, "LSTM") == 0;
+    gboolean optional_outputs = nn_op_has (n->op, NN_TRAIT_OPTIONAL_OUTPUTS);
     gboolean any = FALSE;
     for (int i = 0; i < n->n_out; i++)
       any = any || n->out[i] >= 0;

@@ -18,11 +18,12 @@
 #include <string.h>
 #include "onnx.pb-c.h"
 
-/* Hot loops get an AVX2+FMA clone beside the baseline one; the loader
- * picks one at start-up (GCC function multiversioning), so the library
- * stays portable to any x86-64 and still uses the wider units. */
+/* Hot loops get AVX-512 and AVX2+FMA clones beside the baseline one; the
+ * loader picks one at start-up (GCC function multiversioning), so the
+ * library stays portable to any x86-64 and still uses the wider units
+ * (the AVX-512 clone runs activations such as SiLU 16 lanes at a time). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NN_VECTORIZE __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#define NN_VECTORIZE __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define NN_VECTORIZE
 #endif
@@ -45,10 +46,62 @@ typedef void (*nn_kernel) (const nn_node * node, nn_tensor * const *in,
 
 typedef gboolean (*nn_prepare) (nn_graph * g, nn_node * node, GError ** error);
 
+/* Operators by id (ops.c holds the table: name, prepare, traits). */
+typedef enum {
+  NN_OP_UNKNOWN,
+  NN_OP_ADD, NN_OP_SUB, NN_OP_MUL, NN_OP_DIV, NN_OP_POW, NN_OP_EQUAL,
+  NN_OP_WHERE,
+  NN_OP_SQRT, NN_OP_EXP, NN_OP_LOG, NN_OP_ERF, NN_OP_NEG, NN_OP_ABS,
+  NN_OP_RECIPROCAL, NN_OP_RELU, NN_OP_LEAKY_RELU, NN_OP_SIGMOID, NN_OP_TANH,
+  NN_OP_CLIP, NN_OP_HARD_SIGMOID, NN_OP_HARD_SWISH,
+  NN_OP_SOFTMAX, NN_OP_LOG_SOFTMAX, NN_OP_CAST,
+  NN_OP_CONV, NN_OP_GEMM, NN_OP_MATMUL,
+  NN_OP_MAX_POOL, NN_OP_AVERAGE_POOL, NN_OP_GLOBAL_AVERAGE_POOL,
+  NN_OP_GLOBAL_MAX_POOL,
+  NN_OP_BATCH_NORM, NN_OP_LAYER_NORM, NN_OP_INSTANCE_NORM,
+  NN_OP_REDUCE_MEAN, NN_OP_REDUCE_SUM, NN_OP_REDUCE_MAX,
+  NN_OP_RESHAPE, NN_OP_FLATTEN, NN_OP_SQUEEZE, NN_OP_UNSQUEEZE,
+  NN_OP_IDENTITY, NN_OP_DROPOUT, NN_OP_TRANSPOSE, NN_OP_CONCAT, NN_OP_SPLIT,
+  NN_OP_SLICE, NN_OP_GATHER, NN_OP_EXPAND, NN_OP_PAD,
+  NN_OP_SHAPE, NN_OP_CONSTANT, NN_OP_CONSTANT_OF_SHAPE, NN_OP_RANGE,
+  NN_OP_GRU, NN_OP_LSTM,
+  NN_OP_COUNT
+} nn_op;
+
+typedef enum {
+  /* an elementwise activation a producer can apply to its output rows */
+  NN_TRAIT_EPILOGUE = 1 << 0,
+  /* a GEMM-like op whose kernel runs an epilogue (bias, residual, act) */
+  NN_TRAIT_PRODUCER = 1 << 1,
+  /* moves or describes data without arithmetic */
+  NN_TRAIT_SHAPE_ONLY = 1 << 2,
+  /* every output is optional (the kernel checks each) */
+  NN_TRAIT_OPTIONAL_OUTPUTS = 1 << 3,
+} nn_trait;
+
+/* Activations a producer applies in its epilogue. */
 typedef enum {
   NN_ACT_NONE,
   NN_ACT_RELU,
+  NN_ACT_LEAKY_RELU,            /* alpha */
+  NN_ACT_CLIP,                  /* [alpha, beta] */
+  NN_ACT_HARD_SIGMOID,          /* clamp01 (alpha x + beta) */
+  NN_ACT_HARD_SWISH,
+  NN_ACT_SIGMOID,
+  NN_ACT_TANH,
+  NN_ACT_SILU,                  /* x sigmoid (x) */
+  NN_ACT_GELU,                  /* x (1 + erf (x / sqrt 2)) / 2 */
 } nn_activation;
+
+/* What a producer does to each output element after the product:
+ * y = act (y + bias + residual). The bias is per output channel (Conv) or
+ * per column (MatMul, nn_node.bias); the residual is input slot
+ * `residual` of the node, of the output's shape. */
+typedef struct {
+  nn_activation act;
+  float alpha, beta;
+  int residual;                 /* input slot, or -1 */
+} nn_epilogue;
 
 typedef struct nn_value {
   char *name;
@@ -71,7 +124,8 @@ struct nn_node {
   nn_kernel run;
   void *params;                 /* op-specific, g_free'd */
   size_t scratch_bytes;
-  nn_activation act;            /* fused activation on the output */
+  nn_op op;
+  nn_epilogue epi;              /* fused bias add, residual, activation */
   const float *bias;            /* fused bias over the last output axis */
   gboolean dead;                /* folded or fused away */
 };
@@ -155,13 +209,17 @@ void nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
  * x = n ln2 + r with n rounded by the 1.5*2^23 trick (exact for |n| < 2^22),
  * ln2 split in two for an exact reduction, e^r by the Cephes polynomial on
  * |r| <= ln2/2, and 2^n put straight into the exponent bits. Relative
- * error about 1e-7; inputs are clamped to the range of normal floats. */
+ * error about 1e-7; inputs are clamped to the range of normal floats, NaN
+ * stays NaN. */
 static inline float
 nn_expf (float x)
 {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  float n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;
-  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  /* written so that NaN clamps to -87 (a NaN converted to int below would
+   * be undefined); the NaN itself is returned at the end */
+  float xc = x > -87.0f ? x : -87.0f;
+  xc = xc < 88.0f ? xc : 88.0f;
+  float n = (xc * 1.44269504f + 12582912.0f) - 12582912.0f;
+  float r = xc - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
@@ -172,19 +230,29 @@ nn_expf (float x)
   int32_t bits = ((int32_t) n + 127) << 23;
   float scale;
   memcpy (&scale, &bits, sizeof scale);
-  return e * scale;
+  return x == x ? e * scale : x;
 }
 
 /* tanh through exp: glibc's tanhf goes through expm1f and is several
- * times slower. Near zero the odd series avoids the cancellation in
- * 1 - 2/(e+1); the error stays below 1e-7 absolute. */
+ * times slower. Below |x| = 0.55, where 1 - 2/(e^2x + 1) loses digits to
+ * cancellation, the odd Taylor series to x^15 (truncation below 3e-8
+ * relative); above, the exp form is within 2e-7 relative. Both computed,
+ * one selected: no branch, so it vectorizes. */
 static inline float
 nn_tanhf (float x)
 {
   float ax = x < 0.0f ? -x : x;
-  float series = x - x * x * x * (1.0f / 3.0f);
+  float x2 = x * x;
+  float p = -1.45583438e-3f;
+  p = p * x2 + 3.59212803e-3f;
+  p = p * x2 - 8.86323552e-3f;
+  p = p * x2 + 2.18694885e-2f;
+  p = p * x2 - 5.39682540e-2f;
+  p = p * x2 + 1.33333333e-1f;
+  p = p * x2 - 3.33333333e-1f;
+  float series = x + x * x2 * p;
   float t = 1.0f - 2.0f / (nn_expf (2.0f * x) + 1.0f);
-  return ax < 0.004f ? series : t;
+  return ax < 0.55f ? series : t;
 }
 
 static inline float
@@ -193,9 +261,84 @@ nn_sigmoidf (float x)
   return 1.0f / (1.0f + nn_expf (-x));
 }
 
-/* op registry (ops.c) */
+/* erf that vectorizes (glibc's erff branches per range and costs several
+ * ns). Below |x| = 0.5 the Maclaurin series to x^13 (truncation < 1e-9);
+ * above, erf = 1 - t P(t) e^(-x^2) with t = 1/(1 + p|x|) (Abramowitz and
+ * Stegun 7.1.26, absolute error 1.5e-7, so below 3e-7 relative there);
+ * both are computed and one selected, so there is no branch. */
+static inline float
+nn_erff (float x)
+{
+  float ax = x < 0.0f ? -x : x;
+  float x2 = x * x;
+  float s = -1.0683760684e-4f;  /* 1/9360, times 2/sqrt(pi) below */
+  s = s * x2 + 7.5757575758e-4f;
+  s = s * x2 - 4.6296296296e-3f;
+  s = s * x2 + 2.3809523810e-2f;
+  s = s * x2 - 1.0e-1f;
+  s = s * x2 + 3.3333333333e-1f;
+  s = s * x2 - 1.0f;
+  float small = -x * s * 1.1283791671f;
+  float t = 1.0f / (1.0f + 0.3275911f * ax);
+  float q = 1.061405429f;
+  q = q * t - 1.453152027f;
+  q = q * t + 1.421413741f;
+  q = q * t - 0.284496736f;
+  q = q * t + 0.254829592f;
+  float big = 1.0f - q * t * nn_expf (-x2);
+  big = x < 0.0f ? -big : big;
+  return ax < 0.5f ? small : big;
+}
+
+/* op table (ops.c) */
+typedef struct {
+  const char *name;
+  nn_prepare prepare;
+  unsigned traits;              /* nn_trait bits */
+} nn_op_info;
+
+nn_op nn_op_from_name (const char *op_type);
+const nn_op_info *nn_op_get_info (nn_op op);
 nn_prepare nn_op_lookup (const char *op_type);
 gboolean nn_op_supported (const char *op_type);
+
+static inline gboolean
+nn_op_has (nn_op op, nn_trait trait)
+{
+  return (nn_op_get_info (op)->traits & trait) != 0;
+}
+
+/* epilogue.c: y[i] = act (y[i] + bias + bias_vec[i] + res[i]) over n
+ * contiguous elements; bias_vec and res may be NULL */
+void nn_epilogue_apply (const nn_epilogue * e, float *y, int64_t n,
+    float bias, const float *bias_vec, const float *res);
+/* the same activation alone, from x to y (x may equal y) */
+void nn_activation_apply (nn_activation act, float alpha, float beta,
+    const float *x, float *y, int64_t n);
+static inline gboolean
+nn_epilogue_is_identity (const nn_epilogue * e)
+{
+  return e->act == NN_ACT_NONE && e->residual < 0;
+}
+const char *nn_activation_name (nn_activation act);
+
+/* parallel.c: intra-op parallelism over the running session's workers.
+ * fn is called on disjoint ranges [lo, hi) covering [0, n), each with the
+ * calling worker's own slice of the scratch buffer (`scratch` advanced by
+ * worker * the session's scratch stride); outside a session run (constant
+ * folding) it runs on the calling thread alone. */
+typedef void (*nn_range_fn) (void *ctx, int64_t lo, int64_t hi,
+    void *scratch);
+void nn_parallel_for (int64_t n, int64_t grain, nn_range_fn fn, void *ctx,
+    void *scratch);
+/* number of workers of the running session (1 outside a run) */
+int nn_parallel_workers (void);
+typedef struct nn_pool nn_pool;
+nn_pool *nn_pool_new (int threads);
+void nn_pool_free (nn_pool * pool);
+/* makes `pool` the one nn_parallel_for uses on this thread */
+void nn_pool_enter (nn_pool * pool, size_t scratch_stride);
+void nn_pool_leave (void);
 
 /* load-time passes */
 /* keeps only the steps whose node is not dead (folded or fused away) */
@@ -216,6 +359,10 @@ NN_DECLARE_PREPARE (where);
 NN_DECLARE_PREPARE (unary);
 NN_DECLARE_PREPARE (cast);
 NN_DECLARE_PREPARE (softmax);
+/* the epilogue activation a prepared unary node computes; FALSE if it has
+ * none (or its bounds are not constant) */
+gboolean nn_unary_activation (nn_graph * g, const nn_node * n,
+    nn_epilogue * e);
 /* conv.c */
 NN_DECLARE_PREPARE (conv);
 /* gemm.c */

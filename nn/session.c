@@ -5,7 +5,6 @@
  */
 #include "nn-private.h"
 
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +16,8 @@ struct nn_session {
   nn_tensor ***in_args;         /* per step: pointers into tensors */
   nn_tensor ***out_args;
   int threads;
+  nn_pool *pool;                /* NULL with one thread */
+  size_t scratch_stride;        /* per worker */
   gint64 *profile;              /* NN_PROFILE set: microseconds per step */
   guint64 runs;
 };
@@ -29,7 +30,12 @@ nn_session_new (const nn_model * model, const nn_session_options * opts,
   nn_session *s = g_new0 (nn_session, 1);
   s->g = g;
   s->threads = opts ? opts->threads : 1;
-  size_t total = g->arena_size + g->scratch_size;
+  if (s->threads <= 0)
+    s->threads = (int) g_get_num_processors ();
+  s->threads = CLAMP (s->threads, 1, 256);
+  /* every worker gets its own scratch slice */
+  s->scratch_stride = (g->scratch_size + 63) & ~(size_t) 63;
+  size_t total = g->arena_size + s->scratch_stride * s->threads;
   if (posix_memalign (&s->arena, 64, MAX (total, 64)) != 0) {
     g_set_error (error, NN_ERROR, NN_ERROR_IO,
         "cannot allocate a %zu-byte arena", total);
@@ -58,6 +64,8 @@ nn_session_new (const nn_model * model, const nn_session_options * opts,
     for (int i = 0; i < n->n_out; i++)
       s->out_args[k][i] = n->out[i] >= 0 ? &s->tensors[n->out[i]] : NULL;
   }
+  if (s->threads > 1)
+    s->pool = nn_pool_new (s->threads);
   if (g_getenv ("NN_PROFILE"))
     s->profile = g_new0 (gint64, MAX (g->steps->len, 1));
   return s;
@@ -72,10 +80,11 @@ print_profile (nn_session * s)
     total += s->profile[k];
   for (guint k = 0; k < s->g->steps->len; k++) {
     nn_node *n = nn_nod (s->g, g_array_index (s->g->steps, int, k));
-    g_printerr ("%8.2f us %5.1f%%  %s %s%s\n",
+    g_printerr ("%8.2f us %5.1f%%  %s %s%s%s%s\n",
         (double) s->profile[k] / MAX (s->runs, 1),
         100.0 * s->profile[k] / MAX (total, 1), n->op_type, n->name,
-        n->act == NN_ACT_RELU ? " +Relu" : "");
+        n->epi.residual >= 0 ? " +Add" : "", n->epi.act ? " +" : "",
+        nn_activation_name (n->epi.act));
   }
 }
 
@@ -84,6 +93,7 @@ nn_session_free (nn_session * s)
 {
   if (!s)
     return;
+  nn_pool_free (s->pool);
   if (s->profile) {
     print_profile (s);
     g_free (s->profile);
@@ -116,9 +126,7 @@ nn_session_output (nn_session * s, size_t i)
 gboolean
 nn_session_run (nn_session * s, GError ** error)
 {
-  /* OpenBLAS keeps one global thread count: set it for this run */
-  if (s->threads > 0 && openblas_get_num_threads () != s->threads)
-    openblas_set_num_threads (s->threads);
+  nn_pool_enter (s->pool, s->scratch_stride);
   for (guint k = 0; k < s->g->steps->len; k++) {
     nn_node *n = nn_nod (s->g, g_array_index (s->g->steps, int, k));
     gint64 t0 = s->profile ? g_get_monotonic_time () : 0;
@@ -126,6 +134,7 @@ nn_session_run (nn_session * s, GError ** error)
     if (s->profile)
       s->profile[k] += g_get_monotonic_time () - t0;
   }
+  nn_pool_leave ();
   s->runs++;
   return TRUE;
 }

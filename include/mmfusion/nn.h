@@ -89,8 +89,12 @@ typedef struct nn_load_options {
   gboolean no_fusion;
 } nn_load_options;
 
+/* threads: the session's own workers (the caller of nn_session_run is one
+ * of them), used to split large convolutions and products; each session
+ * has its own, so sessions with different counts do not interfere.
+ * 0: one per CPU; default (NULL options) 1. */
 typedef struct nn_session_options {
-  int32_t threads;              /* 0: keep the BLAS default; default 1 */
+  int32_t threads;
 } nn_session_options;
 
 #define NN_ERROR (nn_error_quark ())

@@ -1,25 +1,39 @@
-/* Conv (1-D and 2-D, groups, strides, pads, dilations, auto_pad).
+/* Conv: 1-D, 2-D and 3-D, groups, strides, pads, dilations, auto_pad.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Fast paths first: a 1x1 convolution with unit stride and no padding is a
- * plain sgemm on the input; a depthwise convolution (one input and one
- * output channel per group) runs directly; everything else goes through
- * im2col into the scratch buffer and one sgemm per group. 1-D runs as 2-D
- * with H = 1. Bias and a fused Relu are applied in one pass at the end.
+ * Spatial axes are padded to three (size 1 in front) so one path serves
+ * every rank. The kernel is chosen once at load from the shapes:
+ *  - pointwise (1x1, unit stride, no padding): sgemm straight on the input;
+ *  - 2-D depthwise (one input and output channel per group): the phase
+ *    plane kernel of kernels/depthwise.c;
+ *  - everything else: im2col into the worker's scratch, in tiles of output
+ *    columns sized so the column matrix stays in cache (and large 3-D
+ *    inputs never need the whole matrix), and one sgemm per group per tile.
+ * Tiles (or channels, for depthwise) are split over the session's workers;
+ * the epilogue (bias, residual, activation) runs on each tile right after
+ * its product, while it is still in cache.
  */
 #include "../nn-private.h"
+#include "../kernels/kernels.h"
 
 #include <string.h>
 
 typedef enum { CONV_GENERAL, CONV_POINTWISE, CONV_DEPTHWISE } conv_kind;
 
+/* im2col tiles hold at most this many floats */
+#define COL_BUDGET (1 << 18)
+
 typedef struct {
   conv_kind kind;
-  int64_t N, C, H, W, M, OH, OW, KH, KW;
-  int64_t sh, sw, ph, pw, dh, dw;       /* pads: begin side */
-  int64_t group;
+  int64_t N, C, M, group, cg, mg;
+  int64_t in[3], out[3], k[3], s[3], pb[3], d[3];
+  int64_t isz, osz, kk;         /* spatial sizes: input, output, kernel */
+  int64_t tile;                 /* output columns per tile, at most */
+  nn_depthwise dw;
+  int64_t packed_group;         /* floats per group in packed[], or 0 */
+  float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
 
 /* Output size and begin padding for one spatial axis. */
@@ -45,114 +59,115 @@ conv_axis (const char *auto_pad, int64_t in, int64_t k, int64_t s,
   return in + pb + pe >= span;
 }
 
-/* im2col for one group: rows (c, kh, kw), columns (oh, ow). For each kw
- * the output columns whose input falls inside the row form one range
- * [lo, hi), found once; outside it the column is padding. */
+/* im2col of output columns [j0, j1) for one group: row (c, k0, k1, k2)
+ * of `col` (pitch j1 - j0) holds the input each column's tap reads, or 0
+ * in the padding. Columns are walked one output row (o0, o1) at a time;
+ * in a row the valid o2 for tap k2 form one range, found once. */
 NN_VECTORIZE static void
-im2col (const conv_params * p, const float *x, int64_t cg, float *col)
+im2col (const conv_params * p, const float *x, int64_t j0, int64_t j1,
+    float *col)
 {
-  int64_t ohw = p->OH * p->OW;
-  for (int64_t kw = 0; kw < p->KW; kw++) {
-    int64_t iw0 = kw * p->dw - p->pw;
-    /* ow is valid when 0 <= iw0 + ow * sw < W */
-    int64_t lo = iw0 >= 0 ? 0 : (-iw0 + p->sw - 1) / p->sw;
-    int64_t hi = p->W - iw0 > 0 ? (p->W - iw0 + p->sw - 1) / p->sw : 0;
-    lo = MIN (lo, p->OW);
-    hi = CLAMP (hi, lo, p->OW);
-    for (int64_t c = 0; c < cg; c++) {
-      const float *xc = x + c * p->H * p->W;
-      for (int64_t kh = 0; kh < p->KH; kh++) {
-        float *row = col + ((c * p->KH + kh) * p->KW + kw) * ohw;
-        for (int64_t oh = 0; oh < p->OH; oh++) {
-          int64_t ih = oh * p->sh - p->ph + kh * p->dh;
-          float *r = row + oh * p->OW;
-          if (ih < 0 || ih >= p->H) {
-            memset (r, 0, p->OW * sizeof (float));
-            continue;
+  const int64_t OW = p->out[2], W = p->in[2], s2 = p->s[2];
+  const int64_t pitch = j1 - j0;
+  for (int64_t k2 = 0; k2 < p->k[2]; k2++) {
+    int64_t iw0 = k2 * p->d[2] - p->pb[2];
+    int64_t lo = iw0 >= 0 ? 0 : (-iw0 + s2 - 1) / s2;
+    int64_t hi = W - iw0 > 0 ? (W - iw0 + s2 - 1) / s2 : 0;
+    lo = MIN (lo, OW);
+    hi = CLAMP (hi, lo, OW);
+    for (int64_t c = 0; c < p->cg; c++) {
+      const float *xc = x + c * p->isz;
+      for (int64_t k0 = 0; k0 < p->k[0]; k0++)
+        for (int64_t k1 = 0; k1 < p->k[1]; k1++) {
+          float *row = col + (((c * p->k[0] + k0) * p->k[1] + k1) * p->k[2]
+              + k2) * pitch - j0;
+          /* the output row (o0, o1) of column j0, then row by row
+           * without divisions */
+          int64_t o2 = j0 % OW, o01 = j0 / OW;
+          int64_t o0 = o01 / p->out[1], o1 = o01 % p->out[1];
+          for (int64_t j = j0; j < j1;) {
+            int64_t end = MIN (j1, j - o2 + OW);        /* this output row */
+            int64_t i0 = o0 * p->s[0] - p->pb[0] + k0 * p->d[0];
+            int64_t i1 = o1 * p->s[1] - p->pb[1] + k1 * p->d[1];
+            float *r = row + j - o2;    /* r[o2] is column j */
+            int64_t e2 = end - (j - o2);
+            if (i0 < 0 || i0 >= p->in[0] || i1 < 0 || i1 >= p->in[1]) {
+              for (int64_t o = o2; o < e2; o++)
+                r[o] = 0.0f;
+            } else {
+              const float *xr = xc + (i0 * p->in[1] + i1) * W + iw0;
+              int64_t a = MAX (o2, lo), b = MIN (e2, hi);
+              for (int64_t o = o2; o < MIN (a, e2); o++)
+                r[o] = 0.0f;
+              if (s2 == 1) {
+                if (b > a)
+                  memcpy (r + a, xr + a, (b - a) * sizeof (float));
+              } else {
+                for (int64_t o = a; o < b; o++)
+                  r[o] = xr[o * s2];
+              }
+              for (int64_t o = MAX (b, o2); o < e2; o++)
+                r[o] = 0.0f;
+            }
+            j = end;
+            o2 = 0;
+            if (++o1 == p->out[1]) {
+              o1 = 0;
+              o0++;
+            }
           }
-          const float *xr = xc + ih * p->W + iw0;
-          for (int64_t ow = 0; ow < lo; ow++)
-            r[ow] = 0.0f;
-          if (p->sw == 1) {
-            memcpy (r + lo, xr + lo, (hi - lo) * sizeof (float));
-          } else {
-            for (int64_t ow = lo; ow < hi; ow++)
-              r[ow] = xr[ow * p->sw];
-          }
-          for (int64_t ow = hi; ow < p->OW; ow++)
-            r[ow] = 0.0f;
         }
-      }
     }
   }
 }
 
-/* y[m, :] += bias[m], then the fused activation */
-NN_VECTORIZE static void
-bias_act (float *y, const float *bias, int64_t M, int64_t len,
-    nn_activation act)
+typedef struct {
+  const nn_node *node;
+  const conv_params *p;
+  const float *x, *w, *bias, *res;
+  float *y;
+  int64_t tile;
+} conv_job;
+
+/* output column tiles [t0, t1) of one image */
+static void
+conv_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
 {
-  for (int64_t m = 0; m < M; m++) {
-    float *r = y + m * len;
-    float b = bias ? bias[m] : 0.0f;
-    if (act == NN_ACT_RELU) {
-      for (int64_t i = 0; i < len; i++) {
-        float v = r[i] + b;
-        r[i] = v > 0.0f ? v : 0.0f;
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  const int64_t osz = p->osz, k = p->cg * p->kk;
+  for (int64_t t = t0; t < t1; t++) {
+    int64_t j0 = t * job->tile, j1 = MIN (osz, j0 + job->tile);
+    for (int64_t gi = 0; gi < p->group; gi++) {
+      const float *xg = job->x + gi * p->cg * p->isz;
+      const float *b = xg + j0;
+      int64_t ldb = osz;
+      if (p->kind == CONV_GENERAL) {
+        im2col (p, xg, j0, j1, scratch);
+        b = scratch;
+        ldb = j1 - j0;
       }
-    } else if (bias) {
-      for (int64_t i = 0; i < len; i++)
-        r[i] += b;
+      float *c = job->y + gi * p->mg * osz + j0;
+      if (p->packed_group)
+        nn_sgemm_avx512_packed (p->mg, j1 - j0, k, p->packed
+            + gi * p->packed_group, b, ldb, c, osz);
+      else
+        nn_sgemm (FALSE, FALSE, p->mg, j1 - j0, k, 1.0f,
+            job->w + gi * p->mg * k, k, b, ldb, 0.0f, c, osz);
     }
+    for (int64_t m = 0; m < p->M; m++)
+      nn_epilogue_apply (&job->node->epi, job->y + m * osz + j0, j1 - j0,
+          job->bias ? job->bias[m] : 0.0f, NULL,
+          job->res ? job->res + m * osz + j0 : NULL);
   }
 }
 
-/* Depthwise, channels-last. Rows at batch-1 sizes are too short to
- * vectorize along the width (8 to 32 pixels, with stride 2 often), so the
- * input is transposed to [H][W][C] in scratch and each output pixel
- * accumulates its taps across all channels at once: the inner loop runs
- * over C, contiguous for any stride or dilation. Weights are transposed to
- * [KH*KW][C] the same way; the output is transposed back. */
-NN_VECTORIZE static void
-depthwise (const conv_params * p, const float *x, const float *w, float *y,
-    float *scratch)
+static void
+depthwise_channels (void *data, int64_t c0, int64_t c1, void *scratch)
 {
-  const int64_t C = p->C, H = p->H, W = p->W, OH = p->OH, OW = p->OW;
-  const int64_t KH = p->KH, KW = p->KW;
-  float *xt = scratch, *wt = xt + H * W * C, *yt = wt + KH * KW * C;
-  float *acc = yt + OH * OW * C;
-  for (int64_t c = 0; c < C; c++) {
-    for (int64_t i = 0; i < H * W; i++)
-      xt[i * C + c] = x[c * H * W + i];
-    for (int64_t t = 0; t < KH * KW; t++)
-      wt[t * C + c] = w[c * KH * KW + t];
-  }
-  for (int64_t oh = 0; oh < OH; oh++) {
-    for (int64_t ow = 0; ow < OW; ow++) {
-      for (int64_t c = 0; c < C; c++)
-        acc[c] = 0.0f;
-      for (int64_t kh = 0; kh < KH; kh++) {
-        int64_t ih = oh * p->sh - p->ph + kh * p->dh;
-        if (ih < 0 || ih >= H)
-          continue;
-        for (int64_t kw = 0; kw < KW; kw++) {
-          int64_t iw = ow * p->sw - p->pw + kw * p->dw;
-          if (iw < 0 || iw >= W)
-            continue;
-          const float *xp = xt + (ih * W + iw) * C;
-          const float *wp = wt + (kh * KW + kw) * C;
-          for (int64_t c = 0; c < C; c++)
-            acc[c] += wp[c] * xp[c];
-        }
-      }
-      float *yp = yt + (oh * OW + ow) * C;
-      for (int64_t c = 0; c < C; c++)
-        yp[c] = acc[c];
-    }
-  }
-  for (int64_t c = 0; c < C; c++)
-    for (int64_t i = 0; i < OH * OW; i++)
-      y[c * OH * OW + i] = yt[i * C + c];
+  const conv_job *job = data;
+  nn_depthwise_run (&job->p->dw, c0, c1, job->x, job->w, job->bias, job->res,
+      &job->node->epi, job->y, scratch);
 }
 
 static void
@@ -160,29 +175,23 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
 {
   const conv_params *p = node->params;
-  const float *x = in[0]->data, *w = in[1]->data;
-  const float *bias = node->n_in > 2 && in[2] ? in[2]->data : NULL;
-  float *y = out[0]->data;
-  int64_t cg = p->C / p->group, mg = p->M / p->group;
-  int64_t ohw = p->OH * p->OW, k = cg * p->KH * p->KW;
-
+  conv_job job = {.node = node,.p = p,.w = in[1]->data };
+  job.bias = node->n_in > 2 && in[2] ? in[2]->data : NULL;
+  const float *res = node->epi.residual >= 0 ? in[node->epi.residual]->data :
+      NULL;
+  int workers = nn_parallel_workers ();
+  /* at least one tile per worker, in multiples of 16 columns */
+  int64_t share = (p->osz + workers - 1) / workers;
+  job.tile = MAX (1, MIN (p->tile, MAX (16, (share + 15) / 16 * 16)));
+  int64_t ntiles = (p->osz + job.tile - 1) / job.tile;
   for (int64_t b = 0; b < p->N; b++) {
-    const float *xb = x + b * p->C * p->H * p->W;
-    float *yb = y + b * p->M * ohw;
-    if (p->kind == CONV_DEPTHWISE) {
-      depthwise (p, xb, w, yb, scratch);
-    } else {
-      for (int64_t gi = 0; gi < p->group; gi++) {
-        const float *col = xb + gi * cg * p->H * p->W;
-        if (p->kind == CONV_GENERAL) {
-          im2col (p, col, cg, scratch);
-          col = scratch;
-        }
-        nn_sgemm (FALSE, FALSE, mg, ohw, k, 1.0f, w + gi * mg * k, k, col,
-            ohw, 0.0f, yb + gi * mg * ohw, ohw);
-      }
-    }
-    bias_act (yb, bias, p->M, ohw, node->act);
+    job.x = (const float *) in[0]->data + b * p->C * p->isz;
+    job.y = (float *) out[0]->data + b * p->M * p->osz;
+    job.res = res ? res + b * p->M * p->osz : NULL;
+    if (p->kind == CONV_DEPTHWISE)
+      nn_parallel_for (p->C, 1, depthwise_channels, &job, scratch);
+    else
+      nn_parallel_for (ntiles, 1, conv_tiles, &job, scratch);
   }
 }
 
@@ -195,29 +204,34 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     return FALSE;
   }
   int sp = x->t.ndim - 2;
-  if (sp < 1 || sp > 2 || w->t.ndim != x->t.ndim) {
+  if (sp < 1 || sp > 3 || w->t.ndim != x->t.ndim) {
     nn_node_error (error, n, NN_ERROR_UNSUPPORTED,
-        "only 1-D and 2-D convolutions are supported (input of rank %d, "
-        "weight of rank %d)", x->t.ndim, w->t.ndim);
+        "only 1-D, 2-D and 3-D convolutions are supported (input of rank "
+        "%d, weight of rank %d)", x->t.ndim, w->t.ndim);
     return FALSE;
   }
   conv_params *p = g_new0 (conv_params, 1);
   n->params = p;
   p->N = x->t.shape[0];
   p->C = x->t.shape[1];
-  p->H = sp == 2 ? x->t.shape[2] : 1;
-  p->W = x->t.shape[x->t.ndim - 1];
   p->M = w->t.shape[0];
-  p->KH = sp == 2 ? w->t.shape[2] : 1;
-  p->KW = w->t.shape[w->t.ndim - 1];
   p->group = nn_attr_int (n, "group", 1);
+  int off = 3 - sp;             /* attribute axis a is internal axis a+off */
+  for (int a = 0; a < 3; a++) {
+    p->in[a] = p->k[a] = p->out[a] = p->s[a] = p->d[a] = 1;
+    p->pb[a] = 0;
+  }
+  for (int a = 0; a < sp; a++) {
+    p->in[a + off] = x->t.shape[2 + a];
+    p->k[a + off] = w->t.shape[2 + a];
+  }
 
-  int64_t strides[2] = { 1, 1 }, dil[2] = { 1, 1 }, pads[4] = { 0 };
-  int64_t ks[2];
-  int ns = nn_attr_ints (n, "strides", strides, 2);
-  int nd = nn_attr_ints (n, "dilations", dil, 2);
-  int np = nn_attr_ints (n, "pads", pads, 4);
-  int nk = nn_attr_ints (n, "kernel_shape", ks, 2);
+  int64_t strides[3] = { 1, 1, 1 }, dil[3] = { 1, 1, 1 }, pads[6] = { 0 };
+  int64_t ks[3];
+  int ns = nn_attr_ints (n, "strides", strides, 3);
+  int nd = nn_attr_ints (n, "dilations", dil, 3);
+  int np = nn_attr_ints (n, "pads", pads, 6);
+  int nk = nn_attr_ints (n, "kernel_shape", ks, 3);
   char buf[32];
   const char *auto_pad = nn_attr_string (n, "auto_pad", buf, sizeof buf,
       "NOTSET");
@@ -227,12 +241,12 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
         "strides, dilations, pads or kernel_shape do not match the rank");
     return FALSE;
   }
-  if (nk >= 0 && (ks[0] != (sp == 2 ? p->KH : p->KW)
-          || (sp == 2 && ks[1] != p->KW))) {
-    nn_node_error (error, n, NN_ERROR_INVALID,
-        "kernel_shape does not match the weight");
-    return FALSE;
-  }
+  for (int a = 0; nk >= 0 && a < sp; a++)
+    if (ks[a] != p->k[a + off]) {
+      nn_node_error (error, n, NN_ERROR_INVALID,
+          "kernel_shape does not match the weight");
+      return FALSE;
+    }
   if (p->group < 1 || p->C % p->group || p->M % p->group
       || w->t.shape[1] != p->C / p->group) {
     nn_node_error (error, n, NN_ERROR_SHAPE,
@@ -248,24 +262,21 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
   for (int i = 0; i < sp; i++)
     if (strides[i] < 1 || dil[i] < 1 || strides[i] > NN_MAX_DIM
         || dil[i] > NN_MAX_DIM || pads[i] < 0 || pads[i + sp] < 0
-        || pads[i] > NN_MAX_DIM || pads[i + sp] > NN_MAX_DIM) {
+        || pads[i] > NN_MAX_DIM || pads[i + sp] > NN_MAX_DIM
+        || p->k[i + off] < 1) {
       nn_node_error (error, n, NN_ERROR_INVALID,
-          "strides and dilations must be positive and pads not negative");
+          "strides, dilations and kernel sizes must be positive and pads "
+          "not negative");
       return FALSE;
     }
-  /* index 0 of the attribute arrays is H for 2-D, W for 1-D */
-  int iw = sp - 1;
-  p->sh = sp == 2 ? strides[0] : 1;
-  p->sw = strides[iw];
-  p->dh = sp == 2 ? dil[0] : 1;
-  p->dw = dil[iw];
-  gboolean ok = conv_axis (auto_pad, p->W, p->KW, p->sw, p->dw, pads[iw],
-      pads[iw + sp], &p->OW, &p->pw);
-  if (sp == 2)
-    ok = ok && conv_axis (auto_pad, p->H, p->KH, p->sh, p->dh, pads[0],
-        pads[2], &p->OH, &p->ph);
-  else
-    p->OH = 1;
+  gboolean ok = TRUE;
+  for (int a = 0; a < sp; a++) {
+    int ia = a + off;
+    p->s[ia] = strides[a];
+    p->d[ia] = dil[a];
+    ok = ok && conv_axis (auto_pad, p->in[ia], p->k[ia], p->s[ia], p->d[ia],
+        pads[a], pads[a + sp], &p->out[ia], &p->pb[ia]);
+  }
   if (!ok) {
     nn_node_error (error, n, NN_ERROR_SHAPE,
         "the kernel does not fit the padded input (or auto_pad '%s' is "
@@ -273,24 +284,65 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     return FALSE;
   }
 
-  int64_t cg = p->C / p->group;
-  if (p->KH == 1 && p->KW == 1 && p->sh == 1 && p->sw == 1 && p->ph == 0
-      && p->pw == 0 && p->OH == p->H && p->OW == p->W)
+  p->cg = p->C / p->group;
+  p->mg = p->M / p->group;
+  p->isz = p->in[0] * p->in[1] * p->in[2];
+  p->osz = p->out[0] * p->out[1] * p->out[2];
+  p->kk = p->k[0] * p->k[1] * p->k[2];
+  gboolean unit = TRUE;
+  for (int a = 0; a < 3; a++)
+    unit = unit && p->k[a] == 1 && p->s[a] == 1 && p->pb[a] == 0
+        && p->out[a] == p->in[a];
+  if (unit)
     p->kind = CONV_POINTWISE;
-  else if (p->group == p->C && p->M == p->C)
+  else if (p->group == p->C && p->M == p->C && p->k[0] == 1
+      && p->in[0] == 1 && p->out[0] == 1 && p->pb[0] == 0)
     p->kind = CONV_DEPTHWISE;
   else
     p->kind = CONV_GENERAL;
-  if (p->kind == CONV_GENERAL)
-    n->scratch_bytes = (size_t) (cg * p->KH * p->KW * p->OH * p->OW)
-        * sizeof (float);
-  else if (p->kind == CONV_DEPTHWISE)   /* input, weights, output, sums */
-    n->scratch_bytes = (size_t) (p->C * (p->H * p->W + p->KH * p->KW
-            + p->OH * p->OW + 1)) * sizeof (float);
 
-  int64_t shape[4] = { p->N, p->M, p->OH, p->OW };
-  if (sp == 1)
-    shape[2] = p->OW;
+  if (p->kind == CONV_DEPTHWISE) {
+    nn_depthwise *d = &p->dw;
+    d->C = p->C;
+    d->H = p->in[1];
+    d->W = p->in[2];
+    d->OH = p->out[1];
+    d->OW = p->out[2];
+    d->KH = p->k[1];
+    d->KW = p->k[2];
+    d->sh = p->s[1];
+    d->sw = p->s[2];
+    d->ph = p->pb[1];
+    d->pw = p->pb[2];
+    d->dh = p->d[1];
+    d->dw = p->d[2];
+    n->scratch_bytes = nn_depthwise_scratch (d);
+  } else {
+    int64_t k = p->cg * p->kk;
+    /* tiles of output columns whose column matrix fits the budget, in
+     * multiples of 16, at least 64 wide so sgemm keeps its speed */
+    int64_t tile = MAX (64, COL_BUDGET / MAX (k, 1)) / 16 * 16;
+    p->tile = MIN (tile, p->osz);
+    if (p->kind == CONV_GENERAL)
+      n->scratch_bytes = (size_t) (k * p->tile) * sizeof (float);
+    /* constant weights of products with a few rows are packed once for
+     * the AVX-512 kernel (the same test as nn_sgemm's) */
+    if (nn_isa_get () == NN_ISA_AVX512 && w->is_const && p->mg >= 4) {
+      size_t per = nn_sgemm_avx512_packed_size (p->mg, k);
+      conv_params *q = g_malloc0 (sizeof *q + per * p->group * sizeof (float));
+      *q = *p;
+      g_free (p);
+      n->params = p = q;
+      p->packed_group = (int64_t) per;
+      for (int64_t gi = 0; gi < p->group; gi++)
+        nn_sgemm_avx512_pack_a (p->mg, k, (const float *) w->t.data
+            + gi * p->mg * k, k, p->packed + gi * per);
+    }
+  }
+
+  int64_t shape[5] = { p->N, p->M };
+  for (int a = 0; a < sp; a++)
+    shape[2 + a] = p->out[a + off];
   nn_set_out (g, n, 0, NN_TYPE_FLOAT, sp + 2, shape);
   n->run = conv_kernel;
   return TRUE;

@@ -7,22 +7,31 @@
  * case in exported models) all of A's rows go to one sgemm call.
  */
 #include "../nn-private.h"
+#include "../kernels/kernels.h"
 
 #include <string.h>
 
-NN_VECTORIZE static void
-rows_bias_act (float *y, const float *bias, int64_t rows, int64_t cols,
-    nn_activation act)
+/* the epilogue over rows [r0, r1) of y [rows][cols] */
+static void
+rows_epilogue (const nn_node * node, float *y, const float *res, int64_t r0,
+    int64_t r1, int64_t cols)
 {
-  for (int64_t r = 0; r < rows; r++) {
-    float *row = y + r * cols;
-    if (bias)
-      for (int64_t j = 0; j < cols; j++)
-        row[j] += bias[j];
-    if (act == NN_ACT_RELU)
-      for (int64_t j = 0; j < cols; j++)
-        row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+  if (!node->bias && nn_epilogue_is_identity (&node->epi))
+    return;
+  if (node->epi.residual < 0 && node->bias == NULL) {
+    nn_epilogue_apply (&node->epi, y + r0 * cols, (r1 - r0) * cols, 0.0f,
+        NULL, NULL);
+    return;
   }
+  for (int64_t r = r0; r < r1; r++)
+    nn_epilogue_apply (&node->epi, y + r * cols, cols, 0.0f, node->bias,
+        res ? res + r * cols : NULL);
+}
+
+static const float *
+residual_of (const nn_node * node, nn_tensor * const *in)
+{
+  return node->epi.residual >= 0 ? in[node->epi.residual]->data : NULL;
 }
 
 typedef struct {
@@ -49,7 +58,7 @@ gemm_kernel (const nn_node * node, nn_tensor * const *in,
   }
   nn_sgemm (p->ta, p->tb, p->M, p->N, p->K, p->alpha, in[0]->data,
       p->ta ? p->M : p->K, in[1]->data, p->tb ? p->K : p->N, beta, y, p->N);
-  rows_bias_act (y, NULL, p->M, p->N, node->act);
+  rows_epilogue (node, y, residual_of (node, in), 0, p->M, p->N);
 }
 
 gboolean
@@ -101,36 +110,66 @@ typedef struct {
   int bdim;                     /* batch rank */
   int64_t bshape[NN_MAX_DIMS], astr[NN_MAX_DIMS], bstr[NN_MAX_DIMS];
   gboolean flat;                /* B has no batch: one sgemm for all rows */
+  const float *bpacked;         /* constant B packed for the AVX-512
+                                 * product, inside this allocation */
 } matmul_params;
+
+typedef struct {
+  const nn_node *node;
+  const matmul_params *p;
+  const float *a, *b, *res;
+  float *y;
+} matmul_job;
+
+/* rows [r0, r1) of the flattened product (B without batch axes) */
+static void
+matmul_rows (void *data, int64_t r0, int64_t r1, void *scratch)
+{
+  const matmul_job *job = data;
+  const matmul_params *p = job->p;
+  if (p->bpacked && r1 - r0 >= 4)
+    nn_sgemm_avx512_packed_b (r1 - r0, p->N, p->K, job->a + r0 * p->K, p->K,
+        p->bpacked, job->y + r0 * p->N, p->N);
+  else
+    nn_sgemm (FALSE, FALSE, r1 - r0, p->N, p->K, 1.0f, job->a + r0 * p->K,
+        p->K, job->b, p->N, 0.0f, job->y + r0 * p->N, p->N);
+  rows_epilogue (job->node, job->y, job->res, r0, r1, p->N);
+}
+
+/* batch matrices [i0, i1) */
+static void
+matmul_batches (void *data, int64_t i0, int64_t i1, void *scratch)
+{
+  const matmul_job *job = data;
+  const matmul_params *p = job->p;
+  for (int64_t i = i0; i < i1; i++) {
+    int64_t oa = 0, ob = 0, rest = i;
+    for (int d = p->bdim - 1; d >= 0; d--) {
+      int64_t idx = rest % p->bshape[d];
+      rest /= p->bshape[d];
+      oa += idx * p->astr[d];
+      ob += idx * p->bstr[d];
+    }
+    nn_sgemm (FALSE, FALSE, p->M, p->N, p->K, 1.0f, job->a + oa, p->K,
+        job->b + ob, p->N, 0.0f, job->y + i * p->M * p->N, p->N);
+    rows_epilogue (job->node, job->y, job->res, i * p->M, (i + 1) * p->M,
+        p->N);
+  }
+}
 
 static void
 matmul_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
 {
   const matmul_params *p = node->params;
-  const float *a = in[0]->data, *b = in[1]->data;
-  float *y = out[0]->data;
-  if (p->flat) {
-    nn_sgemm (FALSE, FALSE, p->batch * p->M, p->N, p->K, 1.0f, a, p->K, b,
-        p->N, 0.0f, y, p->N);
-  } else {
-    int64_t idx[NN_MAX_DIMS] = { 0 };
-    for (int64_t i = 0; i < p->batch; i++) {
-      int64_t oa = 0, ob = 0;
-      for (int d = 0; d < p->bdim; d++) {
-        oa += idx[d] * p->astr[d];
-        ob += idx[d] * p->bstr[d];
-      }
-      nn_sgemm (FALSE, FALSE, p->M, p->N, p->K, 1.0f, a + oa, p->K, b + ob,
-          p->N, 0.0f, y + i * p->M * p->N, p->N);
-      for (int d = p->bdim - 1; d >= 0; d--) {
-        if (++idx[d] < p->bshape[d])
-          break;
-        idx[d] = 0;
-      }
-    }
-  }
-  rows_bias_act (y, node->bias, p->batch * p->M, p->N, node->act);
+  matmul_job job = {.node = node,.p = p,.a = in[0]->data,.b = in[1]->data,
+    .y = out[0]->data,.res = residual_of (node, in)
+  };
+  /* split when each worker gets enough rows to amortize its wake-up */
+  if (p->flat)
+    nn_parallel_for (p->batch * p->M, 16, matmul_rows, &job, scratch);
+  else
+    nn_parallel_for (p->batch, 1, matmul_batches, &job, scratch);
 }
 
 gboolean
@@ -185,6 +224,20 @@ nn_prepare_matmul (nn_graph * g, nn_node * n, GError ** error)
     sb *= db;
   }
   p->flat = nb == 2 && nn_shape_numel (na - 2, as) == p->batch;
+  /* x @ W with constant W and several rows: W packed once at load into
+   * the AVX-512 kernel's column panels (64-byte aligned, in the params
+   * block so that it is freed with them) */
+  if (p->flat && b->is_const && p->batch * p->M >= 4
+      && nn_isa_get () == NN_ISA_AVX512) {
+    size_t floats = nn_sgemm_avx512_packed_b_size (p->K, p->N);
+    matmul_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);
+    *q = *p;
+    g_free (p);
+    n->params = p = q;
+    float *bp = (float *) (((uintptr_t) (q + 1) + 63) & ~(uintptr_t) 63);
+    nn_sgemm_avx512_pack_b (p->K, p->N, b->t.data, p->N, bp);
+    p->bpacked = bp;
+  }
 
   int64_t shape[NN_MAX_DIMS];
   int nd = 0;

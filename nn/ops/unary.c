@@ -40,7 +40,7 @@ unary_f32 (const unary_params * p, const float *restrict x,
     case U_SQRT: MAP (sqrtf (v)); break;
     case U_EXP: MAP (expf (v)); break;
     case U_LOG: MAP (logf (v)); break;
-    case U_ERF: MAP (erff (v)); break;
+    case U_ERF: MAP (nn_erff (v)); break;
     case U_NEG: MAP (-v); break;
     case U_ABS: MAP (fabsf (v)); break;
     case U_RECIPROCAL: MAP (1.0f / v); break;
@@ -74,6 +74,43 @@ unary_kernel (const nn_node * node, nn_tensor * const *in,
     hi = scalar_or (node->n_in > 2 ? in[2] : NULL, INFINITY);
   }
   unary_f32 (p, in[0]->data, out[0]->data, nn_tensor_numel (in[0]), lo, hi);
+}
+
+gboolean
+nn_unary_activation (nn_graph * g, const nn_node * n, nn_epilogue * e)
+{
+  const unary_params *p = n->params;
+  if (!p || n->run != unary_kernel)
+    return FALSE;
+  e->alpha = p->alpha;
+  e->beta = p->beta;
+  switch (p->op) {
+    case U_RELU: e->act = NN_ACT_RELU; return TRUE;
+    case U_LEAKY_RELU: e->act = NN_ACT_LEAKY_RELU; return TRUE;
+    case U_SIGMOID: e->act = NN_ACT_SIGMOID; return TRUE;
+    case U_TANH: e->act = NN_ACT_TANH; return TRUE;
+    case U_HARD_SIGMOID: e->act = NN_ACT_HARD_SIGMOID; return TRUE;
+    case U_HARD_SWISH: e->act = NN_ACT_HARD_SWISH; return TRUE;
+    case U_CLIP:
+      /* opset 11+: the bounds are inputs, fusable when constant */
+      for (int i = 1; i < MIN (n->n_in, 3); i++) {
+        nn_value *b = nn_in (g, (nn_node *) n, i);
+        if (!b)
+          continue;
+        if (!b->is_const)
+          return FALSE;
+        float v = nn_tensor_numel (&b->t) > 0 ?
+            *(const float *) b->t.data : (i == 1 ? -INFINITY : INFINITY);
+        if (i == 1)
+          e->alpha = v;
+        else
+          e->beta = v;
+      }
+      e->act = NN_ACT_CLIP;
+      return TRUE;
+    default:
+      return FALSE;
+  }
 }
 
 static void

@@ -1,0 +1,54 @@
+/* Kernels shared by the op files: plans made at load time, run by ranges
+ * so that the session's workers can split them.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef MMFUSION_NN_KERNELS_H
+#define MMFUSION_NN_KERNELS_H
+
+#include "../nn-private.h"
+
+/* depthwise.c: 2-D depthwise convolution, channels [c0, c1) of one image
+ * (x [C][H][W], w [C][KH][KW], y [C][OH][OW]), epilogue included */
+typedef struct {
+  int64_t C, H, W, OH, OW, KH, KW, sh, sw, ph, pw, dh, dw;
+} nn_depthwise;
+
+size_t nn_depthwise_scratch (const nn_depthwise * p);
+void nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
+    const float *x, const float *w, const float *bias, const float *res,
+    const nn_epilogue * e, float *y, float *scratch);
+
+/* isa.c: the instruction set chosen once from the CPU and NN_ISA */
+typedef enum {
+  NN_ISA_GENERIC,
+  NN_ISA_AVX2,
+  NN_ISA_AVX512,
+} nn_isa;
+
+nn_isa nn_isa_get (void);
+const char *nn_isa_name (nn_isa isa);
+
+/* sgemm-avx512.c: C[M][N] = A[M][K] B[K][N], all row-major, no
+ * transposes; FALSE when this build or CPU has no AVX-512 kernel */
+gboolean nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc);
+
+/* the same with A (constant weights) packed once at load: floats needed,
+ * packing, and the product (only when nn_isa_get () is NN_ISA_AVX512) */
+size_t nn_sgemm_avx512_packed_size (int64_t M, int64_t K);
+void nn_sgemm_avx512_pack_a (int64_t M, int64_t K, const float *A,
+    int64_t lda, float *ap);
+void nn_sgemm_avx512_packed (int64_t M, int64_t N, int64_t K,
+    const float *ap, const float *B, int64_t ldb, float *C, int64_t ldc);
+
+/* and with B (constant weights of a MatMul) packed once at load, in
+ * 64-byte aligned memory */
+size_t nn_sgemm_avx512_packed_b_size (int64_t K, int64_t N);
+void nn_sgemm_avx512_pack_b (int64_t K, int64_t N, const float *B,
+    int64_t ldb, float *bp);
+void nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K,
+    const float *A, int64_t lda, const float *bp, float *C, int64_t ldc);
+
+#endif /* MMFUSION_NN_KERNELS_H */

@@ -1,0 +1,715 @@
+/* The runtime's own kernels against plain reference loops: convolutions of
+ * random shapes (1-D to 3-D, odd sizes, strides, pads, dilations, groups,
+ * depthwise), fused epilogues (bias, residual Add, Relu, Clip, HardSwish,
+ * SiLU, GELU) against the same graph without fusion, worker threads, and
+ * the vectorized exp/erf/sigmoid against libm in double precision.
+ *
+ * Copyright (C) 2026 the gst-mmfusion authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Models are built in memory as ONNX protobufs and loaded like files.
+ * meson runs this once per instruction set (NN_ISA=avx512, avx2, generic),
+ * so every kernel path is covered on a machine that has them all.
+ */
+#include "nn-private.h"
+#include "kernels/kernels.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ---- a tiny ONNX graph builder ---- */
+
+typedef struct {
+  GPtrArray *nodes, *inits, *inputs, *outputs;
+  GPtrArray *garbage;           /* everything g_free'd at the end */
+  GPtrArray *strvs;             /* and g_strfreev'd */
+} builder;
+
+static void *
+keep (builder * b, void *p)
+{
+  g_ptr_array_add (b->garbage, p);
+  return p;
+}
+
+static Onnx__ValueInfoProto *
+value_info (builder * b, const char *name, int nd, const int64_t * shape)
+{
+  Onnx__TensorShapeProto *sp = keep (b, g_new0 (Onnx__TensorShapeProto, 1));
+  onnx__tensor_shape_proto__init (sp);
+  sp->n_dim = nd;
+  sp->dim = keep (b, g_new0 (Onnx__TensorShapeProto__Dimension *, nd));
+  for (int i = 0; i < nd; i++) {
+    Onnx__TensorShapeProto__Dimension *d =
+        keep (b, g_new0 (Onnx__TensorShapeProto__Dimension, 1));
+    onnx__tensor_shape_proto__dimension__init (d);
+    d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+    d->dim_value = shape[i];
+    sp->dim[i] = d;
+  }
+  Onnx__TypeProto__Tensor *tt = keep (b, g_new0 (Onnx__TypeProto__Tensor, 1));
+  onnx__type_proto__tensor__init (tt);
+  tt->has_elem_type = TRUE;
+  tt->elem_type = NN_TYPE_FLOAT;
+  tt->shape = sp;
+  Onnx__TypeProto *tp = keep (b, g_new0 (Onnx__TypeProto, 1));
+  onnx__type_proto__init (tp);
+  tp->value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+  tp->tensor_type = tt;
+  Onnx__ValueInfoProto *vi = keep (b, g_new0 (Onnx__ValueInfoProto, 1));
+  onnx__value_info_proto__init (vi);
+  vi->name = keep (b, g_strdup (name));
+  vi->type = tp;
+  return vi;
+}
+
+static void
+add_init (builder * b, const char *name, int nd, const int64_t * shape,
+    const float *data)
+{
+  Onnx__TensorProto *t = keep (b, g_new0 (Onnx__TensorProto, 1));
+  onnx__tensor_proto__init (t);
+  t->name = keep (b, g_strdup (name));
+  t->has_data_type = TRUE;
+  t->data_type = NN_TYPE_FLOAT;
+  t->n_dims = nd;
+  t->dims = keep (b, g_memdup2 (shape, nd * sizeof (int64_t)));
+  int64_t n = nn_shape_numel (nd, shape);
+  t->has_raw_data = TRUE;
+  t->raw_data.len = n * sizeof (float);
+  t->raw_data.data = keep (b, g_memdup2 (data, MAX (n, 1) * sizeof (float)));
+  g_ptr_array_add (b->inits, t);
+}
+
+static Onnx__AttributeProto *
+attr_ints (builder * b, const char *name, int n, const int64_t * v)
+{
+  Onnx__AttributeProto *a = keep (b, g_new0 (Onnx__AttributeProto, 1));
+  onnx__attribute_proto__init (a);
+  a->name = keep (b, g_strdup (name));
+  a->has_type = TRUE;
+  a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS;
+  a->n_ints = n;
+  a->ints = keep (b, g_memdup2 (v, n * sizeof (int64_t)));
+  return a;
+}
+
+static Onnx__AttributeProto *
+attr_int (builder * b, const char *name, int64_t v)
+{
+  Onnx__AttributeProto *a = keep (b, g_new0 (Onnx__AttributeProto, 1));
+  onnx__attribute_proto__init (a);
+  a->name = keep (b, g_strdup (name));
+  a->has_type = TRUE;
+  a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT;
+  a->has_i = TRUE;
+  a->i = v;
+  return a;
+}
+
+/* inputs and outputs as space-separated names ("" for an absent input) */
+static Onnx__NodeProto *
+add_node (builder * b, const char *op, const char *ins, const char *outs)
+{
+  Onnx__NodeProto *n = keep (b, g_new0 (Onnx__NodeProto, 1));
+  onnx__node_proto__init (n);
+  n->op_type = keep (b, g_strdup (op));
+  n->name = keep (b, g_strdup_printf ("%s_%u", op, b->nodes->len));
+  gchar **iv = g_strsplit (ins, " ", -1), **ov = g_strsplit (outs, " ", -1);
+  g_ptr_array_add (b->strvs, iv);
+  g_ptr_array_add (b->strvs, ov);
+  n->n_input = g_strv_length (iv);
+  n->input = (char **) iv;
+  n->n_output = g_strv_length (ov);
+  n->output = (char **) ov;
+  g_ptr_array_add (b->nodes, n);
+  return n;
+}
+
+static void
+set_attrs (builder * b, Onnx__NodeProto * n, int count,
+    Onnx__AttributeProto ** attrs)
+{
+  n->n_attribute = count;
+  n->attribute = keep (b, g_memdup2 (attrs, MAX (count, 1) * sizeof *attrs));
+}
+
+static nn_model *
+build (builder * b, gboolean no_fusion)
+{
+  Onnx__GraphProto gp;
+  onnx__graph_proto__init (&gp);
+  gp.name = (char *) "test";
+  gp.n_node = b->nodes->len;
+  gp.node = (Onnx__NodeProto **) b->nodes->pdata;
+  gp.n_initializer = b->inits->len;
+  gp.initializer = (Onnx__TensorProto **) b->inits->pdata;
+  gp.n_input = b->inputs->len;
+  gp.input = (Onnx__ValueInfoProto **) b->inputs->pdata;
+  gp.n_output = b->outputs->len;
+  gp.output = (Onnx__ValueInfoProto **) b->outputs->pdata;
+  Onnx__OperatorSetIdProto opset;
+  onnx__operator_set_id_proto__init (&opset);
+  opset.domain = (char *) "";
+  opset.has_version = TRUE;
+  opset.version = 17;
+  Onnx__OperatorSetIdProto *ops = &opset;
+  Onnx__ModelProto mp;
+  onnx__model_proto__init (&mp);
+  mp.has_ir_version = TRUE;
+  mp.ir_version = 8;
+  mp.n_opset_import = 1;
+  mp.opset_import = &ops;
+  mp.graph = &gp;
+  size_t len = onnx__model_proto__get_packed_size (&mp);
+  guint8 *buf = g_malloc (len);
+  onnx__model_proto__pack (&mp, buf);
+  nn_load_options opts = {.no_fusion = no_fusion };
+  GError *err = NULL;
+  nn_model *m = nn_model_load_data (buf, len, &opts, &err);
+  g_assert_no_error (err);
+  g_free (buf);
+  return m;
+}
+
+static void
+builder_init (builder * b)
+{
+  b->nodes = g_ptr_array_new ();
+  b->inits = g_ptr_array_new ();
+  b->inputs = g_ptr_array_new ();
+  b->outputs = g_ptr_array_new ();
+  b->garbage = g_ptr_array_new_with_free_func (g_free);
+  b->strvs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+}
+
+static void
+builder_clear (builder * b)
+{
+  g_ptr_array_unref (b->nodes);
+  g_ptr_array_unref (b->inits);
+  g_ptr_array_unref (b->inputs);
+  g_ptr_array_unref (b->outputs);
+  g_ptr_array_unref (b->garbage);
+  g_ptr_array_unref (b->strvs);
+}
+
+/* runs model m with `threads` on inputs x (and x2 when there are two);
+ * output 0 copied out */
+static float *
+run2 (nn_model * m, int threads, const float *x, size_t nx, const float *x2,
+    size_t nx2, size_t * ny)
+{
+  GError *err = NULL;
+  nn_session_options so = {.threads = threads };
+  nn_session *s = nn_session_new (m, &so, &err);
+  g_assert_no_error (err);
+  nn_tensor *in = nn_session_input (s, 0);
+  g_assert_cmpint (nn_tensor_numel (in), ==, nx);
+  memcpy (in->data, x, nx * sizeof (float));
+  if (x2) {
+    nn_tensor *in2 = nn_session_input (s, 1);
+    g_assert_cmpint (nn_tensor_numel (in2), ==, nx2);
+    memcpy (in2->data, x2, nx2 * sizeof (float));
+  }
+  g_assert_true (nn_session_run (s, &err));
+  const nn_tensor *out = nn_session_output (s, 0);
+  *ny = nn_tensor_numel (out);
+  float *y = g_memdup2 (out->data, *ny * sizeof (float));
+  nn_session_free (s);
+  return y;
+}
+
+static float *
+run (nn_model * m, int threads, const float *x, size_t nx, size_t * ny)
+{
+  return run2 (m, threads, x, nx, NULL, 0, ny);
+}
+
+/* ---- convolution against the definition ---- */
+
+typedef struct {
+  int sp;                       /* spatial rank */
+  int64_t C, M, group, in[3], k[3], s[3], d[3], pb[3], pe[3], out[3];
+} conv_case;
+
+static void
+reference_conv (const conv_case * c, const float *x, const float *w,
+    const float *bias, float *y)
+{
+  int64_t cg = c->C / c->group, mg = c->M / c->group;
+  int64_t I[3] = { 1, 1, 1 }, O[3] = { 1, 1, 1 }, K[3] = { 1, 1, 1 };
+  int64_t S[3] = { 1, 1, 1 }, D[3] = { 1, 1, 1 }, P[3] = { 0, 0, 0 };
+  int off = 3 - c->sp;
+  for (int a = 0; a < c->sp; a++) {
+    I[a + off] = c->in[a];
+    O[a + off] = c->out[a];
+    K[a + off] = c->k[a];
+    S[a + off] = c->s[a];
+    D[a + off] = c->d[a];
+    P[a + off] = c->pb[a];
+  }
+  for (int64_t m = 0; m < c->M; m++) {
+    int64_t gi = m / mg;
+    for (int64_t o0 = 0; o0 < O[0]; o0++)
+      for (int64_t o1 = 0; o1 < O[1]; o1++)
+        for (int64_t o2 = 0; o2 < O[2]; o2++) {
+          double acc = bias[m];
+          for (int64_t ci = 0; ci < cg; ci++)
+            for (int64_t k0 = 0; k0 < K[0]; k0++)
+              for (int64_t k1 = 0; k1 < K[1]; k1++)
+                for (int64_t k2 = 0; k2 < K[2]; k2++) {
+                  int64_t i0 = o0 * S[0] - P[0] + k0 * D[0];
+                  int64_t i1 = o1 * S[1] - P[1] + k1 * D[1];
+                  int64_t i2 = o2 * S[2] - P[2] + k2 * D[2];
+                  if (i0 < 0 || i0 >= I[0] || i1 < 0 || i1 >= I[1] || i2 < 0
+                      || i2 >= I[2])
+                    continue;
+                  int64_t c_in = gi * cg + ci;
+                  acc += (double) x[((c_in * I[0] + i0) * I[1] + i1) * I[2]
+                      + i2] * w[(((m * cg + ci) * K[0] + k0) * K[1] + k1)
+                      * K[2] + k2];
+                }
+          y[((m * O[0] + o0) * O[1] + o1) * O[2] + o2] = (float) acc;
+        }
+  }
+}
+
+static float
+frand (GRand * r)
+{
+  return (float) g_rand_double_range (r, -1.0, 1.0);
+}
+
+/* one random convolution, followed by residual Add and Relu (fused) */
+static void
+check_conv (GRand * r, int idx)
+{
+  conv_case c = { 0 };
+  c.sp = g_rand_int_range (r, 1, 4);
+  int kind = g_rand_int_range (r, 0, 4); /* 0 dense, 1 depthwise, 2 grouped, 3 1x1 */
+  c.C = g_rand_int_range (r, 1, 9);
+  c.group = 1;
+  c.M = g_rand_int_range (r, 1, 13);
+  if (kind == 1) {
+    c.C = g_rand_int_range (r, 1, 20);
+    c.group = c.M = c.C;
+  } else if (kind == 2) {
+    c.group = 2;
+    c.C = 2 * g_rand_int_range (r, 1, 4);
+    c.M = 2 * g_rand_int_range (r, 1, 6);
+  }
+  for (int a = 0; a < c.sp; a++) {
+    int big = c.sp == 1 ? 40 : c.sp == 2 ? 19 : 9;
+    c.in[a] = g_rand_int_range (r, 1, big);
+    /* depthwise up to 5x5: more than one group of nine taps */
+    c.k[a] = kind == 3 ? 1 : g_rand_int_range (r, 1, kind == 1 ? 6 : 4);
+    c.s[a] = kind == 3 ? 1 : g_rand_int_range (r, 1, 3);
+    c.d[a] = kind == 3 ? 1 : g_rand_int_range (r, 1, 3);
+    c.pb[a] = kind == 3 ? 0 : g_rand_int_range (r, 0, 3);
+    c.pe[a] = kind == 3 ? 0 : g_rand_int_range (r, 0, 3);
+    int64_t span = (c.k[a] - 1) * c.d[a] + 1;
+    if (c.in[a] + c.pb[a] + c.pe[a] < span)
+      c.in[a] = span;
+    c.out[a] = (c.in[a] + c.pb[a] + c.pe[a] - span) / c.s[a] + 1;
+  }
+  int64_t xs[5] = { 1, c.C }, ws[5] = { c.M, c.C / c.group }, ys[5] = { 1,
+    c.M
+  };
+  for (int a = 0; a < c.sp; a++) {
+    xs[2 + a] = c.in[a];
+    ws[2 + a] = c.k[a];
+    ys[2 + a] = c.out[a];
+  }
+  int nd = c.sp + 2;
+  int64_t nx = nn_shape_numel (nd, xs), nw = nn_shape_numel (nd, ws);
+  int64_t ny = nn_shape_numel (nd, ys);
+  float *x = g_new (float, nx), *w = g_new (float, nw);
+  float *bias = g_new (float, c.M), *res = g_new (float, ny);
+  for (int64_t i = 0; i < nx; i++)
+    x[i] = frand (r);
+  for (int64_t i = 0; i < nw; i++)
+    w[i] = frand (r);
+  for (int64_t i = 0; i < c.M; i++)
+    bias[i] = frand (r);
+  for (int64_t i = 0; i < ny; i++)
+    res[i] = frand (r);
+
+  builder b;
+  builder_init (&b);
+  g_ptr_array_add (b.inputs, value_info (&b, "x", nd, xs));
+  g_ptr_array_add (b.outputs, value_info (&b, "y", nd, ys));
+  add_init (&b, "w", nd, ws, w);
+  int64_t bs[1] = { c.M };
+  add_init (&b, "b", 1, bs, bias);
+  add_init (&b, "r", nd, ys, res);
+  Onnx__NodeProto *conv = add_node (&b, "Conv", "x w b", "c");
+  int64_t pads[6];
+  for (int a = 0; a < c.sp; a++) {
+    pads[a] = c.pb[a];
+    pads[a + c.sp] = c.pe[a];
+  }
+  Onnx__AttributeProto *attrs[] = {
+    attr_ints (&b, "kernel_shape", c.sp, c.k),
+    attr_ints (&b, "strides", c.sp, c.s),
+    attr_ints (&b, "dilations", c.sp, c.d),
+    attr_ints (&b, "pads", 2 * c.sp, pads),
+    attr_int (&b, "group", c.group),
+  };
+  set_attrs (&b, conv, G_N_ELEMENTS (attrs), attrs);
+  add_node (&b, "Add", "c r", "s");
+  add_node (&b, "Relu", "s", "y");
+
+  float *ref = g_new (float, ny);
+  reference_conv (&c, x, w, bias, ref);
+  for (int64_t i = 0; i < ny; i++) {
+    float v = ref[i] + res[i];
+    ref[i] = v > 0.0f ? v : 0.0f;
+  }
+  for (int fused = 0; fused < 2; fused++) {
+    nn_model *m = build (&b, !fused);
+    if (fused)                  /* Add and Relu went into the Conv */
+      g_assert_cmpuint (nn_model_n_steps (m), ==, 1);
+    for (int threads = 1; threads <= 3; threads += 2) {
+      size_t n;
+      float *y = run (m, threads, x, nx, &n);
+      g_assert_cmpuint (n, ==, ny);
+      for (int64_t i = 0; i < ny; i++)
+        if (fabsf (y[i] - ref[i]) > 1e-4f * MAX (1.0f, fabsf (ref[i])))
+          g_error ("case %d (rank %d, C %ld M %ld group %ld, in %ldx%ldx%ld "
+              "k %ldx%ldx%ld s %ldx%ldx%ld d %ldx%ldx%ld pads %ld,%ld,%ld/"
+              "%ld,%ld,%ld, fused %d, threads %d): y[%ld] = %g, reference %g",
+              idx, c.sp, (long) c.C, (long) c.M, (long) c.group,
+              (long) c.in[0], (long) c.in[1], (long) c.in[2], (long) c.k[0],
+              (long) c.k[1], (long) c.k[2], (long) c.s[0], (long) c.s[1],
+              (long) c.s[2], (long) c.d[0], (long) c.d[1], (long) c.d[2],
+              (long) c.pb[0], (long) c.pb[1], (long) c.pb[2], (long) c.pe[0],
+              (long) c.pe[1], (long) c.pe[2], fused, threads, (long) i, y[i],
+              ref[i]);
+      g_free (y);
+    }
+    nn_model_free (m);
+  }
+  builder_clear (&b);
+  g_free (x);
+  g_free (w);
+  g_free (bias);
+  g_free (res);
+  g_free (ref);
+}
+
+static void
+test_conv_random (void)
+{
+  GRand *r = g_rand_new_with_seed (12);
+  for (int i = 0; i < 150; i++)
+    check_conv (r, i);
+  g_rand_free (r);
+}
+
+/* a depthwise layer as large as mobilenet's, with stride 1 and 2 */
+static void
+test_depthwise_large (void)
+{
+  GRand *r = g_rand_new_with_seed (3);
+  for (int s = 1; s <= 2; s++) {
+    nn_depthwise p = {.C = 3,.H = 57,.W = 61,.KH = 3,.KW = 3,.sh = s,.sw = s,
+      .ph = 1,.pw = 1,.dh = 1,.dw = 1
+    };
+    p.OH = (p.H + 2 - 3) / s + 1;
+    p.OW = (p.W + 2 - 3) / s + 1;
+    conv_case c = {.sp = 2,.C = 3,.M = 3,.group = 3,.in = {57, 61},.k = {3,
+          3},.s = {s, s},.d = {1, 1},.pb = {1, 1},.out = {p.OH, p.OW}
+    };
+    float *x = g_new (float, 3 * 57 * 61), *w = g_new (float, 27);
+    float bias[3] = { 0.5f, -0.25f, 0.0f };
+    float *y = g_new (float, 3 * p.OH * p.OW), *ref = g_new (float,
+        3 * p.OH * p.OW);
+    for (int i = 0; i < 3 * 57 * 61; i++)
+      x[i] = frand (r);
+    for (int i = 0; i < 27; i++)
+      w[i] = frand (r);
+    float *scratch = g_malloc (nn_depthwise_scratch (&p));
+    nn_epilogue e = {.act = NN_ACT_CLIP,.alpha = 0.0f,.beta = 6.0f,
+      .residual = -1
+    };
+    nn_depthwise_run (&p, 0, 3, x, w, bias, NULL, &e, y, scratch);
+    reference_conv (&c, x, w, bias, ref);
+    for (int i = 0; i < 3 * p.OH * p.OW; i++)
+      g_assert_cmpfloat_with_epsilon (y[i], CLAMP (ref[i], 0.0f, 6.0f),
+          1e-5);
+    g_free (scratch);
+    g_free (x);
+    g_free (w);
+    g_free (y);
+    g_free (ref);
+  }
+  g_rand_free (r);
+}
+
+/* ---- epilogue patterns: fused == unfused ---- */
+
+/* MatMul + bias Add, then `act` as torch exports it */
+static void
+check_matmul_pattern (const char *act)
+{
+  GRand *r = g_rand_new_with_seed (7);
+  int64_t xs[2] = { 37, 20 }, ws[2] = { 20, 29 }, ys[2] = { 37, 29 };
+  float x[37 * 20], w[20 * 29], bv[29];
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = 3.0f * frand (r);
+  for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+    w[i] = frand (r);
+  for (guint i = 0; i < G_N_ELEMENTS (bv); i++)
+    bv[i] = frand (r);
+  builder b;
+  builder_init (&b);
+  g_ptr_array_add (b.inputs, value_info (&b, "x", 2, xs));
+  g_ptr_array_add (b.outputs, value_info (&b, "y", 2, ys));
+  add_init (&b, "w", 2, ws, w);
+  int64_t one = 1;
+  add_init (&b, "bv", 1, &ws[1], bv);
+  add_node (&b, "MatMul", "x w", "p");
+  add_node (&b, "Add", "p bv", "h");
+  float lo = 0.0f, hi = 6.0f, sq2 = 1.41421356f, unit = 1.0f, half = 0.5f;
+  add_init (&b, "lo", 0, &one, &lo);
+  add_init (&b, "hi", 0, &one, &hi);
+  add_init (&b, "sq2", 0, &one, &sq2);
+  add_init (&b, "one", 0, &one, &unit);
+  add_init (&b, "half", 0, &one, &half);
+  int steps;
+  if (strcmp (act, "SiLU") == 0) {
+    add_node (&b, "Sigmoid", "h", "s");
+    add_node (&b, "Mul", "h s", "y");
+    steps = 1;
+  } else if (strcmp (act, "GELU") == 0) {
+    add_node (&b, "Div", "h sq2", "d");
+    add_node (&b, "Erf", "d", "e");
+    add_node (&b, "Add", "e one", "a");
+    add_node (&b, "Mul", "h a", "m");
+    add_node (&b, "Mul", "m half", "y");
+    steps = 1;
+  } else if (strcmp (act, "Clip") == 0) {
+    add_node (&b, "Clip", "h lo hi", "y");
+    steps = 1;
+  } else {
+    add_node (&b, act, "h", "y");
+    steps = 1;
+  }
+  nn_model *fused = build (&b, FALSE), *plain = build (&b, TRUE);
+  g_assert_cmpuint (nn_model_n_steps (fused), ==, steps);
+  size_t n1, n2;
+  float *a = run (fused, 1, x, G_N_ELEMENTS (x), &n1);
+  float *c = run (plain, 2, x, G_N_ELEMENTS (x), &n2);
+  g_assert_cmpuint (n1, ==, n2);
+  for (size_t i = 0; i < n1; i++)
+    if (fabsf (a[i] - c[i]) > 2e-6f * MAX (1.0f, fabsf (c[i])))
+      g_error ("%s: fused %g, unfused %g at %zu", act, a[i], c[i], i);
+  g_free (a);
+  g_free (c);
+  nn_model_free (fused);
+  nn_model_free (plain);
+  builder_clear (&b);
+  g_rand_free (r);
+}
+
+static void
+test_epilogues (void)
+{
+  const char *acts[] = { "Relu", "Clip", "HardSwish", "HardSigmoid",
+    "Sigmoid", "Tanh", "LeakyRelu", "SiLU", "GELU"
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (acts); i++)
+    check_matmul_pattern (acts[i]);
+}
+
+/* x [rows][K] @ W [K][N] + bias, with W constant (packed at load on
+ * AVX-512), against the definition: sizes reach every blocking edge */
+static void
+check_matmul (int64_t rows, int64_t K, int64_t N, gboolean w_input)
+{
+  GRand *r = g_rand_new_with_seed (rows * 1000 + K + N);
+  int64_t xs[2] = { rows, K }, ws[2] = { K, N }, ys[2] = { rows, N };
+  float *x = g_new (float, rows * K), *w = g_new (float, K * N);
+  float *bv = g_new (float, N);
+  for (int64_t i = 0; i < rows * K; i++)
+    x[i] = frand (r);
+  for (int64_t i = 0; i < K * N; i++)
+    w[i] = frand (r);
+  for (int64_t i = 0; i < N; i++)
+    bv[i] = frand (r);
+  builder b;
+  builder_init (&b);
+  g_ptr_array_add (b.inputs, value_info (&b, "x", 2, xs));
+  g_ptr_array_add (b.outputs, value_info (&b, "y", 2, ys));
+  /* a constant W is packed at load; an input W on every run */
+  if (w_input)
+    g_ptr_array_add (b.inputs, value_info (&b, "w", 2, ws));
+  else
+    add_init (&b, "w", 2, ws, w);
+  add_init (&b, "bv", 1, &ws[1], bv);
+  add_node (&b, "MatMul", "x w", "p");
+  add_node (&b, "Add", "p bv", "y");
+  nn_model *m = build (&b, FALSE);
+  size_t n;
+  float *y = run2 (m, 2, x, rows * K, w_input ? w : NULL, K * N, &n);
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < N; j++) {
+      double acc = bv[j];
+      for (int64_t k = 0; k < K; k++)
+        acc += (double) x[i * K + k] * w[k * N + j];
+      if (fabs (y[i * N + j] - acc) > 1e-4 * MAX (1.0, fabs (acc)))
+        g_error ("matmul %ldx%ldx%ld: y[%ld][%ld] = %g, reference %g",
+            (long) rows, (long) K, (long) N, (long) i, (long) j,
+            y[i * N + j], acc);
+    }
+  g_free (y);
+  nn_model_free (m);
+  builder_clear (&b);
+  g_free (x);
+  g_free (w);
+  g_free (bv);
+  g_rand_free (r);
+}
+
+static void
+test_matmul (void)
+{
+  /* few and many column panels, K over one block, rows over one block */
+  for (int w_input = 0; w_input < 2; w_input++) {
+    check_matmul (5, 7, 3, w_input);
+    check_matmul (37, 300, 45, w_input);
+    check_matmul (151, 20, 100, w_input);
+    check_matmul (301, 513, 67, w_input);
+    check_matmul (2, 30, 40, w_input);  /* too few rows: the BLAS path */
+  }
+}
+
+/* ---- sessions own their threads ---- */
+
+typedef struct {
+  nn_model *m;
+  int threads;
+  const float *x;
+  size_t nx;
+  float *y;
+  size_t ny;
+} session_job;
+
+static gpointer
+run_many (gpointer data)
+{
+  session_job *j = data;
+  GError *err = NULL;
+  nn_session_options so = {.threads = j->threads };
+  nn_session *s = nn_session_new (j->m, &so, &err);
+  g_assert_no_error (err);
+  memcpy (nn_session_input (s, 0)->data, j->x, j->nx * sizeof (float));
+  for (int r = 0; r < 20; r++) {
+    g_assert_true (nn_session_run (s, &err));
+    const nn_tensor *out = nn_session_output (s, 0);
+    if (r == 0) {
+      j->ny = nn_tensor_numel (out);
+      j->y = g_memdup2 (out->data, j->ny * sizeof (float));
+    } else {                    /* every run gives the same result */
+      g_assert_cmpmem (out->data, j->ny * sizeof (float), j->y,
+          j->ny * sizeof (float));
+    }
+  }
+  nn_session_free (s);
+  return NULL;
+}
+
+/* two sessions of one model with different thread counts, run at the same
+ * time from two threads: each gets the single-threaded result */
+static void
+test_sessions_concurrent (void)
+{
+  GRand *r = g_rand_new_with_seed (5);
+  int64_t xs[4] = { 1, 8, 30, 30 }, ws[4] = { 16, 8, 3, 3 };
+  int64_t ys[4] = { 1, 16, 30, 30 };
+  float x[8 * 30 * 30], w[16 * 8 * 9];
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = frand (r);
+  for (guint i = 0; i < G_N_ELEMENTS (w); i++)
+    w[i] = frand (r);
+  builder b;
+  builder_init (&b);
+  g_ptr_array_add (b.inputs, value_info (&b, "x", 4, xs));
+  g_ptr_array_add (b.outputs, value_info (&b, "y", 4, ys));
+  add_init (&b, "w", 4, ws, w);
+  Onnx__NodeProto *conv = add_node (&b, "Conv", "x w", "c");
+  int64_t pads[4] = { 1, 1, 1, 1 };
+  Onnx__AttributeProto *attrs[] = { attr_ints (&b, "pads", 4, pads) };
+  set_attrs (&b, conv, 1, attrs);
+  add_node (&b, "Relu", "c", "y");
+  nn_model *m = build (&b, FALSE);
+  size_t n;
+  float *ref = run (m, 1, x, G_N_ELEMENTS (x), &n);
+  session_job jobs[2] = {
+    {m, 1, x, G_N_ELEMENTS (x), NULL, 0}, {m, 2, x, G_N_ELEMENTS (x), NULL, 0}
+  };
+  GThread *t0 = g_thread_new ("one", run_many, &jobs[0]);
+  GThread *t1 = g_thread_new ("two", run_many, &jobs[1]);
+  g_thread_join (t0);
+  g_thread_join (t1);
+  for (int k = 0; k < 2; k++) {
+    g_assert_cmpuint (jobs[k].ny, ==, n);
+    for (size_t i = 0; i < n; i++)
+      g_assert_cmpfloat_with_epsilon (jobs[k].y[i], ref[i], 1e-5);
+    g_free (jobs[k].y);
+  }
+  g_free (ref);
+  nn_model_free (m);
+  builder_clear (&b);
+  g_rand_free (r);
+}
+
+/* ---- vectorized math against libm in double ---- */
+
+static void
+test_math (void)
+{
+  double worst_erf = 0, worst_exp = 0, worst_sig = 0, worst_tanh = 0;
+  for (double v = -9.0; v <= 9.0; v += 1.0 / 4096) {
+    float x = (float) v;
+    double e = erf ((double) x);
+    double d = fabs (nn_erff (x) - e);
+    worst_erf = MAX (worst_erf, d / MAX (fabs (e), 1e-30));
+    if (x > -80 && x < 80) {
+      double ex = exp ((double) x);
+      worst_exp = MAX (worst_exp, fabs (nn_expf (x) - ex) / ex);
+    }
+    double s = 1.0 / (1.0 + exp (-(double) x));
+    worst_sig = MAX (worst_sig, fabs (nn_sigmoidf (x) - s) / s);
+    double t = tanh ((double) x);
+    if (x != 0.0f)
+      worst_tanh = MAX (worst_tanh, fabs (nn_tanhf (x) - t) / fabs (t));
+  }
+  g_test_message ("relative error: erf %.2e exp %.2e sigmoid %.2e tanh %.2e",
+      worst_erf, worst_exp, worst_sig, worst_tanh);
+  g_assert_cmpfloat (worst_erf, <, 1e-6);
+  g_assert_cmpfloat (worst_exp, <, 1e-6);
+  g_assert_cmpfloat (worst_sig, <, 1e-6);
+  g_assert_cmpfloat (worst_tanh, <, 1e-6);
+  g_assert_cmpfloat (nn_erff (0.0f), ==, 0.0f);
+  /* NaN propagates (the fuzzer once reached a NaN-to-int conversion) */
+  volatile float nan = NAN;
+  g_assert_true (isnan (nn_expf (nan)) && isnan (nn_sigmoidf (nan))
+      && isnan (nn_erff (nan)) && isnan (nn_tanhf (nan)));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_message ("kernels for %s", nn_isa_name (nn_isa_get ()));
+  g_test_add_func ("/nn/kernels/conv-random", test_conv_random);
+  g_test_add_func ("/nn/kernels/depthwise-large", test_depthwise_large);
+  g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
+  g_test_add_func ("/nn/kernels/matmul", test_matmul);
+  g_test_add_func ("/nn/kernels/sessions-concurrent",
+      test_sessions_concurrent);
+  g_test_add_func ("/nn/kernels/math", test_math);
+  return g_test_run ();
+}
