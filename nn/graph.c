@@ -22,6 +22,29 @@ nn_node_error (GError ** error, const nn_node * n, int code,
   g_free (msg);
 }
 
+size_t
+nn_max_computed_bytes (const nn_graph * g)
+{
+  return g->budget / 4;
+}
+
+gboolean
+nn_budget_take (nn_graph * g, size_t bytes, const char *what,
+    const char *name, GError ** error)
+{
+  if (bytes > g->budget - g->used) {
+    g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+        "%s '%s' needs %.1f MiB, which with the %.1f MiB already taken is "
+        "beyond the model's memory budget of %zu MiB "
+        "(nn_load_options.memory_budget)", what, name,
+        (double) bytes / (1 << 20), (double) g->used / (1 << 20),
+        g->budget >> 20);
+    return FALSE;
+  }
+  g->used += bytes;
+  return TRUE;
+}
+
 nn_value *
 nn_in (nn_graph * g, nn_node * n, int i)
 {
@@ -39,9 +62,12 @@ nn_set_out (nn_graph * g, nn_node * n, int i, nn_type type, int ndim,
   nn_tensor_set_shape (&v->t, ndim, shape);
   v->t.name = v->name;
   int64_t numel = nn_tensor_numel (&v->t);
-  /* oversized outputs are refused by prepare_all; keep nbytes sane */
-  v->nbytes = numel > NN_MAX_TENSOR_BYTES ? (size_t) NN_MAX_TENSOR_BYTES + 1 :
-      (size_t) numel * nn_type_size (type);
+  /* saturates: oversized outputs are refused by prepare_all */
+  size_t nbytes;
+  if (numel < 0 || __builtin_mul_overflow ((size_t) numel,
+          nn_type_size (type), &nbytes))
+    nbytes = SIZE_MAX;
+  v->nbytes = nbytes;
 }
 
 const Onnx__AttributeProto *
@@ -173,6 +199,69 @@ fold (nn_graph * g, nn_node * n)
   n->dead = TRUE;
 }
 
+/* Constants read only by nodes that were folded are not needed once
+ * loading is done (weights transposed or reshaped at load, the operands of
+ * shape arithmetic): their memory goes back now, not with the model. */
+static void
+free_folded_inputs (nn_graph * g)
+{
+  guint8 *needed = g_new0 (guint8, MAX (g->values->len, 1));
+  for (guint s = 0; s < g->steps->len; s++) {
+    nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
+    for (int i = 0; i < n->n_in; i++)
+      if (n->in[i] >= 0)
+        needed[n->in[i]] = 1;
+  }
+  for (guint i = 0; i < g->outputs->len; i++)
+    needed[g_array_index (g->outputs, int, i)] = 1;
+  for (guint v = 0; v < g->values->len; v++) {
+    nn_value *val = nn_val (g, v);
+    if (val->is_const && val->t.data && !needed[v]) {
+      g_clear_pointer (&val->t.data, g_free);
+      g->used -= MIN (g->used, val->nbytes);
+    }
+  }
+  g_free (needed);
+}
+
+static int64_t
+mac_product (int64_t a, int64_t b)
+{
+  int64_t r;
+  return __builtin_mul_overflow (a, b, &r) ? G_MAXINT64 : r;
+}
+
+/* multiply-adds of the nodes that run, for GMAC/s figures */
+static void
+count_macs (nn_graph * g)
+{
+  int64_t total = 0;
+  for (guint s = 0; s < g->steps->len; s++) {
+    nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
+    nn_value *a = nn_in (g, n, 0), *b = nn_in (g, n, 1), *c = nn_in (g, n, 2);
+    nn_value *y = nn_val (g, n->out[0]);
+    int64_t m = 0;
+    if (n->dead || !a || !b)
+      continue;
+    if (strcmp (n->op_type, "Conv") == 0 && y && b->t.ndim > 1)
+      /* each output element: C/group x kernel multiply-adds */
+      m = mac_product (nn_tensor_numel (&y->t),
+          nn_tensor_numel (&b->t) / MAX (b->t.shape[0], 1));
+    else if (strcmp (n->op_type, "Gemm") == 0 && y && a->t.ndim == 2)
+      m = mac_product (nn_tensor_numel (&y->t),
+          a->t.shape[nn_attr_int (n, "transA", 0) ? 0 : 1]);
+    else if (strcmp (n->op_type, "MatMul") == 0 && y && a->t.ndim >= 1)
+      m = mac_product (nn_tensor_numel (&y->t), a->t.shape[a->t.ndim - 1]);
+    else if ((strcmp (n->op_type, "LSTM") == 0
+            || strcmp (n->op_type, "GRU") == 0) && c && a->t.ndim == 3)
+      /* every step and sample: W x_t and R h_t over all gates */
+      m = mac_product (mac_product (a->t.shape[0], a->t.shape[1]),
+          nn_tensor_numel (&b->t) + nn_tensor_numel (&c->t));
+    total = total > G_MAXINT64 - m ? G_MAXINT64 : total + m;
+  }
+  g->macs = total;
+}
+
 static gboolean
 prepare_all (nn_graph * g, GError ** error)
 {
@@ -200,12 +289,25 @@ prepare_all (nn_graph * g, GError ** error)
             "output %d is not supported by this runtime", i);
         return FALSE;
       }
-      if (v && v->nbytes > (size_t) NN_MAX_TENSOR_BYTES) {
+      if (v && v->nbytes > nn_max_computed_bytes (g)) {
+        char buf[160];
         nn_node_error (error, n, NN_ERROR_SHAPE,
-            "output %d would need more than %" G_GINT64_FORMAT " MiB", i,
-            NN_MAX_TENSOR_BYTES >> 20);
+            "output '%s' (%s) would take %.1f MiB, more than the %zu MiB a "
+            "computed tensor may take (a quarter of the memory budget, "
+            "nn_load_options.memory_budget)", v->name,
+            nn_shape_string (&v->t, buf, sizeof buf),
+            (double) nn_tensor_numel (&v->t) * nn_type_size (v->t.type)
+            / (1 << 20), nn_max_computed_bytes (g) >> 20);
         return FALSE;
       }
+    }
+    if (n->scratch_bytes > nn_max_computed_bytes (g)) {
+      nn_node_error (error, n, NN_ERROR_SHAPE,
+          "its working memory would take %.1f MiB, more than the %zu MiB a "
+          "computed tensor may take (nn_load_options.memory_budget)",
+          (double) n->scratch_bytes / (1 << 20),
+          nn_max_computed_bytes (g) >> 20);
+      return FALSE;
     }
     gboolean all_const = !n->dead;
     for (int i = 0; i < n->n_in; i++) {
@@ -213,10 +315,18 @@ prepare_all (nn_graph * g, GError ** error)
       if (v && !v->is_const)
         all_const = FALSE;
     }
-    if (all_const)
+    if (all_const) {
+      for (int i = 0; i < n->n_out; i++) {
+        nn_value *v = nn_val (g, n->out[i]);
+        if (v && !nn_budget_take (g, v->nbytes, "constant", v->name, error))
+          return FALSE;
+      }
       fold (g, n);
+    }
   }
+  count_macs (g);
   nn_drop_dead_steps (g);
+  free_folded_inputs (g);
   return TRUE;
 }
 
@@ -272,13 +382,22 @@ nn_model_free (nn_model * g)
   g_free (g);
 }
 
-nn_model *
-nn_model_load_data (const void *data, size_t size,
+static nn_model *
+load (const void *data, size_t size, gboolean mapped,
     const nn_load_options * opts, GError ** error)
 {
   nn_graph *g = graph_new ();
   g->no_fusion = opts && opts->no_fusion;
-  if (!nn_import (g, data, size, opts, error) || !prepare_all (g, error)) {
+  g->budget = opts && opts->memory_budget ? opts->memory_budget :
+      NN_DEFAULT_MEMORY_BUDGET;
+  if (opts && opts->batch < 0) {
+    g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+        "batch %" G_GINT64_FORMAT " is negative", opts->batch);
+    nn_model_free (g);
+    return NULL;
+  }
+  if (!nn_import (g, data, size, mapped, opts, error)
+      || !prepare_all (g, error)) {
     nn_model_free (g);
     return NULL;
   }
@@ -290,23 +409,44 @@ nn_model_load_data (const void *data, size_t size,
   if (!g->no_fusion)
     nn_fuse (g);
   nn_plan (g);
+  /* one session's arena must fit beside the weights */
+  size_t arena = g->arena_size + g->scratch_size;
+  if (arena > g->budget - MIN (g->used, g->budget)) {
+    g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+        "the tensors computed in one run need %.1f MiB, which with %.1f MiB "
+        "of weights is beyond the model's memory budget of %zu MiB "
+        "(nn_load_options.memory_budget)", (double) arena / (1 << 20),
+        (double) g->used / (1 << 20), g->budget >> 20);
+    nn_model_free (g);
+    return NULL;
+  }
   return g;
+}
+
+nn_model *
+nn_model_load_data (const void *data, size_t size,
+    const nn_load_options * opts, GError ** error)
+{
+  return load (data, size, FALSE, opts, error);
 }
 
 nn_model *
 nn_model_load_file (const char *path, const nn_load_options * opts,
     GError ** error)
 {
-  gchar *bytes = NULL;
-  gsize len = 0;
+  /* mapped, not read: the weights are copied from the file's pages into
+   * their tensors once, and those pages are released as they are copied */
   GError *local = NULL;
-  if (!g_file_get_contents (path, &bytes, &len, &local)) {
+  GMappedFile *f = g_mapped_file_new (path, FALSE, &local);
+  if (!f) {
     g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
     g_error_free (local);
     return NULL;
   }
-  nn_model *m = nn_model_load_data (bytes, len, opts, error);
-  g_free (bytes);
+  const char *bytes = g_mapped_file_get_contents (f);
+  gsize len = g_mapped_file_get_length (f);
+  nn_model *m = load (bytes ? bytes : "", len, bytes != NULL, opts, error);
+  g_mapped_file_unref (f);
   return m;
 }
 
@@ -419,4 +559,16 @@ size_t
 nn_model_arena_size (const nn_model * m)
 {
   return m->arena_size + m->scratch_size;
+}
+
+int64_t
+nn_model_batch (const nn_model * m)
+{
+  return m->batch;
+}
+
+int64_t
+nn_model_macs (const nn_model * m)
+{
+  return m->macs;
 }
