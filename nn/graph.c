@@ -33,12 +33,15 @@ nn_budget_take (nn_graph * g, size_t bytes, const char *what,
     const char *name, GError ** error)
 {
   if (bytes > g->budget - g->used) {
+    gchar *need = nn_size_string (bytes), *used = nn_size_string (g->used);
+    gchar *budget = nn_size_string (g->budget);
     g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-        "%s '%s' needs %.1f MiB, which with the %.1f MiB already taken is "
-        "beyond the model's memory budget of %zu MiB "
-        "(nn_load_options.memory_budget)", what, name,
-        (double) bytes / (1 << 20), (double) g->used / (1 << 20),
-        g->budget >> 20);
+        "%s '%s' needs %s, which with the %s already taken is beyond the "
+        "model's memory budget of %s (nn_load_options.memory_budget)", what,
+        name, need, used, budget);
+    g_free (need);
+    g_free (used);
+    g_free (budget);
     return FALSE;
   }
   g->used += bytes;
@@ -291,22 +294,27 @@ prepare_all (nn_graph * g, GError ** error)
       }
       if (v && v->nbytes > nn_max_computed_bytes (g)) {
         char buf[160];
+        gchar *need = nn_size_string (nn_tensor_numel (&v->t) *
+            (double) nn_type_size (v->t.type));
+        gchar *max = nn_size_string (nn_max_computed_bytes (g));
         nn_node_error (error, n, NN_ERROR_SHAPE,
-            "output '%s' (%s) would take %.1f MiB, more than the %zu MiB a "
-            "computed tensor may take (a quarter of the memory budget, "
+            "output '%s' (%s) would take %s, more than the %s a computed "
+            "tensor may take (a quarter of the memory budget, "
             "nn_load_options.memory_budget)", v->name,
-            nn_shape_string (&v->t, buf, sizeof buf),
-            (double) nn_tensor_numel (&v->t) * nn_type_size (v->t.type)
-            / (1 << 20), nn_max_computed_bytes (g) >> 20);
+            nn_shape_string (&v->t, buf, sizeof buf), need, max);
+        g_free (need);
+        g_free (max);
         return FALSE;
       }
     }
     if (n->scratch_bytes > nn_max_computed_bytes (g)) {
+      gchar *need = nn_size_string (n->scratch_bytes);
+      gchar *max = nn_size_string (nn_max_computed_bytes (g));
       nn_node_error (error, n, NN_ERROR_SHAPE,
-          "its working memory would take %.1f MiB, more than the %zu MiB a "
-          "computed tensor may take (nn_load_options.memory_budget)",
-          (double) n->scratch_bytes / (1 << 20),
-          nn_max_computed_bytes (g) >> 20);
+          "its working memory would take %s, more than the %s a computed "
+          "tensor may take (nn_load_options.memory_budget)", need, max);
+      g_free (need);
+      g_free (max);
       return FALSE;
     }
     gboolean all_const = !n->dead;
@@ -412,11 +420,15 @@ load (const void *data, size_t size, gboolean mapped,
   /* one session's arena must fit beside the weights */
   size_t arena = g->arena_size + g->scratch_size;
   if (arena > g->budget - MIN (g->used, g->budget)) {
+    gchar *need = nn_size_string (arena), *used = nn_size_string (g->used);
+    gchar *budget = nn_size_string (g->budget);
     g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-        "the tensors computed in one run need %.1f MiB, which with %.1f MiB "
-        "of weights is beyond the model's memory budget of %zu MiB "
-        "(nn_load_options.memory_budget)", (double) arena / (1 << 20),
-        (double) g->used / (1 << 20), g->budget >> 20);
+        "the tensors computed in one run need %s, which with %s of weights "
+        "is beyond the model's memory budget of %s "
+        "(nn_load_options.memory_budget)", need, used, budget);
+    g_free (need);
+    g_free (used);
+    g_free (budget);
     nn_model_free (g);
     return NULL;
   }

@@ -158,6 +158,8 @@ gboolean nn_tensor_from_raw (const Onnx__TensorProto * tp, const void *raw,
 gboolean nn_budget_take (nn_graph * g, size_t bytes, const char *what,
     const char *name, GError ** error);
 size_t nn_max_computed_bytes (const nn_graph * g);
+/* "381.5 MiB": a size for messages, g_free'd by the caller */
+gchar *nn_size_string (double bytes);
 /* "float32 [1, 3, 224, 224]" into buf */
 const char *nn_shape_string (const nn_tensor * t, char *buf, size_t size);
 

@@ -303,13 +303,15 @@ import_input (nn_graph * g, const Onnx__ValueInfoProto * vi,
   int64_t numel = nn_tensor_numel (&v->t);
   if (numel > (int64_t) (nn_max_computed_bytes (g) / nn_type_size (type))) {
     char buf[160];
+    gchar *need = nn_size_string (numel * (double) nn_type_size (type));
+    gchar *max = nn_size_string (nn_max_computed_bytes (g));
     g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-        "graph input '%s' (%s) would take %.1f MiB, more than the %zu MiB "
-        "a computed tensor may take (a quarter of the memory budget, "
+        "graph input '%s' (%s) would take %s, more than the %s a computed "
+        "tensor may take (a quarter of the memory budget, "
         "nn_load_options.memory_budget)", name,
-        nn_shape_string (&v->t, buf, sizeof buf),
-        (double) numel * nn_type_size (type) / (1 << 20),
-        nn_max_computed_bytes (g) >> 20);
+        nn_shape_string (&v->t, buf, sizeof buf), need, max);
+    g_free (need);
+    g_free (max);
     return FALSE;
   }
   v->nbytes = (size_t) nn_tensor_numel (&v->t) * nn_type_size (type);

@@ -80,6 +80,22 @@ nn_tensor_set_shape (nn_tensor * t, int32_t ndim, const int64_t * shape)
   }
 }
 
+gchar *
+nn_size_string (double bytes)
+{
+  /* not g_format_size: it puts a no-break space in the middle */
+  static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB",
+    "PiB", "EiB"
+  };
+  int u = 0;
+  while (bytes >= 1024.0 && u < (int) G_N_ELEMENTS (units) - 1) {
+    bytes /= 1024.0;
+    u++;
+  }
+  return u == 0 ? g_strdup_printf ("%.0f bytes", bytes) :
+      g_strdup_printf ("%.1f %s", bytes, units[u]);
+}
+
 const char *
 nn_shape_string (const nn_tensor * t, char *buf, size_t size)
 {

@@ -121,6 +121,87 @@ check_model (gconstpointer data)
   g_free (dir);
 }
 
+/* sample k of a batch: the stored input, scaled and shifted so that every
+ * sample differs */
+static void
+fill_sample (float *dst, const float *src, int64_t n, int k)
+{
+  for (int64_t i = 0; i < n; i++)
+    dst[i] = src[(i + 7 * k) % n] * (1.0f - 0.3f * k) + 0.05f * k;
+}
+
+/* N samples in one run give the results of N single runs */
+static void
+check_batch (gconstpointer data)
+{
+  const char *name = data;
+  const int N = 3;
+  gchar *dir = g_build_filename (zoo_dir, name, NULL);
+  gchar *path = g_build_filename (dir, "model.onnx", NULL);
+  GError *err = NULL;
+  nn_load_options bopts = {.batch = N }, sopts = {.batch = 1 };
+  nn_model *mb = nn_model_load_file (path, &bopts, &err);
+  if (!mb && expected_failure (name)) {
+    g_test_skip (err->message);
+    g_error_free (err);
+    g_free (path);
+    g_free (dir);
+    return;
+  }
+  g_assert_no_error (err);
+  nn_model *ms = nn_model_load_file (path, &sopts, &err);
+  g_assert_no_error (err);
+  g_assert_cmpint (nn_model_batch (mb), ==, N);
+  g_assert_cmpint (nn_model_batch (ms), ==, 1);
+  nn_session *sb = nn_session_new (mb, NULL, &err);
+  nn_session *ss = nn_session_new (ms, NULL, &err);
+  g_assert_cmpint (nn_session_batch (sb), ==, N);
+  fill_inputs (ss, ms, dir);
+  for (size_t i = 0; i < nn_model_n_inputs (mb); i++) {
+    const nn_tensor *one = nn_session_input (ss, i);
+    nn_tensor *all = nn_session_input (sb, i);
+    int64_t n = nn_tensor_numel (one);
+    g_assert_cmpint (nn_tensor_numel (all), ==, N * n);
+    float *orig = g_memdup2 (one->data, n * sizeof (float));
+    for (int k = 0; k < N; k++)
+      fill_sample ((float *) all->data + k * n, orig, n, k);
+    g_free (orig);
+  }
+  g_assert_true (nn_session_run (sb, &err));
+  double worst = 0.0;
+  for (int k = 0; k < N; k++) {
+    for (size_t i = 0; i < nn_model_n_inputs (ms); i++) {
+      nn_tensor *one = nn_session_input (ss, i);
+      const nn_tensor *all = nn_session_input (sb, i);
+      int64_t n = nn_tensor_numel (one);
+      memcpy (one->data, (const float *) all->data + k * n, n * sizeof (float));
+    }
+    g_assert_true (nn_session_run (ss, &err));
+    for (size_t o = 0; o < nn_model_n_outputs (ms); o++) {
+      const nn_tensor *y1 = nn_session_output (ss, o);
+      const nn_tensor *yn = nn_session_output (sb, o);
+      int64_t n = nn_tensor_numel (y1);
+      g_assert_cmpint (nn_tensor_numel (yn), ==, N * n);
+      g_assert_cmpint (yn->shape[0], ==, N);
+      for (int64_t j = 0; j < n; j++) {
+        float a = ((const float *) y1->data)[j];
+        float b = ((const float *) yn->data)[k * n + j];
+        double e = fabs ((double) a - b);
+        worst = isnan (e) ? INFINITY : MAX (worst, e);
+      }
+    }
+  }
+  printf ("# %s batch %d: max abs difference from single runs %.3g\n", name,
+      N, worst);
+  g_assert_cmpfloat (worst, <=, 1e-5);
+  nn_session_free (sb);
+  nn_session_free (ss);
+  nn_model_free (mb);
+  nn_model_free (ms);
+  g_free (path);
+  g_free (dir);
+}
+
 static int
 by_name (gconstpointer a, gconstpointer b)
 {
@@ -154,6 +235,9 @@ main (int argc, char **argv)
   for (guint i = 0; i < names->len; i++) {
     gchar *test = g_strdup_printf ("/zoo/%s", (char *) names->pdata[i]);
     g_test_add_data_func (test, names->pdata[i], check_model);
+    g_free (test);
+    test = g_strdup_printf ("/zoo/batch/%s", (char *) names->pdata[i]);
+    g_test_add_data_func (test, names->pdata[i], check_batch);
     g_free (test);
   }
   int r = g_test_run ();
