@@ -186,7 +186,10 @@ void nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
 static inline float
 nn_expf (float x)
 {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  /* NaN must not reach the int conversion below (undefined behaviour):
+   * it is clamped like any other value and given back at the end */
+  float in = x;
+  x = x > -87.0f ? (x < 88.0f ? x : 88.0f) : -87.0f;
   float n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;
   float r = x - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -199,7 +202,7 @@ nn_expf (float x)
   int32_t bits = ((int32_t) n + 127) << 23;
   float scale;
   memcpy (&scale, &bits, sizeof scale);
-  return e * scale;
+  return in != in ? in : e * scale;
 }
 
 /* tanh through exp: glibc's tanhf goes through expm1f and is several
