@@ -183,9 +183,11 @@ cmd_bench (const char *path, nn_model * m, int argc, char **argv)
       runs = atoi (argv[++i]);
     else if (strcmp (argv[i], "--warmup") == 0 && i + 1 < argc)
       warmup = atoi (argv[++i]);
+    else if (strcmp (argv[i], "--batch") == 0 && i + 1 < argc)
+      i++;                      /* used when loading */
     else
       return fail (argv[i], "unknown argument (expected --threads N, "
-          "--runs N or --warmup N)");
+          "--runs N, --warmup N or --batch N)");
   }
   if (threads < 1 || threads > 256 || runs < 1 || runs > 1000000
       || warmup < 0)
@@ -220,6 +222,10 @@ cmd_bench (const char *path, nn_model * m, int argc, char **argv)
   qsort (ms, runs, sizeof (double), compare_double);
   double median = runs % 2 ? ms[runs / 2] :
       (ms[runs / 2 - 1] + ms[runs / 2]) / 2.0;
+  /* multiply-adds of Conv/Gemm/MatMul/LSTM/GRU per run, for GMAC/s */
+  printf ("batch=%" G_GINT64_FORMAT " macs=%" G_GINT64_FORMAT " gmacs_per_s=%.2f\n",
+      nn_session_batch (s), nn_model_macs (m),
+      median > 0 ? nn_model_macs (m) / (median * 1e6) : 0.0);
   printf ("median_ms=%.5f min_ms=%.5f runs=%d\n", median, ms[0], runs);
   g_free (ms);
   nn_session_free (s);
@@ -232,7 +238,8 @@ usage (void)
   fprintf (stderr,
       "usage: %s inspect MODEL\n"
       "       %s run MODEL --input NAME=FILE.npy ... --output-dir DIR\n"
-      "       %s bench MODEL [--threads N] [--runs N] [--warmup N]\n",
+      "       %s bench MODEL [--threads N] [--runs N] [--warmup N] "
+      "[--batch N]\n",
       prog, prog, prog);
   return 1;
 }
@@ -247,7 +254,18 @@ main (int argc, char **argv)
       && strcmp (cmd, "bench") != 0)
     return fail (cmd, "unknown command (inspect, run or bench)");
   GError *err = NULL;
-  nn_model *m = nn_model_load_file (path, NULL, &err);
+  /* bench --batch N: N samples a run (a symbolic batch axis pinned) */
+  nn_load_options opts = { 0 };
+  for (int i = 3; strcmp (cmd, "bench") == 0 && i + 1 < argc; i++) {
+    if (strcmp (argv[i], "--batch") == 0) {
+      gchar *end = NULL;
+      gint64 b = g_ascii_strtoll (argv[i + 1], &end, 10);
+      if (!end || *end || b < 1 || b > 65536)
+        return fail (argv[i + 1], "--batch must be 1-65536");
+      opts.batch = b;
+    }
+  }
+  nn_model *m = nn_model_load_file (path, &opts, &err);
   if (!m) {
     int r = fail (path, err->message);
     g_error_free (err);

@@ -4,8 +4,10 @@
  * once and checked. The load time is printed, not asserted (timed
  * assertions fail on a busy machine): docs/performance.md quotes it.
  *
- *   chain-test [N]                 the test (default N = 100000)
- *   chain-test --write FILE [N]    writes the model, for mmfusion-model
+ *   chain-test [--matmul] [N]              the test (default N = 100000)
+ *   chain-test [--matmul] --write FILE [N] writes the model
+ * --matmul: MatMul by the identity instead of Add (a node the fuser looks
+ * at).
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -25,10 +27,13 @@ vname (int i)
   return i == 0 ? g_strdup ("x") : g_strdup_printf ("v%d", i);
 }
 
-/* the packed ModelProto of the chain x -> v1 -> ... -> vN (= graph output) */
+/* the packed ModelProto of the chain x -> v1 -> ... -> vN (= graph output):
+ * `op` (Add of the constant 1, or MatMul by the identity) then Relu,
+ * alternating */
 static guint8 *
-make_chain (int n_nodes, size_t *len)
+make_chain (int n_nodes, const char *op, size_t *len)
 {
+  gboolean matmul = strcmp (op, "MatMul") == 0;
   Onnx__ModelProto model = ONNX__MODEL_PROTO__INIT;
   Onnx__GraphProto graph = ONNX__GRAPH_PROTO__INIT;
   Onnx__OperatorSetIdProto opset = ONNX__OPERATOR_SET_ID_PROTO__INIT;
@@ -44,16 +49,24 @@ make_chain (int n_nodes, size_t *len)
   model.graph = &graph;
   graph.name = (char *) "chain";
 
-  /* one scalar constant shared by every Add */
-  float one = 1.0f;
+  /* one constant shared by every Add (the scalar 1) or MatMul (the
+   * WIDTH x WIDTH identity) */
+  float one = 1.0f, eye[WIDTH * WIDTH] = { 0 };
+  int64_t eye_dims[] = { WIDTH, WIDTH };
+  for (int i = 0; i < WIDTH; i++)
+    eye[i * WIDTH + i] = 1.0f;
   Onnx__TensorProto c = ONNX__TENSOR_PROTO__INIT;
   Onnx__TensorProto *inits[] = { &c };
   c.name = (char *) "one";
   c.has_data_type = TRUE;
   c.data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
   c.has_raw_data = TRUE;
-  c.raw_data.len = sizeof one;
-  c.raw_data.data = (uint8_t *) & one;
+  c.raw_data.len = matmul ? sizeof eye : sizeof one;
+  c.raw_data.data = matmul ? (uint8_t *) eye : (uint8_t *) & one;
+  if (matmul) {
+    c.n_dims = 2;
+    c.dims = eye_dims;
+  }
   graph.n_initializer = 1;
   graph.initializer = inits;
 
@@ -100,7 +113,7 @@ make_chain (int n_nodes, size_t *len)
     names[3 * i + 1] = vname (i);
     names[3 * i + 2] = vname (i + 1);
     np->name = names[3 * i];
-    np->op_type = (char *) (add ? "Add" : "Relu");
+    np->op_type = (char *) (add ? op : "Relu");
     io[3 * i] = names[3 * i + 1];
     io[3 * i + 1] = (char *) "one";
     io[3 * i + 2] = names[3 * i + 2];
@@ -128,21 +141,25 @@ make_chain (int n_nodes, size_t *len)
 }
 
 static int n_nodes = 100000;
+static const char *chain_op = "Add";
 
 static void
 test_chain_loads (void)
 {
   size_t len;
-  guint8 *buf = make_chain (n_nodes, &len);
+  gboolean matmul = strcmp (chain_op, "MatMul") == 0;
+  guint8 *buf = make_chain (n_nodes, chain_op, &len);
   GError *err = NULL;
   gint64 t0 = g_get_monotonic_time ();
   nn_model *m = nn_model_load_data (buf, len, NULL, &err);
   gint64 t1 = g_get_monotonic_time ();
   g_assert_no_error (err);
   g_assert_nonnull (m);
-  g_test_message ("%d nodes (%zu bytes): loaded in %.3f s", n_nodes, len,
-      (t1 - t0) / 1e6);
-  g_assert_cmpuint (nn_model_n_steps (m), ==, (guint) n_nodes);
+  g_test_message ("%d nodes (%s and Relu, %zu bytes): loaded in %.3f s",
+      n_nodes, chain_op, len, (t1 - t0) / 1e6);
+  /* MatMul + Relu fuse into one step */
+  g_assert_cmpuint (nn_model_n_steps (m), ==,
+      (guint) (matmul ? (n_nodes + 1) / 2 : n_nodes));
 
   nn_session *s = nn_session_new (m, NULL, &err);
   g_assert_no_error (err);
@@ -151,10 +168,13 @@ test_chain_loads (void)
     ((float *) x->data)[i] = (float) (i - WIDTH / 2);
   g_assert_true (nn_session_run (s, &err));
   const nn_tensor *y = nn_session_output (s, 0);
-  /* the first Add makes v + 1, its Relu clamps; every later pair adds 1 */
+  /* the first Add makes v + 1, its Relu clamps; every later pair adds 1;
+   * MatMul by the identity leaves v as it is */
   int adds = (n_nodes + 1) / 2;
   for (int i = 0; i < WIDTH; i++) {
     float v = MAX ((float) (i - WIDTH / 2) + 1.0f, 0.0f) + (float) (adds - 1);
+    if (matmul)
+      v = MAX ((float) (i - WIDTH / 2), 0.0f);
     g_assert_cmpfloat (((const float *) y->data)[i], ==, v);
   }
   nn_session_free (s);
@@ -165,6 +185,11 @@ test_chain_loads (void)
 int
 main (int argc, char **argv)
 {
+  if (argc >= 2 && strcmp (argv[1], "--matmul") == 0) {
+    chain_op = "MatMul";
+    argc--;
+    argv++;
+  }
   if (argc >= 3 && strcmp (argv[1], "--write") == 0) {
     int n = argc >= 4 ? atoi (argv[3]) : n_nodes;
     if (n < 2 || n > 10000000) {
@@ -172,7 +197,7 @@ main (int argc, char **argv)
       return 1;
     }
     size_t len;
-    guint8 *buf = make_chain (n, &len);
+    guint8 *buf = make_chain (n, chain_op, &len);
     GError *err = NULL;
     gboolean ok = g_file_set_contents (argv[2], (const char *) buf, len, &err);
     g_free (buf);
