@@ -292,6 +292,16 @@ prepare_all (nn_graph * g, GError ** error)
             "output %d is not supported by this runtime", i);
         return FALSE;
       }
+      for (int d = 0; v && d < v->t.ndim; d++) {
+        /* an empty tensor passes the size check whatever its other
+         * dimensions; ops multiply them, so bound each one */
+        if (v->t.shape[d] < 0 || v->t.shape[d] > NN_MAX_DIM) {
+          nn_node_error (error, n, NN_ERROR_SHAPE,
+              "output '%s': dimension %d is %" G_GINT64_FORMAT, v->name, d,
+              v->t.shape[d]);
+          return FALSE;
+        }
+      }
       if (v && v->nbytes > nn_max_computed_bytes (g)) {
         char buf[160];
         gchar *need = nn_size_string (nn_tensor_numel (&v->t) *

@@ -67,7 +67,9 @@ nn_prepare_reshape (nn_graph * g, nn_node * n, GError ** error)
     } else if (sh[i] < 0 || sh[i] > NN_MAX_DIM) {
       ok = FALSE;
     }
-    known *= shape[i];
+    /* dims up to 2^31 each: their product may overflow */
+    if (ok && __builtin_mul_overflow (known, shape[i], &known))
+      ok = FALSE;
   }
   g_free (sh);
   if (ok && infer >= 0) {
