@@ -130,7 +130,8 @@ fill_sample (float *dst, const float *src, int64_t n, int k)
     dst[i] = src[(i + 7 * k) % n] * (1.0f - 0.3f * k) + 0.05f * k;
 }
 
-/* N samples in one run give the results of N single runs */
+/* N samples in one run give the results of N single runs, within
+ * 1e-5 x max(1, max |output|), ten times tighter than against PyTorch */
 static void
 check_batch (gconstpointer data)
 {
@@ -168,7 +169,7 @@ check_batch (gconstpointer data)
     g_free (orig);
   }
   g_assert_true (nn_session_run (sb, &err));
-  double worst = 0.0;
+  double worst = 0.0, big = 0.0;
   for (int k = 0; k < N; k++) {
     for (size_t i = 0; i < nn_model_n_inputs (ms); i++) {
       nn_tensor *one = nn_session_input (ss, i);
@@ -188,12 +189,16 @@ check_batch (gconstpointer data)
         float b = ((const float *) yn->data)[k * n + j];
         double e = fabs ((double) a - b);
         worst = isnan (e) ? INFINITY : MAX (worst, e);
+        big = MAX (big, fabs (a));
       }
     }
   }
-  printf ("# %s batch %d: max abs difference from single runs %.3g\n", name,
-      N, worst);
-  g_assert_cmpfloat (worst, <=, 1e-5);
+  /* the same arithmetic up to the order of sums (a product over N rows
+   * may block differently from one over one row) */
+  double tol = 1e-5 * MAX (1.0, big);
+  printf ("# %s batch %d: max abs difference from single runs %.3g "
+      "(tolerance %.3g)\n", name, N, worst, tol);
+  g_assert_cmpfloat (worst, <=, tol);
   nn_session_free (sb);
   nn_session_free (ss);
   nn_model_free (mb);
