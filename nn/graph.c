@@ -202,17 +202,19 @@ fold (nn_graph * g, nn_node * n)
   n->dead = TRUE;
 }
 
-/* Constants read only by nodes that were folded are not needed once
- * loading is done (weights transposed or reshaped at load, the operands of
- * shape arithmetic): their memory goes back now, not with the model. */
+/* Constants that no running kernel reads are not needed once loading is
+ * done: those read only by nodes folded at load (weights transposed or
+ * reshaped, the operands of shape arithmetic) and weights a kernel packed
+ * into its own layout (nn_node.packed_inputs). Their memory goes back
+ * now, not with the model, so no weight is held twice. */
 static void
-free_folded_inputs (nn_graph * g)
+free_unread_constants (nn_graph * g)
 {
   guint8 *needed = g_new0 (guint8, MAX (g->values->len, 1));
   for (guint s = 0; s < g->steps->len; s++) {
     nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
     for (int i = 0; i < n->n_in; i++)
-      if (n->in[i] >= 0)
+      if (n->in[i] >= 0 && !(i < 32 && (n->packed_inputs >> i) & 1))
         needed[n->in[i]] = 1;
   }
   for (guint i = 0; i < g->outputs->len; i++)
@@ -344,7 +346,7 @@ prepare_all (nn_graph * g, GError ** error)
   }
   count_macs (g);
   nn_drop_dead_steps (g);
-  free_folded_inputs (g);
+  free_unread_constants (g);
   return TRUE;
 }
 

@@ -82,6 +82,10 @@ struct nn_node {
   nn_activation act;            /* fused activation on the output */
   const float *bias;            /* fused bias over the last output axis */
   gboolean dead;                /* folded or fused away */
+  /* bit i set by prepare(): input i was copied into params (weights packed
+   * for a kernel) and the kernel never reads the value itself, so a
+   * constant read by no other node is freed after loading (graph.c) */
+  guint32 packed_inputs;
 };
 
 struct nn_model {
