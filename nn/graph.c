@@ -202,31 +202,55 @@ fold (nn_graph * g, nn_node * n)
   n->dead = TRUE;
 }
 
-/* Constants that no running kernel reads are not needed once loading is
- * done: those read only by nodes folded at load (weights transposed or
- * reshaped, the operands of shape arithmetic) and weights a kernel packed
- * into its own layout (nn_node.packed_inputs). Their memory goes back
- * now, not with the model, so no weight is held twice. */
+/* Constants that no running kernel reads are freed as soon as their last
+ * reader has been prepared, not with the model: those read only by nodes
+ * folded at load (weights transposed or reshaped, the operands of shape
+ * arithmetic) and weights a kernel packed into its own layout
+ * (nn_node.packed_inputs). So no weight is held twice, even while the
+ * next ones are being packed. */
+typedef struct {
+  int *pending;                 /* readers not prepared yet */
+  guint8 *read;                 /* read by a kernel that runs, or output */
+} const_tracker;
+
 static void
-free_unread_constants (nn_graph * g)
+tracker_init (const_tracker * t, nn_graph * g)
 {
-  guint8 *needed = g_new0 (guint8, MAX (g->values->len, 1));
+  t->pending = g_new0 (int, MAX (g->values->len, 1));
+  t->read = g_new0 (guint8, MAX (g->values->len, 1));
   for (guint s = 0; s < g->steps->len; s++) {
     nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
     for (int i = 0; i < n->n_in; i++)
-      if (n->in[i] >= 0 && !(i < 32 && (n->packed_inputs >> i) & 1))
-        needed[n->in[i]] = 1;
+      if (n->in[i] >= 0)
+        t->pending[n->in[i]]++;
   }
   for (guint i = 0; i < g->outputs->len; i++)
-    needed[g_array_index (g->outputs, int, i)] = 1;
-  for (guint v = 0; v < g->values->len; v++) {
+    t->read[g_array_index (g->outputs, int, i)] = 1;
+}
+
+/* node n is prepared (and folded, if it was) */
+static void
+tracker_done (const_tracker * t, nn_graph * g, const nn_node * n)
+{
+  for (int i = 0; i < n->n_in; i++) {
+    int v = n->in[i];
+    if (v < 0)
+      continue;
+    if (!n->dead && !(i < 32 && (n->packed_inputs >> i) & 1))
+      t->read[v] = 1;
     nn_value *val = nn_val (g, v);
-    if (val->is_const && val->t.data && !needed[v]) {
+    if (--t->pending[v] == 0 && !t->read[v] && val->is_const && val->t.data) {
       g_clear_pointer (&val->t.data, g_free);
       g->used -= MIN (g->used, val->nbytes);
     }
   }
-  g_free (needed);
+}
+
+static void
+tracker_clear (const_tracker * t)
+{
+  g_free (t->pending);
+  g_free (t->read);
 }
 
 static int64_t
@@ -268,7 +292,7 @@ count_macs (nn_graph * g)
 }
 
 static gboolean
-prepare_all (nn_graph * g, GError ** error)
+prepare_steps (nn_graph * g, const_tracker * tracker, GError ** error)
 {
   for (guint s = 0; s < g->steps->len; s++) {
     nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
@@ -343,11 +367,21 @@ prepare_all (nn_graph * g, GError ** error)
       }
       fold (g, n);
     }
+    tracker_done (tracker, g, n);
   }
   count_macs (g);
   nn_drop_dead_steps (g);
-  free_unread_constants (g);
   return TRUE;
+}
+
+static gboolean
+prepare_all (nn_graph * g, GError ** error)
+{
+  const_tracker tracker;
+  tracker_init (&tracker, g);
+  gboolean ok = prepare_steps (g, &tracker, error);
+  tracker_clear (&tracker);
+  return ok;
 }
 
 static nn_graph *
