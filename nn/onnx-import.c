@@ -90,9 +90,12 @@ next_field (const guint8 ** p, const guint8 * end, guint64 * number,
   }
 }
 
-/* copies message [p, end) into o, leaving out field `cut` (recorded in
- * *raw: the last one wins, as in protobuf) and rewriting length-delimited
- * field `nested` through `inner` */
+/* A strip function copies the message [p, end) into o, leaving out what
+ * it cuts and appending to raws where that was. strip_tensor cuts
+ * raw_data (the last one wins, as in protobuf) and records one span per
+ * initializer, present or not, so that span i belongs to initializer i;
+ * strip_nested copies every field but `nested`, which it rewrites through
+ * `inner` with its new length. */
 typedef gboolean (*strip_fn) (const guint8 * p, const guint8 * end,
     GByteArray * o, GArray * raws);
 
