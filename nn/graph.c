@@ -495,11 +495,19 @@ nn_model_load_file (const char *path, const nn_load_options * opts,
   /* mapped, not read: the weights are copied from the file's pages into
    * their tensors once, and those pages are released as they are copied */
   GError *local = NULL;
-  GMappedFile *f = g_mapped_file_new (path, FALSE, &local);
+  GMappedFile *f = g_mapped_file_new (path, FALSE, NULL);
   if (!f) {
-    g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
-    g_error_free (local);
-    return NULL;
+    /* not mappable (a pipe, /dev/stdin): read it */
+    gchar *bytes = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents (path, &bytes, &len, &local)) {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return NULL;
+    }
+    nn_model *m = load (bytes, len, FALSE, opts, error);
+    g_free (bytes);
+    return m;
   }
   const char *bytes = g_mapped_file_get_contents (f);
   gsize len = g_mapped_file_get_length (f);
