@@ -22,6 +22,32 @@ nn_node_error (GError ** error, const nn_node * n, int code,
   g_free (msg);
 }
 
+size_t
+nn_max_computed_bytes (const nn_graph * g)
+{
+  return g->budget / 4;
+}
+
+gboolean
+nn_budget_take (nn_graph * g, size_t bytes, const char *what,
+    const char *name, GError ** error)
+{
+  if (bytes > g->budget - g->used) {
+    gchar *need = nn_size_string (bytes), *used = nn_size_string (g->used);
+    gchar *budget = nn_size_string (g->budget);
+    g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+        "%s '%s' needs %s, which with the %s already taken is beyond the "
+        "model's memory budget of %s (nn_load_options.memory_budget)", what,
+        name, need, used, budget);
+    g_free (need);
+    g_free (used);
+    g_free (budget);
+    return FALSE;
+  }
+  g->used += bytes;
+  return TRUE;
+}
+
 nn_value *
 nn_in (nn_graph * g, nn_node * n, int i)
 {
@@ -39,9 +65,12 @@ nn_set_out (nn_graph * g, nn_node * n, int i, nn_type type, int ndim,
   nn_tensor_set_shape (&v->t, ndim, shape);
   v->t.name = v->name;
   int64_t numel = nn_tensor_numel (&v->t);
-  /* oversized outputs are refused by prepare_all; keep nbytes sane */
-  v->nbytes = numel > NN_MAX_TENSOR_BYTES ? (size_t) NN_MAX_TENSOR_BYTES + 1 :
-      (size_t) numel * nn_type_size (type);
+  /* saturates: oversized outputs are refused by prepare_all */
+  size_t nbytes;
+  if (numel < 0 || __builtin_mul_overflow ((size_t) numel,
+          nn_type_size (type), &nbytes))
+    nbytes = SIZE_MAX;
+  v->nbytes = nbytes;
 }
 
 const Onnx__AttributeProto *
@@ -173,8 +202,97 @@ fold (nn_graph * g, nn_node * n)
   n->dead = TRUE;
 }
 
+/* Constants that no running kernel reads are freed as soon as their last
+ * reader has been prepared, not with the model: those read only by nodes
+ * folded at load (weights transposed or reshaped, the operands of shape
+ * arithmetic) and weights a kernel packed into its own layout
+ * (nn_node.packed_inputs). So no weight is held twice, even while the
+ * next ones are being packed. */
+typedef struct {
+  int *pending;                 /* readers not prepared yet */
+  guint8 *read;                 /* read by a kernel that runs, or output */
+} const_tracker;
+
+static void
+tracker_init (const_tracker * t, nn_graph * g)
+{
+  t->pending = g_new0 (int, MAX (g->values->len, 1));
+  t->read = g_new0 (guint8, MAX (g->values->len, 1));
+  for (guint s = 0; s < g->steps->len; s++) {
+    nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
+    for (int i = 0; i < n->n_in; i++)
+      if (n->in[i] >= 0)
+        t->pending[n->in[i]]++;
+  }
+  for (guint i = 0; i < g->outputs->len; i++)
+    t->read[g_array_index (g->outputs, int, i)] = 1;
+}
+
+/* node n is prepared (and folded, if it was) */
+static void
+tracker_done (const_tracker * t, nn_graph * g, const nn_node * n)
+{
+  for (int i = 0; i < n->n_in; i++) {
+    int v = n->in[i];
+    if (v < 0)
+      continue;
+    if (!n->dead && !(i < 32 && (n->packed_inputs >> i) & 1))
+      t->read[v] = 1;
+    nn_value *val = nn_val (g, v);
+    if (--t->pending[v] == 0 && !t->read[v] && val->is_const && val->t.data) {
+      g_clear_pointer (&val->t.data, g_free);
+      g->used -= MIN (g->used, val->nbytes);
+    }
+  }
+}
+
+static void
+tracker_clear (const_tracker * t)
+{
+  g_free (t->pending);
+  g_free (t->read);
+}
+
+static int64_t
+mac_product (int64_t a, int64_t b)
+{
+  int64_t r;
+  return __builtin_mul_overflow (a, b, &r) ? G_MAXINT64 : r;
+}
+
+/* multiply-adds of the nodes that run, for GMAC/s figures */
+static void
+count_macs (nn_graph * g)
+{
+  int64_t total = 0;
+  for (guint s = 0; s < g->steps->len; s++) {
+    nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
+    nn_value *a = nn_in (g, n, 0), *b = nn_in (g, n, 1), *c = nn_in (g, n, 2);
+    nn_value *y = nn_val (g, n->out[0]);
+    int64_t m = 0;
+    if (n->dead || !a || !b)
+      continue;
+    if (strcmp (n->op_type, "Conv") == 0 && y && b->t.ndim > 1)
+      /* each output element: C/group x kernel multiply-adds */
+      m = mac_product (nn_tensor_numel (&y->t),
+          nn_tensor_numel (&b->t) / MAX (b->t.shape[0], 1));
+    else if (strcmp (n->op_type, "Gemm") == 0 && y && a->t.ndim == 2)
+      m = mac_product (nn_tensor_numel (&y->t),
+          a->t.shape[nn_attr_int (n, "transA", 0) ? 0 : 1]);
+    else if (strcmp (n->op_type, "MatMul") == 0 && y && a->t.ndim >= 1)
+      m = mac_product (nn_tensor_numel (&y->t), a->t.shape[a->t.ndim - 1]);
+    else if ((strcmp (n->op_type, "LSTM") == 0
+            || strcmp (n->op_type, "GRU") == 0) && c && a->t.ndim == 3)
+      /* every step and sample: W x_t and R h_t over all gates */
+      m = mac_product (mac_product (a->t.shape[0], a->t.shape[1]),
+          nn_tensor_numel (&b->t) + nn_tensor_numel (&c->t));
+    total = total > G_MAXINT64 - m ? G_MAXINT64 : total + m;
+  }
+  g->macs = total;
+}
+
 static gboolean
-prepare_all (nn_graph * g, GError ** error)
+prepare_steps (nn_graph * g, const_tracker * tracker, GError ** error)
 {
   for (guint s = 0; s < g->steps->len; s++) {
     nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
@@ -201,12 +319,40 @@ prepare_all (nn_graph * g, GError ** error)
             "output %d is not supported by this runtime", i);
         return FALSE;
       }
-      if (v && v->nbytes > (size_t) NN_MAX_TENSOR_BYTES) {
+      for (int d = 0; v && d < v->t.ndim; d++) {
+        /* an empty tensor passes the size check whatever its other
+         * dimensions; ops multiply them, so bound each one */
+        if (v->t.shape[d] < 0 || v->t.shape[d] > NN_MAX_DIM) {
+          nn_node_error (error, n, NN_ERROR_SHAPE,
+              "output '%s': dimension %d is %" G_GINT64_FORMAT, v->name, d,
+              v->t.shape[d]);
+          return FALSE;
+        }
+      }
+      if (v && v->nbytes > nn_max_computed_bytes (g)) {
+        char buf[160];
+        gchar *need = nn_size_string (nn_tensor_numel (&v->t) *
+            (double) nn_type_size (v->t.type));
+        gchar *max = nn_size_string (nn_max_computed_bytes (g));
         nn_node_error (error, n, NN_ERROR_SHAPE,
-            "output %d would need more than %" G_GINT64_FORMAT " MiB", i,
-            NN_MAX_TENSOR_BYTES >> 20);
+            "output '%s' (%s) would take %s, more than the %s a computed "
+            "tensor may take (a quarter of the memory budget, "
+            "nn_load_options.memory_budget)", v->name,
+            nn_shape_string (&v->t, buf, sizeof buf), need, max);
+        g_free (need);
+        g_free (max);
         return FALSE;
       }
+    }
+    if (n->scratch_bytes > nn_max_computed_bytes (g)) {
+      gchar *need = nn_size_string (n->scratch_bytes);
+      gchar *max = nn_size_string (nn_max_computed_bytes (g));
+      nn_node_error (error, n, NN_ERROR_SHAPE,
+          "its working memory would take %s, more than the %s a computed "
+          "tensor may take (nn_load_options.memory_budget)", need, max);
+      g_free (need);
+      g_free (max);
+      return FALSE;
     }
     gboolean all_const = !n->dead;
     for (int i = 0; i < n->n_in; i++) {
@@ -214,11 +360,29 @@ prepare_all (nn_graph * g, GError ** error)
       if (v && !v->is_const)
         all_const = FALSE;
     }
-    if (all_const)
+    if (all_const) {
+      for (int i = 0; i < n->n_out; i++) {
+        nn_value *v = nn_val (g, n->out[i]);
+        if (v && !nn_budget_take (g, v->nbytes, "constant", v->name, error))
+          return FALSE;
+      }
       fold (g, n);
+    }
+    tracker_done (tracker, g, n);
   }
+  count_macs (g);
   nn_drop_dead_steps (g);
   return TRUE;
+}
+
+static gboolean
+prepare_all (nn_graph * g, GError ** error)
+{
+  const_tracker tracker;
+  tracker_init (&tracker, g);
+  gboolean ok = prepare_steps (g, &tracker, error);
+  tracker_clear (&tracker);
+  return ok;
 }
 
 static nn_graph *
@@ -273,13 +437,22 @@ nn_model_free (nn_model * g)
   g_free (g);
 }
 
-nn_model *
-nn_model_load_data (const void *data, size_t size,
+static nn_model *
+load (const void *data, size_t size, gboolean mapped,
     const nn_load_options * opts, GError ** error)
 {
   nn_graph *g = graph_new ();
   g->no_fusion = opts && opts->no_fusion;
-  if (!nn_import (g, data, size, opts, error) || !prepare_all (g, error)) {
+  g->budget = opts && opts->memory_budget ? opts->memory_budget :
+      NN_DEFAULT_MEMORY_BUDGET;
+  if (opts && opts->batch < 0) {
+    g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+        "batch %" G_GINT64_FORMAT " is negative", opts->batch);
+    nn_model_free (g);
+    return NULL;
+  }
+  if (!nn_import (g, data, size, mapped, opts, error)
+      || !prepare_all (g, error)) {
     nn_model_free (g);
     return NULL;
   }
@@ -291,23 +464,56 @@ nn_model_load_data (const void *data, size_t size,
   if (!g->no_fusion)
     nn_fuse (g);
   nn_plan (g);
+  /* one session's arena must fit beside the weights */
+  size_t arena = g->arena_size + g->scratch_size;
+  if (arena > g->budget - MIN (g->used, g->budget)) {
+    gchar *need = nn_size_string (arena), *used = nn_size_string (g->used);
+    gchar *budget = nn_size_string (g->budget);
+    g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+        "the tensors computed in one run need %s, which with %s of weights "
+        "is beyond the model's memory budget of %s "
+        "(nn_load_options.memory_budget)", need, used, budget);
+    g_free (need);
+    g_free (used);
+    g_free (budget);
+    nn_model_free (g);
+    return NULL;
+  }
   return g;
+}
+
+nn_model *
+nn_model_load_data (const void *data, size_t size,
+    const nn_load_options * opts, GError ** error)
+{
+  return load (data, size, FALSE, opts, error);
 }
 
 nn_model *
 nn_model_load_file (const char *path, const nn_load_options * opts,
     GError ** error)
 {
-  gchar *bytes = NULL;
-  gsize len = 0;
+  /* mapped, not read: the weights are copied from the file's pages into
+   * their tensors once, and those pages are released as they are copied */
   GError *local = NULL;
-  if (!g_file_get_contents (path, &bytes, &len, &local)) {
-    g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
-    g_error_free (local);
-    return NULL;
+  GMappedFile *f = g_mapped_file_new (path, FALSE, NULL);
+  if (!f) {
+    /* not mappable (a pipe, /dev/stdin): read it */
+    gchar *bytes = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents (path, &bytes, &len, &local)) {
+      g_set_error (error, NN_ERROR, NN_ERROR_IO, "%s", local->message);
+      g_error_free (local);
+      return NULL;
+    }
+    nn_model *m = load (bytes, len, FALSE, opts, error);
+    g_free (bytes);
+    return m;
   }
-  nn_model *m = nn_model_load_data (bytes, len, opts, error);
-  g_free (bytes);
+  const char *bytes = g_mapped_file_get_contents (f);
+  gsize len = g_mapped_file_get_length (f);
+  nn_model *m = load (bytes ? bytes : "", len, bytes != NULL, opts, error);
+  g_mapped_file_unref (f);
   return m;
 }
 
@@ -420,4 +626,16 @@ size_t
 nn_model_arena_size (const nn_model * m)
 {
   return m->arena_size + m->scratch_size;
+}
+
+int64_t
+nn_model_batch (const nn_model * m)
+{
+  return m->batch;
+}
+
+int64_t
+nn_model_macs (const nn_model * m)
+{
+  return m->macs;
 }

@@ -36,6 +36,14 @@
  * time rather than attempted */
 #define NN_MAX_TENSOR_BYTES ((int64_t) 512 << 20)
 
+/* Memory budget of one model: weights, constants made at load time and one
+ * session's arena together (nn_load_options.memory_budget overrides it).
+ * A tensor the runtime computes (graph input, node output, scratch) may
+ * take at most a quarter of it: weights are backed by bytes of the file,
+ * computed tensors only by numbers in it, and a few bytes of file must not
+ * make us allocate gigabytes. */
+#define NN_DEFAULT_MEMORY_BUDGET ((size_t) 1 << 30)
+
 typedef struct nn_node nn_node;
 typedef struct nn_model nn_graph;
 
@@ -128,6 +136,10 @@ struct nn_node {
   nn_epilogue epi;              /* fused bias add, residual, activation */
   const float *bias;            /* fused bias over the last output axis */
   gboolean dead;                /* folded or fused away */
+  /* bit i set by prepare(): input i was copied into params (weights packed
+   * for a kernel) and the kernel never reads the value itself, so a
+   * constant read by no other node is freed after loading (graph.c) */
+  guint32 packed_inputs;
 };
 
 struct nn_model {
@@ -144,6 +156,9 @@ struct nn_model {
   char *producer;
   size_t arena_size, scratch_size;
   gboolean no_fusion;
+  size_t budget, used;          /* memory budget and bytes taken from it */
+  int64_t batch;                /* inputs per run (axis 0 of the inputs) */
+  int64_t macs;                 /* multiply-adds of Conv/Gemm/MatMul/RNNs */
 };
 
 static inline nn_value *
@@ -189,6 +204,22 @@ gboolean nn_const_ints (nn_graph * g, nn_node * n, int i, int64_t ** vals,
 /* TensorProto -> tensor with g_malloc'ed data */
 gboolean nn_tensor_from_proto (const Onnx__TensorProto * tp, nn_tensor * out,
     GError ** error);
+/* the same with raw_data given apart from the message (NULL: none);
+ * `release`: raw lies in a read-only file mapping, whose pages are given
+ * back as they are copied */
+gboolean nn_tensor_from_raw (const Onnx__TensorProto * tp, const void *raw,
+    size_t raw_len, gboolean release, nn_tensor * out, GError ** error);
+
+/* memory budget (graph.c): takes `bytes` for the tensor `name`, or fails
+ * with a GError naming it and the size; and the limit of one computed
+ * tensor */
+gboolean nn_budget_take (nn_graph * g, size_t bytes, const char *what,
+    const char *name, GError ** error);
+size_t nn_max_computed_bytes (const nn_graph * g);
+/* "381.5 MiB": a size for messages, g_free'd by the caller */
+gchar *nn_size_string (double bytes);
+/* "float32 [1, 3, 224, 224]" into buf */
+const char *nn_shape_string (const nn_tensor * t, char *buf, size_t size);
 
 /* shape helpers */
 int64_t nn_shape_numel (int ndim, const int64_t * shape);
@@ -343,8 +374,10 @@ void nn_pool_leave (void);
 /* load-time passes */
 /* keeps only the steps whose node is not dead (folded or fused away) */
 void nn_drop_dead_steps (nn_graph * g);
+/* `mapped`: data is a read-only file mapping whose pages may be released
+ * once copied */
 gboolean nn_import (nn_graph * g, const void *data, size_t size,
-    const nn_load_options * opts, GError ** error);
+    gboolean mapped, const nn_load_options * opts, GError ** error);
 void nn_fuse (nn_graph * g);
 void nn_plan (nn_graph * g);
 

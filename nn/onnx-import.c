@@ -8,6 +8,172 @@
 
 #include <string.h>
 
+/* --- reading the weights once ------------------------------------------
+ *
+ * protobuf-c copies every bytes field while decoding, so decoding a model
+ * as it is would hold its weights three times at once: the file, the
+ * decoded message and the tensors. Instead the initializers' raw_data
+ * (ModelProto.graph = 7, GraphProto.initializer = 5, TensorProto.raw_data
+ * = 9) is cut out of a copy of the message before decoding, and each
+ * tensor is copied straight from the file into its own buffer. When the
+ * file is mapped, the pages of a tensor are handed back to the kernel
+ * once it is copied, so the peak stays near the weights' own size. */
+
+typedef struct {
+  const guint8 *data;
+  size_t len;
+  gboolean present;
+} raw_span;
+
+static gboolean
+read_varint (const guint8 ** p, const guint8 * end, guint64 * out)
+{
+  guint64 v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (*p >= end)
+      return FALSE;
+    guint8 b = *(*p)++;
+    v |= (guint64) (b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      *out = v;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static void
+put_varint (GByteArray * o, guint64 v)
+{
+  guint8 buf[10];
+  int n = 0;
+  do {
+    buf[n++] = (guint8) ((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+    v >>= 7;
+  } while (v);
+  g_byte_array_append (o, buf, n);
+}
+
+/* one field at *p: its number, wire type and, for length-delimited
+ * fields, the payload; *p moves past it. FALSE when malformed. */
+static gboolean
+next_field (const guint8 ** p, const guint8 * end, guint64 * number,
+    int *wire, const guint8 ** payload, size_t *len)
+{
+  guint64 key, v;
+  if (!read_varint (p, end, &key))
+    return FALSE;
+  *number = key >> 3;
+  *wire = (int) (key & 7);
+  *payload = NULL;
+  *len = 0;
+  switch (*wire) {
+    case 0:
+      return read_varint (p, end, &v);
+    case 1:
+    case 5:{
+      size_t n = *wire == 1 ? 8 : 4;
+      if ((size_t) (end - *p) < n)
+        return FALSE;
+      *p += n;
+      return TRUE;
+    }
+    case 2:
+      if (!read_varint (p, end, &v) || v > (guint64) (end - *p))
+        return FALSE;
+      *payload = *p;
+      *len = (size_t) v;
+      *p += v;
+      return TRUE;
+    default:                   /* groups are not used by ONNX */
+      return FALSE;
+  }
+}
+
+/* A strip function copies the message [p, end) into o, leaving out what
+ * it cuts and appending to raws where that was. strip_tensor cuts
+ * raw_data (the last one wins, as in protobuf) and records one span per
+ * initializer, present or not, so that span i belongs to initializer i;
+ * strip_nested copies every field but `nested`, which it rewrites through
+ * `inner` with its new length. */
+typedef gboolean (*strip_fn) (const guint8 * p, const guint8 * end,
+    GByteArray * o, GArray * raws);
+
+static gboolean
+strip_tensor (const guint8 * p, const guint8 * end, GByteArray * o,
+    GArray * raws)
+{
+  raw_span raw = { NULL, 0, FALSE };
+  while (p < end) {
+    const guint8 *start = p, *payload;
+    guint64 number;
+    int wire;
+    size_t len;
+    if (!next_field (&p, end, &number, &wire, &payload, &len))
+      return FALSE;
+    if (number == 9 && wire == 2) {
+      raw.data = payload;
+      raw.len = len;
+      raw.present = TRUE;
+    } else {
+      g_byte_array_append (o, start, p - start);
+    }
+  }
+  g_array_append_val (raws, raw);
+  return TRUE;
+}
+
+static gboolean
+strip_nested (const guint8 * p, const guint8 * end, GByteArray * o,
+    GArray * raws, guint64 nested, strip_fn inner)
+{
+  while (p < end) {
+    const guint8 *start = p, *payload;
+    guint64 number;
+    int wire;
+    size_t len;
+    if (!next_field (&p, end, &number, &wire, &payload, &len))
+      return FALSE;
+    if (number == nested && wire == 2) {
+      GByteArray *sub = g_byte_array_new ();
+      gboolean ok = inner (payload, payload + len, sub, raws);
+      if (ok) {
+        put_varint (o, nested << 3 | 2);
+        put_varint (o, sub->len);
+        g_byte_array_append (o, sub->data, sub->len);
+      }
+      g_byte_array_unref (sub);
+      if (!ok)
+        return FALSE;
+    } else {
+      g_byte_array_append (o, start, p - start);
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+strip_graph (const guint8 * p, const guint8 * end, GByteArray * o,
+    GArray * raws)
+{
+  return strip_nested (p, end, o, raws, 5, strip_tensor);
+}
+
+/* the model without its initializers' raw data, and where that data is;
+ * NULL when the bytes are not well-formed protobuf (the decoder then
+ * reports it) */
+static GByteArray *
+strip_model (const guint8 * data, size_t size, GArray * raws)
+{
+  GByteArray *o = g_byte_array_sized_new (MIN (size, 1 << 20));
+  if (!strip_nested (data, data + size, o, raws, 7, strip_graph)) {
+    g_byte_array_unref (o);
+    g_array_set_size (raws, 0);
+    return NULL;
+  }
+  return o;
+}
+
 /* index of the value called `name`, creating an unknown one if needed */
 static int
 value_for (nn_graph * g, const char *name)
@@ -50,8 +216,22 @@ import_input (nn_graph * g, const Onnx__ValueInfoProto * vi,
       const nn_tensor *c = &opts->constants[i];
       if (c->name && strcmp (c->name, name) == 0) {
         nn_tensor t = *c;
+        if (c->ndim < 0 || c->ndim > NN_MAX_DIMS || !nn_type_size (c->type)) {
+          g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
+              "constant for input '%s': bad type or rank", name);
+          return FALSE;
+        }
         nn_tensor_set_shape (&t, c->ndim, c->shape);
-        size_t nbytes = (size_t) nn_tensor_numel (&t) * nn_type_size (t.type);
+        int64_t numel = nn_tensor_numel (&t);
+        if (numel > (int64_t) (nn_max_computed_bytes (g)
+                / nn_type_size (t.type))) {
+          g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+              "constant for input '%s' is too large", name);
+          return FALSE;
+        }
+        size_t nbytes = (size_t) numel * nn_type_size (t.type);
+        if (!nn_budget_take (g, nbytes, "constant", name, error))
+          return FALSE;
         t.data = g_memdup2 (c->data, MAX (nbytes, 1));
         set_const (v, &t);
         return TRUE;
@@ -100,6 +280,19 @@ import_input (nn_graph * g, const Onnx__ValueInfoProto * vi,
               && dv->axis == (int32_t) d))
         shape[d] = dv->value;
     }
+    if (d == 0 && opts && opts->batch > 0) {
+      gboolean fixed = dim->value_case ==
+          ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+      if (fixed && dim->dim_value != opts->batch) {
+        g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
+            "graph input '%s' has a fixed batch dimension of %"
+            G_GINT64_FORMAT ", not %" G_GINT64_FORMAT "; export the model "
+            "with a dynamic batch axis to run batches", name, dim->dim_value,
+            opts->batch);
+        return FALSE;
+      }
+      shape[0] = opts->batch;
+    }
     if (shape[d] < 0 || shape[d] > G_MAXINT32) {
       g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
           "graph input '%s': dimension %zu is %" G_GINT64_FORMAT, name, d,
@@ -110,10 +303,18 @@ import_input (nn_graph * g, const Onnx__ValueInfoProto * vi,
   v->t.type = type;
   nn_tensor_set_shape (&v->t, (int32_t) tt->shape->n_dim, shape);
   v->t.name = v->name;
-  if (nn_tensor_numel (&v->t) > NN_MAX_TENSOR_BYTES / (int64_t) nn_type_size (type)) {
+  int64_t numel = nn_tensor_numel (&v->t);
+  if (numel > (int64_t) (nn_max_computed_bytes (g) / nn_type_size (type))) {
+    char buf[160];
+    gchar *need = nn_size_string (numel * (double) nn_type_size (type));
+    gchar *max = nn_size_string (nn_max_computed_bytes (g));
     g_set_error (error, NN_ERROR, NN_ERROR_SHAPE,
-        "graph input '%s' would need more than %" G_GINT64_FORMAT " MiB",
-        name, NN_MAX_TENSOR_BYTES >> 20);
+        "graph input '%s' (%s) would take %s, more than the %s a computed "
+        "tensor may take (a quarter of the memory budget, "
+        "nn_load_options.memory_budget)", name,
+        nn_shape_string (&v->t, buf, sizeof buf), need, max);
+    g_free (need);
+    g_free (max);
     return FALSE;
   }
   v->nbytes = (size_t) nn_tensor_numel (&v->t) * nn_type_size (type);
@@ -170,6 +371,10 @@ import_node (nn_graph * g, const Onnx__NodeProto * np, int node_idx,
   }
   return TRUE;
 }
+
+static gboolean import_model (nn_graph * g, Onnx__ModelProto * mp,
+    GArray * raws, gboolean mapped, const nn_load_options * opts,
+    GError ** error);
 
 /* Kahn's algorithm over the node list; refuses cycles and dangling inputs. */
 static gboolean
@@ -255,10 +460,25 @@ count_op_types (nn_graph * g)
 }
 
 gboolean
-nn_import (nn_graph * g, const void *data, size_t size,
+nn_import (nn_graph * g, const void *data, size_t size, gboolean mapped,
     const nn_load_options * opts, GError ** error)
 {
-  Onnx__ModelProto *mp = onnx__model_proto__unpack (NULL, size, data);
+  GArray *raws = g_array_new (FALSE, FALSE, sizeof (raw_span));
+  GByteArray *slim = strip_model (data, size, raws);
+  Onnx__ModelProto *mp = slim ?
+      onnx__model_proto__unpack (NULL, slim->len, slim->data) :
+      onnx__model_proto__unpack (NULL, size, data);
+  if (slim)
+    g_byte_array_unref (slim);
+  gboolean ok = import_model (g, mp, raws, mapped, opts, error);
+  g_array_unref (raws);
+  return ok;
+}
+
+static gboolean
+import_model (nn_graph * g, Onnx__ModelProto * mp, GArray * raws,
+    gboolean mapped, const nn_load_options * opts, GError ** error)
+{
   if (!mp) {
     g_set_error (error, NN_ERROR, NN_ERROR_PARSE,
         "not a valid ONNX model (protobuf decoding failed)");
@@ -291,28 +511,53 @@ nn_import (nn_graph * g, const void *data, size_t size,
   }
 
   const Onnx__GraphProto *gp = mp->graph;
+  /* the raw data was cut out in the order the initializers come */
+  if (raws->len && raws->len != gp->n_initializer) {
+    g_set_error (error, NN_ERROR, NN_ERROR_PARSE,
+        "not a valid ONNX model (initializers out of place)");
+    return FALSE;
+  }
   for (size_t i = 0; i < gp->n_initializer; i++) {
     const Onnx__TensorProto *tp = gp->initializer[i];
+    const raw_span *raw = raws->len ? &g_array_index (raws, raw_span, i) :
+        NULL;
     nn_tensor t;
     if (!tp->name || !*tp->name) {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
           "initializer %zu has no name", i);
       return FALSE;
     }
-    if (!nn_tensor_from_proto (tp, &t, error))
-      return FALSE;
     nn_value *v = nn_val (g, value_for (g, tp->name));
     if (v->known) {
-      g_free (t.data);
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID,
           "initializer '%s' is defined twice", tp->name);
       return FALSE;
     }
+    /* the budget first; the size is then checked against the data
+     * present before anything is allocated (nn_tensor_from_raw) */
+    int64_t numel = nn_shape_numel (MIN (tp->n_dims, NN_MAX_DIMS), tp->dims);
+    size_t esize = nn_type_size (tp->data_type);
+    if (esize && numel < G_MAXINT64 / 8
+        && !nn_budget_take (g, (size_t) numel * esize, "initializer",
+            tp->name, error))
+      return FALSE;
+    gboolean ok = raw && raw->present ?
+        nn_tensor_from_raw (tp, raw->len ? raw->data : (const void *) "",
+        raw->len, mapped, &t, error) : nn_tensor_from_proto (tp, &t, error);
+    if (!ok)
+      return FALSE;
     set_const (v, &t);
   }
   for (size_t i = 0; i < gp->n_input; i++)
     if (!import_input (g, gp->input[i], opts, error))
       return FALSE;
+  /* samples per run: axis 0 of the first input */
+  g->batch = 1;
+  if (g->inputs->len) {
+    const nn_value *in0 = nn_val (g, g_array_index (g->inputs, int, 0));
+    if (in0->t.ndim > 0)
+      g->batch = in0->t.shape[0];
+  }
   for (size_t i = 0; i < gp->n_node; i++)
     if (!import_node (g, gp->node[i], (int) i, error))
       return FALSE;

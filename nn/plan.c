@@ -25,6 +25,18 @@ by_size_desc (gconstpointer a, gconstpointer b, gpointer user)
   return sa < sb ? 1 : sa > sb ? -1 : (*(const int *) a - *(const int *) b);
 }
 
+typedef struct {
+  size_t start, end;
+} offset_range;
+
+static int
+by_start (gconstpointer a, gconstpointer b)
+{
+  size_t x = ((const offset_range *) a)->start;
+  size_t y = ((const offset_range *) b)->start;
+  return x < y ? -1 : x > y;
+}
+
 void
 nn_plan (nn_graph * g)
 {
@@ -66,35 +78,55 @@ nn_plan (nn_graph * g)
       g_array_append_val (order, v);
   g_array_sort_with_data (order, by_size_desc, g);
 
-  GArray *placed = g_array_new (FALSE, FALSE, sizeof (int));
+  /* placed values by the steps they live in, so that finding the blocks
+   * a value may collide with costs its lifetime, not the whole graph */
+  GArray **alive = g_new0 (GArray *, end + 1);
+  guint *seen = g_new0 (guint, MAX (g->values->len, 1));
+  GArray *cands = g_array_new (FALSE, FALSE, sizeof (offset_range));
   size_t total = 0;
   for (guint k = 0; k < order->len; k++) {
-    nn_value *v = nn_val (g, g_array_index (order, int, k));
+    int vi = g_array_index (order, int, k);
+    nn_value *v = nn_val (g, vi);
     size_t size = align_up (MAX (v->nbytes, 1));
-    size_t offset = 0;
-    /* move past every placed, time-overlapping block that collides; the
-     * list is scanned again after each move, since moving may create a
-     * collision with a block checked earlier */
-    gboolean moved = TRUE;
-    while (moved) {
-      moved = FALSE;
-      for (guint j = 0; j < placed->len; j++) {
-        nn_value *p = nn_val (g, g_array_index (placed, int, j));
-        size_t psize = align_up (MAX (p->nbytes, 1));
-        gboolean time_overlap = v->first_step <= p->last_step
-            && p->first_step <= v->last_step;
-        if (time_overlap && offset < p->offset + psize
-            && p->offset < offset + size) {
-          offset = p->offset + psize;
-          moved = TRUE;
-        }
+    int first = CLAMP (v->first_step, 0, end), last = CLAMP (v->last_step,
+        first, end);
+    g_array_set_size (cands, 0);
+    for (int s = first; s <= last; s++) {
+      for (guint j = 0; alive[s] && j < alive[s]->len; j++) {
+        int pi = g_array_index (alive[s], int, j);
+        if (seen[pi] == k + 1)
+          continue;
+        seen[pi] = k + 1;
+        nn_value *p = nn_val (g, pi);
+        offset_range r = { p->offset, p->offset + align_up (MAX (p->nbytes,
+                    1)) };
+        g_array_append_val (cands, r);
       }
+    }
+    /* the lowest offset where the value fits between the blocks that
+     * overlap it in time */
+    g_array_sort (cands, by_start);
+    size_t offset = 0;
+    for (guint j = 0; j < cands->len; j++) {
+      const offset_range *r = &g_array_index (cands, offset_range, j);
+      if (r->start >= offset + size)
+        break;
+      offset = MAX (offset, r->end);
     }
     v->offset = offset;
     total = MAX (total, offset + size);
-    g_array_append_val (placed, g_array_index (order, int, k));
+    for (int s = first; s <= last; s++) {
+      if (!alive[s])
+        alive[s] = g_array_new (FALSE, FALSE, sizeof (int));
+      g_array_append_val (alive[s], vi);
+    }
   }
+  for (int s = 0; s <= end; s++)
+    if (alive[s])
+      g_array_unref (alive[s]);
+  g_free (alive);
+  g_free (seen);
+  g_array_unref (cands);
   g->arena_size = total;
   g_array_unref (order);
-  g_array_unref (placed);
 }

@@ -138,3 +138,9 @@ nn_session_run (nn_session * s, GError ** error)
   s->runs++;
   return TRUE;
 }
+
+int64_t
+nn_session_batch (const nn_session * s)
+{
+  return nn_model_batch (s->g);
+}

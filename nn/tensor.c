@@ -6,6 +6,8 @@
 #include "nn-private.h"
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK (nn - error - quark, nn_error);
 
@@ -78,6 +80,36 @@ nn_tensor_set_shape (nn_tensor * t, int32_t ndim, const int64_t * shape)
   }
 }
 
+gchar *
+nn_size_string (double bytes)
+{
+  /* not g_format_size: it puts a no-break space in the middle */
+  static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB",
+    "PiB", "EiB"
+  };
+  int u = 0;
+  while (bytes >= 1024.0 && u < (int) G_N_ELEMENTS (units) - 1) {
+    bytes /= 1024.0;
+    u++;
+  }
+  return u == 0 ? g_strdup_printf ("%.0f bytes", bytes) :
+      g_strdup_printf ("%.1f %s", bytes, units[u]);
+}
+
+const char *
+nn_shape_string (const nn_tensor * t, char *buf, size_t size)
+{
+  GString *s = g_string_new (nn_type_name (t->type));
+  g_string_append (s, " [");
+  for (int d = 0; d < t->ndim; d++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, d ? ", " : "",
+        t->shape[d]);
+  g_string_append (s, "]");
+  g_strlcpy (buf, s->str, size);
+  g_string_free (s, TRUE);
+  return buf;
+}
+
 gboolean
 nn_broadcast_shape (int na, const int64_t * a, int nb, const int64_t * b,
     int *nout, int64_t * out)
@@ -120,6 +152,40 @@ gboolean
 nn_tensor_from_proto (const Onnx__TensorProto * tp, nn_tensor * out,
     GError ** error)
 {
+  /* an empty raw_data may have a NULL pointer and is still raw_data */
+  const void *raw = !tp->has_raw_data ? NULL :
+      tp->raw_data.data ? (const void *) tp->raw_data.data : (const void *) "";
+  return nn_tensor_from_raw (tp, raw, tp->has_raw_data ? tp->raw_data.len : 0,
+      FALSE, out, error);
+}
+
+/* Copies n bytes out of a file mapping a few MiB at a time, giving the
+ * copied pages back to the kernel (they stay in the page cache): the
+ * weights are then held once, not once in the file's pages and once in
+ * the tensors, and the peak stays near the weights' own size even for one
+ * large tensor. */
+static void
+copy_releasing (void *dst, const void *src, size_t n)
+{
+  const size_t chunk = (size_t) 4 << 20;
+  size_t page = (size_t) sysconf (_SC_PAGESIZE);
+  uintptr_t done = (uintptr_t) src;     /* released up to here */
+  for (size_t off = 0; off < n; off += chunk) {
+    size_t len = MIN (chunk, n - off);
+    memcpy ((char *) dst + off, (const char *) src + off, len);
+    uintptr_t from = (done + page - 1) & ~(uintptr_t) (page - 1);
+    uintptr_t to = ((uintptr_t) src + off + len) & ~(uintptr_t) (page - 1);
+    if (to > from) {
+      madvise ((void *) from, to - from, MADV_DONTNEED);
+      done = to;
+    }
+  }
+}
+
+gboolean
+nn_tensor_from_raw (const Onnx__TensorProto * tp, const void *raw,
+    size_t raw_len, gboolean release, nn_tensor * out, GError ** error)
+{
   const char *name = tp->name ? tp->name : "";
   memset (out, 0, sizeof (*out));
 
@@ -161,9 +227,9 @@ nn_tensor_from_proto (const Onnx__TensorProto * tp, nn_tensor * out,
   /* check the data's size before allocating: a few bytes of file must not
    * make us reserve gigabytes */
   size_t have;
-  if (tp->has_raw_data)
+  if (raw)
     /* a length that is not a whole number of elements never matches */
-    have = tp->raw_data.len % esize ? (size_t) -1 : tp->raw_data.len / esize;
+    have = raw_len % esize ? (size_t) -1 : raw_len / esize;
   else if (out->type == NN_TYPE_FLOAT)
     have = tp->n_float_data;
   else if (out->type == NN_TYPE_INT64)
@@ -173,12 +239,17 @@ nn_tensor_from_proto (const Onnx__TensorProto * tp, nn_tensor * out,
   if (have != (size_t) numel)
     goto size_mismatch;
 
-  out->data = g_malloc0 (MAX (nbytes, 1));
+  /* every byte is written below: no need to zero (which would touch the
+   * pages twice) */
+  out->data = nbytes ? g_malloc (nbytes) : g_malloc0 (1);
   if (nbytes == 0)
     return TRUE;                /* empty: the source may be NULL */
-  if (tp->has_raw_data) {
+  if (raw) {
     /* raw_data is little-endian, as is every machine we build for */
-    memcpy (out->data, tp->raw_data.data, nbytes);
+    if (release)
+      copy_releasing (out->data, raw, nbytes);
+    else
+      memcpy (out->data, raw, nbytes);
   } else if (out->type == NN_TYPE_FLOAT) {
     memcpy (out->data, tp->float_data, nbytes);
   } else if (out->type == NN_TYPE_INT64) {

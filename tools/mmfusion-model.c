@@ -195,7 +195,7 @@ compare_double (const void *a, const void *b)
 }
 
 typedef struct {
-  gint threads, runs, warmup;
+  gint threads, runs, warmup, batch;
 } BenchOptions;
 
 static int
@@ -235,6 +235,10 @@ cmd_bench (const char *path, nn_model * m, const BenchOptions * o)
   qsort (ms, runs, sizeof (double), compare_double);
   double median = runs % 2 ? ms[runs / 2] :
       (ms[runs / 2 - 1] + ms[runs / 2]) / 2.0;
+  /* multiply-adds of Conv/Gemm/MatMul/LSTM/GRU per run, for GMAC/s */
+  printf ("batch=%" G_GINT64_FORMAT " macs=%" G_GINT64_FORMAT " gmacs_per_s=%.2f\n",
+      nn_session_batch (s), nn_model_macs (m),
+      median > 0 ? nn_model_macs (m) / (median * 1e6) : 0.0);
   printf ("median_ms=%.5f min_ms=%.5f runs=%d\n", median, ms[0], runs);
   g_free (ms);
   nn_session_free (s);
@@ -253,7 +257,8 @@ typedef struct {
 
 static gchar **run_inputs;
 static gchar *run_outdir;
-static BenchOptions bench_opts = {.threads = 1,.runs = 50,.warmup = 5 };
+static BenchOptions bench_opts = {.threads = 1,.runs = 50,.warmup = 5,
+  .batch = 0 };
 
 static GOptionEntry run_entries[] = {
   {"input", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &run_inputs,
@@ -271,6 +276,9 @@ static GOptionEntry bench_entries[] = {
       "Timed runs, 1-1000000 (default 50)", "N"},
   {"warmup", 'w', 0, G_OPTION_ARG_INT, &bench_opts.warmup,
       "Untimed runs first (default 5)", "N"},
+  {"batch", 'b', 0, G_OPTION_ARG_INT, &bench_opts.batch,
+        "Samples per run, 1-65536: pins a symbolic batch axis (default: "
+        "the model's own, 1 where symbolic)", "N"},
   {NULL}
 };
 
@@ -399,7 +407,16 @@ model_command (const void *command, int argc, char **argv)
     g_free (msg);
   } else {
     const char *path = argv[1];
-    nn_model *m = nn_model_load_file (path, NULL, &err);
+    /* bench --batch N: N samples a run (a symbolic batch axis pinned) */
+    nn_load_options lopts = { 0 };
+    if (c->entries == bench_entries)
+      lopts.batch = bench_opts.batch;
+    nn_model *m = NULL;
+    if (lopts.batch < 0 || lopts.batch > 65536)
+      g_set_error (&err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          "--batch must be 1-65536");
+    else
+      m = nn_model_load_file (path, &lopts, &err);
     if (!m) {
       status = fail (path, err->message);
       g_error_free (err);

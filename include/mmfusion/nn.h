@@ -28,6 +28,16 @@
  * Several sessions may share one model (it is read-only after loading), each
  * used by one thread at a time.
  *
+ * Batches: a model exported with a symbolic batch axis (torch.onnx.export
+ * with dynamic_axes={"video": {0: "N"}, ...}) can be loaded for N samples
+ * a run with nn_load_options.batch = N; each input and output then holds
+ * the N samples one after the other, and the results are those of N
+ * single runs.
+ *
+ * Loading reads the file once and keeps one copy of the weights; every
+ * size a model declares is checked against a memory budget
+ * (nn_load_options.memory_budget) before anything is allocated for it.
+ *
  * A graph input whose values decide shapes (the `shape` input of a Reshape
  * fed by the caller, say) cannot be resolved at load time; such inputs can
  * be pinned to fixed values with nn_load_options.constants.
@@ -87,6 +97,14 @@ typedef struct nn_load_options {
   size_t n_constants;
   /* leave out load-time fusions (for testing that they change nothing) */
   gboolean no_fusion;
+  /* inputs per run: sets axis 0 of every graph input, which must be
+   * symbolic in the file (or equal to it); 0 keeps the file's value, and
+   * a symbolic batch axis then becomes 1 (or what `dims` gives it) */
+  int64_t batch;
+  /* bytes the model may take: weights, constants made at load time and
+   * one session's arena; a computed tensor may take a quarter of it.
+   * 0: 1 GiB. A model beyond it is refused, naming the tensor. */
+  size_t memory_budget;
 } nn_load_options;
 
 /* threads: the session's own workers (the caller of nn_session_run is one
@@ -142,6 +160,12 @@ void nn_model_op_type (const nn_model * model, size_t i, const char **op_type,
     size_t *count);
 /* bytes of the arena one session needs */
 size_t nn_model_arena_size (const nn_model * model);
+/* inputs per run: axis 0 of the graph inputs as loaded (see
+ * nn_load_options.batch); a session's inputs and outputs hold that many
+ * samples one after the other */
+int64_t nn_model_batch (const nn_model * model);
+/* multiply-adds of one run in Conv, Gemm, MatMul, LSTM and GRU nodes */
+int64_t nn_model_macs (const nn_model * model);
 
 /* session */
 nn_session *nn_session_new (const nn_model * model,
@@ -152,6 +176,8 @@ nn_tensor *nn_session_input (nn_session * session, size_t i);
 /* results of the last run; valid until the next run */
 const nn_tensor *nn_session_output (nn_session * session, size_t i);
 gboolean nn_session_run (nn_session * session, GError ** error);
+/* samples per run (nn_model_batch of the session's model) */
+int64_t nn_session_batch (const nn_session * session);
 
 /* tensors */
 int64_t nn_tensor_numel (const nn_tensor * t);

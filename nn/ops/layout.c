@@ -67,12 +67,9 @@ nn_prepare_reshape (nn_graph * g, nn_node * n, GError ** error)
     } else if (sh[i] < 0 || sh[i] > NN_MAX_DIM) {
       ok = FALSE;
     }
-    /* the product of the known sizes stays below the largest tensor
-     * (several sizes near 2^31 would overflow int64) */
-    if (ok && shape[i] > 0 && known > NN_MAX_TENSOR_BYTES / shape[i])
+    /* dims up to 2^31 each: their product may overflow */
+    if (ok && __builtin_mul_overflow (known, shape[i], &known))
       ok = FALSE;
-    else if (ok)
-      known *= shape[i];
   }
   g_free (sh);
   if (ok && infer >= 0) {

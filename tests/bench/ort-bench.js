@@ -1,6 +1,7 @@
-// Times onnxruntime (npm onnxruntime-node, CPU, one thread) on a model, the
-// reference for `mmfusion-model bench`.
+// Times onnxruntime (npm onnxruntime-node, CPU) on a model, the reference
+// for `mmfusion-model bench`.
 // usage: node ort-bench.js MODEL RUNS NAME=D0xD1x... [NAME=...]
+// ORT_THREADS=N: intra-op threads (default 1).
 // Prints the same last line as mmfusion-model bench:
 //   median_ms=... min_ms=... runs=N
 'use strict';
@@ -9,8 +10,9 @@ const ort = require(process.env.ORT_MODULE || 'onnxruntime-node');
 async function main() {
   const [model, runsArg, ...specs] = process.argv.slice(2);
   const runs = parseInt(runsArg, 10);
+  const threads = parseInt(process.env.ORT_THREADS || '1', 10);
   const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: 1, interOpNumThreads: 1,
+    intraOpNumThreads: threads, interOpNumThreads: 1,
     executionMode: 'sequential', graphOptimizationLevel: 'all',
   });
   // the same pseudo-random fill as mmfusion-model bench
