@@ -337,6 +337,9 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
       for (int64_t gi = 0; gi < p->group; gi++)
         nn_sgemm_avx512_pack_a (p->mg, k, (const float *) w->t.data
             + gi * p->mg * k, k, p->packed + gi * per);
+      /* the kernel reads only the packed copy: the loader may free the
+       * original weights (graph.c, const_tracker) */
+      n->packed_inputs |= 1u << 1;
     }
   }
 

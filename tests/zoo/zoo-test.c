@@ -17,25 +17,6 @@
 
 static const char *zoo_dir;
 
-/* Models that may not load yet, with the reason: a model listed here may
- * fail to load only with this message; once it loads it is checked like
- * every other (so the kernels that add the op turn it on). */
-static const struct {
-  const char *name, *reason;
-} expected_fail[] = {
-  {"r3d_18", "only 1-D and 2-D convolutions are supported"},
-  {"r2plus1d_18", "only 1-D and 2-D convolutions are supported"},
-};
-
-static const char *
-expected_failure (const char *name)
-{
-  for (size_t i = 0; i < G_N_ELEMENTS (expected_fail); i++)
-    if (strcmp (expected_fail[i].name, name) == 0)
-      return expected_fail[i].reason;
-  return NULL;
-}
-
 static void
 fill_inputs (nn_session * s, const nn_model * m, const char *dir)
 {
@@ -88,17 +69,10 @@ check_model (gconstpointer data)
   const char *name = data;
   gchar *dir = g_build_filename (zoo_dir, name, NULL);
   gchar *path = g_build_filename (dir, "model.onnx", NULL);
-  const char *xfail = expected_failure (name);
   for (int fusion = 1; fusion >= 0; fusion--) {
     nn_load_options opts = {.no_fusion = !fusion };
     GError *err = NULL;
     nn_model *m = nn_model_load_file (path, &opts, &err);
-    if (!m && xfail && strstr (err->message, xfail)) {
-      printf ("# %s: expected failure: %s\n", name, err->message);
-      g_error_free (err);
-      g_test_skip (xfail);
-      break;
-    }
     g_assert_no_error (err);
     nn_session *s = nn_session_new (m, NULL, &err);
     g_assert_no_error (err);
@@ -142,13 +116,6 @@ check_batch (gconstpointer data)
   GError *err = NULL;
   nn_load_options bopts = {.batch = N }, sopts = {.batch = 1 };
   nn_model *mb = nn_model_load_file (path, &bopts, &err);
-  if (!mb && expected_failure (name)) {
-    g_test_skip (err->message);
-    g_error_free (err);
-    g_free (path);
-    g_free (dir);
-    return;
-  }
   g_assert_no_error (err);
   nn_model *ms = nn_model_load_file (path, &sopts, &err);
   g_assert_no_error (err);
