@@ -45,11 +45,14 @@ count_uses (fuser * f)
     nn_val (g, g_array_index (g->outputs, int, i))->n_uses += 2;
 }
 
-/* the k-th live consumer of value v (k from 0), or NULL */
+/* the k-th live consumer of value v (k from 0), or NULL. Consumers come
+ * after the step that produces v, so the scan starts there: a chain of n
+ * nodes is then fused in O(n), not O(n²). */
 static nn_node *
-consumer (nn_graph * g, int v, int k)
+consumer (fuser * f, int v, int k)
 {
-  for (guint s = 0; s < g->steps->len; s++) {
+  nn_graph *g = f->g;
+  for (guint s = (guint) (f->avail[v] + 1); s < g->steps->len; s++) {
     nn_node *n = nn_nod (g, g_array_index (g->steps, int, s));
     if (n->dead)
       continue;
@@ -65,19 +68,33 @@ consumer (nn_graph * g, int v, int k)
 
 /* the only live consumer of value v, or NULL */
 static nn_node *
-sole_consumer (nn_graph * g, int v)
+sole_consumer (fuser * f, int v)
 {
-  return nn_val (g, v)->n_uses == 1 ? consumer (g, v, 0) : NULL;
+  return nn_val (f->g, v)->n_uses == 1 ? consumer (f, v, 0) : NULL;
 }
 
-/* `producer` takes over the output of `last`; the nodes between die */
+/* node c dies: its inputs lose one use each (kept exact as count_uses
+ * would count, so no recount is needed after a fusion) */
 static void
-absorb (nn_graph * g, nn_node * producer, nn_node * last)
+kill_node (fuser * f, nn_node * c)
+{
+  for (int i = 0; i < c->n_in; i++)
+    if (c->in[i] >= 0)
+      nn_val (f->g, c->in[i])->n_uses--;
+  c->dead = TRUE;
+}
+
+/* `producer` takes over the output of `last`, which dies (the nodes
+ * between were killed by the caller); the output is now made at the
+ * producer's step */
+static void
+absorb (fuser * f, nn_node * producer, nn_node * last)
 {
   int out = last->out[0];
+  f->avail[out] = f->avail[producer->out[0]];
   producer->out[0] = out;
-  nn_val (g, out)->producer = -1;
-  last->dead = TRUE;
+  nn_val (f->g, out)->producer = -1;
+  kill_node (f, last);
 }
 
 /* the operand of binary node b that is not value v, or -1 */
@@ -113,7 +130,7 @@ fuse_bias (fuser * f, nn_node * n)
   nn_graph *g = f->g;
   if (n->op != NN_OP_MATMUL || n->bias || !nn_epilogue_is_identity (&n->epi))
     return FALSE;
-  nn_node *add = sole_consumer (g, n->out[0]);
+  nn_node *add = sole_consumer (f, n->out[0]);
   if (!add || add->op != NN_OP_ADD)
     return FALSE;
   int other = other_input (add, n->out[0]);
@@ -129,7 +146,7 @@ fuse_bias (fuser * f, nn_node * n)
   if (!same_shape (&sum->t, &y->t))
     return FALSE;
   n->bias = b->t.data;
-  absorb (g, n, add);
+  absorb (f, n, add);
   return TRUE;
 }
 
@@ -141,7 +158,7 @@ fuse_residual (fuser * f, nn_node * n, int step)
   nn_graph *g = f->g;
   if (n->epi.act != NN_ACT_NONE || n->epi.residual >= 0)
     return FALSE;
-  nn_node *add = sole_consumer (g, n->out[0]);
+  nn_node *add = sole_consumer (f, n->out[0]);
   if (!add || add->op != NN_OP_ADD)
     return FALSE;
   int other = other_input (add, n->out[0]);
@@ -157,7 +174,8 @@ fuse_residual (fuser * f, nn_node * n, int step)
   n->in[slot] = other;
   n->n_in = slot + 1;
   n->epi.residual = slot;
-  absorb (g, n, add);
+  nn_val (g, other)->n_uses++;
+  absorb (f, n, add);
   return TRUE;
 }
 
@@ -168,14 +186,14 @@ fuse_activation (fuser * f, nn_node * n)
   nn_epilogue e = { 0 };
   if (n->epi.act != NN_ACT_NONE)
     return FALSE;
-  nn_node *c = sole_consumer (g, n->out[0]);
+  nn_node *c = sole_consumer (f, n->out[0]);
   if (!c || !nn_op_has (c->op, NN_TRAIT_EPILOGUE)
       || !nn_unary_activation (g, c, &e))
     return FALSE;
   n->epi.act = e.act;
   n->epi.alpha = e.alpha;
   n->epi.beta = e.beta;
-  absorb (g, n, c);
+  absorb (f, n, c);
   return TRUE;
 }
 
@@ -187,7 +205,7 @@ fuse_silu (fuser * f, nn_node * n)
   int x = n->out[0];
   if (n->epi.act != NN_ACT_NONE || nn_val (g, x)->n_uses != 2)
     return FALSE;
-  nn_node *a = consumer (g, x, 0), *b = consumer (g, x, 1);
+  nn_node *a = consumer (f, x, 0), *b = consumer (f, x, 1);
   nn_node *sig = a && a->op == NN_OP_SIGMOID ? a : b;
   nn_node *mul = sig == a ? b : a;
   if (!sig || !mul || sig->op != NN_OP_SIGMOID || mul->op != NN_OP_MUL
@@ -195,8 +213,8 @@ fuse_silu (fuser * f, nn_node * n)
       || nn_val (g, sig->out[0])->n_uses != 1)
     return FALSE;
   n->epi.act = NN_ACT_SILU;
-  sig->dead = TRUE;
-  absorb (g, n, mul);
+  kill_node (f, sig);
+  absorb (f, n, mul);
   return TRUE;
 }
 
@@ -208,30 +226,33 @@ fuse_gelu (fuser * f, nn_node * n)
   int x = n->out[0];
   if (n->epi.act != NN_ACT_NONE || nn_val (g, x)->n_uses != 2)
     return FALSE;
-  nn_node *a = consumer (g, x, 0), *b = consumer (g, x, 1);
+  nn_node *a = consumer (f, x, 0), *b = consumer (f, x, 1);
   nn_node *div = a && a->op == NN_OP_DIV ? a : b;
   nn_node *mul = div == a ? b : a;
   if (!div || !mul || div->op != NN_OP_DIV || mul->op != NN_OP_MUL
       || div->in[0] != x || !is_scalar (g, div->in[1], 1.41421356f, 1e-5f))
     return FALSE;
-  nn_node *erf = sole_consumer (g, div->out[0]);
+  nn_node *erf = sole_consumer (f, div->out[0]);
   if (!erf || erf->op != NN_OP_ERF)
     return FALSE;
-  nn_node *add = sole_consumer (g, erf->out[0]);
+  nn_node *add = sole_consumer (f, erf->out[0]);
   if (!add || add->op != NN_OP_ADD
       || !is_scalar (g, other_input (add, erf->out[0]), 1.0f, 0.0f))
     return FALSE;
   if (other_input (mul, x) != add->out[0]
       || nn_val (g, add->out[0])->n_uses != 1)
     return FALSE;
-  nn_node *half = sole_consumer (g, mul->out[0]);
+  nn_node *half = sole_consumer (f, mul->out[0]);
   if (!half || half->op != NN_OP_MUL
       || !is_scalar (g, other_input (half, mul->out[0]), 0.5f, 0.0f)
       || !same_shape (&nn_val (g, half->out[0])->t, &nn_val (g, x)->t))
     return FALSE;
   n->epi.act = NN_ACT_GELU;
-  div->dead = erf->dead = add->dead = mul->dead = TRUE;
-  absorb (g, n, half);
+  kill_node (f, div);
+  kill_node (f, erf);
+  kill_node (f, add);
+  kill_node (f, mul);
+  absorb (f, n, half);
   return TRUE;
 }
 
@@ -245,13 +266,12 @@ nn_fuse (nn_graph * g)
     if (n->dead || !nn_op_has (n->op, NN_TRAIT_PRODUCER)
         || nn_val (g, n->out[0])->t.type != NN_TYPE_FLOAT)
       continue;
-    /* each success changes use counts: count again before the next */
-    if (fuse_bias (&f, n))
-      count_uses (&f);
-    if (fuse_residual (&f, n, (int) s))
-      count_uses (&f);
-    if (fuse_activation (&f, n) || fuse_silu (&f, n) || fuse_gelu (&f, n))
-      count_uses (&f);
+    /* each fusion keeps the use counts exact (kill, absorb): no recount,
+     * so a long chain fuses in linear time */
+    fuse_bias (&f, n);
+    fuse_residual (&f, n, (int) s);
+    if (!fuse_activation (&f, n) && !fuse_silu (&f, n))
+      fuse_gelu (&f, n);
   }
   g_free (f.avail);
   nn_drop_dead_steps (g);
