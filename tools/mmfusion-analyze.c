@@ -628,10 +628,22 @@ record_live_stream (Graph * g, gboolean video, GstPad ** target)
 {
   GstElement *tee = add (g, "tee"), *q = add (g, "queue");
   GstElement *conv = add (g, video ? "videoconvert" : "audioconvert");
-  GstElement *enc, *tail;
+  GstElement *enc, *tail, *format = NULL;
   if (video) {
+    /* 4:2:0, which every player decodes (x264 would keep 4:4:4) */
+    format = add (g, "capsfilter");
+    if (format) {
+      GstCaps *caps = gst_caps_from_string ("video/x-raw,format=I420");
+      g_object_set (format, "caps", caps, NULL);
+      gst_caps_unref (caps);
+    }
     enc = add (g, "x264enc");
-    tail = add (g, "h264parse");
+    /* x264enc's own output is what mmrecord takes; h264parse (-bad), when
+     * there, adds what some muxers like (codec data in the caps) */
+    GstElementFactory *parser = gst_element_factory_find ("h264parse");
+    tail = parser ? add (g, "h264parse") : enc;
+    if (parser)
+      gst_object_unref (parser);
     if (enc) {
       gst_util_set_object_arg (G_OBJECT (enc), "tune", "zerolatency");
       gst_util_set_object_arg (G_OBJECT (enc), "speed-preset", "veryfast");
@@ -645,9 +657,10 @@ record_live_stream (Graph * g, gboolean video, GstPad ** target)
     if (opus)
       gst_object_unref (opus);
   }
-  if (!tee || !q || !conv || !enc || !tail)
+  if (!tee || !q || !conv || !enc || !tail || (video && !format))
     return FALSE;
-  gboolean ok = video ? gst_element_link_many (tee, q, conv, enc, tail, NULL)
+  gboolean ok = video ? gst_element_link_many (tee, q, conv, format, enc,
+      NULL) && (tail == enc || gst_element_link (enc, tail))
       : gst_element_link_many (tee, q, conv, tail, enc, NULL);
   GstPad *rpad = gst_element_request_pad_simple (g->recorder,
       video ? "video" : "audio");
@@ -1267,9 +1280,10 @@ main (int argc, char **argv)
     fputc ('\n', stderr);
 
   int status = 0;
-  /* the page also after an interruption or an error part-way: what was
-   * analysed until then */
-  if (r.report && !write_report (&r, g.records, o.report) && !r.error) {
+  /* the page also after an interruption or an error part-way (what was
+   * analysed until then), not when nothing ran */
+  if (r.report && (!r.error || r.results > 0)
+      && !write_report (&r, g.records, o.report) && !r.error) {
     r.error_file = o.report;
     r.error = g_strdup (r.report_error);
   }
