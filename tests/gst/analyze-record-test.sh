@@ -15,7 +15,7 @@
 # (gst-discoverer-1.0), announced on stderr and as a "clip" line in the JSON;
 # a folder that is missing or not a folder: one warning line, exit 0.
 # --live=test --record: a clip with video and audio, and the page, after
-# SIGTERM.
+# SIGTERM. pipelines/analyze-and-record.sh: the same in one command.
 #
 # usage: analyze-record-test.sh MMFUSION_ANALYZE SYNC_GOLDEN_DIR
 set -u
@@ -156,6 +156,16 @@ mkdir ro && chmod 555 ro
 if [ "$(id -u)" != 0 ]; then
   [ "$(grep -c warning err)" = 1 ] || fail "read-only folder: $(cat err)"
 fi
+
+# ---- pipelines/analyze-and-record.sh: the one-command form ----
+root=$(cd "$sync/../../.." && pwd)
+MMFUSION_ANALYZE=$tool bash "$root/pipelines/analyze-and-record.sh" media.mkv "$model" 0.5 \
+  script >/dev/null 2>err || fail "analyze-and-record.sh exited $?: $(cat err)"
+# with 2 s before and after, the events 3–5 s and 8–9 s share one clip
+[ "$(ls script/clips | wc -l)" = 1 ] && [ "$(grep -c '"type":"clip"' script/results.jsonl)" = 1 ] \
+  && [ "$(grep -c '<tr class="event"' script/report.html)" = 2 ] \
+  && [ "$(grep -c '<a class="clip"' script/report.html)" = 2 ] \
+  || fail "analyze-and-record.sh: $(ls script/clips) $(cat err)"
 
 # ---- --live=test --record, ended by SIGTERM: a clip, the page ----
 mkdir live
