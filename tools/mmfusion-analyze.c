@@ -429,7 +429,12 @@ build_overlay (Graph * g, GstElement * results, const char *path)
   GstElementFactory *x264 = gst_element_factory_find ("x264enc");
   GstElement *draw = add (g, "mmoverlay"), *conv = add (g, "videoconvert");
   GstElement *enc = add (g, x264 ? "x264enc" : "jpegenc");
-  GstElement *parse = x264 ? add (g, "h264parse") : NULL;
+  /* h264parse (-bad) is optional: matroskamux takes x264enc's output */
+  GstElementFactory *parser = x264 ? gst_element_factory_find ("h264parse")
+      : NULL;
+  GstElement *parse = parser ? add (g, "h264parse") : NULL;
+  if (parser)
+    gst_object_unref (parser);
   GstElement *file = add (g, "filesink");
   g->mux = add (g, "matroskamux");
   if (x264) {
@@ -439,7 +444,7 @@ build_overlay (Graph * g, GstElement * results, const char *path)
     gst_util_set_object_arg (G_OBJECT (enc), "tune", "zerolatency");
     gst_object_unref (x264);
   }
-  if (!draw || !conv || !enc || (x264 && !parse) || !file || !g->mux)
+  if (!draw || !conv || !enc || (parser && !parse) || !file || !g->mux)
     return FALSE;
   g_object_set (file, "location", path, NULL);
   g->overlay_writer = file;
@@ -571,20 +576,28 @@ on_parsed_pad (GstElement * parse, GstPad * pad, gpointer user_data)
     ok = ok && src && gst_pad_link (src, target) == GST_PAD_LINK_OK;
     if (src)
       gst_object_unref (src);
-  } else {
-    first_conv = add_synced (g, "fakesink");      /* the model has no such input */
-    if (first_conv)
-      g_object_set (first_conv, "sync", FALSE, "async", FALSE, NULL);
   }
-  GstElement *dec = add_synced (g, "decodebin");
-  GstElement *q = add_synced (g, "queue");
   GstElement *tee = add_synced (g, "tee");
-  ok = ok && first_conv && dec && q && tee && gst_element_link (q, dec)
-      && gst_element_link (tee, q);
-  if (ok) {
-    set_analysis_queue (q);
-    g_signal_connect (dec, "pad-added", G_CALLBACK (on_decoded_pad),
-        first_conv);
+  ok = ok && tee;
+  if (ok && target) {
+    GstElement *dec = add_synced (g, "decodebin");
+    GstElement *q = add_synced (g, "queue");
+    ok = first_conv && dec && q && gst_element_link (q, dec)
+        && gst_element_link (tee, q);
+    if (ok) {
+      set_analysis_queue (q);
+      g_signal_connect (dec, "pad-added", G_CALLBACK (on_decoded_pad),
+          first_conv);
+    }
+  } else if (ok && !(store && g->recorder)) {
+    /* neither the model nor the recorder takes it: it ends here */
+    GstElement *discard = add (g, "fakesink");
+    ok = discard != NULL;
+    if (ok) {
+      g_object_set (discard, "sync", FALSE, "async", FALSE, NULL);
+      gst_element_sync_state_with_parent (discard);
+      ok = gst_element_link (tee, discard);
+    }
   }
   if (ok && store && g->recorder) {
     GstElement *rq = add_synced (g, "queue");

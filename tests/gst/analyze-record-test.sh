@@ -127,6 +127,17 @@ for f in clips/*; do
   echo "$info" | grep -q 'audio #[0-9]*: Vorbis' || fail "$f: no audio: $info"
 done
 
+# a model with an audio input too (the parsed audio decoded into
+# mmaudiowindow) and --overlay: the analysis has the audio, the overlay
+# file is whole, the clips are there
+mkdir clips-av
+"$tool" media.mkv --model "$sync/probe_s10.onnx" --event-on video=0.5 --json av.jsonl \
+  --record clips-av --pre 1 --post 1 --overlay overlay.mkv 2>err \
+  || fail "an audio-video model with --record --overlay exited $?: $(cat err)"
+[ "$(grep -c '"audio":{"start":[0-9]' av.jsonl)" -ge 200 ] || fail "--record: the model lost the audio"
+[ "$(ls clips-av | wc -l)" = 2 ] || fail "audio-video model: $(ls clips-av | wc -l) clips"
+plain gst-discoverer-1.0 overlay.mkv 2>&1 | grep -q 'Duration: 0:00:11' || fail "--overlay with --record"
+
 # the JSON on standard output gets the clip lines too; the page is made
 # from a file of the tool's own, removed afterwards
 mkdir clips2
