@@ -883,6 +883,9 @@ check_outputs (const Options * o)
   }
   if (o->json && o->overlay && same_file (o->json, o->overlay))
     return fail (o->overlay, "--json and --overlay name the same file");
+  if (o->report && ((o->json && same_file (o->json, o->report))
+          || (o->overlay && same_file (o->overlay, o->report))))
+    return fail (o->report, "--report names the file of another output");
   return 0;
 }
 
@@ -945,7 +948,8 @@ parse_options (int argc, char **argv, Options * o)
   g_option_context_set_summary (ctx, "Runs a file, a stream (URI) or a "
       "camera and microphone through an audio-visual model: progress on "
       "standard error, results as JSON Lines, the video with the results "
-      "drawn on it, a summary at the end.");
+      "drawn on it, events (--event-on), a clip around each event "
+      "(--record), a report page (--report), a summary at the end.");
   g_option_context_set_description (ctx, "Ctrl-C, SIGTERM and SIGHUP end "
       "the stream cleanly (every output complete); a second one stops at "
       "once.\nErrors: exit status 1 and one line "

@@ -73,7 +73,7 @@ events_of() {
 # bad thresholds: one line, exit 1, nothing written
 for args in "--event-on abc" "--event-on video=" "--event-on 0.5,"  \
     "--event-on 0.5 --event-off x" "--event-off 0.5" "--event-on nosuch=0.5" \
-    "--record . --event-off 0.5" "--event-on 0.5 --record . --pre -1"; do
+    "--record . --event-off 0.5" "--event-on 0.5 --record . --pre -1" "--json bad.html"; do
   # shellcheck disable=SC2086
   "$tool" media.mkv --model "$model" $args --report bad.html 2>err
   status=$?
