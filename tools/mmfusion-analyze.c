@@ -634,8 +634,9 @@ on_source_pad (GstElement * src, GstPad * pad, gpointer user_data)
 }
 
 /* --record on a live source: the raw stream is encoded once (H.264 with
- * no frames held back, Opus, or Vorbis without -good's opus) for mmrecord,
- * and goes on raw to `*target`, which becomes the tee's input. */
+ * no frames held back; Opus, or Vorbis where the opus plugin is missing)
+ * for mmrecord, and goes on raw to `*target`, which becomes the tee's
+ * input. */
 static gboolean
 record_live_stream (Graph * g, gboolean video, GstPad ** target)
 {
