@@ -500,13 +500,17 @@ add_synced (Graph * g, const char *factory)
   return e;
 }
 
-/* The analysed branch holds up to 5 s: an audio window must fill while
- * the demuxer interleaves; mmrecord's memory covers that lag. */
+/* The encoded branch runs ahead of the analysis by what this queue holds,
+ * and mmrecord writes a clip as the media comes: an event's end is known
+ * that much later, and its clip is that much longer. With an audio input
+ * the queue must hold up to 5 s (an audio window fills while the demuxer
+ * interleaves; mmrecord's memory covers that lag); a video-only model
+ * needs no such wait, and a short queue keeps the clips tight. */
 static void
-set_analysis_queue (GstElement * q)
+set_analysis_queue (Graph * g, GstElement * q)
 {
-  g_object_set (q, "max-size-time", (guint64) 5 * GST_SECOND,
-      "max-size-buffers", 0, "max-size-bytes", 0, NULL);
+  g_object_set (q, "max-size-time", (guint64) (g->fusion_audio ? 5 : 1) *
+      GST_SECOND, "max-size-buffers", 0, "max-size-bytes", 0, NULL);
 }
 
 /* decodebin found the raw stream: into the converters already linked to
@@ -585,7 +589,7 @@ on_parsed_pad (GstElement * parse, GstPad * pad, gpointer user_data)
     ok = first_conv && dec && q && gst_element_link (q, dec)
         && gst_element_link (tee, q);
     if (ok) {
-      set_analysis_queue (q);
+      set_analysis_queue (g, q);
       g_signal_connect (dec, "pad-added", G_CALLBACK (on_decoded_pad),
           first_conv);
     }

@@ -10,8 +10,10 @@
 # second keeps the first one on: 3–6 s. Bad thresholds: one error line,
 # exit 1. --report: the page has the class's timeline and a span and a table
 # row exactly at each event of the JSON, a link to each clip. --record with
-# --pre 1 --post 1: one clip per event, each from a keyframe at or before
-# start − pre to at or after end + post, with video and audio
+# --pre 0.5 --post 0.5: one clip per event, each from the keyframe at or
+# before start − pre (within a GOP of it) to at or after end + post (within
+# a GOP and a frame of it: a video-only model's analysis lags little), with
+# video and audio
 # (gst-discoverer-1.0), announced on stderr and as a "clip" line in the JSON;
 # a folder that is missing or not a folder: one warning line, exit 0.
 # --live=test --record: a clip with video and audio, and the page, after
@@ -86,7 +88,7 @@ done
 # ---- 2. --report (with --record: the clips linked) and 3. --record ----
 mkdir clips
 "$tool" media.mkv --model "$model" --event-on 0.5 --event-off 0.4 --json run.jsonl \
-  --report report.html --record clips --pre 1 --post 1 2>err \
+  --report report.html --record clips --pre 0.5 --post 0.5 2>err \
   || fail "--report --record exited $?: $(cat err)"
 # the page: one timeline, for the model's class; a span and a row per event,
 # at the JSON's times; a thumbnail per event
@@ -116,10 +118,11 @@ n_files=$(ls clips | wc -l)
   || fail "JSON clip lines: $(grep clip run.jsonl)"
 [ "$(grep -vc '}$' run.jsonl)" = 0 ] || fail "a JSON line is cut"
 # each clip line covers its event: start <= event start - pre (the key
-# frame before it, GOP 1 s), end >= event end + post
+# frame before it, GOP 1 s), end >= event end + post, both within a GOP
 paste <(events_of run.jsonl) <(grep '"type":"clip"' run.jsonl \
     | sed -E 's/.*"start":([0-9]+),"end":([0-9]+).*/\1 \2/') \
-  | awk '{ if ($4 / 1e9 > $2 - 1 + 1e-6 || $4 / 1e9 < $2 - 2 - 1e-6 || $5 / 1e9 < $3 + 1 - 1e-6) bad = 1 }
+  | awk '{ s = $4 / 1e9; e = $5 / 1e9; want_s = $2 - 0.5; want_e = $3 + 0.5
+           if (s > want_s + 1e-6 || s < want_s - 1 - 1e-6 || e < want_e - 1e-6 || e > want_e + 1.04) bad = 1 }
          END { exit bad }' || fail "clips do not cover their events: $(grep clip run.jsonl)"
 for f in clips/*; do
   info=$(plain gst-discoverer-1.0 "$f" 2>&1)
