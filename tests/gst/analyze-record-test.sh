@@ -16,15 +16,16 @@
 # video and audio
 # (gst-discoverer-1.0), announced on stderr and as a "clip" line in the JSON;
 # a folder that is missing or not a folder: one warning line, exit 0.
-# --live=test --record: a clip with video and audio, and the page, after
-# SIGTERM. pipelines/analyze-and-record.sh: the same in one command.
+# A full disk (48 kB tmpfs, when root may mount one): mmrecord's warning
+# as one line, no clip, exit 0. --live=test --record: a clip with video and
+# audio, and the page, after SIGTERM. pipelines/analyze-and-record.sh: the same in one command.
 #
 # usage: analyze-record-test.sh MMFUSION_ANALYZE SYNC_GOLDEN_DIR
 set -u
 tool=$1 sync=$2
 model=$sync/probe_video_only.onnx
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/full" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -207,6 +208,26 @@ for f in live/*; do
   fi
 done
 grep -q '<section class="timeline"' live.html || fail "no page after SIGTERM"
+
+# ---- a full disk (a 48 kB tmpfs; needs root, else left out) ----
+mkdir full
+if mount -t tmpfs -o size=48k tmpfs full 2>/dev/null; then
+  # noise (brightness 0.5, under event-on 0.8) makes the clips too large
+  seg320() { echo "videotestsrc $1 num-buffers=$2 ! video/x-raw,width=320,height=240,framerate=25/1 ! c."; }
+  plain gst-launch-1.0 -q concat name=c ! videoconvert ! video/x-raw,format=I420 ! \
+    x264enc speed-preset=ultrafast key-int-max=25 ! matroskamux ! filesink location=snow.mkv \
+    $(seg320 pattern=snow 50) $(seg320 pattern=white 25) $(seg320 pattern=snow 50) \
+    $(seg320 pattern=white 25) $(seg320 pattern=snow 50)
+  "$tool" snow.mkv --model "$model" --event-on 0.8 --json full.jsonl --record full \
+    --pre 1 --post 1 2>err || fail "full disk: exited $?: $(cat err)"
+  [ "$(grep -c warning err)" = 1 ] && grep -q "^mmfusion-analyze: warning: full: Cannot record a clip: .*No space left" err \
+    || fail "full disk: not one warning: $(cat err)"
+  [ "$(grep -c '"type":"clip"' full.jsonl)" = 0 ] || fail "full disk: a clip announced"
+  [ "$(grep -c '"type":"event"' full.jsonl)" = 4 ] || fail "full disk: the analysis did not complete"
+  umount full
+else
+  echo "cannot mount a tmpfs (needs root): the full-disk case left out"
+fi
 
 [ $failures = 0 ] && echo "all passed"
 exit $((failures > 0))
