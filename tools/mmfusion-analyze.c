@@ -6,12 +6,16 @@
  *
  * usage: mmfusion-analyze URI|PATH|--live[=test] --model MODEL
  *            [--json FILE|-] [--overlay OUT.mkv] [--interval NS] [--top-k N]
+ *            [--event-on SPEC [--event-off SPEC]] [--report OUT.html]
+ *            [--record DIR [--pre S] [--post S]]
  *        mmfusion-analyze --help | --version
  *
  * --live takes a camera and the default microphone, --live=test live test
  * sources. Progress on stderr (on a terminal), JSON Lines to --json, the
  * video with the results drawn on it and the original audio to --overlay
- * (Matroska), a summary at the end. Ctrl-C, SIGTERM or SIGHUP ends the
+ * (Matroska), a summary at the end. --event-on makes mmfusion's events,
+ * --record a clip around each (mmrecord, the encoded streams kept as they
+ * are), --report a page of the results (tools/mmreport.h). Ctrl-C, SIGTERM or SIGHUP ends the
  * stream (EOS) so outputs are complete; a second one stops at once. Errors: exit status 1 and
  * one line "mmfusion-analyze: FILE: reason".
  */
@@ -22,7 +26,13 @@
 #include <gst/gst.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "analyze-graph.h"
+#include "mmreport.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -40,7 +50,14 @@ typedef struct {
   GstElement *json_writer, *overlay_writer;
   const char *json, *overlay;
   GstElement *source;           /* mmdecodebin, or the live sources */
-  guint64 results, events;
+  GstElement *recorder;         /* mmrecord (--record) */
+  const char *record_dir;
+  int clip_fd;                  /* --json FILE opened for appending, or -1 */
+  gboolean clip_stdout;         /* --json -: clip lines through stdout */
+  MmReport *report;             /* --report */
+  const char *event_on;
+  gchar *report_error;
+  guint64 results, events, clips;
   gboolean tty;
   guint interrupted;
   gint64 started;
@@ -120,6 +137,89 @@ input_error (Run * r, GstObject * src, const GError * err)
   g_free (uri);
 }
 
+/* A threshold naming a class the model lacks is refused by mmfusion when
+ * it starts: said as an error of the option, not of the input. */
+static void
+fusion_error (Run * r, GstObject * src, const GError * err, const char *spec)
+{
+  if (!spec || !GST_IS_ELEMENT (src)
+      || !g_error_matches (err, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_SETTINGS)
+      || g_strcmp0 (G_OBJECT_TYPE_NAME (src), "GstMmFusion") != 0)
+    return;
+  r->error_file = "--event-on/--event-off";
+  r->error = g_strdup (err->message);
+}
+
+static void
+json_string (GString * out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (; s && *s; s++) {
+    guchar c = *s;
+    if (c == '"' || c == '\\')
+      g_string_append_printf (out, "\\%c", c);
+    else if (c < 0x20)
+      g_string_append_printf (out, "\\u%04x", c);
+    else
+      g_string_append_c (out, c);
+  }
+  g_string_append_c (out, '"');
+}
+
+/* A finished clip: a line on stderr, a "clip" record in the JSON stream,
+ * a link on the report page. mmpublish writes the results from a
+ * streaming thread, each record with one fwrite+fflush on a file opened
+ * for appending (or on stdout); the clip line goes in with one write() on
+ * an O_APPEND descriptor (or one fwrite on the same locked stdout), so
+ * whole lines never interleave. */
+static void
+on_clip (Run * r, const GstStructure * s)
+{
+  const char *path = gst_structure_get_string (s, "path");
+  const char *classes = gst_structure_get_string (s, "class");
+  guint64 start = GST_CLOCK_TIME_NONE, end = GST_CLOCK_TIME_NONE;
+  gst_structure_get_uint64 (s, "start", &start);
+  gst_structure_get_uint64 (s, "end", &end);
+  if (!path)
+    return;
+  r->clips++;
+  fprintf (stderr, "%s%s: clip %s (%s, %.2f s to %.2f s)\n", r->tty ? "\n" :
+      "", prog, path, classes ? classes : "", start / 1e9, end / 1e9);
+  if (r->report)
+    mm_report_add_clip (r->report, path, start, end, classes);
+  if (r->clip_fd < 0 && !r->clip_stdout)
+    return;
+  GString *line = g_string_new ("{\"schema\":\"mmfusion/1\",\"type\":\"clip\","
+      "\"path\":");
+  json_string (line, path);
+  g_string_append_printf (line, ",\"start\":%" G_GUINT64_FORMAT
+      ",\"end\":%" G_GUINT64_FORMAT ",\"class\":", start, end);
+  json_string (line, classes);
+  g_string_append (line, "}\n");
+  if (r->clip_stdout) {
+    fwrite (line->str, 1, line->len, stdout);
+    fflush (stdout);
+  } else if (write (r->clip_fd, line->str, line->len) != (gssize) line->len) {
+    fprintf (stderr, "%s: warning: cannot add the clip to the JSON file: "
+        "%s\n", prog, g_strerror (errno));
+  }
+  g_string_free (line, TRUE);
+}
+
+/* mmrecord says itself when a clip cannot be written (and once only until
+ * one could): passed on as one warning line, the run goes on */
+static void
+on_warning (Run * r, GstMessage * msg)
+{
+  if (!r->recorder || GST_MESSAGE_SRC (msg) != GST_OBJECT (r->recorder))
+    return;
+  GError *err = NULL;
+  gst_message_parse_warning (msg, &err, NULL);
+  fprintf (stderr, "%s%s: warning: %s: %s\n", r->tty ? "\n" : "", prog,
+      r->record_dir, err->message);
+  g_error_free (err);
+}
+
 static gboolean
 on_message (GstBus * bus, GstMessage * msg, gpointer data)
 {
@@ -132,6 +232,8 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
       if (!r->error)
         output_error (r, GST_MESSAGE_SRC (msg), err, debug);
       if (!r->error)
+        fusion_error (r, GST_MESSAGE_SRC (msg), err, r->event_on);
+      if (!r->error)
         input_error (r, GST_MESSAGE_SRC (msg), err);
       g_error_free (err);
       g_free (debug);
@@ -141,6 +243,9 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
     case GST_MESSAGE_EOS:
       g_main_loop_quit (r->loop);
       break;
+    case GST_MESSAGE_WARNING:
+      on_warning (r, msg);
+      break;
     case GST_MESSAGE_ELEMENT:
       if (gst_message_has_name (msg, "mmfusion"))
         r->results++;
@@ -148,11 +253,42 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
         r->events++;
       else if (gst_message_has_name (msg, "missing-plugin"))
         warn_missing_plugin (msg);
+      else if (gst_message_has_name (msg, "mmrecord-clip"))
+        on_clip (r, gst_message_get_structure (msg));
       break;
     default:
       break;
   }
   return TRUE;
+}
+
+/* The run's records into the page (the clip lines we appended to them are
+ * left out: the clips came in as messages), then the page written. */
+static gboolean
+write_report (Run * r, const char *records, const char *html)
+{
+  gchar *text = NULL;
+  gsize len = 0;
+  GError *err = NULL;
+  gboolean ok = g_file_get_contents (records, &text, &len, &err);
+  for (gchar * line = text; ok && line && line < text + len;) {
+    gchar *nl = memchr (line, '\n', text + len - line);
+    gsize n = nl ? (gsize) (nl - line) : (gsize) (text + len - line);
+    /* a line cut by a stop at once (a second Ctrl-C) is left out */
+    if (n > 0 && nl && !g_strstr_len (line, n, "\"type\":\"clip\""))
+      ok = mm_report_add_line (r->report, line, n, &err);
+    line += n + 1;
+  }
+  g_free (text);
+  ok = ok && mm_report_write (r->report, html, &err);
+  if (ok)
+    fprintf (stderr, "%s: %s: %u results, %u events, %u thumbnails\n", prog,
+        html, mm_report_n_results (r->report), mm_report_n_events (r->report),
+        mm_report_n_thumbnails (r->report));
+  else
+    r->report_error = g_strdup (err->message);
+  g_clear_error (&err);
+  return ok;
 }
 
 static gboolean
@@ -181,28 +317,6 @@ on_interrupt (gpointer data)
   else
     gst_element_send_event (r->pipe, gst_event_new_eos ());
   return G_SOURCE_CONTINUE;
-}
-
-/* The graph around mmfusion. Decoded streams arrive later (pad-added), so
- * this records where each one goes. */
-typedef struct
-{
-  GstElement *pipe, *fusion;
-  GstPad *fusion_video, *fusion_audio;  /* NULL: the model has no such input */
-  GstPad *video_in, *audio_in;  /* where the decoded streams are linked */
-  GstElement *mux;              /* --overlay only */
-  GstPad *mux_audio;            /* the original audio's track in the mux */
-  gboolean has_video, has_audio;        /* the input's decoded streams */
-  GstElement *json_writer, *overlay_writer;     /* not owned */
-} Graph;
-
-static GstElement *
-add (Graph * g, const char *factory)
-{
-  GstElement *e = gst_element_factory_make (factory, NULL);
-  if (e)
-    gst_bin_add (GST_BIN (g->pipe), e);
-  return e;
 }
 
 static void
@@ -290,7 +404,12 @@ build_overlay (Graph * g, GstElement * results, const char *path)
   GstElementFactory *x264 = gst_element_factory_find ("x264enc");
   GstElement *draw = add (g, "mmoverlay"), *conv = add (g, "videoconvert");
   GstElement *enc = add (g, x264 ? "x264enc" : "jpegenc");
-  GstElement *parse = x264 ? add (g, "h264parse") : NULL;
+  /* h264parse (-bad) is optional: matroskamux takes x264enc's output */
+  GstElementFactory *parser = x264 ? gst_element_factory_find ("h264parse")
+      : NULL;
+  GstElement *parse = parser ? add (g, "h264parse") : NULL;
+  if (parser)
+    gst_object_unref (parser);
   GstElement *file = add (g, "filesink");
   g->mux = add (g, "matroskamux");
   if (x264) {
@@ -300,7 +419,7 @@ build_overlay (Graph * g, GstElement * results, const char *path)
     gst_util_set_object_arg (G_OBJECT (enc), "tune", "zerolatency");
     gst_object_unref (x264);
   }
-  if (!draw || !conv || !enc || (x264 && !parse) || !file || !g->mux)
+  if (!draw || !conv || !enc || (parser && !parse) || !file || !g->mux)
     return FALSE;
   g_object_set (file, "location", path, NULL);
   g->overlay_writer = file;
@@ -372,6 +491,8 @@ typedef struct
   const char *live;             /* "device", "test" or NULL */
   guint64 interval;
   guint top_k;
+  gchar *event_on, *event_off, *report, *record;
+  guint64 pre, post;            /* ns */
 } Options;
 
 static void
@@ -381,6 +502,10 @@ options_clear (Options * o)
   g_free (o->model);
   g_free (o->json);
   g_free (o->overlay);
+  g_free (o->event_on);
+  g_free (o->event_off);
+  g_free (o->report);
+  g_free (o->record);
 }
 
 /* the option callbacks: strict numbers, named values */
@@ -410,6 +535,53 @@ take_top_k (const gchar * name, const gchar * value, gpointer data,
   }
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
       "%s must be 1 to 32, not '%s'", name, value);
+  return FALSE;
+}
+
+/* mmfusion's own form, "0.8" or "label=0.8,label2=0.6"; the labels are
+ * checked against the model by mmfusion when it starts */
+static gboolean
+take_threshold (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  gchar **parts = g_strsplit (value, ",", -1);
+  gboolean ok = parts[0] != NULL;
+  for (gchar ** p = parts; ok && *p; p++) {
+    const char *eq = strchr (*p, '=');
+    const char *num = eq ? eq + 1 : *p;
+    char *end;
+    g_ascii_strtod (num, &end);
+    ok = end != num && *end == '\0' && (!eq || eq > *p);
+  }
+  g_strfreev (parts);
+  if (!ok) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "%s takes a score (0.8) or scores per class (label=0.8,label2=0.6), "
+        "not '%s'", name, value);
+    return FALSE;
+  }
+  gchar **slot = g_str_equal (name, "--event-on") ? &o->event_on :
+      &o->event_off;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+take_seconds (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  char *end;
+  gdouble v = g_ascii_strtod (value, &end);
+  if (end != value && *end == '\0' && v >= 0 && v <= 3600) {
+    *(g_str_equal (name, "--pre") ? &o->pre : &o->post) =
+        (guint64) (v * GST_SECOND + 0.5);
+    return TRUE;
+  }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      "%s takes seconds, 0 to 3600, not '%s'", name, value);
   return FALSE;
 }
 
@@ -457,7 +629,7 @@ same_file (const char *a, const char *b)
 static int
 check_outputs (const Options * o)
 {
-  const char *outputs[] = { o->json, o->overlay };
+  const char *outputs[] = { o->json, o->overlay, o->report };
   const char *inputs[] = { o->live ? NULL : o->input, o->model };
   const char *what[] = { "the input file", "the model file" };
   for (guint i = 0; i < G_N_ELEMENTS (outputs); i++) {
@@ -475,6 +647,9 @@ check_outputs (const Options * o)
   }
   if (o->json && o->overlay && same_file (o->json, o->overlay))
     return fail (o->overlay, "--json and --overlay name the same file");
+  if (o->report && ((o->json && same_file (o->json, o->report))
+          || (o->overlay && same_file (o->overlay, o->report))))
+    return fail (o->report, "--report names the file of another output");
   return 0;
 }
 
@@ -486,7 +661,7 @@ static int
 parse_options (int argc, char **argv, Options * o)
 {
   *o = (Options) {
-  .top_k = 5};
+  .top_k = 5,.pre = 5 * GST_SECOND,.post = 5 * GST_SECOND};
   gboolean version = FALSE;
   gchar **rest = NULL;
   const GOptionEntry entries[] = {
@@ -506,6 +681,23 @@ parse_options (int argc, char **argv, Options * o)
     {"live", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, take_live,
           "Analyze the camera and the default microphone instead of a file "
           "(--live=test: live test sources), until Ctrl-C", "device|test"},
+    {"event-on", 0, 0, G_OPTION_ARG_CALLBACK, take_threshold,
+          "Events: a class's event starts when its score reaches SPEC, "
+          "one score (0.8) or per class (label=0.8,label2=0.6), as "
+          "mmfusion's event-on", "SPEC"},
+    {"event-off", 0, 0, G_OPTION_ARG_CALLBACK, take_threshold,
+          "An event ends when the score falls below SPEC (same form; "
+          "default: the --event-on values)", "SPEC"},
+    {"report", 0, 0, G_OPTION_ARG_FILENAME, &o->report,
+          "Write a page of the results to OUT.html: score timelines, "
+          "events, a picture at each event's peak, the clips", "OUT.html"},
+    {"record", 0, 0, G_OPTION_ARG_FILENAME, &o->record,
+          "Record a clip (Matroska, video and audio as they are encoded) "
+          "around each event into the folder DIR (needs --event-on)", "DIR"},
+    {"pre", 0, 0, G_OPTION_ARG_CALLBACK, take_seconds,
+        "Seconds recorded before an event (default 5)", "S"},
+    {"post", 0, 0, G_OPTION_ARG_CALLBACK, take_seconds,
+        "Seconds recorded after an event (default 5)", "S"},
     {"version", 0, 0, G_OPTION_ARG_NONE, &version,
         "Print the version and exit", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL,
@@ -520,7 +712,8 @@ parse_options (int argc, char **argv, Options * o)
   g_option_context_set_summary (ctx, "Runs a file, a stream (URI) or a "
       "camera and microphone through an audio-visual model: progress on "
       "standard error, results as JSON Lines, the video with the results "
-      "drawn on it, a summary at the end.");
+      "drawn on it, events (--event-on), a clip around each event "
+      "(--record), a report page (--report), a summary at the end.");
   g_option_context_set_description (ctx, "Ctrl-C, SIGTERM and SIGHUP end "
       "the stream cleanly (every output complete); a second one stops at "
       "once.\nErrors: exit status 1 and one line "
@@ -567,6 +760,11 @@ parse_options (int argc, char **argv, Options * o)
     return fail (o->model, "no such file");
   if (check_outputs (o))
     return 1;
+  if (o->event_off && !o->event_on)
+    return fail ("command line", "--event-off needs --event-on");
+  if (o->record && !o->event_on)
+    return fail ("command line", "--record needs --event-on (the events "
+        "that make the clips)");
   /* mmpublish appends (logs may be shared); one run here is one file */
   if (o->json && !g_str_equal (o->json, "-")) {
     FILE *f = fopen (o->json, "w");
@@ -605,6 +803,43 @@ graph_clear (Graph * g)
   g_clear_object (&g->audio_in);
   g_clear_object (&g->mux_audio);
   g_clear_object (&g->pipe);
+  if (g->records_tmp)
+    g_unlink (g->records);
+  g_clear_pointer (&g->records, g_free);
+}
+
+/* --report reads the records of the run: the --json file, or one of ours
+ * that a second mmpublish writes */
+static gboolean
+add_publishers (Graph * g, const Options * o, GstElement ** results)
+{
+  gboolean ok = TRUE;
+  if (o->json) {
+    GstElement *pub = add (g, "mmpublish");
+    ok = pub && gst_element_link (*results, pub);
+    if (pub)
+      g_object_set (pub, "location", o->json, NULL);
+    g->json_writer = pub;
+    *results = pub;
+  }
+  if (!o->report)
+    return ok;
+  if (o->json && !g_str_equal (o->json, "-")) {
+    g->records = g_strdup (o->json);
+    return ok;
+  }
+  int fd = g_file_open_tmp ("mmfusion-analyze-XXXXXX.jsonl", &g->records,
+      NULL);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  g->records_tmp = TRUE;
+  GstElement *pub = add (g, "mmpublish");
+  ok = ok && pub && gst_element_link (*results, pub);
+  if (pub)
+    g_object_set (pub, "location", g->records, NULL);
+  *results = pub;
+  return ok;
 }
 
 /* builds everything but the decoded streams' links; 0 or 1 (reported) */
@@ -612,21 +847,33 @@ static int
 build (Graph * g, const Options * o, GstElement ** source)
 {
   g->pipe = gst_pipeline_new ("analyze");
+  /* --record on a file or URI: parsed, not decoded, so that mmrecord
+   * stores the streams as they are */
+  gboolean parse = o->record && !o->live;
   GstElement *src = o->live ? make_live_source (o->live) :
-      gst_element_factory_make ("mmdecodebin", NULL);
+      gst_element_factory_make (parse ? "urisourcebin" : "mmdecodebin", NULL);
+  if (parse)
+    g->parser = add (g, "parsebin");
   GstElement *win = add (g, "mmaudiowindow");
   g->fusion = add (g, "mmfusion");
-  if (!src || !win || !g->fusion)
+  if (!src || !win || !g->fusion || (parse && !g->parser))
     return fail (o->input, o->live ? "cannot make the live sources (is "
         "gst-plugins-good installed, and a camera there?)" :
         "the mmfusion plugin is not found (set GST_PLUGIN_PATH to the "
         "build directory)");
   gst_bin_add (GST_BIN (g->pipe), src);
   *source = src;
-  if (!o->live)
+  if (parse) {
+    gchar *uri = gst_uri_is_valid (o->input) ? g_strdup (o->input) :
+        gst_filename_to_uri (o->input, NULL);
+    g_object_set (src, "uri", uri, NULL);
+    g_free (uri);
+  } else if (!o->live) {
     g_object_set (src, "uri", o->input, NULL);
+  }
   g_object_set (g->fusion, "model", o->model, "interval", o->interval,
-      "top-k", o->top_k, NULL);
+      "top-k", o->top_k, "event-on", o->event_on, "event-off", o->event_off,
+      NULL);
 
   /* the model decides which inputs exist */
   g->fusion_video = gst_element_request_pad_simple (g->fusion, "video");
@@ -653,14 +900,7 @@ build (Graph * g, const Options * o, GstElement ** source)
     g->audio_in = gst_element_get_static_pad (win, "sink");
   }
   GstElement *results = g->fusion;
-  if (o->json) {
-    GstElement *pub = add (g, "mmpublish");
-    ok = ok && pub && gst_element_link (results, pub);
-    if (pub)
-      g_object_set (pub, "location", o->json, NULL);
-    g->json_writer = pub;
-    results = pub;
-  }
+  ok = ok && add_publishers (g, o, &results);
   if (o->overlay) {
     ok = ok && build_overlay (g, results, o->overlay);
   } else {
@@ -669,9 +909,17 @@ build (Graph * g, const Options * o, GstElement ** source)
     if (sink)
       g_object_set (sink, "sync", o->live != NULL, NULL);
   }
+  if (ok && o->record)
+    g->recorder = analyze_make_recorder (g, o->record, o->live ? "live" :
+        o->input, o->pre, o->post);
+  if (ok && g->recorder && o->live)
+    ok = analyze_record_live_stream (g, TRUE, &g->video_in)
+        && analyze_record_live_stream (g, FALSE, &g->audio_in);
   if (!ok)
-    return fail (o->input, "cannot build the pipeline (are gst-plugins-base "
-        "and -good installed?)");
+    return fail (o->input, o->record ? "cannot build the pipeline (are "
+        "gst-plugins-base, -good and -ugly (x264enc) installed?)" :
+        "cannot build the pipeline (are gst-plugins-base and -good "
+        "installed?)");
   return 0;
 }
 
@@ -711,6 +959,12 @@ main (int argc, char **argv)
     pad = gst_element_get_static_pad (source, "audio");
     on_decoder_pad (source, pad, &g);
     gst_object_unref (pad);
+  } else if (g.parser) {
+    g_signal_connect (source, "pad-added", G_CALLBACK (analyze_on_source_pad),
+        g.parser);
+    g_signal_connect (g.parser, "pad-added", G_CALLBACK (analyze_on_parsed_pad), &g);
+    g_signal_connect (g.parser, "no-more-pads", G_CALLBACK (on_decoder_done),
+        &g);
   } else {
     g_signal_connect (source, "pad-added", G_CALLBACK (on_decoder_pad), &g);
     g_signal_connect (source, "no-more-pads", G_CALLBACK (on_decoder_done),
@@ -724,6 +978,21 @@ main (int argc, char **argv)
   r.json = o.json;
   r.overlay = o.overlay;
   r.source = source;
+  r.recorder = g.recorder;
+  r.record_dir = o.record;
+  r.event_on = o.event_on;
+  r.clip_fd = -1;
+  if (g.recorder && o.json && g_str_equal (o.json, "-"))
+    r.clip_stdout = TRUE;
+  else if (g.recorder && o.json)
+    r.clip_fd = open (o.json, O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (o.report) {
+    r.report = mm_report_new ();
+    /* checked when the options were read */
+    mm_report_set_thresholds (r.report, o.event_on, o.event_off, NULL);
+    if (!o.live)
+      mm_report_set_media (r.report, o.input);
+  }
   r.tty = isatty (2);
   GstBus *bus = gst_element_get_bus (g.pipe);
   gst_bus_add_watch (bus, on_message, &r);
@@ -739,6 +1008,8 @@ main (int argc, char **argv)
     if (m) {
       gst_message_parse_error (m, &err, &debug);
       output_error (&r, GST_MESSAGE_SRC (m), err, debug);
+      if (!r.error)
+        fusion_error (&r, GST_MESSAGE_SRC (m), err, r.event_on);
       if (!r.error)
         input_error (&r, GST_MESSAGE_SRC (m), err);
     }
@@ -763,6 +1034,13 @@ main (int argc, char **argv)
     fputc ('\n', stderr);
 
   int status = 0;
+  /* the page also after an interruption or an error part-way (what was
+   * analysed until then), not when nothing ran */
+  if (r.report && (!r.error || r.results > 0)
+      && !write_report (&r, g.records, o.report) && !r.error) {
+    r.error_file = o.report;
+    r.error = g_strdup (r.report_error);
+  }
   if (r.error) {
     status = fail (r.error_file ? r.error_file : o.input, r.error);
   } else {
@@ -782,6 +1060,11 @@ main (int argc, char **argv)
   gst_object_unref (bus);
   graph_clear (&g);
   g_main_loop_unref (r.loop);
+  if (r.clip_fd >= 0)
+    close (r.clip_fd);
+  if (r.report)
+    mm_report_free (r.report);
+  g_free (r.report_error);
   g_free (r.error);
   options_clear (&o);
   return status;
