@@ -839,8 +839,11 @@ uri_get_type (GType type)
 static const gchar *const *
 uri_get_protocols (GType type)
 {
+  /* not udp: rtspsrc makes its RTP sources with gst_element_make_from_uri
+   * ("udp://..."), and mmdecodebin, of the same rank as udpsrc, could be
+   * picked instead (in rtspsrc's thread, where no guard can tell) */
   static const gchar *protocols[] = { "file", "http", "https", "rtsp",
-    "rtsps", "rtspt", "rtmp", "srt", "udp", NULL
+    "rtsps", "rtspt", "rtmp", "srt", NULL
   };
   return protocols;
 }
