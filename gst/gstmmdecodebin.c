@@ -481,8 +481,10 @@ worker_main (gpointer data)
   GstMmDecodebin *self = data;
   GST_OBJECT_LOCK (self);
   while (!self->stopping) {
+    /* idle without `reconnect`: setting it wakes the worker up */
+    gint64 wait = self->reconnect ? WORKER_TICK_US : G_USEC_PER_SEC;
     g_cond_wait_until (&self->cond, GST_OBJECT_GET_LOCK (self),
-        g_get_monotonic_time () + WORKER_TICK_US);
+        g_get_monotonic_time () + wait);
     if (self->stopping)
       break;
     if (!self->reconnect || self->given_up)
@@ -759,6 +761,7 @@ gst_mm_decodebin_set_property (GObject * object, guint id,
         self->max_reconnects = g_value_get_int (value);
       else
         self->stall_timeout = g_value_get_uint64 (value);
+      g_cond_signal (&self->cond);
       GST_OBJECT_UNLOCK (self);
       return;
     default:

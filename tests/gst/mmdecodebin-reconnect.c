@@ -263,7 +263,7 @@ static Server server;
 
 /* the server and the pipeline, results flowing */
 static void
-start (void)
+start (gint max_reconnects)
 {
   memset (&server, 0, sizeof server);
   results = video_missing_after = gaps = warnings = reconnected = 0;
@@ -273,10 +273,10 @@ start (void)
   uri = g_strdup_printf ("rtsp://127.0.0.1:%d/test", server.port);
   gchar *desc = g_strdup_printf ("mmdecodebin name=d uri=%s reconnect=true "
       "stall-timeout=1000000000 reconnect-delay=250000000 "
-      "reconnect-max-delay=1000000000 "
+      "reconnect-max-delay=1000000000 max-reconnects=%d "
       "d.video ! f.video d.audio ! mmaudiowindow ! f.audio "
       "mmfusion name=f model=%s/probe_s10.onnx ! fakesink sync=true",
-      uri, sync_dir);
+      uri, max_reconnects, sync_dir);
   GError *err = NULL;
   pipeline = gst_parse_launch (desc, &err);
   g_free (desc);
@@ -351,7 +351,7 @@ check_going_on (GstClockTime rt_before, GstClockTime hole)
 GST_START_TEST (test_server_restart)
 {
   Server *s = &server;
-  start ();
+  start (-1);
 
   /* the server goes away */
   GstClockTime rt_before;
@@ -389,7 +389,7 @@ GST_END_TEST;
 /* the connection stays, the data stops: stall-timeout (1 s) drops it */
 GST_START_TEST (test_server_stall)
 {
-  start ();
+  start (-1);
   GstClockTime rt_before;
   get_results (NULL, &rt_before);
   server_stall (&server);
@@ -405,6 +405,30 @@ GST_START_TEST (test_server_stall)
 
 GST_END_TEST;
 
+/* a server that does not come back: after max-reconnects failed attempts
+ * (waits 0.25, 0.5, 1 s) an error naming the URI */
+GST_START_TEST (test_give_up)
+{
+  start (3);
+  server_kill (&server);
+  gint64 killed = g_get_monotonic_time ();
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error 10 s after the server went away");
+  GError *e;
+  gst_message_parse_error (msg, &e, NULL);
+  GST_INFO ("error after %.1f s: %s", (g_get_monotonic_time () - killed) / 1e6,
+      e->message);
+  fail_unless (strstr (e->message, uri) != NULL, "%s", e->message);
+  fail_unless (strstr (e->message, "gave up after 3 reconnection attempts")
+      != NULL, "%s", e->message);
+  g_error_free (e);
+  gst_message_unref (msg);
+  stop ();
+}
+
+GST_END_TEST;
+
 static Suite *
 reconnect_suite (void)
 {
@@ -414,6 +438,7 @@ reconnect_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_server_restart);
   tcase_add_test (tc, test_server_stall);
+  tcase_add_test (tc, test_give_up);
   return s;
 }
 
