@@ -116,6 +116,7 @@ struct _GstMmDecodebin {
   GstSegment segments[2];       /* the last segment seen on each head */
   GstClockTime gap_duration;    /* one video frame */
   GstClockTime data_end;        /* running time where the data stopped */
+  GstClockTime gap_lag;         /* how far GAPs stay behind the clock */
   gint64 last_data;             /* monotonic µs of the last buffer */
   gint64 attempt_at;            /* monotonic µs: next try, or this try's start */
   gint64 down_since;            /* monotonic µs the source was lost */
@@ -383,7 +384,7 @@ watch_head (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 }
 
 /* While the source is away: GAP events on the video chain from where its
- * data ended up to the clock's running time, one frame each, so that
+ * data ended, following the clock's running time, one frame each, so that
  * everything downstream sees time go on. Only while no decoder pad is
  * linked to the chain (a new stream's start would otherwise race them).
  * None on the audio chain: mmaudiowindow restarts its windows at the
@@ -407,9 +408,19 @@ push_gaps (GstMmDecodebin * self)
   GstClockTime start = self->data_end, dur = self->gap_duration;
   GST_OBJECT_UNLOCK (self);
   if (head && !gst_pad_is_linked (head) && seg.format == GST_FORMAT_TIME) {
-    if (!GST_CLOCK_TIME_IS_VALID (start) || start > now)
-      start = GST_CLOCK_TIME_IS_VALID (start) ? start : now;
-    while (start + dur <= now) {
+    /* The data ran this far behind the clock (the source's latency, plus
+     * the time it took to notice the loss); the GAPs keep that distance,
+     * so the new source's first buffers, as far behind, do not land
+     * inside a GAP already sent. */
+    GST_OBJECT_LOCK (self);
+    if (!GST_CLOCK_TIME_IS_VALID (self->gap_lag))
+      self->gap_lag = GST_CLOCK_TIME_IS_VALID (start) && start < now ?
+          now - start : 0;
+    GstClockTime lag = self->gap_lag;
+    GST_OBJECT_UNLOCK (self);
+    if (!GST_CLOCK_TIME_IS_VALID (start))
+      start = now - lag;
+    while (start + dur + lag <= now) {
       guint64 pos = gst_segment_position_from_running_time (&seg,
           GST_FORMAT_TIME, start);
       if (GST_CLOCK_TIME_IS_VALID (pos))
@@ -511,6 +522,7 @@ worker_main (gpointer data)
       if (self->link == LINK_UP) {
         self->down_since = now;
         self->failures = 0;
+        self->gap_lag = GST_CLOCK_TIME_NONE;
       } else {
         self->failures++;
       }
@@ -577,6 +589,7 @@ start_worker (GstMmDecodebin * self)
   self->eos_requested = FALSE;
   self->last_data = 0;
   self->data_end = GST_CLOCK_TIME_NONE;
+  self->gap_lag = GST_CLOCK_TIME_NONE;
   GST_OBJECT_UNLOCK (self);
   GThread *t = g_thread_new ("mmdecodebin", worker_main, self);
   GST_OBJECT_LOCK (self);
