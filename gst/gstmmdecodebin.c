@@ -678,11 +678,21 @@ gst_mm_decodebin_handle_message (GstBin * bin, GstMessage * msg)
     gchar *dbg;
     gst_message_parse_error (msg, &err, &dbg);
     GstObject *src = GST_MESSAGE_SRC (msg);
+    /* the ancestry is walked without our lock: it takes each parent's,
+     * ours among them */
     GST_OBJECT_LOCK (self);
-    gboolean from_decoder = self->decoder && (src == GST_OBJECT (self->decoder)
-        || gst_object_has_as_ancestor (src, GST_OBJECT (self->decoder)));
-    gboolean from_dying = self->dying && (src == GST_OBJECT (self->dying)
-        || gst_object_has_as_ancestor (src, GST_OBJECT (self->dying)));
+    GstObject *decoder = self->decoder ?
+        gst_object_ref (GST_OBJECT (self->decoder)) : NULL;
+    GstObject *dying = self->dying ?
+        gst_object_ref (GST_OBJECT (self->dying)) : NULL;
+    GST_OBJECT_UNLOCK (self);
+    gboolean from_decoder = decoder && (src == decoder
+        || gst_object_has_as_ancestor (src, decoder));
+    gboolean from_dying = dying && (src == dying
+        || gst_object_has_as_ancestor (src, dying));
+    gst_clear_object (&decoder);
+    gst_clear_object (&dying);
+    GST_OBJECT_LOCK (self);
     gboolean retry = self->reconnect && self->worker && !self->given_up
         && from_decoder;
     if (retry && !from_dying)
