@@ -31,6 +31,9 @@
  * #GstMmDecodebin:max-reconnects failed attempts in a row it posts an
  * error. The new source's data arrives under a new segment; a live source
  * timestamps it in the pipeline's running time, which went on meanwhile.
+ * When data flows again the element posts an element message named
+ * `mmdecodebin-reconnected` with `uri` (string), `down-time` (guint64 ns,
+ * from the loss to the first new buffer) and `attempts` (int).
  *
  * It is a #GstURIHandler, so applications can make it from a URI
  * (gst_element_make_from_uri() with GST_URI_SRC, for the protocols it
@@ -42,6 +45,12 @@
  *   d.video ! f.video d.audio ! mmaudiowindow ! f.audio \
  *   mmfusion name=f model=tests/golden/meta/good.onnx ! fakesink
  * ]|
+ * |[
+ * gst-launch-1.0 mmdecodebin uri=rtsp://192.168.1.20/stream reconnect=true \
+ *   stall-timeout=3000000000 name=d d.video ! f.video \
+ *   d.audio ! mmaudiowindow ! f.audio \
+ *   mmfusion name=f model=tests/golden/meta/good.onnx ! fakesink
+ * ]| A camera that drops out is made again, after 1, 2, 4... s.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
