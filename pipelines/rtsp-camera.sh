@@ -7,4 +7,7 @@
 # usage: pipelines/rtsp-camera.sh rtsp://USER:PASS@HOST/PATH MODEL
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 rtsp://HOST/PATH MODEL" >&2; exit 1; }
-exec bash "$(dirname "$0")/file-to-screen.sh" "$1" "$2"
+# A camera that drops out (reboot, network) is reconnected: a warning, the
+# picture stands still, and it goes on when the camera is back.
+DECODE_OPTIONS="reconnect=true stall-timeout=3000000000 ${DECODE_OPTIONS:-}" \
+  exec bash "$(dirname "$0")/file-to-screen.sh" "$1" "$2"
