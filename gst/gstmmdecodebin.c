@@ -874,11 +874,14 @@ uri_get_type (GType type)
 static const gchar *const *
 uri_get_protocols (GType type)
 {
-  /* not udp: rtspsrc makes its RTP sources with gst_element_make_from_uri
-   * ("udp://..."), and mmdecodebin, of the same rank as udpsrc, could be
-   * picked instead (in rtspsrc's thread, where no guard can tell) */
-  static const gchar *protocols[] = { "file", "http", "https", "rtsp",
-    "rtsps", "rtspt", "rtmp", "srt", NULL
+  /* Only schemes whose usual source outranks us (filesrc, souphttpsrc,
+   * rtmpsrc, srtsrc are primary): an application's uridecodebin or
+   * playbin then never picks mmdecodebin by accident. rtsp is left out
+   * because rtspsrc has rank none like us and would lose the tie by name;
+   * udp because rtspsrc makes its RTP sources from udp:// URIs. The uri
+   * property takes every scheme uridecodebin knows. */
+  static const gchar *protocols[] = { "file", "http", "https", "rtmp",
+    "srt", NULL
   };
   return protocols;
 }

@@ -210,8 +210,16 @@ GST_START_TEST (test_uri_handler)
   GstURIHandler *h = GST_URI_HANDLER (d);
   fail_unless_equals_int (gst_uri_handler_get_uri_type (h), GST_URI_SRC);
   const gchar *const *protocols = gst_uri_handler_get_protocols (h);
-  fail_unless (protocols && g_strv_contains (protocols, "file")
-      && g_strv_contains (protocols, "rtsp"));
+  fail_unless (protocols && g_strv_contains (protocols, "file"));
+  /* rtspsrc has rank none too: listing rtsp would let every application's
+   * uridecodebin pick us for rtsp:// (the tie goes by name) */
+  fail_if (g_strv_contains (protocols, "rtsp"));
+  GstElement *picked = gst_element_make_from_uri (GST_URI_SRC,
+      "rtsp://127.0.0.1:1/x", NULL, NULL);
+  fail_unless (picked == NULL || g_strcmp0 (GST_OBJECT_NAME
+          (gst_element_get_factory (picked)), "mmdecodebin") != 0);
+  if (picked)
+    gst_object_unref (picked);
 
   gchar *path = g_build_filename (dir, "av.mkv", NULL);
   gchar *uri = gst_filename_to_uri (path, NULL);
