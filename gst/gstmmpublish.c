@@ -463,21 +463,18 @@ on_mqtt_problem (MmMqttProblem problem, const gchar * reason, gpointer data)
             "are dropped and counted in 'dropped'"));
 }
 
-static gboolean
-gst_mm_publish_start (GstBaseTransform * trans)
+/* The MQTT client for the current settings, connecting in the
+ * background; NULL with `error` set for settings that cannot work. */
+static MmMqtt *
+start_mqtt (GstMmPublish * self, GError ** error)
 {
-  GstMmPublish *self = GST_MM_PUBLISH (trans);
   GST_OBJECT_LOCK (self);
-  gchar *location = g_strdup (self->location);
-  gchar *host = g_strdup (self->mqtt_host);
-  gchar *topic = g_strdup (self->mqtt_topic);
-  gchar *client_id = g_strdup (self->mqtt_client_id);
-  gint port = self->mqtt_port, qos = self->mqtt_qos;
-  guint queue = self->mqtt_queue;
   gchar *stream = g_strdup (self->stream ? self->stream :
       GST_OBJECT_NAME (self));
   MmMqttConfig config = {
-    .port = port, .qos = qos, .client_id = client_id, .limit = queue,
+    .host = g_strdup (self->mqtt_host), .port = self->mqtt_port,
+    .topic = expand_topic (self->mqtt_topic, stream), .qos = self->mqtt_qos,
+    .client_id = g_strdup (self->mqtt_client_id), .limit = self->mqtt_queue,
     .tls = self->mqtt_tls, .tls_verify = self->mqtt_tls_verify,
     .ca_file = g_strdup (self->mqtt_ca_file),
     .cert_file = g_strdup (self->mqtt_cert_file),
@@ -489,28 +486,51 @@ gst_mm_publish_start (GstBaseTransform * trans)
     .offline = g_strdup (self->mqtt_will_message),
     .on_problem = on_mqtt_problem, .user_data = self,
   };
-  self->records = 0;
   GST_OBJECT_UNLOCK (self);
-  gchar *expanded = expand_topic (topic, stream);
-  g_free (topic);
-  topic = expanded;
-  config.host = host;
-  config.topic = topic;
   gchar *online = status_record (stream, "online");
   config.online = online;
   if (!config.offline)
     config.offline = status_record (stream, "offline");
+  /* read by on_mqtt_problem until stop, after the client has ended */
   g_free (self->mqtt_peer);
-  self->mqtt_peer = g_strdup_printf ("%s:%d", host ? host : "", port);
+  self->mqtt_peer = g_strdup_printf ("%s:%d", config.host, config.port);
+
+  MmMqtt *mqtt = mm_mqtt_new (&config, error);
+
+  g_free (stream);
+  g_free (online);
+  g_free ((gchar *) config.host);
+  g_free ((gchar *) config.topic);
+  g_free ((gchar *) config.client_id);
+  g_free ((gchar *) config.ca_file);
+  g_free ((gchar *) config.cert_file);
+  g_free ((gchar *) config.key_file);
+  g_free ((gchar *) config.username);
+  forget_secret ((gchar *) config.password);
+  g_free ((gchar *) config.state_topic);
+  g_free ((gchar *) config.status_topic);
+  g_free ((gchar *) config.offline);
+  return mqtt;
+}
+
+static gboolean
+gst_mm_publish_start (GstBaseTransform * trans)
+{
+  GstMmPublish *self = GST_MM_PUBLISH (trans);
+  GST_OBJECT_LOCK (self);
+  gchar *location = g_strdup (self->location);
+  gboolean use_mqtt = self->mqtt_host != NULL;
+  self->records = 0;
+  GST_OBJECT_UNLOCK (self);
   self->event_class = -1;
   self->warned_at = 0;
   self->warned_score = FALSE;
 
   MmMqtt *mqtt = NULL;
   gboolean ok = TRUE;
-  if (host) {
+  if (use_mqtt) {
     GError *err = NULL;
-    mqtt = mm_mqtt_new (&config, &err);
+    mqtt = start_mqtt (self, &err);
     if (!mqtt) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message),
           (NULL));
@@ -548,19 +568,6 @@ gst_mm_publish_start (GstBaseTransform * trans)
   self->mqtt = mqtt;
   GST_OBJECT_UNLOCK (self);
   g_free (location);
-  g_free (host);
-  g_free (topic);
-  g_free (client_id);
-  g_free (stream);
-  g_free (online);
-  g_free ((gchar *) config.ca_file);
-  g_free ((gchar *) config.cert_file);
-  g_free ((gchar *) config.key_file);
-  g_free ((gchar *) config.username);
-  forget_secret ((gchar *) config.password);
-  g_free ((gchar *) config.state_topic);
-  g_free ((gchar *) config.status_topic);
-  g_free ((gchar *) config.offline);
   return ok;
 }
 
