@@ -777,7 +777,7 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
       g_param_spec_int ("mqtt-port", "MQTT port", "Broker port", 1, 65535,
           DEFAULT_MQTT_PORT, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_TOPIC,
-      g_param_spec_string ("mqtt-topic", "MQTT topic", "Topic of the records",
+      g_param_spec_string ("mqtt-topic", "MQTT topic", "Topic of the records ({source}: the stream name)",
           DEFAULT_MQTT_TOPIC, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_QOS,
       g_param_spec_int ("mqtt-qos", "MQTT QoS", "Quality of service, 0 to 2",
