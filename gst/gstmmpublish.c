@@ -495,6 +495,14 @@ start_mqtt (GstMmPublish * self, GError ** error)
   g_free (self->mqtt_peer);
   self->mqtt_peer = g_strdup_printf ("%s:%d", config.host, config.port);
 
+  /* the settings, never the password */
+  GST_INFO_OBJECT (self, "MQTT to %s, topic %s, QoS %d, TLS %s%s, user %s, "
+      "password %s, state topic %s, will topic %s", self->mqtt_peer,
+      config.topic, config.qos, config.tls || config.ca_file
+      || config.cert_file ? "on" : "off", config.tls_verify ? "" :
+      " (not verified)", config.username ? config.username : "(none)",
+      config.password ? "set" : "unset", GST_STR_NULL (config.state_topic),
+      GST_STR_NULL (config.status_topic));
   MmMqtt *mqtt = mm_mqtt_new (&config, error);
 
   g_free (stream);
