@@ -22,6 +22,18 @@
  * slow, and beyond #GstMmPublish:mqtt-queue-size the oldest waiting record
  * is dropped and counted in #GstMmPublish:dropped. Pushing never blocks.
  *
+ * The connection may use TLS (#GstMmPublish:mqtt-ca-file,
+ * #GstMmPublish:mqtt-cert-file and #GstMmPublish:mqtt-key-file; the
+ * broker's certificate is verified unless #GstMmPublish:mqtt-tls-verify is
+ * off) and a user name and password (the password can be set, never read
+ * back). A broker that refuses the credentials, or a TLS handshake that
+ * fails, gives one element warning naming the broker and the reason; the
+ * client keeps retrying and records wait, then drop, as for an absent
+ * broker. #GstMmPublish:mqtt-state-topic keeps the newest result retained
+ * on the broker; #GstMmPublish:mqtt-will-topic carries online/offline,
+ * offline also as the last will. `{source}` in the topics is the stream
+ * name.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=50 ! video/x-raw,framerate=25/1 ! f.video \
@@ -58,6 +70,16 @@ G_DECLARE_FINAL_TYPE (GstMmPublish, gst_mm_publish, GST, MM_PUBLISH,
 #define DEFAULT_MQTT_QOS 1
 #define DEFAULT_MQTT_CLIENT_ID NULL
 #define DEFAULT_MQTT_QUEUE 1000
+#define DEFAULT_MQTT_TLS FALSE
+#define DEFAULT_MQTT_CA_FILE NULL
+#define DEFAULT_MQTT_CERT_FILE NULL
+#define DEFAULT_MQTT_KEY_FILE NULL
+#define DEFAULT_MQTT_TLS_VERIFY TRUE
+#define DEFAULT_MQTT_USERNAME NULL
+#define DEFAULT_MQTT_PASSWORD NULL
+#define DEFAULT_MQTT_STATE_TOPIC NULL
+#define DEFAULT_MQTT_WILL_TOPIC NULL
+#define DEFAULT_MQTT_WILL_MESSAGE NULL
 
 enum {
   PROP_0,
@@ -72,6 +94,16 @@ enum {
   PROP_MQTT_QUEUE,
   PROP_MQTT_CONNECTED,
   PROP_DROPPED,
+  PROP_MQTT_TLS,
+  PROP_MQTT_CA_FILE,
+  PROP_MQTT_CERT_FILE,
+  PROP_MQTT_KEY_FILE,
+  PROP_MQTT_TLS_VERIFY,
+  PROP_MQTT_USERNAME,
+  PROP_MQTT_PASSWORD,
+  PROP_MQTT_STATE_TOPIC,
+  PROP_MQTT_WILL_TOPIC,
+  PROP_MQTT_WILL_MESSAGE,
 };
 
 struct _GstMmPublish {
@@ -83,10 +115,15 @@ struct _GstMmPublish {
   gchar *mqtt_host, *mqtt_topic, *mqtt_client_id;
   gint mqtt_port, mqtt_qos;
   guint mqtt_queue;
+  gboolean mqtt_tls, mqtt_tls_verify;
+  gchar *mqtt_ca_file, *mqtt_cert_file, *mqtt_key_file;
+  gchar *mqtt_username, *mqtt_password;
+  gchar *mqtt_state_topic, *mqtt_will_topic, *mqtt_will_message;
   /* streaming */
   FILE *out;
   gboolean out_is_stdout;
   MmMqtt *mqtt;
+  gchar *mqtt_peer;             /* "host:port" for messages, while started */
   guint64 warned_at;            /* dropped count at the last warning */
   gint event_class;             /* from the last meta, -1: none */
   GString *line;                /* the record being written, reused */
@@ -238,7 +275,10 @@ write_line (GstMmPublish * self)
      * mqtt-queue-size the oldest are dropped, counted, never blocking:
      * said once per episode */
     guint64 dropped = mm_mqtt_dropped (self->mqtt);
-    if (self->warned_at == 0)
+    /* after a refusal or a TLS failure, whose warning said so already,
+     * the drops that follow are no news */
+    if (self->warned_at == 0
+        && mm_mqtt_problem (self->mqtt) == MM_MQTT_PROBLEM_NONE)
       GST_ELEMENT_WARNING (self, RESOURCE, WRITE, (NULL),
           ("MQTT broker unreachable or too slow: more than mqtt-queue-size "
               "records waiting, %" G_GUINT64_FORMAT " dropped so far",
@@ -284,7 +324,11 @@ write_result (GstMmPublish * self, const GstMmFusionMeta * m,
     g_string_append_c (out, '}');
   }
   g_string_append_c (out, '}');
-  return write_line (self);
+  gboolean ok = write_line (self);
+  /* the retained last state, when asked for (a no-op otherwise) */
+  if (self->mqtt)
+    mm_mqtt_set_state (self->mqtt, out->str, out->len);
+  return ok;
 }
 
 static gboolean
@@ -359,17 +403,131 @@ gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   return GST_FLOW_OK;
 }
 
+/* `{source}` in a topic becomes the stream's name: one element per camera
+ * then gets its own retained state and status */
+static gchar *
+expand_topic (const gchar * topic, const gchar * source)
+{
+  if (!topic)
+    return NULL;
+  gchar **parts = g_strsplit (topic, "{source}", -1);
+  gchar *t = g_strjoinv (source, parts);
+  g_strfreev (parts);
+  return t;
+}
+
+/* the status the will topic carries: a record of the stream's */
+static gchar *
+status_record (const gchar * stream, const gchar * state)
+{
+  GString *out = g_string_new (NULL);
+  begin_record (out, stream);
+  put_member (out, "type");
+  put_string (out, "status");
+  put_member (out, "state");
+  put_string (out, state);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* the password does not outlive its use in freed memory */
+static void
+forget_secret (gchar * s)
+{
+  if (s) {
+    memset (s, 0, strlen (s));
+    g_free (s);
+  }
+}
+
+/* from the MQTT network thread (no lock of ours held): the broker refused
+ * us or TLS failed, told once per kind until a connection succeeds */
+static void
+on_mqtt_problem (MmMqttProblem problem, const gchar * reason, gpointer data)
+{
+  GstMmPublish *self = data;
+  if (problem == MM_MQTT_PROBLEM_REFUSED)
+    GST_ELEMENT_WARNING (self, RESOURCE, NOT_AUTHORIZED,
+        ("MQTT broker %s refused the connection: %s", self->mqtt_peer,
+            reason), ("check mqtt-username and mqtt-password (and the "
+            "broker's rules for this client id); retrying every 2 s; "
+            "records wait, at most mqtt-queue-size, then the oldest are "
+            "dropped and counted in 'dropped'"));
+  else
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
+        ("TLS connection to MQTT broker %s failed: %s", self->mqtt_peer,
+            reason), ("check that mqtt-ca-file holds the CA that signed "
+            "the broker's certificate, that mqtt-host is a name in that "
+            "certificate, and mqtt-cert-file/mqtt-key-file; retrying every "
+            "2 s; records wait, at most mqtt-queue-size, then the oldest "
+            "are dropped and counted in 'dropped'"));
+}
+
+/* The MQTT client for the current settings, connecting in the
+ * background; NULL with `error` set for settings that cannot work. */
+static MmMqtt *
+start_mqtt (GstMmPublish * self, GError ** error)
+{
+  GST_OBJECT_LOCK (self);
+  gchar *stream = g_strdup (self->stream ? self->stream :
+      GST_OBJECT_NAME (self));
+  MmMqttConfig config = {
+    .host = g_strdup (self->mqtt_host), .port = self->mqtt_port,
+    .topic = expand_topic (self->mqtt_topic, stream), .qos = self->mqtt_qos,
+    .client_id = g_strdup (self->mqtt_client_id), .limit = self->mqtt_queue,
+    .tls = self->mqtt_tls, .tls_verify = self->mqtt_tls_verify,
+    .ca_file = g_strdup (self->mqtt_ca_file),
+    .cert_file = g_strdup (self->mqtt_cert_file),
+    .key_file = g_strdup (self->mqtt_key_file),
+    .username = g_strdup (self->mqtt_username),
+    .password = g_strdup (self->mqtt_password),
+    .state_topic = expand_topic (self->mqtt_state_topic, stream),
+    .status_topic = expand_topic (self->mqtt_will_topic, stream),
+    .offline = g_strdup (self->mqtt_will_message),
+    .on_problem = on_mqtt_problem, .user_data = self,
+  };
+  GST_OBJECT_UNLOCK (self);
+  gchar *online = status_record (stream, "online");
+  config.online = online;
+  if (!config.offline)
+    config.offline = status_record (stream, "offline");
+  /* read by on_mqtt_problem until stop, after the client has ended */
+  g_free (self->mqtt_peer);
+  self->mqtt_peer = g_strdup_printf ("%s:%d", config.host, config.port);
+
+  /* the settings, never the password */
+  GST_INFO_OBJECT (self, "MQTT to %s, topic %s, QoS %d, TLS %s%s, user %s, "
+      "password %s, state topic %s, will topic %s", self->mqtt_peer,
+      config.topic, config.qos, config.tls || config.ca_file
+      || config.cert_file ? "on" : "off", config.tls_verify ? "" :
+      " (not verified)", config.username ? config.username : "(none)",
+      config.password ? "set" : "unset", GST_STR_NULL (config.state_topic),
+      GST_STR_NULL (config.status_topic));
+  MmMqtt *mqtt = mm_mqtt_new (&config, error);
+
+  g_free (stream);
+  g_free (online);
+  g_free ((gchar *) config.host);
+  g_free ((gchar *) config.topic);
+  g_free ((gchar *) config.client_id);
+  g_free ((gchar *) config.ca_file);
+  g_free ((gchar *) config.cert_file);
+  g_free ((gchar *) config.key_file);
+  g_free ((gchar *) config.username);
+  forget_secret ((gchar *) config.password);
+  g_free ((gchar *) config.state_topic);
+  g_free ((gchar *) config.status_topic);
+  g_free ((gchar *) config.offline);
+  return mqtt;
+}
+
 static gboolean
 gst_mm_publish_start (GstBaseTransform * trans)
 {
   GstMmPublish *self = GST_MM_PUBLISH (trans);
   GST_OBJECT_LOCK (self);
   gchar *location = g_strdup (self->location);
-  gchar *host = g_strdup (self->mqtt_host);
-  gchar *topic = g_strdup (self->mqtt_topic);
-  gchar *client_id = g_strdup (self->mqtt_client_id);
-  gint port = self->mqtt_port, qos = self->mqtt_qos;
-  guint queue = self->mqtt_queue;
+  gboolean use_mqtt = self->mqtt_host != NULL;
   self->records = 0;
   GST_OBJECT_UNLOCK (self);
   self->event_class = -1;
@@ -378,9 +536,9 @@ gst_mm_publish_start (GstBaseTransform * trans)
 
   MmMqtt *mqtt = NULL;
   gboolean ok = TRUE;
-  if (host) {
+  if (use_mqtt) {
     GError *err = NULL;
-    mqtt = mm_mqtt_new (host, port, topic, qos, client_id, queue, &err);
+    mqtt = start_mqtt (self, &err);
     if (!mqtt) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message),
           (NULL));
@@ -418,9 +576,6 @@ gst_mm_publish_start (GstBaseTransform * trans)
   self->mqtt = mqtt;
   GST_OBJECT_UNLOCK (self);
   g_free (location);
-  g_free (host);
-  g_free (topic);
-  g_free (client_id);
   return ok;
 }
 
@@ -436,6 +591,8 @@ gst_mm_publish_stop (GstBaseTransform * trans)
   self->mqtt = NULL;
   GST_OBJECT_UNLOCK (self);
   mm_mqtt_free (mqtt);
+  /* only now: the client's thread, which reads it, has ended */
+  g_clear_pointer (&self->mqtt_peer, g_free);
   return TRUE;
 }
 
@@ -475,6 +632,42 @@ gst_mm_publish_set_property (GObject * object, guint id, const GValue * value,
       self->mqtt_client_id = g_value_dup_string (value);
       break;
     case PROP_MQTT_QUEUE: self->mqtt_queue = g_value_get_uint (value); break;
+    case PROP_MQTT_TLS: self->mqtt_tls = g_value_get_boolean (value); break;
+    case PROP_MQTT_CA_FILE:
+      g_free (self->mqtt_ca_file);
+      self->mqtt_ca_file = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_CERT_FILE:
+      g_free (self->mqtt_cert_file);
+      self->mqtt_cert_file = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_KEY_FILE:
+      g_free (self->mqtt_key_file);
+      self->mqtt_key_file = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_TLS_VERIFY:
+      self->mqtt_tls_verify = g_value_get_boolean (value);
+      break;
+    case PROP_MQTT_USERNAME:
+      g_free (self->mqtt_username);
+      self->mqtt_username = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_PASSWORD:
+      forget_secret (self->mqtt_password);
+      self->mqtt_password = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_STATE_TOPIC:
+      g_free (self->mqtt_state_topic);
+      self->mqtt_state_topic = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_WILL_TOPIC:
+      g_free (self->mqtt_will_topic);
+      self->mqtt_will_topic = g_value_dup_string (value);
+      break;
+    case PROP_MQTT_WILL_MESSAGE:
+      g_free (self->mqtt_will_message);
+      self->mqtt_will_message = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
       break;
@@ -500,6 +693,30 @@ gst_mm_publish_get_property (GObject * object, guint id, GValue * value,
       g_value_set_string (value, self->mqtt_client_id);
       break;
     case PROP_MQTT_QUEUE: g_value_set_uint (value, self->mqtt_queue); break;
+    case PROP_MQTT_TLS: g_value_set_boolean (value, self->mqtt_tls); break;
+    case PROP_MQTT_CA_FILE: g_value_set_string (value, self->mqtt_ca_file);
+      break;
+    case PROP_MQTT_CERT_FILE:
+      g_value_set_string (value, self->mqtt_cert_file);
+      break;
+    case PROP_MQTT_KEY_FILE: g_value_set_string (value, self->mqtt_key_file);
+      break;
+    case PROP_MQTT_TLS_VERIFY:
+      g_value_set_boolean (value, self->mqtt_tls_verify);
+      break;
+    case PROP_MQTT_USERNAME:
+      g_value_set_string (value, self->mqtt_username);
+      break;
+      /* mqtt-password is write-only: never read back */
+    case PROP_MQTT_STATE_TOPIC:
+      g_value_set_string (value, self->mqtt_state_topic);
+      break;
+    case PROP_MQTT_WILL_TOPIC:
+      g_value_set_string (value, self->mqtt_will_topic);
+      break;
+    case PROP_MQTT_WILL_MESSAGE:
+      g_value_set_string (value, self->mqtt_will_message);
+      break;
     case PROP_MQTT_CONNECTED:
       g_value_set_boolean (value, self->mqtt
           && mm_mqtt_connected (self->mqtt));
@@ -524,6 +741,15 @@ gst_mm_publish_finalize (GObject * object)
   g_free (self->mqtt_host);
   g_free (self->mqtt_topic);
   g_free (self->mqtt_client_id);
+  g_free (self->mqtt_ca_file);
+  g_free (self->mqtt_cert_file);
+  g_free (self->mqtt_key_file);
+  g_free (self->mqtt_username);
+  forget_secret (self->mqtt_password);
+  g_free (self->mqtt_state_topic);
+  g_free (self->mqtt_will_topic);
+  g_free (self->mqtt_will_message);
+  g_free (self->mqtt_peer);
   g_string_free (self->line, TRUE);
   G_OBJECT_CLASS (gst_mm_publish_parent_class)->finalize (object);
 }
@@ -559,7 +785,7 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
       g_param_spec_int ("mqtt-port", "MQTT port", "Broker port", 1, 65535,
           DEFAULT_MQTT_PORT, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_TOPIC,
-      g_param_spec_string ("mqtt-topic", "MQTT topic", "Topic of the records",
+      g_param_spec_string ("mqtt-topic", "MQTT topic", "Topic of the records ({source}: the stream name)",
           DEFAULT_MQTT_TOPIC, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_QOS,
       g_param_spec_int ("mqtt-qos", "MQTT QoS", "Quality of service, 0 to 2",
@@ -574,6 +800,88 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
           "acknowledgement, at most; beyond, the oldest waiting record is "
           "dropped (and counted)", 1,
           1000000, DEFAULT_MQTT_QUEUE, MQTT_FLAGS));
+  /**
+   * GstMmPublish:mqtt-tls:
+   *
+   * Connect with TLS even without a CA or certificate file (the system's
+   * CAs are then trusted). Setting mqtt-ca-file or mqtt-cert-file turns
+   * TLS on as well.
+   */
+  g_object_class_install_property (gobject_class, PROP_MQTT_TLS,
+      g_param_spec_boolean ("mqtt-tls", "MQTT over TLS",
+          "Connect with TLS (also on when mqtt-ca-file or mqtt-cert-file is "
+          "set); without mqtt-ca-file the system's CAs are trusted",
+          DEFAULT_MQTT_TLS, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_CA_FILE,
+      g_param_spec_string ("mqtt-ca-file", "MQTT CA file",
+          "PEM file of the CA certificates the broker's certificate must "
+          "chain to; setting it turns TLS on", DEFAULT_MQTT_CA_FILE,
+          MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_CERT_FILE,
+      g_param_spec_string ("mqtt-cert-file", "MQTT client certificate",
+          "PEM file of this client's certificate, for brokers that require "
+          "one (with mqtt-key-file); turns TLS on", DEFAULT_MQTT_CERT_FILE,
+          MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_KEY_FILE,
+      g_param_spec_string ("mqtt-key-file", "MQTT client key",
+          "PEM file of the private key of mqtt-cert-file (not encrypted)",
+          DEFAULT_MQTT_KEY_FILE, MQTT_FLAGS));
+  /**
+   * GstMmPublish:mqtt-tls-verify:
+   *
+   * Turning it off accepts any broker certificate and name: the traffic
+   * is encrypted but anyone on the path may pose as the broker. For tests
+   * only.
+   */
+  g_object_class_install_property (gobject_class, PROP_MQTT_TLS_VERIFY,
+      g_param_spec_boolean ("mqtt-tls-verify", "MQTT TLS verify",
+          "Verify the broker's certificate and that it names mqtt-host "
+          "(off: encrypted, but anyone may pose as the broker)",
+          DEFAULT_MQTT_TLS_VERIFY, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_USERNAME,
+      g_param_spec_string ("mqtt-username", "MQTT user name",
+          "User name given to the broker (unset: none)",
+          DEFAULT_MQTT_USERNAME, MQTT_FLAGS));
+  /**
+   * GstMmPublish:mqtt-password:
+   *
+   * Write-only: it cannot be read back, and it is never logged.
+   */
+  g_object_class_install_property (gobject_class, PROP_MQTT_PASSWORD,
+      g_param_spec_string ("mqtt-password", "MQTT password",
+          "Password given to the broker with mqtt-username; write-only",
+          DEFAULT_MQTT_PASSWORD, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  /**
+   * GstMmPublish:mqtt-state-topic:
+   *
+   * Each result record is also published here with the retain flag, so
+   * the broker keeps the newest and gives it to every new subscriber at
+   * once. While the broker is away only the newest waits.
+   */
+  g_object_class_install_property (gobject_class, PROP_MQTT_STATE_TOPIC,
+      g_param_spec_string ("mqtt-state-topic", "MQTT state topic",
+          "Topic that keeps the newest result retained ({source}: the "
+          "stream name; unset: none)", DEFAULT_MQTT_STATE_TOPIC,
+          MQTT_FLAGS));
+  /**
+   * GstMmPublish:mqtt-will-topic:
+   *
+   * At each connection an `online` status record is published here,
+   * retained; at a clean stop the will message; and the broker publishes
+   * the will message itself when the connection is lost without a
+   * goodbye (a crash, a cut cable).
+   */
+  g_object_class_install_property (gobject_class, PROP_MQTT_WILL_TOPIC,
+      g_param_spec_string ("mqtt-will-topic", "MQTT will topic",
+          "Status topic: online at connection, the will message at stop or "
+          "when the connection is lost, retained ({source}: the stream "
+          "name; unset: no will)", DEFAULT_MQTT_WILL_TOPIC, MQTT_FLAGS));
+  g_object_class_install_property (gobject_class, PROP_MQTT_WILL_MESSAGE,
+      g_param_spec_string ("mqtt-will-message", "MQTT will message",
+          "The offline message on mqtt-will-topic (unset: a status record "
+          "{\"type\":\"status\",\"state\":\"offline\",...})",
+          DEFAULT_MQTT_WILL_MESSAGE, MQTT_FLAGS));
   g_object_class_install_property (gobject_class, PROP_MQTT_CONNECTED,
       g_param_spec_boolean ("mqtt-connected", "MQTT connected",
           "Whether the broker connection is up", FALSE,
@@ -612,6 +920,8 @@ gst_mm_publish_init (GstMmPublish * self)
   self->mqtt_topic = g_strdup (DEFAULT_MQTT_TOPIC);
   self->mqtt_qos = DEFAULT_MQTT_QOS;
   self->mqtt_queue = DEFAULT_MQTT_QUEUE;
+  self->mqtt_tls = DEFAULT_MQTT_TLS;
+  self->mqtt_tls_verify = DEFAULT_MQTT_TLS_VERIFY;
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
 }
