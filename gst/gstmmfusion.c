@@ -129,10 +129,18 @@ struct _GstMmFusion {
   nn_session *session;
   MmResults *results;
 
-  /* streaming state */
+  /* streaming state, on the source pad's thread */
   GstClockTime next_tick;
   gboolean have_result;
   GstMmFusionMeta last;         /* the latest result, carried between ticks */
+  MmEventChange *changes;       /* n_classes, for one tick's event changes */
+  /* the leading buffer the source thread first saw waiting for its other
+   * inputs, and the clock time then: a live tick is late only when the
+   * video itself came late, never because the audio made it wait */
+  GstBuffer *seen;
+  GstClockTime seen_at;
+  /* problems told once per run (element warnings), not once per buffer */
+  gboolean warned_no_pts, warned_window_pts, warned_window_size;
 
   /* stats, under the object lock */
   guint64 inferences, skipped, missing_count;
@@ -416,8 +424,12 @@ gst_mm_fusion_start (GstAggregator * agg)
     return FALSE;
   }
   gst_object_unref (lead);
+  g_free (self->changes);
+  self->changes = g_new0 (MmEventChange, MAX (n, 1));
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
+  self->warned_no_pts = self->warned_window_pts = FALSE;
+  self->warned_window_size = FALSE;
   return TRUE;
 }
 
@@ -427,6 +439,8 @@ gst_mm_fusion_stop (GstAggregator * agg)
   GstMmFusion *self = GST_MM_FUSION (agg);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->results, mm_results_free);
+  g_clear_pointer (&self->changes, g_free);
+  gst_clear_buffer (&self->seen);
   return TRUE;
 }
 
@@ -545,6 +559,7 @@ gst_mm_fusion_flush (GstAggregator * agg)
   GstMmFusion *self = GST_MM_FUSION (agg);
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
+  gst_clear_buffer (&self->seen);
   if (self->results)
     mm_results_reset (self->results);
   GST_OBJECT_LOCK (self);
@@ -583,9 +598,67 @@ buffer_duration (GstMmFusionPad * pad, GstBuffer * buf)
 
 typedef enum { AUDIO_FOUND, AUDIO_MISSING, AUDIO_WAIT } AudioState;
 
+/* a + b, or NONE when either is NONE or the sum would overflow */
+static GstClockTime
+time_add (GstClockTime a, GstClockTime b)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (a) || !GST_CLOCK_TIME_IS_VALID (b)
+      || b >= GST_CLOCK_TIME_NONE - a)
+    return GST_CLOCK_TIME_NONE;
+  return a + b;
+}
+
+static gsize
+window_bytes (const MmModelInput * in)
+{
+  return input_floats (in) * sizeof (gfloat);
+}
+
+/* A buffer on an audio pad that holds no usable window: a GAP (the base
+ * class turns GAP events into empty buffers flagged GAP) or one too short
+ * for the model's window. */
+static gboolean
+is_gap (GstMmFusion * self, GstMmFusionPad * pad, GstBuffer * buf)
+{
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)
+      && gst_buffer_get_size (buf) < window_bytes (pad->input))
+    return TRUE;
+  if (gst_buffer_get_size (buf) >= window_bytes (pad->input))
+    return FALSE;
+  if (!self->warned_window_size) {
+    self->warned_window_size = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("pad %s: a window of %" G_GSIZE_FORMAT " bytes where the model "
+            "needs %" G_GSIZE_FORMAT "; such windows count as missing",
+            GST_PAD_NAME (pad), gst_buffer_get_size (buf),
+            window_bytes (pad->input)));
+  }
+  return TRUE;
+}
+
+/* keeps a window for the `last` policy; FALSE when it cannot be read */
+static gboolean
+keep_last (GstMmFusionPad * pad, GstBuffer * buf, GstClockTime s,
+    GstClockTime e)
+{
+  GstMapInfo map;
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return FALSE;
+  gsize n = MIN (map.size, window_bytes (pad->input));
+  memcpy (pad->last_window, map.data, n);
+  gst_buffer_unmap (buf, &map);
+  pad->have_last = TRUE;
+  pad->last_start = s;
+  pad->last_end = e;
+  return TRUE;
+}
+
 /* The audio window for a tick on the frame ending at `end`: the one whose
  * end lies in (end - S/2, end + S/2]. Older windows are consumed (the last
- * kept for the `last` policy); a newer one means a gap. */
+ * kept for the `last` policy); a newer one means a gap. A GAP up to a time
+ * says no window ends before it: it is consumed once that time is at most
+ * this tick's bound (a window after it may still serve the tick), and
+ * makes the tick's window missing otherwise. */
 static AudioState
 select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
     gboolean timeout, GstBuffer ** window, GstClockTime * wstart,
@@ -594,13 +667,15 @@ select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
   const MmFeatureParams *p = &pad->input->features;
   GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
   /* the window step in running time: a segment rate of 2 halves it */
-  GstClockTime step = gst_util_uint64_scale_int (GST_SECOND,
-      (gint) mm_feature_params_step_samples (p), p->rate);
+  GstClockTime step = gst_util_uint64_scale (GST_SECOND,
+      (guint64) mm_feature_params_step_samples (p), (guint64) p->rate);
+  GstClockTime length = gst_util_uint64_scale (GST_SECOND,
+      (guint64) mm_feature_params_window_samples (p), (guint64) p->rate);
   gdouble rate = ABS (apad->segment.rate);
   if (rate > 0.0 && rate != 1.0)
     step = (GstClockTime) (step / rate);
   GstClockTime lo = end > step / 2 ? end - step / 2 : 0;
-  GstClockTime hi = end + step / 2;
+  GstClockTime hi = time_add (end, step / 2);
   for (;;) {
     GstBuffer *buf = gst_aggregator_pad_peek_buffer (apad);
     if (!buf) {
@@ -608,36 +683,46 @@ select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
         return AUDIO_MISSING;
       return AUDIO_WAIT;
     }
-    /* the end decides; a window that starts before the segment but ends
-     * inside it counts from the segment's start */
-    GstClockTime e = running_time (apad, GST_BUFFER_PTS (buf)
-        + GST_BUFFER_DURATION (buf));
-    GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
-    if (!GST_CLOCK_TIME_IS_VALID (s) && GST_CLOCK_TIME_IS_VALID (e))
-      s = running_time (apad, apad->segment.start);
-    if (!GST_CLOCK_TIME_IS_VALID (e) || e <= lo) {
-      /* too old for this tick and every later one: keep it as `last` */
-      GstMapInfo map;
-      if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
-        gsize n = MIN (map.size, input_floats (pad->input) * sizeof (gfloat));
-        memcpy (pad->last_window, map.data, n);
-        gst_buffer_unmap (buf, &map);
-        pad->have_last = TRUE;
-        pad->last_start = s;
-        pad->last_end = e;
+    gboolean gap = is_gap (self, pad, buf);
+    if (!GST_BUFFER_PTS_IS_VALID (buf)) {
+      /* nowhere in time: it can serve no tick */
+      if (!gap && !self->warned_window_pts) {
+        self->warned_window_pts = TRUE;
+        GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+            ("pad %s: audio windows without timestamps are dropped (they "
+                "cannot be paired with video)", GST_PAD_NAME (pad)));
       }
       gst_buffer_unref (buf);
       gst_aggregator_pad_drop_buffer (apad);
       continue;
     }
-    if (e <= hi) {
+    GstClockTime dur = GST_BUFFER_DURATION (buf);
+    if (!GST_CLOCK_TIME_IS_VALID (dur))
+      dur = gap ? 0 : length;
+    /* the end decides; a window that starts before the segment but ends
+     * inside it counts from the segment's start */
+    GstClockTime e = running_time (apad, time_add (GST_BUFFER_PTS (buf),
+            dur));
+    GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
+    if (!GST_CLOCK_TIME_IS_VALID (s) && GST_CLOCK_TIME_IS_VALID (e))
+      s = running_time (apad, apad->segment.start);
+    if (!GST_CLOCK_TIME_IS_VALID (e) || e <= lo
+        || (gap && GST_CLOCK_TIME_IS_VALID (hi) && e <= hi)) {
+      /* too old for this tick and every later one: keep it as `last` */
+      if (!gap)
+        keep_last (pad, buf, s, e);
+      gst_buffer_unref (buf);
+      gst_aggregator_pad_drop_buffer (apad);
+      continue;
+    }
+    if (!gap && (!GST_CLOCK_TIME_IS_VALID (hi) || e <= hi)) {
       *window = buf;
       *wstart = s;
       *wend = e;
       return AUDIO_FOUND;
     }
     gst_buffer_unref (buf);
-    return AUDIO_MISSING;       /* a later window came: a gap */
+    return AUDIO_MISSING;       /* a later window or a gap came */
   }
 }
 
@@ -680,36 +765,54 @@ fill_video (GstMmFusionPad * pad, gfloat * dst)
   }
 }
 
-static void
+/* preprocesses a frame into the clip ring; FALSE when it holds no
+ * picture (a GAP, or fewer bytes than its caps say) and was left out */
+static gboolean
 push_clip_frame (GstMmFusionPad * pad, GstBuffer * buf)
 {
   const MmModelInput *in = pad->input;
   gsize frame = input_floats (in);
   GstVideoFrame vf;
-  if (!pad->pp || !gst_video_frame_map (&vf, &pad->vinfo, buf, GST_MAP_READ))
-    return;
+  if (!pad->pp || gst_buffer_get_size (buf) < GST_VIDEO_INFO_SIZE (&pad->vinfo)
+      || !gst_video_frame_map (&vf, &pad->vinfo, buf, GST_MAP_READ))
+    return FALSE;
   pad->clip_at = (pad->clip_at + 1) % in->clip_frames;
   mm_preprocess_frame (pad->pp, &vf, pad->clip + pad->clip_at * frame);
   gst_video_frame_unmap (&vf);
   pad->clip_len++;
+  return TRUE;
 }
 
-static gboolean
-is_late (GstMmFusion * self, GstClockTime rt)
+/* the element's clock time, or NONE without a clock; with the object
+ * lock held */
+static GstClockTime
+clock_now_locked (GstMmFusion * self, GstClockTime * base)
 {
-  /* live only (the aggregator reports no latency otherwise): the deadline
-   * of the frame has passed already */
-  GstAggregator *agg = GST_AGGREGATOR (self);
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  if (!clock)
+  GstClock *clock = GST_ELEMENT_CLOCK (self);
+  if (base)
+    *base = GST_ELEMENT (self)->base_time;
+  return clock ? gst_clock_get_time (clock) : GST_CLOCK_TIME_NONE;
+}
+
+/* QoS, live only (the aggregator reports no latency otherwise): the frame
+ * at running time `rt` was already past its deadline when it reached us
+ * (`seen_at`, a clock time), so inference could only make it later. Time
+ * spent waiting for the other inputs does not count: that wait ends at
+ * the deadline by design, and then the `missing` policy decides. */
+static gboolean
+is_late (GstMmFusion * self, GstClockTime rt, GstClockTime seen_at)
+{
+  GstClockTime latency = gst_aggregator_get_latency (GST_AGGREGATOR (self));
+  if (!GST_CLOCK_TIME_IS_VALID (latency) || !GST_CLOCK_TIME_IS_VALID (rt))
     return FALSE;
-  GstClockTime now = gst_clock_get_time (clock);
-  gst_object_unref (clock);
-  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-  GstClockTime latency = gst_aggregator_get_latency (agg);
-  if (!GST_CLOCK_TIME_IS_VALID (latency) || now < base)
+  GST_OBJECT_LOCK (self);
+  GstClockTime base;
+  GstClockTime now = clock_now_locked (self, &base);
+  GST_OBJECT_UNLOCK (self);
+  GstClockTime at = GST_CLOCK_TIME_IS_VALID (seen_at) ? seen_at : now;
+  if (!GST_CLOCK_TIME_IS_VALID (at) || at < base)
     return FALSE;
-  return now - base > rt + latency;
+  return at - base > time_add (rt, latency);
 }
 
 static void
@@ -768,7 +871,7 @@ ref_pad (gconstpointer pad, gpointer unused)
  * result. Event changes are returned to be posted by the caller. */
 static gboolean
 infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
-    GstClockTime d, GstBuffer * lead, gboolean timeout,
+    GstClockTime d, GstBuffer * lead, gboolean lead_ok, gboolean timeout,
     GstMmFusionMeta * result, MmEventChange * changes, guint * n_changes,
     gboolean * wait)
 {
@@ -795,8 +898,9 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
     if (in->modality == MM_MODALITY_VIDEO) {
       if (pad == leader) {
         s = t;
-        e = t + d;
-      } else {
+        e = time_add (t, d);
+        missing = !lead_ok;
+      } else if (GST_CLOCK_TIME_IS_VALID (t)) {
         /* another video input: its frames up to t, the latest counts */
         GstAggregatorPad *ap = GST_AGGREGATOR_PAD (pad);
         GstBuffer *vb;
@@ -806,40 +910,57 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
             gst_buffer_unref (vb);
             break;
           }
-          push_clip_frame (pad, vb);
-          s = vs;
-          e = vs + buffer_duration (pad, vb);
+          if (push_clip_frame (pad, vb)) {
+            s = vs;
+            e = time_add (vs, buffer_duration (pad, vb));
+          }
           gst_buffer_unref (vb);
           gst_aggregator_pad_drop_buffer (ap);
         }
       }
       if (pad->clip_len == 0)
         missing = TRUE;
-      else
+      if (!missing || (policy == GST_MM_FUSION_MISSING_LAST
+              && pad->clip_len > 0)) {
         fill_video (pad, x->data);
+      } else {
+        memset (x->data, 0, input_floats (in) * sizeof (gfloat) *
+            in->clip_frames);
+      }
+      if (missing)
+        s = e = GST_CLOCK_TIME_NONE;
     } else if (pad == leader) {
-      /* audio-only: the leading window itself */
+      /* audio-only: the leading window itself (gaps never get here) */
       GstMapInfo map;
-      gst_buffer_map (lead, &map, GST_MAP_READ);
-      fill_audio (in, (const gfloat *) map.data, x->data);
-      gst_buffer_unmap (lead, &map);
-      s = t;
-      e = t + d;
+      if (gst_buffer_map (lead, &map, GST_MAP_READ)) {
+        fill_audio (in, (const gfloat *) map.data, x->data);
+        gst_buffer_unmap (lead, &map);
+        s = t;
+        e = time_add (t, d);
+      } else {
+        memset (x->data, 0, window_bytes (in));
+        missing = TRUE;
+      }
     } else {
       GstBuffer *w = NULL;
-      AudioState st = select_window (self, pad, t + d, timeout, &w, &s, &e);
+      AudioState st = AUDIO_MISSING;
+      /* a frame without a timestamp cannot be paired with audio */
+      if (GST_CLOCK_TIME_IS_VALID (t))
+        st = select_window (self, pad, time_add (t, d), timeout, &w, &s, &e);
       if (st == AUDIO_WAIT) {
         *wait = TRUE;
         g_list_free_full (pads, gst_object_unref);
         return FALSE;
       }
+      GstMapInfo map;
+      if (st == AUDIO_FOUND && !gst_buffer_map (w, &map, GST_MAP_READ))
+        st = AUDIO_MISSING;
       if (st == AUDIO_FOUND) {
-        GstMapInfo map;
-        gst_buffer_map (w, &map, GST_MAP_READ);
         fill_audio (in, (const gfloat *) map.data, x->data);
         gst_buffer_unmap (w, &map);
-        gst_buffer_unref (w);
-      } else {
+      }
+      gst_clear_buffer (&w);
+      if (st != AUDIO_FOUND) {
         missing = TRUE;
         if (policy == GST_MM_FUSION_MISSING_LAST && pad->have_last) {
           fill_audio (in, pad->last_window, x->data);
@@ -900,25 +1021,14 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
   return TRUE;
 }
 
-static void
-copy_result (GstMmFusionMeta * dst, const GstMmFusionMeta * src)
-{
-  /* everything but the GstMeta header and the all-scores array */
-  gfloat *all = dst->all_scores;
-  memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
-      sizeof (GstMeta), sizeof (GstMmFusionMeta) - sizeof (GstMeta));
-  dst->all_scores = all;
-  dst->n_all = 0;
-  gst_mm_fusion_meta_set_all_scores (dst, src->n_all, src->all_scores);
-}
-
 static GstFlowReturn aggregate_frame (GstMmFusion * self,
     GstMmFusionPad * lead, gboolean timeout);
 
 /* Live: the deadline of the next output is the running time of the next
  * leading buffer (plus the latency, which the base class adds). Without
  * this the base class would wait for data on every pad, forever when an
- * input stalls. */
+ * input stalls. Called on the source pad's thread before it waits, so it
+ * also notes when the leading buffer was first seen (see is_late). */
 static GstClockTime
 gst_mm_fusion_get_next_time (GstAggregator * agg)
 {
@@ -930,7 +1040,19 @@ gst_mm_fusion_get_next_time (GstAggregator * agg)
   GstBuffer *buf = gst_aggregator_pad_peek_buffer (alead);
   GstClockTime t = GST_CLOCK_TIME_NONE;
   if (buf) {
+    GST_OBJECT_LOCK (self);
+    GstClockTime base;
+    GstClockTime now = clock_now_locked (self, &base);
+    GST_OBJECT_UNLOCK (self);
+    if (buf != self->seen) {
+      gst_clear_buffer (&self->seen);
+      self->seen = gst_buffer_ref (buf);
+      self->seen_at = now;
+    }
     t = running_time (alead, GST_BUFFER_PTS (buf));
+    /* a frame without a timestamp is due now: nothing to wait for */
+    if (!GST_BUFFER_PTS_IS_VALID (buf) && GST_CLOCK_TIME_IS_VALID (now))
+      t = now > base ? now - base : 0;
     gst_buffer_unref (buf);
   }
   gst_object_unref (lead);
@@ -949,6 +1071,24 @@ gst_mm_fusion_aggregate (GstAggregator * agg, gboolean timeout)
   return ret;
 }
 
+/* An empty leading buffer stands for a GAP event (the base class queues
+ * GAP events as such): no frame, so no output buffer and no tick; the gap
+ * goes on downstream as an event once the stream's segment is there. */
+static GstFlowReturn
+forward_gap (GstMmFusion * self, GstBuffer * buf)
+{
+  GstPad *src = GST_AGGREGATOR_SRC_PAD (self);
+  GstEvent *segment = gst_pad_get_sticky_event (src, GST_EVENT_SEGMENT, 0);
+  if (segment && GST_BUFFER_PTS_IS_VALID (buf)) {
+    gst_pad_push_event (src, gst_event_new_gap (GST_BUFFER_PTS (buf),
+            GST_BUFFER_DURATION (buf)));
+  }
+  if (segment)
+    gst_event_unref (segment);
+  gst_buffer_unref (buf);
+  return GST_FLOW_OK;
+}
+
 static GstFlowReturn
 aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
 {
@@ -960,55 +1100,89 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       return GST_FLOW_EOS;
     return GST_FLOW_OK;
   }
-  GstClockTime t = running_time (alead, GST_BUFFER_PTS (buf));
-  if (!GST_CLOCK_TIME_IS_VALID (t)) {
-    /* outside the segment: it would not be shown; pass it through */
+  /* when this buffer reached us: noted while waiting for other inputs, or
+   * now; the note is let go here so the buffer can be made writable */
+  GstClockTime seen_at = GST_CLOCK_TIME_NONE;
+  if (buf == self->seen)
+    seen_at = self->seen_at;
+  gst_clear_buffer (&self->seen);
+
+  if (gst_buffer_get_size (buf) == 0
+      && GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)) {
     gst_aggregator_pad_drop_buffer (alead);
-    return gst_aggregator_finish_buffer (agg, buf);
+    return forward_gap (self, buf);
+  }
+
+  GstClockTime t = GST_CLOCK_TIME_NONE;
+  if (GST_BUFFER_PTS_IS_VALID (buf)) {
+    t = running_time (alead, GST_BUFFER_PTS (buf));
+    if (!GST_CLOCK_TIME_IS_VALID (t)) {
+      /* outside the segment: it would not be shown; pass it through */
+      gst_aggregator_pad_drop_buffer (alead);
+      return gst_aggregator_finish_buffer (agg, buf);
+    }
+  } else if (!self->warned_no_pts) {
+    /* still a tick: the model sees this frame, the inputs that need a time
+     * to be paired with are missing for it */
+    self->warned_no_pts = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("pad %s: buffers without timestamps: each is inferred on its own, "
+            "with the other inputs missing (they cannot be paired with it); "
+            "give the source a framerate or do-timestamp=true",
+            GST_PAD_NAME (lead)));
   }
   GstClockTime d = buffer_duration (lead, buf);
 
   GST_OBJECT_LOCK (self);
   GstClockTime interval = self->interval;
   GST_OBJECT_UNLOCK (self);
-  gboolean tick = interval == 0 || !GST_CLOCK_TIME_IS_VALID (self->next_tick)
-      || t >= self->next_tick;
+  gboolean tick = interval == 0 || !GST_CLOCK_TIME_IS_VALID (t)
+      || !GST_CLOCK_TIME_IS_VALID (self->next_tick) || t >= self->next_tick;
 
   /* clips need every frame, ticks or not */
+  gboolean pushed = FALSE, lead_ok = TRUE;
   if (lead->input->modality == MM_MODALITY_VIDEO
-      && (lead->input->clip_frames > 1 || tick))
-    push_clip_frame (lead, buf);
+      && (lead->input->clip_frames > 1 || tick)) {
+    pushed = push_clip_frame (lead, buf);
+    lead_ok = pushed;
+  } else if (lead->input->modality == MM_MODALITY_AUDIO) {
+    lead_ok = gst_buffer_get_size (buf) >= window_bytes (lead->input);
+  }
 
   GstMmFusionMeta result;
   memset (&result, 0, sizeof result);
   result.event_class = -1;
-  MmEventChange *changes = g_newa (MmEventChange,
-      MAX (self->model->n_classes, 1));
   guint n_changes = 0;
   gboolean fresh = FALSE, wait = FALSE;
-  if (tick && GST_AGGREGATOR_PAD (lead)->segment.format == GST_FORMAT_TIME) {
-    if (is_late (self, t)) {
-      /* QoS: inference cannot keep up; never delay the video */
+  if (tick && alead->segment.format == GST_FORMAT_TIME) {
+    if (is_late (self, t, seen_at)) {
+      /* QoS: the frame came too late for inference; never delay video */
       GST_OBJECT_LOCK (self);
       self->skipped++;
       GST_OBJECT_UNLOCK (self);
     } else {
-      fresh = infer (self, lead, t, d, buf, timeout, &result, changes,
-          &n_changes, &wait);
+      fresh = infer (self, lead, t, d, buf, lead_ok, timeout, &result,
+          self->changes, &n_changes, &wait);
     }
     if (wait) {
       /* the audio window for this frame is still on its way */
-      if (lead->input->modality == MM_MODALITY_VIDEO
-          && (lead->input->clip_frames > 1 || tick)) {
+      if (pushed) {
         /* undo the clip push: the frame comes back next time */
         lead->clip_at = (lead->clip_at + lead->input->clip_frames - 1)
             % lead->input->clip_frames;
         lead->clip_len--;
       }
-      gst_buffer_unref (buf);
+      /* keep the note of when it came (the peeked reference with it) */
+      if (!GST_CLOCK_TIME_IS_VALID (seen_at)) {
+        GST_OBJECT_LOCK (self);
+        seen_at = clock_now_locked (self, NULL);
+        GST_OBJECT_UNLOCK (self);
+      }
+      self->seen = buf;
+      self->seen_at = seen_at;
       return GST_FLOW_OK;
     }
-    if (interval > 0) {
+    if (interval > 0 && GST_CLOCK_TIME_IS_VALID (t)) {
       /* the next tick is the first interval boundary after t, counted
        * from the first tick */
       GstClockTime next = GST_CLOCK_TIME_IS_VALID (self->next_tick) ?
@@ -1029,12 +1203,12 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     result.duration = d;
     result.fresh = TRUE;
     m = gst_buffer_add_mm_fusion_meta (buf);
-    copy_result (m, &result);
-    copy_result (&self->last, &result);
+    gst_mm_fusion_meta_copy_into (m, &result);
+    gst_mm_fusion_meta_copy_into (&self->last, &result);
     self->have_result = TRUE;
   } else if (self->have_result) {
     m = gst_buffer_add_mm_fusion_meta (buf);
-    copy_result (m, &self->last);
+    gst_mm_fusion_meta_copy_into (m, &self->last);
     m->fresh = FALSE;
   }
   g_free (result.all_scores);
@@ -1049,7 +1223,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   if (fresh) {
     post_result (self, &posted, stream_time);
     for (guint i = 0; i < n_changes; i++)
-      post_event (self, &changes[i], &posted);
+      post_event (self, &self->changes[i], &posted);
   }
   return ret;
 }
@@ -1166,6 +1340,8 @@ gst_mm_fusion_finalize (GObject * object)
   g_free (self->last.all_scores);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->results, mm_results_free);
+  g_clear_pointer (&self->changes, g_free);
+  gst_clear_buffer (&self->seen);
   g_clear_pointer (&self->model, mm_model_free);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
