@@ -142,6 +142,10 @@ struct _GstMmFusion {
   /* problems told once per run (element warnings), not once per buffer */
   gboolean warned_no_pts, warned_window_pts, warned_window_size;
 
+  /* the latency the pipeline runs with (the LATENCY event from the
+   * sinks), under the object lock */
+  GstClockTime pipeline_latency;
+
   /* stats, under the object lock */
   guint64 inferences, skipped, missing_count;
   gdouble infer_ms_total, infer_ms_max;
@@ -441,6 +445,9 @@ gst_mm_fusion_stop (GstAggregator * agg)
   g_clear_pointer (&self->results, mm_results_free);
   g_clear_pointer (&self->changes, g_free);
   gst_clear_buffer (&self->seen);
+  GST_OBJECT_LOCK (self);
+  self->pipeline_latency = GST_CLOCK_TIME_NONE;
+  GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
 
@@ -550,6 +557,20 @@ gst_mm_fusion_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
     gst_clear_object (&lead);
   }
   return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event);
+}
+
+static gboolean
+gst_mm_fusion_src_event (GstAggregator * agg, GstEvent * event)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_LATENCY) {
+    GstClockTime latency;
+    gst_event_parse_latency (event, &latency);
+    GST_OBJECT_LOCK (self);
+    self->pipeline_latency = latency;
+    GST_OBJECT_UNLOCK (self);
+  }
+  return GST_AGGREGATOR_CLASS (parent_class)->src_event (agg, event);
 }
 
 /* GstAggregator has no flush of its own to chain up to */
@@ -795,24 +816,34 @@ clock_now_locked (GstMmFusion * self, GstClockTime * base)
 }
 
 /* QoS, live only (the aggregator reports no latency otherwise): the frame
- * at running time `rt` was already past its deadline when it reached us
- * (`seen_at`, a clock time), so inference could only make it later. Time
- * spent waiting for the other inputs does not count: that wait ends at
- * the deadline by design, and then the `missing` policy decides. */
+ * [rt, rt + d) reached us (`seen_at`, a clock time) after the end of its
+ * display slot (rt + d + latency), so it is shown late whatever we do and
+ * inference would only add to that. Time spent waiting for the other
+ * inputs does not count: that wait ends at the frame's deadline by design,
+ * and then the `missing` policy decides. */
 static gboolean
-is_late (GstMmFusion * self, GstClockTime rt, GstClockTime seen_at)
+is_late (GstMmFusion * self, GstClockTime rt, GstClockTime d,
+    GstClockTime seen_at)
 {
   GstClockTime latency = gst_aggregator_get_latency (GST_AGGREGATOR (self));
   if (!GST_CLOCK_TIME_IS_VALID (latency) || !GST_CLOCK_TIME_IS_VALID (rt))
     return FALSE;
   GST_OBJECT_LOCK (self);
+  /* the sinks show the frame at rt + the pipeline's latency, which stays
+   * when an input is released and ours shrinks with it */
+  if (GST_CLOCK_TIME_IS_VALID (self->pipeline_latency))
+    latency = MAX (latency, self->pipeline_latency);
   GstClockTime base;
   GstClockTime now = clock_now_locked (self, &base);
   GST_OBJECT_UNLOCK (self);
   GstClockTime at = GST_CLOCK_TIME_IS_VALID (seen_at) ? seen_at : now;
   if (!GST_CLOCK_TIME_IS_VALID (at) || at < base)
     return FALSE;
-  return at - base > time_add (rt, latency);
+  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT " at %" GST_TIME_FORMAT
+      " now %" GST_TIME_FORMAT " latency %" GST_TIME_FORMAT, GST_TIME_ARGS (rt),
+      GST_TIME_ARGS (at - base), GST_TIME_ARGS (now - base),
+      GST_TIME_ARGS (latency));
+  return at - base > time_add (time_add (rt, d), latency);
 }
 
 static void
@@ -1050,9 +1081,10 @@ gst_mm_fusion_get_next_time (GstAggregator * agg)
       self->seen_at = now;
     }
     t = running_time (alead, GST_BUFFER_PTS (buf));
-    /* a frame without a timestamp is due now: nothing to wait for */
-    if (!GST_BUFFER_PTS_IS_VALID (buf) && GST_CLOCK_TIME_IS_VALID (now))
-      t = now > base ? now - base : 0;
+    /* a frame without a timestamp is due at once: nothing to wait for
+     * (the base class adds the latency to this, so 0 is in the past) */
+    if (!GST_BUFFER_PTS_IS_VALID (buf))
+      t = 0;
     gst_buffer_unref (buf);
   }
   gst_object_unref (lead);
@@ -1155,8 +1187,10 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   guint n_changes = 0;
   gboolean fresh = FALSE, wait = FALSE;
   if (tick && alead->segment.format == GST_FORMAT_TIME) {
-    if (is_late (self, t, seen_at)) {
+    if (is_late (self, t, d, seen_at)) {
       /* QoS: the frame came too late for inference; never delay video */
+      GST_DEBUG_OBJECT (self, "late: frame at %" GST_TIME_FORMAT " seen at "
+          "%" GST_TIME_FORMAT, GST_TIME_ARGS (t), GST_TIME_ARGS (seen_at));
       GST_OBJECT_LOCK (self);
       self->skipped++;
       GST_OBJECT_UNLOCK (self);
@@ -1437,6 +1471,7 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
   agg_class->negotiate = GST_DEBUG_FUNCPTR (gst_mm_fusion_negotiate);
   agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_mm_fusion_sink_query);
   agg_class->sink_event = GST_DEBUG_FUNCPTR (gst_mm_fusion_sink_event);
+  agg_class->src_event = GST_DEBUG_FUNCPTR (gst_mm_fusion_src_event);
   agg_class->flush = GST_DEBUG_FUNCPTR (gst_mm_fusion_flush);
   agg_class->aggregate = GST_DEBUG_FUNCPTR (gst_mm_fusion_aggregate);
   agg_class->get_next_time = GST_DEBUG_FUNCPTR (gst_mm_fusion_get_next_time);
@@ -1461,5 +1496,6 @@ gst_mm_fusion_init (GstMmFusion * self)
   self->smoothing_window = DEFAULT_SMOOTHING_WINDOW;
   self->all_scores = DEFAULT_ALL_SCORES;
   self->last.event_class = -1;
+  self->pipeline_latency = GST_CLOCK_TIME_NONE;
   gst_aggregator_set_latency (GST_AGGREGATOR (self), 0, 0);
 }
