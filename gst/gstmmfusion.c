@@ -961,9 +961,10 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
       if (missing)
         s = e = GST_CLOCK_TIME_NONE;
     } else if (pad == leader) {
-      /* audio-only: the leading window itself (gaps never get here) */
+      /* audio-only: the leading window itself, unless it is too short
+       * (GAPs never get here) */
       GstMapInfo map;
-      if (gst_buffer_map (lead, &map, GST_MAP_READ)) {
+      if (lead_ok && gst_buffer_map (lead, &map, GST_MAP_READ)) {
         fill_audio (in, (const gfloat *) map.data, x->data);
         gst_buffer_unmap (lead, &map);
         s = t;
@@ -1178,7 +1179,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     pushed = push_clip_frame (lead, buf);
     lead_ok = pushed;
   } else if (lead->input->modality == MM_MODALITY_AUDIO) {
-    lead_ok = gst_buffer_get_size (buf) >= window_bytes (lead->input);
+    lead_ok = !is_gap (self, lead, buf);
   }
 
   GstMmFusionMeta result;

@@ -879,6 +879,40 @@ GST_START_TEST (test_audio_only)
 
 GST_END_TEST;
 
+/* An audio-only model fed a window too short for it (found by the mmfusion
+ * fuzzer: the short buffer was read past its end): its output carries a
+ * result with the input missing, the windows around it are unaffected. */
+GST_START_TEST (test_audio_only_short_window)
+{
+  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
+  gchar *path = g_strdup_printf ("%s/probe_audio_only.onnx", sync_dir);
+  g_object_set (e, "model", path, "all-scores", TRUE, NULL);
+  g_free (path);
+  GstHarness *h = gst_harness_new_with_element (e, "audio", "src");
+  gst_object_unref (e);
+  gst_harness_set_live (h, FALSE);
+  gst_harness_set_src_caps (h, gst_pad_peer_query_caps (h->srcpad, NULL));
+  Fusion f = {.stride = 10 };
+  for (guint64 k = 0; k < 3; k++) {
+    GstBuffer *b = audio_window (&f, k + 1);
+    if (k == 1)
+      gst_buffer_resize (b, 0, 8);
+    gst_harness_push (h, b);
+  }
+  for (guint64 k = 0; k < 3; k++) {
+    GstBuffer *out = gst_harness_pull (h);
+    GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (out);
+    fail_unless (m && m->fresh);
+    fail_unless_equals_int (gst_mm_fusion_meta_get_input (m,
+            "audio")->missing, k == 1);
+    fail_unless_equals_float (m->all_scores[0], k == 1 ? 0.0f : k + 1.0f);
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_clip_of_frames)
 {
   /* a clip model sees the 4 most recent frames: mean = mean of indices */
@@ -1000,6 +1034,7 @@ mmfusion_suite (void)
   tcase_add_test (tc, test_segment_rate_and_offset);
   tcase_add_test (tc, test_flushing_seek);
   tcase_add_test (tc, test_audio_only);
+  tcase_add_test (tc, test_audio_only_short_window);
   tcase_add_test (tc, test_clip_of_frames);
   tcase_add_test (tc, test_bad_model);
   tcase_add_test (tc, test_unknown_pad);
