@@ -59,17 +59,33 @@ frame_size (const Feeder * f)
   return n;
 }
 
+static GstCaps *
+current_caps (const Feeder * f)
+{
+  if (f->audio)
+    return gst_caps_ref (f->audio_caps);
+  gchar *s = g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
+      "framerate=%d/1", formats[f->format], f->width, f->height, f->fps);
+  GstCaps *caps = gst_caps_from_string (s);
+  g_free (s);
+  return caps;
+}
+
+/* the first caps (GstHarness also sends stream-start and a segment) */
 static void
 set_caps (Feeder * f)
 {
-  if (f->audio) {
-    gst_harness_set_src_caps (f->h, gst_caps_ref (f->audio_caps));
-    return;
-  }
-  gchar *s = g_strdup_printf ("video/x-raw,format=%s,width=%d,height=%d,"
-      "framerate=%d/1", formats[f->format], f->width, f->height, f->fps);
-  gst_harness_set_src_caps_str (f->h, s);
-  g_free (s);
+  gst_harness_set_src_caps (f->h, current_caps (f));
+}
+
+/* caps mid-stream: mmfusion may refuse them (an error, no crash), which
+ * gst_harness_set_src_caps does not allow */
+static void
+push_caps (Feeder * f)
+{
+  GstCaps *caps = current_caps (f);
+  gst_harness_push_event (f->h, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
 }
 
 static GstBuffer *
@@ -143,7 +159,7 @@ feed (gpointer data)
         f->width = 1 + a % 64;
         f->height = 1 + b % 64;
         f->format = c % G_N_ELEMENTS (formats);
-        set_caps (f);
+        push_caps (f);
       }
     } else if (code == 8) {
       GstSegment seg;
@@ -169,7 +185,7 @@ feed (gpointer data)
     } else if (code == 11) {
       /* a new stream after EOS */
       gst_harness_push_event (f->h, gst_event_new_stream_start ("again"));
-      set_caps (f);
+      push_caps (f);
       GstSegment seg;
       gst_segment_init (&seg, GST_FORMAT_TIME);
       gst_harness_push_event (f->h, gst_event_new_segment (&seg));
