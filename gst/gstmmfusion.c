@@ -595,10 +595,14 @@ gst_mm_fusion_flush (GstAggregator * agg)
 
 /* synchronization */
 
+/* NONE for a timestamp outside the segment, and when the pad has no time
+ * segment (yet) */
 static GstClockTime
 running_time (GstAggregatorPad * pad, GstClockTime ts)
 {
   GstSegment *seg = &pad->segment;
+  if (seg->format != GST_FORMAT_TIME)
+    return GST_CLOCK_TIME_NONE;
   return gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts);
 }
 
@@ -1248,8 +1252,9 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   }
   g_free (result.all_scores);
 
-  GstClockTime stream_time = gst_segment_to_stream_time (&alead->segment,
-      GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+  GstClockTime stream_time = alead->segment.format == GST_FORMAT_TIME ?
+      gst_segment_to_stream_time (&alead->segment, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (buf)) : GST_CLOCK_TIME_NONE;
   GstMmFusionMeta posted;
   if (fresh)
     posted = *m;

@@ -575,6 +575,30 @@ GST_START_TEST (test_frames_without_timestamps)
 
 GST_END_TEST;
 
+/* A pad with a segment in another format than time (found by the fuzzer:
+ * a frame without timestamp then hit a critical converting it to stream
+ * time): frames pass through without a tick. */
+GST_START_TEST (test_bytes_segment)
+{
+  Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
+  push_windows (&f, 0, 3);
+  GstSegment seg;
+  gst_segment_init (&seg, GST_FORMAT_BYTES);
+  gst_harness_push_event (f.v, gst_event_new_segment (&seg));
+  for (guint64 i = 0; i < 3; i++) {
+    GstBuffer *b = video_frame (&f, i, 0);
+    if (i == 1)
+      GST_BUFFER_PTS (b) = GST_CLOCK_TIME_NONE;
+    gst_harness_push (f.v, b);
+    GstBuffer *out = gst_harness_pull (f.v);
+    fail_unless (out != NULL);
+    gst_buffer_unref (out);
+  }
+  fusion_free (&f);
+}
+
+GST_END_TEST;
+
 /* Live, with a clock that wakes a little after each deadline, as a real
  * one does: when the aggregator waits for audio until a frame's deadline,
  * the clock is set 3 ms past it before the wait ends. The deadline passing
@@ -1026,6 +1050,7 @@ mmfusion_suite (void)
   tcase_add_test (tc, test_audio_gap_is_missing);
   tcase_add_test (tc, test_video_gap_forwarded);
   tcase_add_test (tc, test_frames_without_timestamps);
+  tcase_add_test (tc, test_bytes_segment);
   tcase_add_test (tc, test_live_audio_late_and_stalled);
   tcase_add_test (tc, test_live_stall_last);
   tcase_add_test (tc, test_interval);
