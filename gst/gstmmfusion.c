@@ -262,6 +262,26 @@ ensure_model (GstMmFusion * self, GError ** error)
   return TRUE;
 }
 
+/* "video, audio": the model's input names, for messages */
+static gchar *
+input_names (const MmModel * model)
+{
+  GString *names = g_string_new (NULL);
+  for (guint i = 0; i < model->n_inputs; i++)
+    g_string_append_printf (names, "%s%s", i ? ", " : "",
+        model->inputs[i].name);
+  if (model->n_inputs == 0)
+    g_string_append (names, "none");
+  return g_string_free (names, FALSE);
+}
+
+/* A pad per model input, named after it. When the model cannot be loaded,
+ * or the name is not one of its inputs, the pad is made all the same,
+ * unbound: the READY to PAUSED change then fails with an error that says
+ * why (gst-launch shows it; a refused request would only give "could not
+ * link"). The plain modality names are the exception: requesting "video"
+ * or "audio" from a loaded model without such an input fails, which is how
+ * applications find out what a model takes. */
 static GstAggregatorPad *
 gst_mm_fusion_create_new_pad (GstAggregator * agg, GstPadTemplate * templ,
     const gchar * req_name, const GstCaps * caps)
@@ -269,39 +289,37 @@ gst_mm_fusion_create_new_pad (GstAggregator * agg, GstPadTemplate * templ,
   GstMmFusion *self = GST_MM_FUSION (agg);
   GError *err = NULL;
   if (!req_name) {
-    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
-        ("request pads by the model input's name (f.video, f.audio)"));
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("mmfusion's pads are requested "
+            "by the model input's name (f.video, f.audio)"), (NULL));
     return NULL;
   }
+  GstPad *existing = gst_element_get_static_pad (GST_ELEMENT (self),
+      req_name);
+  if (existing) {
+    gst_object_unref (existing);
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("mmfusion's pad '%s' was already "
+            "requested", req_name), (NULL));
+    return NULL;
+  }
+  const MmModelInput *in = NULL;
   if (!ensure_model (self, &err)) {
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
         ("Could not load the model: %s", err->message), (NULL));
     g_error_free (err);
-    return NULL;
-  }
-  const MmModelInput *in = mm_model_find_input (self->model, req_name);
-  if (!in) {
-    GString *names = g_string_new (NULL);
-    for (guint i = 0; i < self->model->n_inputs; i++)
-      g_string_append_printf (names, "%s%s", i ? ", " : "",
-          self->model->inputs[i].name);
-    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
-        ("model %s has no input '%s' (its inputs: %s)",
-            self->model->path, req_name, names->str));
-    g_string_free (names, TRUE);
-    return NULL;
-  }
-  if (gst_element_get_static_pad (GST_ELEMENT (self), req_name)) {
-    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
-        ("pad '%s' was already requested", req_name));
-    return NULL;
+  } else if (!(in = mm_model_find_input (self->model, req_name))) {
+    gchar *names = input_names (self->model);
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("model %s has no input '%s'; its "
+            "inputs: %s", self->model->path, req_name, names), (NULL));
+    g_free (names);
+    if (g_str_equal (req_name, "video") || g_str_equal (req_name, "audio"))
+      return NULL;
   }
   GstMmFusionPad *pad = g_object_new (GST_TYPE_MM_FUSION_PAD, "name",
       req_name, "direction", GST_PAD_SINK, "template", templ, NULL);
   pad->input = in;
-  if (in->modality == MM_MODALITY_AUDIO)
+  if (in && in->modality == MM_MODALITY_AUDIO)
     pad->last_window = g_new0 (gfloat, input_floats (in));
-  else
+  else if (in)
     pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
   return GST_AGGREGATOR_PAD (pad);
 }
@@ -316,6 +334,8 @@ find_leader (GstMmFusion * self)
   GST_OBJECT_LOCK (self);
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstMmFusionPad *p = l->data;
+    if (!p->input)
+      continue;                 /* unbound: the start refuses it */
     if (p->input->modality == MM_MODALITY_VIDEO && !video)
       video = p;
     if (p->input->modality == MM_MODALITY_AUDIO && !audio)
@@ -337,9 +357,11 @@ bind_pads (GstMmFusion * self, GError ** error)
   /* check every pad first, so a refusal leaves all of them untouched */
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     if (!mm_model_find_input (self->model, GST_PAD_NAME (l->data))) {
-      g_set_error (error, MM_MODEL_ERROR, 0, "%s has no input '%s' (the pad "
-          "was requested for another model)", self->model->path,
-          GST_PAD_NAME (l->data));
+      gchar *names = input_names (self->model);
+      g_set_error (error, MM_MODEL_ERROR, 0, "model %s has no input '%s'; "
+          "its inputs: %s (request the pads by these names)",
+          self->model->path, GST_PAD_NAME (l->data), names);
+      g_free (names);
       GST_OBJECT_UNLOCK (self);
       return FALSE;
     }
@@ -372,8 +394,9 @@ gst_mm_fusion_start (GstAggregator * agg)
    * loads and fits the pads, which point into it until then. */
   MmModel *old = self->model;
   self->model = NULL;
-  gboolean loaded = ensure_model (self, &err) && bind_pads (self, &err);
-  if (loaded) {
+  gboolean loaded = ensure_model (self, &err);
+  gboolean bound = loaded && bind_pads (self, &err);
+  if (bound) {
     mm_model_free (old);
   } else {
     mm_model_free (self->model);
@@ -382,6 +405,11 @@ gst_mm_fusion_start (GstAggregator * agg)
   if (!loaded) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
         ("Could not load the model: %s", err->message), (NULL));
+    g_error_free (err);
+    return FALSE;
+  }
+  if (!bound) {
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("%s", err->message), (NULL));
     g_error_free (err);
     return FALSE;
   }
@@ -395,12 +423,24 @@ gst_mm_fusion_start (GstAggregator * agg)
   self->infer_ms_total = self->infer_ms_max = 0.0;
   GST_OBJECT_UNLOCK (self);
 
+  guint n = self->model->n_classes;
+  if (smoothing == GST_MM_FUSION_SMOOTHING_WINDOW
+      && (gsize) n * window * sizeof (gfloat) > MM_MODEL_CLASS_STATE_BUDGET) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, ("smoothing-window=%u "
+            "with the %u classes of %s needs %" G_GSIZE_FORMAT " MiB of "
+            "history, over the %" G_GSIZE_FORMAT " MiB budget; lower "
+            "smoothing-window or use smoothing=ema", window, n,
+            self->model->path, (gsize) n * window * sizeof (gfloat) >> 20,
+            MM_MODEL_CLASS_STATE_BUDGET >> 20), (NULL));
+    g_free (on);
+    g_free (off);
+    return FALSE;
+  }
   self->session = nn_session_new (self->model->nn, &opts, &err);
   self->results = mm_results_new (self->model->n_classes,
       self->model->activation);
   mm_results_set_smoothing (self->results, (MmSmoothing) smoothing, alpha,
       window);
-  guint n = self->model->n_classes;
   gfloat *von = g_new (gfloat, MAX (n, 1)), *voff = g_new (gfloat, MAX (n, 1));
   gboolean ok = self->session
       && mm_results_parse_thresholds (on, self->model, von, &err)
@@ -423,8 +463,11 @@ gst_mm_fusion_start (GstAggregator * agg)
   }
   GstMmFusionPad *lead = find_leader (self);
   if (!lead) {
-    GST_ELEMENT_ERROR (self, CORE, PAD, (NULL),
-        ("no input pads: request one per model input (f.video, f.audio)"));
+    gchar *names = input_names (self->model);
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("mmfusion has no input pads: "
+            "request one per input of model %s (%s)", self->model->path,
+            names), (NULL));
+    g_free (names);
     return FALSE;
   }
   gst_object_unref (lead);
@@ -465,8 +508,9 @@ gst_mm_fusion_sink_query (GstAggregator * agg, GstAggregatorPad * apad,
     GstQuery * query)
 {
   GstMmFusionPad *pad = GST_MM_FUSION_PAD (apad);
-  if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS
-      || GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
+  /* an unbound pad (see create_new_pad) answers with its template */
+  if (pad->input && (GST_QUERY_TYPE (query) == GST_QUERY_CAPS
+          || GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS)) {
     GstCaps *mine = mm_model_input_caps (pad->input);
     if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
       GstCaps *filter;
@@ -1303,13 +1347,21 @@ gst_mm_fusion_set_property (GObject * object, guint id, const GValue * value,
       break;
     case PROP_INTERVAL: self->interval = g_value_get_uint64 (value); break;
     case PROP_TOP_K: self->top_k = g_value_get_uint (value); break;
-    case PROP_THRESHOLD: self->threshold = g_value_get_double (value); break;
+    case PROP_THRESHOLD:
+    case PROP_SMOOTHING_ALPHA:{
+      /* NaN passes GParamSpecDouble's range check */
+      gdouble v = g_value_get_double (value);
+      if (isnan (v))
+        g_warning ("mmfusion: property '%s' cannot be NaN", pspec->name);
+      else if (id == PROP_THRESHOLD)
+        self->threshold = v;
+      else
+        self->smoothing_alpha = v;
+      break;
+    }
     case PROP_THREADS: self->threads = g_value_get_int (value); break;
     case PROP_MISSING: self->missing = g_value_get_enum (value); break;
     case PROP_SMOOTHING: self->smoothing = g_value_get_enum (value); break;
-    case PROP_SMOOTHING_ALPHA:
-      self->smoothing_alpha = g_value_get_double (value);
-      break;
     case PROP_SMOOTHING_WINDOW:
       self->smoothing_window = g_value_get_uint (value);
       break;

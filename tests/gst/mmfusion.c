@@ -959,47 +959,141 @@ GST_START_TEST (test_clip_of_frames)
 
 GST_END_TEST;
 
-GST_START_TEST (test_bad_model)
+/* the first error on the bus, its message and debug text joined */
+static gchar *
+pop_error (GstBus * bus)
 {
-  /* a missing file: the pad request fails, the state change errors out */
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error message");
+  GError *err;
+  gchar *dbg;
+  gst_message_parse_error (msg, &err, &dbg);
+  gchar *text = g_strdup_printf ("%s | %s", err->message, dbg ? dbg : "");
+  g_error_free (err);
+  g_free (dbg);
+  gst_message_unref (msg);
+  return text;
+}
+
+/* An element with the given model and requested pads: does READY to PAUSED
+ * fail, and with which error? */
+static gchar *
+start_error_props (const char *model, const char *const *pads,
+    const char *prop, const char *value)
+{
   GstElement *e = gst_element_factory_make ("mmfusion", NULL);
-  g_object_set (e, "model", "/nonexistent/model.onnx", NULL);
+  g_object_set (e, "model", model, NULL);
+  if (prop)
+    gst_util_set_object_arg (G_OBJECT (e), prop, value);
   GstBus *bus = gst_bus_new ();
   gst_element_set_bus (e, bus);
-  fail_unless (gst_element_request_pad_simple (e, "video") == NULL);
-  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
-  fail_unless (msg != NULL);
-  GError *err;
-  gst_message_parse_warning (msg, &err, NULL);
-  fail_unless (strstr (err->message, "/nonexistent/model.onnx") != NULL,
-      "%s", err->message);
-  g_error_free (err);
-  gst_message_unref (msg);
+  for (gint i = 0; pads[i]; i++) {
+    GstPad *pad = gst_element_request_pad_simple (e, pads[i]);
+    fail_unless (pad != NULL, "no pad '%s'", pads[i]);
+    gst_object_unref (pad);
+  }
   fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
       GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_unref (msg);
+  gchar *text = pop_error (bus);
   gst_element_set_state (e, GST_STATE_NULL);
   gst_element_set_bus (e, NULL);
   gst_object_unref (bus);
   gst_object_unref (e);
+  return text;
+}
+
+static gchar *
+start_error (const char *model, const char *const *pads)
+{
+  return start_error_props (model, pads, NULL, NULL);
+}
+
+GST_START_TEST (test_bad_model)
+{
+  /* a model that cannot be loaded: the pads are made (gst-launch links
+   * them), the start fails with an error naming the file and the reason in
+   * its message, not "pad problem" or "could not link" */
+  const char *pads[] = { "video", "audio", NULL };
+  gchar *text = start_error ("/nonexistent/model.onnx", pads);
+  fail_unless (strstr (text, "Could not load the model: "
+          "/nonexistent/model.onnx") != NULL, "%s", text);
+  g_free (text);
+  gchar *path = g_strdup_printf ("%s/../meta/zero_classes.onnx", sync_dir);
+  text = start_error (path, pads);
+  fail_unless (strstr (text, "has 0 classes") != NULL, "%s", text);
+  g_free (text);
+  g_free (path);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_unknown_pad)
 {
-  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
   gchar *path = g_strdup_printf ("%s/probe_s10.onnx", sync_dir);
+  /* a typo: the pad is made, the start lists the model's inputs */
+  const char *typo[] = { "vidoe", NULL };
+  gchar *text = start_error (path, typo);
+  fail_unless (strstr (text, "has no input 'vidoe'; its inputs: video, "
+          "audio (") != NULL, "%s", text);
+  g_free (text);
+  /* a pad requested twice: refused, no reference leaked (the sanitizer
+   * build checks that) */
+  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
   g_object_set (e, "model", path, NULL);
-  g_free (path);
-  fail_unless (gst_element_request_pad_simple (e, "thermal") == NULL);
   GstPad *pad = gst_element_request_pad_simple (e, "audio");
   fail_unless (pad != NULL);
+  GstPad *again = NULL;
+  /* GstElement complains (undefined behaviour), then asks us anyway */
+  ASSERT_CRITICAL (again = gst_element_request_pad (e,
+          gst_element_get_pad_template (e, "%s"), "audio", NULL));
+  fail_unless (again == NULL);
   gst_element_release_request_pad (e, pad);
   gst_object_unref (pad);
   gst_object_unref (e);
+  /* a modality the model does not have: refused (applications probe
+   * models that way), with a warning that lists the inputs */
+  gchar *video_only = g_strdup_printf ("%s/probe_video_only.onnx", sync_dir);
+  e = gst_element_factory_make ("mmfusion", NULL);
+  g_object_set (e, "model", video_only, NULL);
+  GstBus *bus = gst_bus_new ();
+  gst_element_set_bus (e, bus);
+  fail_unless (gst_element_request_pad_simple (e, "audio") == NULL);
+  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL);
+  GError *err;
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless (strstr (err->message, "has no input 'audio'; its inputs: "
+          "video") != NULL, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+  g_free (video_only);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* Values the property specs let through but that mean nothing: refused
+ * with a warning (threshold NaN), or an error at start naming the value
+ * (event-on=nan). */
+GST_START_TEST (test_nan_properties)
+{
+  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
+  g_object_set (e, "threshold", 0.25, NULL);
+  ASSERT_WARNING (g_object_set (e, "threshold", NAN, NULL));
+  gdouble v;
+  g_object_get (e, "threshold", &v, NULL);
+  fail_unless_equals_float (v, 0.25);
+  gst_object_unref (e);
+
+  gchar *path = g_strdup_printf ("%s/probe_s10.onnx", sync_dir);
+  const char *pads[] = { "video", NULL };
+  gchar *text = start_error_props (path, pads, "event-on", "nan");
+  fail_unless (strstr (text, "'nan' is not a threshold") != NULL, "%s", text);
+  g_free (text);
+  g_free (path);
 }
 
 GST_END_TEST;
@@ -1063,6 +1157,7 @@ mmfusion_suite (void)
   tcase_add_test (tc, test_clip_of_frames);
   tcase_add_test (tc, test_bad_model);
   tcase_add_test (tc, test_unknown_pad);
+  tcase_add_test (tc, test_nan_properties);
   tcase_add_test (tc, test_state_cycles);
   return s;
 }

@@ -98,6 +98,13 @@ static const struct {
   {"bad_layout", "mmfusion.input.video.layout"},
   {"bad_modality", "mmfusion.input.sound.modality"},
   {"missing_file", "missing_file"},
+  /* limits (tests/golden/meta/make_limit_models.py): refused at load,
+   * before anything is built per class */
+  {"huge_classes", "has 100000000 classes; 1 to 1048576"},
+  {"zero_classes", "has 0 classes"},
+  {"no_inputs", "has no inputs"},
+  {"stride_2e9", "stride is 2000000000"},
+  {"dynamic_hw", "dimension 2 (height) has no fixed size"},
 };
 
 GST_START_TEST (test_bad_metadata)
