@@ -22,9 +22,12 @@
  * the frame [t, t+d), the audio input is the one window whose end falls in
  * (t+d−S/2, t+d+S/2], S being the window step. mmfusion waits for it; when
  * a later window arrives instead, the pad is at EOS, or (live) the deadline
- * from the aggregator latency passes, the `missing` policy decides. Frames
- * between ticks carry the latest result, marked not fresh. The meta
- * records the running-time span of every input used.
+ * from the aggregator latency passes, the `missing` policy decides; a GAP
+ * or a window too short counts as missing. Frames between ticks carry the
+ * latest result, marked not fresh. The meta records the running-time span
+ * of every input used. Live, a tick is skipped (QoS) only when its frame
+ * reached mmfusion after the end of its display slot; a frame without a
+ * timestamp is a tick of its own, with the audio missing.
  *
  * Each fresh result is also posted as an element message `mmfusion` with
  * `timestamp`, `stream-time`, `running-time`, `duration` (guint64), `label`
