@@ -9,6 +9,7 @@
 
 #include "mmmodel.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdarg.h>
@@ -479,6 +480,14 @@ mm_model_free (MmModel * m)
 gboolean
 mm_model_set_labels_file (MmModel * m, const gchar * path, GError ** error)
 {
+  /* the size first: one label a line for at most MM_MODEL_MAX_CLASSES */
+  GStatBuf st;
+  if (g_stat (path, &st) == 0 && st.st_size > MM_MODEL_MAX_LABELS_BYTES) {
+    g_set_error (error, MM_MODEL_ERROR, 0, "%s: a labels file of %"
+        G_GINT64_FORMAT " bytes; at most %d MiB are read", path,
+        (gint64) st.st_size, MM_MODEL_MAX_LABELS_BYTES >> 20);
+    return FALSE;
+  }
   gchar *text;
   if (!g_file_get_contents (path, &text, NULL, error))
     return FALSE;

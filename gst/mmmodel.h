@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  * than an hour apart are no stream. */
 #define MM_MODEL_MAX_CLASSES (1 << 20)
 #define MM_MODEL_MAX_STEP_S 3600
+#define MM_MODEL_MAX_LABELS_BYTES (64 << 20)
 /* bytes of per-class state (smoothing history) mmfusion allows itself */
 #define MM_MODEL_CLASS_STATE_BUDGET ((gsize) 256 << 20)
 
