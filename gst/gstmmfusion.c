@@ -602,6 +602,17 @@ gst_mm_fusion_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
       gst_aggregator_update_segment (agg, seg);
     }
     gst_clear_object (&lead);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_GAP) {
+    /* the base class clips a GAP against the pad's segment, which must be
+     * in time (a critical otherwise); without one the gap says nothing */
+    GST_OBJECT_LOCK (pad);
+    gboolean timed = apad->segment.format == GST_FORMAT_TIME;
+    GST_OBJECT_UNLOCK (pad);
+    if (!timed) {
+      GST_DEBUG_OBJECT (pad, "GAP without a time segment: dropped");
+      gst_event_unref (event);
+      return TRUE;
+    }
   }
   return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event);
 }

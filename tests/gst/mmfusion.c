@@ -577,14 +577,18 @@ GST_END_TEST;
 
 /* A pad with a segment in another format than time (found by the fuzzer:
  * a frame without timestamp then hit a critical converting it to stream
- * time): frames pass through without a tick. */
+ * time; a GAP one in GstAggregator's clipping): frames pass through
+ * without a tick, GAPs are dropped. */
 GST_START_TEST (test_bytes_segment)
 {
   Fusion f = fusion_new ("probe_s10", 10, 25, 1, FALSE, NULL, NULL);
   push_windows (&f, 0, 3);
   GstSegment seg;
   gst_segment_init (&seg, GST_FORMAT_BYTES);
+  gst_harness_push_event (f.a, gst_event_new_segment (&seg));
+  gst_harness_push_event (f.a, gst_event_new_gap (0, GST_SECOND));
   gst_harness_push_event (f.v, gst_event_new_segment (&seg));
+  gst_harness_push_event (f.v, gst_event_new_gap (0, GST_SECOND));
   for (guint64 i = 0; i < 3; i++) {
     GstBuffer *b = video_frame (&f, i, 0);
     if (i == 1)
