@@ -214,9 +214,6 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
   static gboolean inited;
   if (!inited) {
-    /* plain malloc for GSlice: its per-thread magazines, left behind by
-     * the feeder threads, would otherwise read as leaks */
-    g_setenv ("G_SLICE", "always-malloc", TRUE);
     gst_init (NULL, NULL);
     GST_ELEMENT_REGISTER (mmfusion, NULL);
     const gchar *domains[] = { "GLib", "GLib-GObject", "GStreamer", NULL };
