@@ -653,15 +653,36 @@ gst_mm_fusion_flush (GstAggregator * agg)
 
 /* synchronization */
 
+/* A copy of the pad's segment: a flush of that one pad (from upstream,
+ * not a seek) resets it from the upstream thread while aggregate() runs. */
+static GstSegment
+pad_segment (GstAggregatorPad * pad)
+{
+  GST_OBJECT_LOCK (pad);
+  GstSegment seg = pad->segment;
+  GST_OBJECT_UNLOCK (pad);
+  return seg;
+}
+
 /* NONE for a timestamp outside the segment, and when the pad has no time
  * segment (yet) */
 static GstClockTime
 running_time (GstAggregatorPad * pad, GstClockTime ts)
 {
-  GstSegment *seg = &pad->segment;
-  if (seg->format != GST_FORMAT_TIME)
+  GstSegment seg = pad_segment (pad);
+  if (seg.format != GST_FORMAT_TIME)
     return GST_CLOCK_TIME_NONE;
-  return gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts);
+  return gst_segment_to_running_time (&seg, GST_FORMAT_TIME, ts);
+}
+
+/* the same as stream time, for the messages */
+static GstClockTime
+stream_time (GstAggregatorPad * pad, GstClockTime ts)
+{
+  GstSegment seg = pad_segment (pad);
+  if (seg.format != GST_FORMAT_TIME)
+    return GST_CLOCK_TIME_NONE;
+  return gst_segment_to_stream_time (&seg, GST_FORMAT_TIME, ts);
 }
 
 /* duration of a buffer in running time (the rate of the segment counts) */
@@ -675,7 +696,7 @@ buffer_duration (GstMmFusionPad * pad, GstBuffer * buf)
         GST_VIDEO_INFO_FPS_D (&pad->vinfo), GST_VIDEO_INFO_FPS_N (&pad->vinfo));
   if (!GST_CLOCK_TIME_IS_VALID (d))
     return 0;
-  gdouble rate = ABS (GST_AGGREGATOR_PAD (pad)->segment.rate);
+  gdouble rate = ABS (pad_segment (GST_AGGREGATOR_PAD (pad)).rate);
   return rate > 0 && rate != 1.0 ? (GstClockTime) (d / rate) : d;
 }
 
@@ -754,7 +775,7 @@ select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
       (guint64) mm_feature_params_step_samples (p), (guint64) p->rate);
   GstClockTime length = gst_util_uint64_scale (GST_SECOND,
       (guint64) mm_feature_params_window_samples (p), (guint64) p->rate);
-  gdouble rate = ABS (apad->segment.rate);
+  gdouble rate = ABS (pad_segment (apad).rate);
   if (rate > 0.0 && rate != 1.0)
     step = (GstClockTime) (step / rate);
   GstClockTime lo = end > step / 2 ? end - step / 2 : 0;
@@ -788,7 +809,7 @@ select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
             dur));
     GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
     if (!GST_CLOCK_TIME_IS_VALID (s) && GST_CLOCK_TIME_IS_VALID (e))
-      s = running_time (apad, apad->segment.start);
+      s = running_time (apad, pad_segment (apad).start);
     if (!GST_CLOCK_TIME_IS_VALID (e) || e <= lo
         || (gap && GST_CLOCK_TIME_IS_VALID (hi) && e <= hi)) {
       /* too old for this tick and every later one: keep it as `last` */
@@ -1249,7 +1270,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   result.event_class = -1;
   guint n_changes = 0;
   gboolean fresh = FALSE, wait = FALSE;
-  if (tick && alead->segment.format == GST_FORMAT_TIME) {
+  if (tick && pad_segment (alead).format == GST_FORMAT_TIME) {
     if (is_late (self, t, d, seen_at)) {
       /* QoS: the frame came too late for inference; never delay video */
       GST_DEBUG_OBJECT (self, "late: frame at %" GST_TIME_FORMAT " seen at "
@@ -1310,16 +1331,14 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   }
   g_free (result.all_scores);
 
-  GstClockTime stream_time = alead->segment.format == GST_FORMAT_TIME ?
-      gst_segment_to_stream_time (&alead->segment, GST_FORMAT_TIME,
-      GST_BUFFER_PTS (buf)) : GST_CLOCK_TIME_NONE;
+  GstClockTime st = stream_time (alead, GST_BUFFER_PTS (buf));
   GstMmFusionMeta posted;
   if (fresh)
     posted = *m;
   GstFlowReturn ret = gst_aggregator_finish_buffer (agg, buf);
   /* messages after the buffer left, with no lock held */
   if (fresh) {
-    post_result (self, &posted, stream_time);
+    post_result (self, &posted, st);
     for (guint i = 0; i < n_changes; i++)
       post_event (self, &self->changes[i], &posted);
   }
