@@ -142,6 +142,7 @@ struct _GstMmFusion {
    * video itself came late, never because the audio made it wait */
   GstBuffer *seen;
   GstClockTime seen_at;
+  gint flushed;                 /* atomic: a flush came, see apply_flush */
   /* problems told once per run (element warnings), not once per buffer */
   gboolean warned_no_pts, warned_window_pts, warned_window_size;
 
@@ -478,6 +479,7 @@ gst_mm_fusion_start (GstAggregator * agg)
   self->changes = g_new0 (MmEventChange, MAX (n, 1));
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
+  g_atomic_int_set (&self->flushed, 0);
   self->warned_no_pts = self->warned_window_pts = FALSE;
   self->warned_window_size = FALSE;
   return TRUE;
@@ -631,11 +633,24 @@ gst_mm_fusion_src_event (GstAggregator * agg, GstEvent * event)
   return GST_AGGREGATOR_CLASS (parent_class)->src_event (agg, event);
 }
 
-/* GstAggregator has no flush of its own to chain up to */
+/* GstAggregator has no flush of its own to chain up to. It calls this from
+ * the thread of the last flush-stop, and when the flush was not a seek on
+ * every pad its source thread keeps aggregating meanwhile: so the state
+ * that thread owns is reset by that thread, at its next turn. */
 static GstFlowReturn
 gst_mm_fusion_flush (GstAggregator * agg)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
+  g_atomic_int_set (&self->flushed, 1);
+  return GST_FLOW_OK;
+}
+
+/* on the source pad's thread: the reset a flush asked for */
+static void
+apply_flush (GstMmFusion * self)
+{
+  if (!g_atomic_int_compare_and_exchange (&self->flushed, 1, 0))
+    return;
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
   gst_clear_buffer (&self->seen);
@@ -648,7 +663,6 @@ gst_mm_fusion_flush (GstAggregator * agg)
     p->clip_len = 0;
   }
   GST_OBJECT_UNLOCK (self);
-  return GST_FLOW_OK;
 }
 
 /* synchronization */
@@ -1148,6 +1162,7 @@ static GstClockTime
 gst_mm_fusion_get_next_time (GstAggregator * agg)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
+  apply_flush (self);
   GstMmFusionPad *lead = find_leader (self);
   if (!lead)
     return GST_CLOCK_TIME_NONE;
@@ -1179,6 +1194,7 @@ static GstFlowReturn
 gst_mm_fusion_aggregate (GstAggregator * agg, gboolean timeout)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
+  apply_flush (self);
   GstMmFusionPad *lead = find_leader (self);
   if (!lead)
     return GST_FLOW_EOS;        /* every input pad was released */
