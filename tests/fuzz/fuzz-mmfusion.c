@@ -214,11 +214,6 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
   static gboolean inited;
   if (!inited) {
-    /* GStreamer's task threads come from GLib's thread pool; one that
-     * exits while idle leaves GLib's per-thread slice memory to a leak
-     * report (seen about once in 10000 runs). Idle threads are kept. */
-    g_thread_pool_set_max_unused_threads (-1);
-    g_thread_pool_set_max_idle_time (0);
     gst_init (NULL, NULL);
     GST_ELEMENT_REGISTER (mmfusion, NULL);
     const gchar *domains[] = { "GLib", "GLib-GObject", "GStreamer", NULL };
