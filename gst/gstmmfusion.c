@@ -25,9 +25,12 @@
  * the frame [t, t+d), the audio input is the one window whose end falls in
  * (t+d−S/2, t+d+S/2], S being the window step. mmfusion waits for it; when
  * a later window arrives instead, the pad is at EOS, or (live) the deadline
- * from the aggregator latency passes, the `missing` policy decides. Frames
- * between ticks carry the latest result, marked not fresh. The meta
- * records the running-time span of every input used.
+ * from the aggregator latency passes, the `missing` policy decides; a GAP
+ * or a window too short counts as missing. Frames between ticks carry the
+ * latest result, marked not fresh. The meta records the running-time span
+ * of every input used. Live, a tick is skipped (QoS) only when its frame
+ * reached mmfusion after the end of its display slot; a frame without a
+ * timestamp is a tick of its own, with the audio missing.
  *
  * Each fresh result is also posted as an element message `mmfusion` with
  * `timestamp`, `stream-time`, `running-time`, `duration` (guint64), `label`
@@ -133,10 +136,23 @@ struct _GstMmFusion {
   nn_session *session;
   MmResults *results;
 
-  /* streaming state */
+  /* streaming state, on the source pad's thread */
   GstClockTime next_tick;
   gboolean have_result;
   GstMmFusionMeta last;         /* the latest result, carried between ticks */
+  MmEventChange *changes;       /* n_classes, for one tick's event changes */
+  /* the leading buffer the source thread first saw waiting for its other
+   * inputs, and the clock time then: a live tick is late only when the
+   * video itself came late, never because the audio made it wait */
+  GstBuffer *seen;
+  GstClockTime seen_at;
+  gint flushed;                 /* atomic: a flush came, see apply_flush */
+  /* problems told once per run (element warnings), not once per buffer */
+  gboolean warned_no_pts, warned_window_pts, warned_window_size;
+
+  /* the latency the pipeline runs with (the LATENCY event from the
+   * sinks), under the object lock */
+  GstClockTime pipeline_latency;
 
   /* stats, under the object lock */
   guint64 inferences, skipped, missing_count;
@@ -255,6 +271,26 @@ ensure_model (GstMmFusion * self, GError ** error)
   return TRUE;
 }
 
+/* "video, audio": the model's input names, for messages */
+static gchar *
+input_names (const MmModel * model)
+{
+  GString *names = g_string_new (NULL);
+  for (guint i = 0; i < model->n_inputs; i++)
+    g_string_append_printf (names, "%s%s", i ? ", " : "",
+        model->inputs[i].name);
+  if (model->n_inputs == 0)
+    g_string_append (names, "none");
+  return g_string_free (names, FALSE);
+}
+
+/* A pad per model input, named after it. When the model cannot be loaded,
+ * or the name is not one of its inputs, the pad is made all the same,
+ * unbound: the READY to PAUSED change then fails with an error that says
+ * why (gst-launch shows it; a refused request would only give "could not
+ * link"). The plain modality names are the exception: requesting "video"
+ * or "audio" from a loaded model without such an input fails, which is how
+ * applications find out what a model takes. */
 static GstAggregatorPad *
 gst_mm_fusion_create_new_pad (GstAggregator * agg, GstPadTemplate * templ,
     const gchar * req_name, const GstCaps * caps)
@@ -262,39 +298,37 @@ gst_mm_fusion_create_new_pad (GstAggregator * agg, GstPadTemplate * templ,
   GstMmFusion *self = GST_MM_FUSION (agg);
   GError *err = NULL;
   if (!req_name) {
-    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
-        ("request pads by the model input's name (f.video, f.audio)"));
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("mmfusion's pads are requested "
+            "by the model input's name (f.video, f.audio)"), (NULL));
     return NULL;
   }
+  GstPad *existing = gst_element_get_static_pad (GST_ELEMENT (self),
+      req_name);
+  if (existing) {
+    gst_object_unref (existing);
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("mmfusion's pad '%s' was already "
+            "requested", req_name), (NULL));
+    return NULL;
+  }
+  const MmModelInput *in = NULL;
   if (!ensure_model (self, &err)) {
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
         ("Could not load the model: %s", err->message), (NULL));
     g_error_free (err);
-    return NULL;
-  }
-  const MmModelInput *in = mm_model_find_input (self->model, req_name);
-  if (!in) {
-    GString *names = g_string_new (NULL);
-    for (guint i = 0; i < self->model->n_inputs; i++)
-      g_string_append_printf (names, "%s%s", i ? ", " : "",
-          self->model->inputs[i].name);
-    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
-        ("model %s has no input '%s' (its inputs: %s)",
-            self->model->path, req_name, names->str));
-    g_string_free (names, TRUE);
-    return NULL;
-  }
-  if (gst_element_get_static_pad (GST_ELEMENT (self), req_name)) {
-    GST_ELEMENT_WARNING (self, CORE, PAD, (NULL),
-        ("pad '%s' was already requested", req_name));
-    return NULL;
+  } else if (!(in = mm_model_find_input (self->model, req_name))) {
+    gchar *names = input_names (self->model);
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("model %s has no input '%s'; its "
+            "inputs: %s", self->model->path, req_name, names), (NULL));
+    g_free (names);
+    if (g_str_equal (req_name, "video") || g_str_equal (req_name, "audio"))
+      return NULL;
   }
   GstMmFusionPad *pad = g_object_new (GST_TYPE_MM_FUSION_PAD, "name",
       req_name, "direction", GST_PAD_SINK, "template", templ, NULL);
   pad->input = in;
-  if (in->modality == MM_MODALITY_AUDIO)
+  if (in && in->modality == MM_MODALITY_AUDIO)
     pad->last_window = g_new0 (gfloat, input_floats (in));
-  else
+  else if (in)
     pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
   return GST_AGGREGATOR_PAD (pad);
 }
@@ -309,6 +343,8 @@ find_leader (GstMmFusion * self)
   GST_OBJECT_LOCK (self);
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstMmFusionPad *p = l->data;
+    if (!p->input)
+      continue;                 /* unbound: the start refuses it */
     if (p->input->modality == MM_MODALITY_VIDEO && !video)
       video = p;
     if (p->input->modality == MM_MODALITY_AUDIO && !audio)
@@ -330,9 +366,11 @@ bind_pads (GstMmFusion * self, GError ** error)
   /* check every pad first, so a refusal leaves all of them untouched */
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     if (!mm_model_find_input (self->model, GST_PAD_NAME (l->data))) {
-      g_set_error (error, MM_MODEL_ERROR, 0, "%s has no input '%s' (the pad "
-          "was requested for another model)", self->model->path,
-          GST_PAD_NAME (l->data));
+      gchar *names = input_names (self->model);
+      g_set_error (error, MM_MODEL_ERROR, 0, "model %s has no input '%s'; "
+          "its inputs: %s (request the pads by these names)",
+          self->model->path, GST_PAD_NAME (l->data), names);
+      g_free (names);
       GST_OBJECT_UNLOCK (self);
       return FALSE;
     }
@@ -366,8 +404,9 @@ gst_mm_fusion_start (GstAggregator * agg)
    * loads and fits the pads, which point into it until then. */
   MmModel *old = self->model;
   self->model = NULL;
-  gboolean loaded = ensure_model (self, &err) && bind_pads (self, &err);
-  if (loaded) {
+  gboolean loaded = ensure_model (self, &err);
+  gboolean bound = loaded && bind_pads (self, &err);
+  if (bound) {
     mm_model_free (old);
   } else {
     mm_model_free (self->model);
@@ -376,6 +415,11 @@ gst_mm_fusion_start (GstAggregator * agg)
   if (!loaded) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
         ("Could not load the model: %s", err->message), (NULL));
+    g_error_free (err);
+    return FALSE;
+  }
+  if (!bound) {
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("%s", err->message), (NULL));
     g_error_free (err);
     return FALSE;
   }
@@ -389,12 +433,24 @@ gst_mm_fusion_start (GstAggregator * agg)
   self->infer_ms_total = self->infer_ms_max = 0.0;
   GST_OBJECT_UNLOCK (self);
 
+  guint n = self->model->n_classes;
+  if (smoothing == GST_MM_FUSION_SMOOTHING_WINDOW
+      && (gsize) n * window * sizeof (gfloat) > MM_MODEL_CLASS_STATE_BUDGET) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, ("smoothing-window=%u "
+            "with the %u classes of %s needs %" G_GSIZE_FORMAT " MiB of "
+            "history, over the %" G_GSIZE_FORMAT " MiB budget; lower "
+            "smoothing-window or use smoothing=ema", window, n,
+            self->model->path, (gsize) n * window * sizeof (gfloat) >> 20,
+            MM_MODEL_CLASS_STATE_BUDGET >> 20), (NULL));
+    g_free (on);
+    g_free (off);
+    return FALSE;
+  }
   self->session = nn_session_new (self->model->nn, &opts, &err);
   self->results = mm_results_new (self->model->n_classes,
       self->model->activation);
   mm_results_set_smoothing (self->results, (MmSmoothing) smoothing, alpha,
       window);
-  guint n = self->model->n_classes;
   gfloat *von = g_new (gfloat, MAX (n, 1)), *voff = g_new (gfloat, MAX (n, 1));
   gboolean ok = self->session
       && mm_results_parse_thresholds (on, self->model, von, &err)
@@ -417,13 +473,21 @@ gst_mm_fusion_start (GstAggregator * agg)
   }
   GstMmFusionPad *lead = find_leader (self);
   if (!lead) {
-    GST_ELEMENT_ERROR (self, CORE, PAD, (NULL),
-        ("no input pads: request one per model input (f.video, f.audio)"));
+    gchar *names = input_names (self->model);
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("mmfusion has no input pads: "
+            "request one per input of model %s (%s)", self->model->path,
+            names), (NULL));
+    g_free (names);
     return FALSE;
   }
   gst_object_unref (lead);
+  g_free (self->changes);
+  self->changes = g_new0 (MmEventChange, MAX (n, 1));
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
+  g_atomic_int_set (&self->flushed, 0);
+  self->warned_no_pts = self->warned_window_pts = FALSE;
+  self->warned_window_size = FALSE;
   return TRUE;
 }
 
@@ -433,6 +497,11 @@ gst_mm_fusion_stop (GstAggregator * agg)
   GstMmFusion *self = GST_MM_FUSION (agg);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->results, mm_results_free);
+  g_clear_pointer (&self->changes, g_free);
+  gst_clear_buffer (&self->seen);
+  GST_OBJECT_LOCK (self);
+  self->pipeline_latency = GST_CLOCK_TIME_NONE;
+  GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
 
@@ -480,8 +549,9 @@ gst_mm_fusion_sink_query (GstAggregator * agg, GstAggregatorPad * apad,
     GstQuery * query)
 {
   GstMmFusionPad *pad = GST_MM_FUSION_PAD (apad);
-  if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS
-      || GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
+  /* an unbound pad (see create_new_pad) answers with its template */
+  if (pad->input && (GST_QUERY_TYPE (query) == GST_QUERY_CAPS
+          || GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS)) {
     GstCaps *mine = mm_model_input_caps (pad->input);
     gboolean in_video = pad->input->modality == MM_MODALITY_VIDEO;
     if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
@@ -577,17 +647,56 @@ gst_mm_fusion_sink_event (GstAggregator * agg, GstAggregatorPad * apad,
       gst_aggregator_update_segment (agg, seg);
     }
     gst_clear_object (&lead);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_GAP) {
+    /* the base class clips a GAP against the pad's segment, which must be
+     * in time (a critical otherwise); without one the gap says nothing */
+    GST_OBJECT_LOCK (pad);
+    gboolean timed = apad->segment.format == GST_FORMAT_TIME;
+    GST_OBJECT_UNLOCK (pad);
+    if (!timed) {
+      GST_DEBUG_OBJECT (pad, "GAP without a time segment: dropped");
+      gst_event_unref (event);
+      return TRUE;
+    }
   }
   return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event);
 }
 
-/* GstAggregator has no flush of its own to chain up to */
+static gboolean
+gst_mm_fusion_src_event (GstAggregator * agg, GstEvent * event)
+{
+  GstMmFusion *self = GST_MM_FUSION (agg);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_LATENCY) {
+    GstClockTime latency;
+    gst_event_parse_latency (event, &latency);
+    GST_OBJECT_LOCK (self);
+    self->pipeline_latency = latency;
+    GST_OBJECT_UNLOCK (self);
+  }
+  return GST_AGGREGATOR_CLASS (parent_class)->src_event (agg, event);
+}
+
+/* GstAggregator has no flush of its own to chain up to. It calls this from
+ * the thread of the last flush-stop, and when the flush was not a seek on
+ * every pad its source thread keeps aggregating meanwhile: so the state
+ * that thread owns is reset by that thread, at its next turn. */
 static GstFlowReturn
 gst_mm_fusion_flush (GstAggregator * agg)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
+  g_atomic_int_set (&self->flushed, 1);
+  return GST_FLOW_OK;
+}
+
+/* on the source pad's thread: the reset a flush asked for */
+static void
+apply_flush (GstMmFusion * self)
+{
+  if (!g_atomic_int_compare_and_exchange (&self->flushed, 1, 0))
+    return;
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
+  gst_clear_buffer (&self->seen);
   if (self->results)
     mm_results_reset (self->results);
   GST_OBJECT_LOCK (self);
@@ -598,16 +707,40 @@ gst_mm_fusion_flush (GstAggregator * agg)
     gst_buffer_replace (&p->waiting, NULL);
   }
   GST_OBJECT_UNLOCK (self);
-  return GST_FLOW_OK;
 }
 
 /* synchronization */
 
+/* A copy of the pad's segment: a flush of that one pad (from upstream,
+ * not a seek) resets it from the upstream thread while aggregate() runs. */
+static GstSegment
+pad_segment (GstAggregatorPad * pad)
+{
+  GST_OBJECT_LOCK (pad);
+  GstSegment seg = pad->segment;
+  GST_OBJECT_UNLOCK (pad);
+  return seg;
+}
+
+/* NONE for a timestamp outside the segment, and when the pad has no time
+ * segment (yet) */
 static GstClockTime
 running_time (GstAggregatorPad * pad, GstClockTime ts)
 {
-  GstSegment *seg = &pad->segment;
-  return gst_segment_to_running_time (seg, GST_FORMAT_TIME, ts);
+  GstSegment seg = pad_segment (pad);
+  if (seg.format != GST_FORMAT_TIME)
+    return GST_CLOCK_TIME_NONE;
+  return gst_segment_to_running_time (&seg, GST_FORMAT_TIME, ts);
+}
+
+/* the same as stream time, for the messages */
+static GstClockTime
+stream_time (GstAggregatorPad * pad, GstClockTime ts)
+{
+  GstSegment seg = pad_segment (pad);
+  if (seg.format != GST_FORMAT_TIME)
+    return GST_CLOCK_TIME_NONE;
+  return gst_segment_to_stream_time (&seg, GST_FORMAT_TIME, ts);
 }
 
 /* duration of a buffer in running time (the rate of the segment counts) */
@@ -621,15 +754,73 @@ buffer_duration (GstMmFusionPad * pad, GstBuffer * buf)
         GST_VIDEO_INFO_FPS_D (&pad->vinfo), GST_VIDEO_INFO_FPS_N (&pad->vinfo));
   if (!GST_CLOCK_TIME_IS_VALID (d))
     return 0;
-  gdouble rate = ABS (GST_AGGREGATOR_PAD (pad)->segment.rate);
+  gdouble rate = ABS (pad_segment (GST_AGGREGATOR_PAD (pad)).rate);
   return rate > 0 && rate != 1.0 ? (GstClockTime) (d / rate) : d;
 }
 
 typedef enum { AUDIO_FOUND, AUDIO_MISSING, AUDIO_WAIT } AudioState;
 
+/* a + b, or NONE when either is NONE or the sum would overflow */
+static GstClockTime
+time_add (GstClockTime a, GstClockTime b)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (a) || !GST_CLOCK_TIME_IS_VALID (b)
+      || b >= GST_CLOCK_TIME_NONE - a)
+    return GST_CLOCK_TIME_NONE;
+  return a + b;
+}
+
+static gsize
+window_bytes (const MmModelInput * in)
+{
+  return input_floats (in) * sizeof (gfloat);
+}
+
+/* A buffer on an audio pad that holds no usable window: a GAP (the base
+ * class turns GAP events into empty buffers flagged GAP) or one too short
+ * for the model's window. */
+static gboolean
+is_gap (GstMmFusion * self, GstMmFusionPad * pad, GstBuffer * buf)
+{
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)
+      && gst_buffer_get_size (buf) < window_bytes (pad->input))
+    return TRUE;
+  if (gst_buffer_get_size (buf) >= window_bytes (pad->input))
+    return FALSE;
+  if (!self->warned_window_size) {
+    self->warned_window_size = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("pad %s: a window of %" G_GSIZE_FORMAT " bytes where the model "
+            "needs %" G_GSIZE_FORMAT "; such windows count as missing",
+            GST_PAD_NAME (pad), gst_buffer_get_size (buf),
+            window_bytes (pad->input)));
+  }
+  return TRUE;
+}
+
+/* keeps a window for the `last` policy; FALSE when it cannot be read */
+static gboolean
+keep_last (GstMmFusionPad * pad, GstBuffer * buf, GstClockTime s,
+    GstClockTime e)
+{
+  GstMapInfo map;
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return FALSE;
+  gsize n = MIN (map.size, window_bytes (pad->input));
+  memcpy (pad->last_window, map.data, n);
+  gst_buffer_unmap (buf, &map);
+  pad->have_last = TRUE;
+  pad->last_start = s;
+  pad->last_end = e;
+  return TRUE;
+}
+
 /* The audio window for a tick on the frame ending at `end`: the one whose
  * end lies in (end - S/2, end + S/2]. Older windows are consumed (the last
- * kept for the `last` policy); a newer one means a gap. */
+ * kept for the `last` policy); a newer one means a gap. A GAP up to a time
+ * says no window ends before it: it is consumed once that time is at most
+ * this tick's bound (a window after it may still serve the tick), and
+ * makes the tick's window missing otherwise. */
 static AudioState
 select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
     gboolean timeout, GstBuffer ** window, GstClockTime * wstart,
@@ -638,13 +829,15 @@ select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
   const MmFeatureParams *p = &pad->input->features;
   GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
   /* the window step in running time: a segment rate of 2 halves it */
-  GstClockTime step = gst_util_uint64_scale_int (GST_SECOND,
-      (gint) mm_feature_params_step_samples (p), p->rate);
-  gdouble rate = ABS (apad->segment.rate);
+  GstClockTime step = gst_util_uint64_scale (GST_SECOND,
+      (guint64) mm_feature_params_step_samples (p), (guint64) p->rate);
+  GstClockTime length = gst_util_uint64_scale (GST_SECOND,
+      (guint64) mm_feature_params_window_samples (p), (guint64) p->rate);
+  gdouble rate = ABS (pad_segment (apad).rate);
   if (rate > 0.0 && rate != 1.0)
     step = (GstClockTime) (step / rate);
   GstClockTime lo = end > step / 2 ? end - step / 2 : 0;
-  GstClockTime hi = end + step / 2;
+  GstClockTime hi = time_add (end, step / 2);
   for (;;) {
     GstBuffer *buf = gst_aggregator_pad_peek_buffer (apad);
     if (!buf) {
@@ -652,36 +845,46 @@ select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
         return AUDIO_MISSING;
       return AUDIO_WAIT;
     }
-    /* the end decides; a window that starts before the segment but ends
-     * inside it counts from the segment's start */
-    GstClockTime e = running_time (apad, GST_BUFFER_PTS (buf)
-        + GST_BUFFER_DURATION (buf));
-    GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
-    if (!GST_CLOCK_TIME_IS_VALID (s) && GST_CLOCK_TIME_IS_VALID (e))
-      s = running_time (apad, apad->segment.start);
-    if (!GST_CLOCK_TIME_IS_VALID (e) || e <= lo) {
-      /* too old for this tick and every later one: keep it as `last` */
-      GstMapInfo map;
-      if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
-        gsize n = MIN (map.size, input_floats (pad->input) * sizeof (gfloat));
-        memcpy (pad->last_window, map.data, n);
-        gst_buffer_unmap (buf, &map);
-        pad->have_last = TRUE;
-        pad->last_start = s;
-        pad->last_end = e;
+    gboolean gap = is_gap (self, pad, buf);
+    if (!GST_BUFFER_PTS_IS_VALID (buf)) {
+      /* nowhere in time: it can serve no tick */
+      if (!gap && !self->warned_window_pts) {
+        self->warned_window_pts = TRUE;
+        GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+            ("pad %s: audio windows without timestamps are dropped (they "
+                "cannot be paired with video)", GST_PAD_NAME (pad)));
       }
       gst_buffer_unref (buf);
       gst_aggregator_pad_drop_buffer (apad);
       continue;
     }
-    if (e <= hi) {
+    GstClockTime dur = GST_BUFFER_DURATION (buf);
+    if (!GST_CLOCK_TIME_IS_VALID (dur))
+      dur = gap ? 0 : length;
+    /* the end decides; a window that starts before the segment but ends
+     * inside it counts from the segment's start */
+    GstClockTime e = running_time (apad, time_add (GST_BUFFER_PTS (buf),
+            dur));
+    GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
+    if (!GST_CLOCK_TIME_IS_VALID (s) && GST_CLOCK_TIME_IS_VALID (e))
+      s = running_time (apad, pad_segment (apad).start);
+    if (!GST_CLOCK_TIME_IS_VALID (e) || e <= lo
+        || (gap && GST_CLOCK_TIME_IS_VALID (hi) && e <= hi)) {
+      /* too old for this tick and every later one: keep it as `last` */
+      if (!gap)
+        keep_last (pad, buf, s, e);
+      gst_buffer_unref (buf);
+      gst_aggregator_pad_drop_buffer (apad);
+      continue;
+    }
+    if (!gap && (!GST_CLOCK_TIME_IS_VALID (hi) || e <= hi)) {
       *window = buf;
       *wstart = s;
       *wend = e;
       return AUDIO_FOUND;
     }
     gst_buffer_unref (buf);
-    return AUDIO_MISSING;       /* a later window came: a gap */
+    return AUDIO_MISSING;       /* a later window or a gap came */
   }
 }
 
@@ -724,44 +927,64 @@ fill_video (GstMmFusionPad * pad, gfloat * dst)
   }
 }
 
-static void
+/* preprocesses a frame into the clip ring; FALSE when it holds no
+ * picture (a GAP, or fewer bytes than its caps say) and was left out */
+static gboolean
 push_clip_frame (GstMmFusionPad * pad, GstBuffer * buf)
 {
   const MmModelInput *in = pad->input;
   gsize frame = input_floats (in);
   GstVideoFrame vf;
-  if (!pad->pp || !gst_video_frame_map (&vf, &pad->vinfo, buf, GST_MAP_READ))
-    return;
+  if (!pad->pp || gst_buffer_get_size (buf) < GST_VIDEO_INFO_SIZE (&pad->vinfo)
+      || !gst_video_frame_map (&vf, &pad->vinfo, buf, GST_MAP_READ))
+    return FALSE;
   pad->clip_at = (pad->clip_at + 1) % in->clip_frames;
   mm_preprocess_frame (pad->pp, &vf, pad->clip + pad->clip_at * frame);
   gst_video_frame_unmap (&vf);
   pad->clip_len++;
+  return TRUE;
 }
 
-static void
-undo_clip_push (GstMmFusionPad * pad)
+/* the element's clock time, or NONE without a clock; with the object
+ * lock held */
+static GstClockTime
+clock_now_locked (GstMmFusion * self, GstClockTime * base)
 {
-  pad->clip_at = (pad->clip_at + pad->input->clip_frames - 1)
-      % pad->input->clip_frames;
-  pad->clip_len--;
+  GstClock *clock = GST_ELEMENT_CLOCK (self);
+  if (base)
+    *base = GST_ELEMENT (self)->base_time;
+  return clock ? gst_clock_get_time (clock) : GST_CLOCK_TIME_NONE;
 }
 
+/* QoS, live only (the aggregator reports no latency otherwise): the frame
+ * [rt, rt + d) reached us (`seen_at`, a clock time) after the end of its
+ * display slot (rt + d + latency), so it is shown late whatever we do and
+ * inference would only add to that. Time spent waiting for the other
+ * inputs does not count: that wait ends at the frame's deadline by design,
+ * and then the `missing` policy decides. */
 static gboolean
-is_late (GstMmFusion * self, GstClockTime rt)
+is_late (GstMmFusion * self, GstClockTime rt, GstClockTime d,
+    GstClockTime seen_at)
 {
-  /* live only (the aggregator reports no latency otherwise): the deadline
-   * of the frame has passed already */
-  GstAggregator *agg = GST_AGGREGATOR (self);
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  if (!clock)
+  GstClockTime latency = gst_aggregator_get_latency (GST_AGGREGATOR (self));
+  if (!GST_CLOCK_TIME_IS_VALID (latency) || !GST_CLOCK_TIME_IS_VALID (rt))
     return FALSE;
-  GstClockTime now = gst_clock_get_time (clock);
-  gst_object_unref (clock);
-  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-  GstClockTime latency = gst_aggregator_get_latency (agg);
-  if (!GST_CLOCK_TIME_IS_VALID (latency) || now < base)
+  GST_OBJECT_LOCK (self);
+  /* the sinks show the frame at rt + the pipeline's latency, which stays
+   * when an input is released and ours shrinks with it */
+  if (GST_CLOCK_TIME_IS_VALID (self->pipeline_latency))
+    latency = MAX (latency, self->pipeline_latency);
+  GstClockTime base;
+  GstClockTime now = clock_now_locked (self, &base);
+  GST_OBJECT_UNLOCK (self);
+  GstClockTime at = GST_CLOCK_TIME_IS_VALID (seen_at) ? seen_at : now;
+  if (!GST_CLOCK_TIME_IS_VALID (at) || at < base)
     return FALSE;
-  return now - base > rt + latency;
+  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT " at %" GST_TIME_FORMAT
+      " now %" GST_TIME_FORMAT " latency %" GST_TIME_FORMAT, GST_TIME_ARGS (rt),
+      GST_TIME_ARGS (at - base), GST_TIME_ARGS (now - base),
+      GST_TIME_ARGS (latency));
+  return at - base > time_add (time_add (rt, d), latency);
 }
 
 static void
@@ -820,7 +1043,7 @@ ref_pad (gconstpointer pad, gpointer unused)
  * result. Event changes are returned to be posted by the caller. */
 static gboolean
 infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
-    GstClockTime d, GstBuffer * lead, gboolean timeout,
+    GstClockTime d, GstBuffer * lead, gboolean lead_ok, gboolean timeout,
     GstMmFusionMeta * result, MmEventChange * changes, guint * n_changes,
     gboolean * wait)
 {
@@ -847,8 +1070,9 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
     if (in->modality == MM_MODALITY_VIDEO) {
       if (pad == leader) {
         s = t;
-        e = t + d;
-      } else {
+        e = time_add (t, d);
+        missing = !lead_ok;
+      } else if (GST_CLOCK_TIME_IS_VALID (t)) {
         /* another video input: its frames up to t, the latest counts */
         GstAggregatorPad *ap = GST_AGGREGATOR_PAD (pad);
         GstBuffer *vb;
@@ -858,40 +1082,58 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
             gst_buffer_unref (vb);
             break;
           }
-          push_clip_frame (pad, vb);
-          s = vs;
-          e = vs + buffer_duration (pad, vb);
+          if (push_clip_frame (pad, vb)) {
+            s = vs;
+            e = time_add (vs, buffer_duration (pad, vb));
+          }
           gst_buffer_unref (vb);
           gst_aggregator_pad_drop_buffer (ap);
         }
       }
       if (pad->clip_len == 0)
         missing = TRUE;
-      else
+      if (!missing || (policy == GST_MM_FUSION_MISSING_LAST
+              && pad->clip_len > 0)) {
         fill_video (pad, x->data);
+      } else {
+        memset (x->data, 0, input_floats (in) * sizeof (gfloat) *
+            in->clip_frames);
+      }
+      if (missing)
+        s = e = GST_CLOCK_TIME_NONE;
     } else if (pad == leader) {
-      /* audio-only: the leading window itself */
+      /* audio-only: the leading window itself, unless it is too short
+       * (GAPs never get here) */
       GstMapInfo map;
-      gst_buffer_map (lead, &map, GST_MAP_READ);
-      fill_audio (in, (const gfloat *) map.data, x->data);
-      gst_buffer_unmap (lead, &map);
-      s = t;
-      e = t + d;
+      if (lead_ok && gst_buffer_map (lead, &map, GST_MAP_READ)) {
+        fill_audio (in, (const gfloat *) map.data, x->data);
+        gst_buffer_unmap (lead, &map);
+        s = t;
+        e = time_add (t, d);
+      } else {
+        memset (x->data, 0, window_bytes (in));
+        missing = TRUE;
+      }
     } else {
       GstBuffer *w = NULL;
-      AudioState st = select_window (self, pad, t + d, timeout, &w, &s, &e);
+      AudioState st = AUDIO_MISSING;
+      /* a frame without a timestamp cannot be paired with audio */
+      if (GST_CLOCK_TIME_IS_VALID (t))
+        st = select_window (self, pad, time_add (t, d), timeout, &w, &s, &e);
       if (st == AUDIO_WAIT) {
         *wait = TRUE;
         g_list_free_full (pads, gst_object_unref);
         return FALSE;
       }
+      GstMapInfo map;
+      if (st == AUDIO_FOUND && !gst_buffer_map (w, &map, GST_MAP_READ))
+        st = AUDIO_MISSING;
       if (st == AUDIO_FOUND) {
-        GstMapInfo map;
-        gst_buffer_map (w, &map, GST_MAP_READ);
         fill_audio (in, (const gfloat *) map.data, x->data);
         gst_buffer_unmap (w, &map);
-        gst_buffer_unref (w);
-      } else {
+      }
+      gst_clear_buffer (&w);
+      if (st != AUDIO_FOUND) {
         missing = TRUE;
         if (policy == GST_MM_FUSION_MISSING_LAST && pad->have_last) {
           fill_audio (in, pad->last_window, x->data);
@@ -952,29 +1194,19 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
   return TRUE;
 }
 
-static void
-copy_result (GstMmFusionMeta * dst, const GstMmFusionMeta * src)
-{
-  /* everything but the GstMeta header and the all-scores array */
-  gfloat *all = dst->all_scores;
-  memcpy ((guint8 *) dst + sizeof (GstMeta), (const guint8 *) src +
-      sizeof (GstMeta), sizeof (GstMmFusionMeta) - sizeof (GstMeta));
-  dst->all_scores = all;
-  dst->n_all = 0;
-  gst_mm_fusion_meta_set_all_scores (dst, src->n_all, src->all_scores);
-}
-
 static GstFlowReturn aggregate_frame (GstMmFusion * self,
     GstMmFusionPad * lead, gboolean timeout);
 
 /* Live: the deadline of the next output is the running time of the next
  * leading buffer (plus the latency, which the base class adds). Without
  * this the base class would wait for data on every pad, forever when an
- * input stalls. */
+ * input stalls. Called on the source pad's thread before it waits, so it
+ * also notes when the leading buffer was first seen (see is_late). */
 static GstClockTime
 gst_mm_fusion_get_next_time (GstAggregator * agg)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
+  apply_flush (self);
   GstMmFusionPad *lead = find_leader (self);
   if (!lead)
     return GST_CLOCK_TIME_NONE;
@@ -982,7 +1214,20 @@ gst_mm_fusion_get_next_time (GstAggregator * agg)
   GstBuffer *buf = gst_aggregator_pad_peek_buffer (alead);
   GstClockTime t = GST_CLOCK_TIME_NONE;
   if (buf) {
+    GST_OBJECT_LOCK (self);
+    GstClockTime base;
+    GstClockTime now = clock_now_locked (self, &base);
+    GST_OBJECT_UNLOCK (self);
+    if (buf != self->seen) {
+      gst_clear_buffer (&self->seen);
+      self->seen = gst_buffer_ref (buf);
+      self->seen_at = now;
+    }
     t = running_time (alead, GST_BUFFER_PTS (buf));
+    /* a frame without a timestamp is due at once: nothing to wait for
+     * (the base class adds the latency to this, so 0 is in the past) */
+    if (!GST_BUFFER_PTS_IS_VALID (buf))
+      t = 0;
     gst_buffer_unref (buf);
   }
   gst_object_unref (lead);
@@ -993,12 +1238,40 @@ static GstFlowReturn
 gst_mm_fusion_aggregate (GstAggregator * agg, gboolean timeout)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
+  apply_flush (self);
   GstMmFusionPad *lead = find_leader (self);
   if (!lead)
     return GST_FLOW_EOS;        /* every input pad was released */
   GstFlowReturn ret = aggregate_frame (self, lead, timeout);
   gst_object_unref (lead);
   return ret;
+}
+
+/* An empty leading buffer stands for a GAP event (the base class queues
+ * GAP events as such): no frame, so no output buffer and no tick; the gap
+ * goes on downstream as an event once the stream's segment is there. */
+static GstFlowReturn
+forward_gap (GstMmFusion * self, GstBuffer * buf)
+{
+  GstPad *src = GST_AGGREGATOR_SRC_PAD (self);
+  GstEvent *segment = gst_pad_get_sticky_event (src, GST_EVENT_SEGMENT, 0);
+  if (segment && GST_BUFFER_PTS_IS_VALID (buf)) {
+    gst_pad_push_event (src, gst_event_new_gap (GST_BUFFER_PTS (buf),
+            GST_BUFFER_DURATION (buf)));
+  }
+  if (segment)
+    gst_event_unref (segment);
+  gst_buffer_unref (buf);
+  return GST_FLOW_OK;
+}
+
+/* takes back the last push_clip_frame() */
+static void
+undo_clip_push (GstMmFusionPad * pad)
+{
+  pad->clip_at = (pad->clip_at + pad->input->clip_frames - 1)
+      % pad->input->clip_frames;
+  pad->clip_len--;
 }
 
 static GstFlowReturn
@@ -1012,62 +1285,104 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       return GST_FLOW_EOS;
     return GST_FLOW_OK;
   }
-  GstClockTime t = running_time (alead, GST_BUFFER_PTS (buf));
-  if (!GST_CLOCK_TIME_IS_VALID (t)) {
-    /* outside the segment: it would not be shown; pass it through */
+  /* when this buffer reached us: noted while waiting for other inputs, or
+   * now; the note is let go here so the buffer can be made writable */
+  GstClockTime seen_at = GST_CLOCK_TIME_NONE;
+  if (buf == self->seen)
+    seen_at = self->seen_at;
+  gst_clear_buffer (&self->seen);
+
+  if (gst_buffer_get_size (buf) == 0
+      && GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)) {
     gst_aggregator_pad_drop_buffer (alead);
-    return gst_aggregator_finish_buffer (agg, buf);
+    return forward_gap (self, buf);
+  }
+
+  GstClockTime t = GST_CLOCK_TIME_NONE;
+  if (GST_BUFFER_PTS_IS_VALID (buf)) {
+    t = running_time (alead, GST_BUFFER_PTS (buf));
+    if (!GST_CLOCK_TIME_IS_VALID (t)) {
+      /* outside the segment: it would not be shown; pass it through */
+      gst_aggregator_pad_drop_buffer (alead);
+      return gst_aggregator_finish_buffer (agg, buf);
+    }
+  } else if (!self->warned_no_pts) {
+    /* still a tick: the model sees this frame, the inputs that need a time
+     * to be paired with are missing for it */
+    self->warned_no_pts = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("pad %s: buffers without timestamps: each is inferred on its own, "
+            "with the other inputs missing (they cannot be paired with it); "
+            "give the source a framerate or do-timestamp=true",
+            GST_PAD_NAME (lead)));
   }
   GstClockTime d = buffer_duration (lead, buf);
 
   GST_OBJECT_LOCK (self);
   GstClockTime interval = self->interval;
   GST_OBJECT_UNLOCK (self);
-  gboolean tick = interval == 0 || !GST_CLOCK_TIME_IS_VALID (self->next_tick)
-      || t >= self->next_tick;
-  gboolean timed = GST_AGGREGATOR_PAD (lead)->segment.format ==
-      GST_FORMAT_TIME;
-  /* QoS: inference cannot keep up; never delay the video */
-  gboolean late = tick && timed && is_late (self, t);
+  gboolean tick = interval == 0 || !GST_CLOCK_TIME_IS_VALID (t)
+      || !GST_CLOCK_TIME_IS_VALID (self->next_tick) || t >= self->next_tick;
+
+  gboolean timed = pad_segment (alead).format == GST_FORMAT_TIME;
+  /* QoS first: a frame too late for inference is not preprocessed */
+  gboolean late = tick && timed && is_late (self, t, d, seen_at);
 
   /* clips need every frame, ticks or not; a single frame only a tick that
-   * will run (not between ticks, not when QoS skips it) */
-  gboolean pushed = lead->input->modality == MM_MODALITY_VIDEO
-      && (lead->input->clip_frames > 1 || (tick && timed && !late));
-  if (lead->waiting == buf) {
-    /* preprocessed already, by a call that had to wait for audio */
-    if (!pushed)
-      undo_clip_push (lead);
-  } else if (pushed) {
-    push_clip_frame (lead, buf);
+   * will run */
+  gboolean pushed = FALSE, lead_ok = TRUE;
+  if (lead->input->modality == MM_MODALITY_VIDEO) {
+    gboolean wanted = lead->input->clip_frames > 1 || (tick && timed && !late);
+    if (lead->waiting == buf) {
+      /* preprocessed already, by the call that had to wait for audio */
+      pushed = TRUE;
+      if (!wanted) {
+        undo_clip_push (lead);
+        pushed = FALSE;
+      }
+    } else if (wanted) {
+      pushed = push_clip_frame (lead, buf);
+    }
+    lead_ok = pushed;
+  } else if (lead->input->modality == MM_MODALITY_AUDIO) {
+    lead_ok = !is_gap (self, lead, buf);
   }
+  /* let go here, so the buffer can be made writable below */
   gst_buffer_replace (&lead->waiting, NULL);
 
   GstMmFusionMeta result;
   memset (&result, 0, sizeof result);
   result.event_class = -1;
-  MmEventChange *changes = g_newa (MmEventChange,
-      MAX (self->model->n_classes, 1));
   guint n_changes = 0;
   gboolean fresh = FALSE, wait = FALSE;
   if (tick && timed) {
     if (late) {
+      /* QoS: the frame came too late for inference; never delay video */
+      GST_DEBUG_OBJECT (self, "late: frame at %" GST_TIME_FORMAT " seen at "
+          "%" GST_TIME_FORMAT, GST_TIME_ARGS (t), GST_TIME_ARGS (seen_at));
       GST_OBJECT_LOCK (self);
       self->skipped++;
       GST_OBJECT_UNLOCK (self);
     } else {
-      fresh = infer (self, lead, t, d, buf, timeout, &result, changes,
-          &n_changes, &wait);
+      fresh = infer (self, lead, t, d, buf, lead_ok, timeout, &result,
+          self->changes, &n_changes, &wait);
     }
     if (wait) {
       /* the audio window for this frame is still on its way */
       /* the frame comes back next time, its clip slot filled already */
       if (pushed)
         gst_buffer_replace (&lead->waiting, buf);
-      gst_buffer_unref (buf);
+      /* keep the note of when it came (the peeked reference with it) */
+      if (!GST_CLOCK_TIME_IS_VALID (seen_at)) {
+        GST_OBJECT_LOCK (self);
+        seen_at = clock_now_locked (self, NULL);
+        GST_OBJECT_UNLOCK (self);
+      }
+      self->seen = buf;
+      self->seen_at = seen_at;
       return GST_FLOW_OK;
     }
-    if (interval > 0) {
+    if (interval > 0 && GST_CLOCK_TIME_IS_VALID (t)) {
       /* the next tick is the first interval boundary after t, counted
        * from the first tick */
       GstClockTime next = GST_CLOCK_TIME_IS_VALID (self->next_tick) ?
@@ -1088,27 +1403,26 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     result.duration = d;
     result.fresh = TRUE;
     m = gst_buffer_add_mm_fusion_meta (buf);
-    copy_result (m, &result);
-    copy_result (&self->last, &result);
+    gst_mm_fusion_meta_copy_into (m, &result);
+    gst_mm_fusion_meta_copy_into (&self->last, &result);
     self->have_result = TRUE;
   } else if (self->have_result) {
     m = gst_buffer_add_mm_fusion_meta (buf);
-    copy_result (m, &self->last);
+    gst_mm_fusion_meta_copy_into (m, &self->last);
     m->fresh = FALSE;
   }
   g_free (result.all_scores);
 
-  GstClockTime stream_time = gst_segment_to_stream_time (&alead->segment,
-      GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+  GstClockTime st = stream_time (alead, GST_BUFFER_PTS (buf));
   GstMmFusionMeta posted;
   if (fresh)
     posted = *m;
   GstFlowReturn ret = gst_aggregator_finish_buffer (agg, buf);
   /* messages after the buffer left, with no lock held */
   if (fresh) {
-    post_result (self, &posted, stream_time);
+    post_result (self, &posted, st);
     for (guint i = 0; i < n_changes; i++)
-      post_event (self, &changes[i], &posted);
+      post_event (self, &self->changes[i], &posted);
   }
   return ret;
 }
@@ -1148,13 +1462,21 @@ gst_mm_fusion_set_property (GObject * object, guint id, const GValue * value,
       break;
     case PROP_INTERVAL: self->interval = g_value_get_uint64 (value); break;
     case PROP_TOP_K: self->top_k = g_value_get_uint (value); break;
-    case PROP_THRESHOLD: self->threshold = g_value_get_double (value); break;
+    case PROP_THRESHOLD:
+    case PROP_SMOOTHING_ALPHA:{
+      /* NaN passes GParamSpecDouble's range check */
+      gdouble v = g_value_get_double (value);
+      if (isnan (v))
+        g_warning ("mmfusion: property '%s' cannot be NaN", pspec->name);
+      else if (id == PROP_THRESHOLD)
+        self->threshold = v;
+      else
+        self->smoothing_alpha = v;
+      break;
+    }
     case PROP_THREADS: self->threads = g_value_get_int (value); break;
     case PROP_MISSING: self->missing = g_value_get_enum (value); break;
     case PROP_SMOOTHING: self->smoothing = g_value_get_enum (value); break;
-    case PROP_SMOOTHING_ALPHA:
-      self->smoothing_alpha = g_value_get_double (value);
-      break;
     case PROP_SMOOTHING_WINDOW:
       self->smoothing_window = g_value_get_uint (value);
       break;
@@ -1225,6 +1547,8 @@ gst_mm_fusion_finalize (GObject * object)
   g_free (self->last.all_scores);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->results, mm_results_free);
+  g_clear_pointer (&self->changes, g_free);
+  gst_clear_buffer (&self->seen);
   g_clear_pointer (&self->model, mm_model_free);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1320,6 +1644,7 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
   agg_class->negotiate = GST_DEBUG_FUNCPTR (gst_mm_fusion_negotiate);
   agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_mm_fusion_sink_query);
   agg_class->sink_event = GST_DEBUG_FUNCPTR (gst_mm_fusion_sink_event);
+  agg_class->src_event = GST_DEBUG_FUNCPTR (gst_mm_fusion_src_event);
   agg_class->flush = GST_DEBUG_FUNCPTR (gst_mm_fusion_flush);
   agg_class->aggregate = GST_DEBUG_FUNCPTR (gst_mm_fusion_aggregate);
   agg_class->get_next_time = GST_DEBUG_FUNCPTR (gst_mm_fusion_get_next_time);
@@ -1344,5 +1669,6 @@ gst_mm_fusion_init (GstMmFusion * self)
   self->smoothing_window = DEFAULT_SMOOTHING_WINDOW;
   self->all_scores = DEFAULT_ALL_SCORES;
   self->last.event_class = -1;
+  self->pipeline_latency = GST_CLOCK_TIME_NONE;
   gst_aggregator_set_latency (GST_AGGREGATOR (self), 0, 0);
 }

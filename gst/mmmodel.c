@@ -10,7 +10,9 @@
 #include "mmmodel.h"
 #include "mmpreprocess.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -73,9 +75,9 @@ parse_number (const MmModel * m, const char *input, const char *key,
   gdouble d = g_ascii_strtod (v, &end);
   while (end && g_ascii_isspace (*end))
     end++;
-  if (end == v || *end != '\0')
-    return fail (error, m, "mmfusion.input.%s.%s is '%s', not a number",
-        input, key, v);
+  if (end == v || *end != '\0' || !isfinite (d))
+    return fail (error, m, "mmfusion.input.%s.%s is '%s', not a finite "
+        "number", input, key, v);
   *out = d;
   return TRUE;
 }
@@ -87,6 +89,10 @@ parse_int (const MmModel * m, const char *input, const char *key, gint * out,
   gdouble d = *out;
   if (!parse_number (m, input, key, &d, error))
     return FALSE;
+  /* checked before the conversion, which is undefined out of range */
+  if (d < G_MININT || d > G_MAXINT)
+    return fail (error, m, "mmfusion.input.%s.%s is %g, out of range",
+        input, key, d);
   if (d != (gint) d)
     return fail (error, m, "mmfusion.input.%s.%s must be a whole number",
         input, key);
@@ -109,7 +115,7 @@ parse_per_channel (const MmModel * m, const char *input, const char *key,
     char *end;
     gchar *s = g_strstrip (parts[i]);
     out[i] = (gfloat) g_ascii_strtod (s, &end);
-    ok = end != s && *end == '\0';
+    ok = end != s && *end == '\0' && isfinite (out[i]);
   }
   if (ok && n == 1)
     for (gint c = 1; c < channels; c++)
@@ -117,7 +123,8 @@ parse_per_channel (const MmModel * m, const char *input, const char *key,
   g_strfreev (parts);
   if (!ok)
     return fail (error, m, "mmfusion.input.%s.%s is '%s'; 1 or %d "
-        "comma-separated numbers are expected", input, key, v, channels);
+        "comma-separated finite numbers are expected", input, key, v,
+        channels);
   return TRUE;
 }
 
@@ -237,6 +244,13 @@ parse_audio (MmModel * m, MmModelInput * in, const nn_tensor * t,
     g_error_free (e);
     return FALSE;
   }
+  /* windows further apart than that are no stream the elements can pair
+   * with video (and the times would overflow their arithmetic) */
+  if (mm_feature_params_step_samples (p) > (gint64) p->rate * MM_MODEL_MAX_STEP_S)
+    return fail (error, m, "mmfusion.input.%s.stride is %d: windows %"
+        G_GINT64_FORMAT " s apart (stride x hop-length / rate); at most %d s "
+        "are supported", in->name, p->stride,
+        mm_feature_params_step_samples (p) / p->rate, MM_MODEL_MAX_STEP_S);
   return TRUE;
 }
 
@@ -291,6 +305,30 @@ make_quarks (MmModel * m)
     m->label_quarks[i] = g_quark_from_string (m->labels[i]);
 }
 
+/* The runtime gives symbolic dimensions (dynamic axes) the size 1: a model
+ * exported with a dynamic height and width would silently be fed a 1x1
+ * picture. Only the batch dimension may be symbolic (it is 1 here);
+ * any other is refused, naming it. */
+static gboolean
+check_fixed_dims (const MmModel * m, const MmModelInput * in, guint index,
+    const nn_tensor * t, GError ** error)
+{
+  static const char *video_axes[] = { "batch", "channels", "height",
+    "width"
+  };
+  for (gint d = 1; d < t->ndim; d++) {
+    if (!nn_model_input_dim_symbolic (m->nn, index, d))
+      continue;
+    const char *what = in->modality == MM_MODALITY_VIDEO && t->ndim == 4 ?
+        video_axes[d] : d == t->ndim - 1 ? "last" : "inner";
+    return fail (error, m, "input '%s': dimension %d (%s) has no fixed size "
+        "in the file (a dynamic axis); mmfusion needs fixed input sizes: "
+        "export the model with them fixed (no dynamic_axes but the batch)",
+        in->name, d, what);
+  }
+  return TRUE;
+}
+
 /* the checks and parsing after the network itself has loaded */
 static MmModel *finish_load (MmModel * m, GError ** error);
 
@@ -340,13 +378,29 @@ mm_model_load_data (const void *data, gsize size, const gchar * name,
 static MmModel *
 finish_load (MmModel * m, GError ** error)
 {
-  const nn_tensor *out = nn_model_output (m->nn, 0);
-  if (out->type != NN_TYPE_FLOAT || out->ndim < 1) {
+  if (nn_model_n_inputs (m->nn) == 0) {
+    fail (error, m, "the model has no inputs; mmfusion needs at least one "
+        "video or audio input");
+    mm_model_free (m);
+    return NULL;
+  }
+  const nn_tensor *out = nn_model_n_outputs (m->nn) ?
+      nn_model_output (m->nn, 0) : NULL;
+  if (!out || out->type != NN_TYPE_FLOAT || out->ndim < 1) {
     fail (error, m, "the first output must be float32 scores");
     mm_model_free (m);
     return NULL;
   }
-  m->n_classes = (guint) out->shape[out->ndim - 1];
+  /* checked before anything is allocated per class */
+  gint64 classes = out->shape[out->ndim - 1];
+  if (classes < 1 || classes > MM_MODEL_MAX_CLASSES) {
+    fail (error, m, "the first output '%s' has %" G_GINT64_FORMAT " classes; "
+        "1 to %d are supported", out->name ? out->name : "", classes,
+        MM_MODEL_MAX_CLASSES);
+    mm_model_free (m);
+    return NULL;
+  }
+  m->n_classes = (guint) classes;
   static const char *acts[] = { "none", "softmax", "sigmoid", NULL };
   const char *act = nn_model_metadata (m->nn, "mmfusion.output.activation");
   m->activation = MM_ACTIVATION_NONE;
@@ -397,8 +451,9 @@ finish_load (MmModel * m, GError ** error)
       return NULL;
     }
     in->modality = modality;
-    gboolean ok = modality == MM_MODALITY_VIDEO ?
-        parse_video (m, in, t, error) : parse_audio (m, in, t, error);
+    gboolean ok = check_fixed_dims (m, in, i, t, error)
+        && (modality == MM_MODALITY_VIDEO ? parse_video (m, in, t, error) :
+        parse_audio (m, in, t, error));
     if (!ok) {
       mm_model_free (m);
       return NULL;
@@ -426,6 +481,14 @@ mm_model_free (MmModel * m)
 gboolean
 mm_model_set_labels_file (MmModel * m, const gchar * path, GError ** error)
 {
+  /* the size first: one label a line for at most MM_MODEL_MAX_CLASSES */
+  GStatBuf st;
+  if (g_stat (path, &st) == 0 && st.st_size > MM_MODEL_MAX_LABELS_BYTES) {
+    g_set_error (error, MM_MODEL_ERROR, 0, "%s: a labels file of %"
+        G_GINT64_FORMAT " bytes; at most %d MiB are read", path,
+        (gint64) st.st_size, MM_MODEL_MAX_LABELS_BYTES >> 20);
+    return FALSE;
+  }
   gchar *text;
   if (!g_file_get_contents (path, &text, NULL, error))
     return FALSE;

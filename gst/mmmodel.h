@@ -13,6 +13,16 @@
 
 G_BEGIN_DECLS
 
+/* Limits checked at load, before anything is allocated from them: every
+ * class costs a label, a quark and per-class state in the element (and
+ * smoothing=window keeps up to 100 results of all classes); windows more
+ * than an hour apart are no stream. */
+#define MM_MODEL_MAX_CLASSES (1 << 20)
+#define MM_MODEL_MAX_STEP_S 3600
+#define MM_MODEL_MAX_LABELS_BYTES (64 << 20)
+/* bytes of per-class state (smoothing history) mmfusion allows itself */
+#define MM_MODEL_CLASS_STATE_BUDGET ((gsize) 256 << 20)
+
 typedef enum { MM_MODALITY_VIDEO, MM_MODALITY_AUDIO } MmModality;
 typedef enum { MM_COLOR_RGB, MM_COLOR_BGR, MM_COLOR_GRAY } MmColor;
 typedef enum {

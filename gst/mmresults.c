@@ -22,7 +22,7 @@ struct _MmResults {
   guint window;
   gfloat *current;              /* after activation */
   gfloat *smoothed;
-  gfloat *history;              /* window * n, ring */
+  gfloat *history;              /* window * n, ring; smoothing=window only */
   guint history_len, history_at;
   gboolean have;
   gfloat *on, *off;
@@ -37,7 +37,6 @@ mm_results_new (guint n, MmActivation activation)
   r->activation = activation;
   r->current = g_new0 (gfloat, MAX (n, 1));
   r->smoothed = g_new0 (gfloat, MAX (n, 1));
-  r->history = g_new0 (gfloat, (gsize) MAX (n, 1) * MAX_WINDOW);
   r->on = g_new (gfloat, MAX (n, 1));
   r->off = g_new (gfloat, MAX (n, 1));
   r->active = g_new0 (gboolean, MAX (n, 1));
@@ -69,6 +68,10 @@ mm_results_set_smoothing (MmResults * r, MmSmoothing mode, gdouble alpha,
   r->smoothing = mode;
   r->alpha = CLAMP (alpha, 0.0, 1.0);
   r->window = CLAMP (window, 1, MAX_WINDOW);
+  /* the history only for the mode that reads it, sized by its window */
+  g_clear_pointer (&r->history, g_free);
+  if (mode == MM_SMOOTHING_WINDOW)
+    r->history = g_new0 (gfloat, (gsize) MAX (r->n, 1) * r->window);
   mm_results_reset (r);
 }
 
@@ -207,9 +210,9 @@ mm_results_parse_thresholds (const gchar * spec, const MmModel * model,
     const gchar *num = eq ? eq + 1 : item;
     char *end;
     gdouble v = g_ascii_strtod (num, &end);
-    if (end == num || *end != '\0') {
+    if (end == num || *end != '\0' || !isfinite (v)) {
       g_set_error (error, MM_MODEL_ERROR, 0, "'%s' is not a threshold "
-          "(expected 0.8 or label=0.8)", item);
+          "(expected a finite number: 0.8 or label=0.8)", item);
       ok = FALSE;
       break;
     }

@@ -536,6 +536,15 @@ nn_model_input (const nn_model * m, size_t i)
   return &nn_val ((nn_graph *) m, g_array_index (m->inputs, int, i))->t;
 }
 
+gboolean
+nn_model_input_dim_symbolic (const nn_model * m, size_t i, int32_t axis)
+{
+  g_return_val_if_fail (i < m->inputs->len, FALSE);
+  const nn_value *v = nn_val ((nn_graph *) m, g_array_index (m->inputs, int,
+          i));
+  return axis >= 0 && axis < v->t.ndim && (v->symbolic >> axis) & 1;
+}
+
 const nn_tensor *
 nn_model_output (const nn_model * m, size_t i)
 {

@@ -121,6 +121,8 @@ typedef struct nn_value {
   int first_step, last_step;    /* lifetime in the step list */
   size_t offset;                /* arena offset once planned */
   int n_uses;                   /* live consumers, for fusion */
+  uint32_t symbolic;            /* graph inputs: bit d set when dimension d
+                                 * had no value in the file (dim_param) */
 } nn_value;
 
 struct nn_node {

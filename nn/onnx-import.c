@@ -265,6 +265,7 @@ import_input (nn_graph * g, const Onnx__ValueInfoProto * vi,
     return FALSE;
   }
   int64_t shape[NN_MAX_DIMS];
+  uint32_t symbolic = 0;
   for (size_t d = 0; d < tt->shape->n_dim; d++) {
     const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[d];
     const char *param = dim->value_case ==
@@ -273,6 +274,8 @@ import_input (nn_graph * g, const Onnx__ValueInfoProto * vi,
     shape[d] = dim->value_case ==
         ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE ? dim->dim_value :
         1;
+    symbolic |= dim->value_case !=
+        ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE ? 1u << d : 0;
     for (size_t i = 0; opts && i < opts->n_dims; i++) {
       const nn_dim_value *dv = &opts->dims[i];
       if ((dv->name && param && strcmp (dv->name, param) == 0) ||
@@ -319,6 +322,7 @@ import_input (nn_graph * g, const Onnx__ValueInfoProto * vi,
   }
   v->nbytes = (size_t) nn_tensor_numel (&v->t) * nn_type_size (type);
   v->known = TRUE;
+  v->symbolic = symbolic;
   g_array_append_val (g->inputs, idx);
   return TRUE;
 }

@@ -52,12 +52,7 @@ meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
   GstMmFusionMeta *dst = gst_buffer_add_mm_fusion_meta (dest);
   if (!dst)
     return FALSE;
-  gfloat *all = dst->all_scores;
-  memcpy ((guint8 *) dst + sizeof (GstMeta), (guint8 *) src + sizeof (GstMeta),
-      sizeof (GstMmFusionMeta) - sizeof (GstMeta));
-  dst->all_scores = all;
-  dst->n_all = 0;
-  gst_mm_fusion_meta_set_all_scores (dst, src->n_all, src->all_scores);
+  gst_mm_fusion_meta_copy_into (dst, src);
   return TRUE;
 }
 
@@ -80,6 +75,37 @@ gst_buffer_add_mm_fusion_meta (GstBuffer * buffer)
   g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
   return (GstMmFusionMeta *) gst_buffer_add_meta (buffer,
       GST_MM_FUSION_META_INFO, NULL);
+}
+
+/**
+ * gst_mm_fusion_meta_copy_into:
+ * @dst: the meta written
+ * @src: the meta copied
+ *
+ * Copies every field of @src into @dst (all-scores duplicated), the
+ * GstMeta header of @dst left alone.
+ */
+void
+gst_mm_fusion_meta_copy_into (GstMmFusionMeta * dst,
+    const GstMmFusionMeta * src)
+{
+  g_return_if_fail (dst != NULL && src != NULL);
+  if (dst == src)
+    return;
+  dst->model = src->model;
+  dst->running_time = src->running_time;
+  dst->pts = src->pts;
+  dst->duration = src->duration;
+  dst->fresh = src->fresh;
+  dst->n_inputs = MIN (src->n_inputs, GST_MM_FUSION_META_MAX_INPUTS);
+  memcpy (dst->inputs, src->inputs, dst->n_inputs * sizeof (src->inputs[0]));
+  dst->n_classes = MIN (src->n_classes, GST_MM_FUSION_META_MAX_CLASSES);
+  memcpy (dst->ids, src->ids, dst->n_classes * sizeof (gint));
+  memcpy (dst->labels, src->labels, dst->n_classes * sizeof (GQuark));
+  memcpy (dst->scores, src->scores, dst->n_classes * sizeof (gfloat));
+  dst->event_class = src->event_class;
+  gst_mm_fusion_meta_set_all_scores (dst, src->all_scores ? src->n_all : 0,
+      src->all_scores);
 }
 
 /**

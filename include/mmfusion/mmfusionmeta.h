@@ -124,6 +124,13 @@ gfloat gst_mm_fusion_meta_get_level (const GstMmFusionMeta * meta, gsize i);
 GQuark gst_mm_fusion_meta_get_quark (const GstMmFusionMeta * meta, gsize i);
 gint gst_mm_fusion_meta_get_class_id (const GstMmFusionMeta * meta, gsize i);
 
+/* makes dst hold the same result as src: every field but the GstMeta
+ * header, the all-scores array duplicated (dst's own is freed first).
+ * dst may be a meta on a buffer or a bare struct the caller keeps (then
+ * free its all_scores with g_free when done). */
+void gst_mm_fusion_meta_copy_into (GstMmFusionMeta * dst,
+    const GstMmFusionMeta * src);
+
 /* copies the top-k (at most GST_MM_FUSION_META_MAX_CLASSES) */
 void gst_mm_fusion_meta_set_classes (GstMmFusionMeta * meta, gsize n,
     const gint * ids, const GQuark * labels, const gfloat * scores);

@@ -139,6 +139,11 @@ size_t nn_model_n_outputs (const nn_model * model);
 /* shape, type and name of an input/output (data is NULL) */
 const nn_tensor *nn_model_input (const nn_model * model, size_t i);
 const nn_tensor *nn_model_output (const nn_model * model, size_t i);
+/* TRUE when dimension `axis` of input i had no fixed value in the file (a
+ * symbolic dim_param, or none): its size is then 1 or the caller's
+ * nn_load_options.dims value, not the model author's */
+gboolean nn_model_input_dim_symbolic (const nn_model * model, size_t i,
+    int32_t axis);
 /* index of an input/output by name, or -1 */
 int nn_model_input_index (const nn_model * model, const char *name);
 int nn_model_output_index (const nn_model * model, const char *name);

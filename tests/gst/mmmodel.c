@@ -98,6 +98,13 @@ static const struct {
   {"bad_layout", "mmfusion.input.video.layout"},
   {"bad_modality", "mmfusion.input.sound.modality"},
   {"missing_file", "missing_file"},
+  /* limits (tests/golden/meta/make_limit_models.py): refused at load,
+   * before anything is built per class */
+  {"huge_classes", "has 100000000 classes; 1 to 1048576"},
+  {"zero_classes", "has 0 classes"},
+  {"no_inputs", "has no inputs"},
+  {"stride_2e9", "stride is 2000000000"},
+  {"dynamic_hw", "dimension 2 (height) has no fixed size"},
 };
 
 GST_START_TEST (test_bad_metadata)
@@ -133,6 +140,32 @@ GST_START_TEST (test_labels_file)
   fail_if (mm_model_set_labels_file (m, labels, &err));
   fail_unless (strstr (err->message, "2 labels") != NULL);
   g_clear_error (&err);
+  g_unlink (labels);
+  g_free (labels);
+  mm_model_free (m);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* a labels file larger than any class count needs is refused by its size,
+ * before it is read (a sparse file: nothing is written) */
+GST_START_TEST (test_labels_file_too_large)
+{
+  gchar *path = model_path ("good");
+  MmModel *m = mm_model_load (path, NULL);
+  gchar *labels = g_build_filename (g_get_tmp_dir (), "mm-huge-labels.txt",
+      NULL);
+  FILE *f = fopen (labels, "wb");
+  fail_unless (f != NULL);
+  fail_unless (fseek (f, 100 << 20, SEEK_SET) == 0);
+  fputc ('\n', f);
+  fclose (f);
+  GError *err = NULL;
+  fail_if (mm_model_set_labels_file (m, labels, &err));
+  fail_unless (strstr (err->message, "104857601 bytes") != NULL, "%s",
+      err->message);
+  g_error_free (err);
   g_unlink (labels);
   g_free (labels);
   mm_model_free (m);
@@ -192,6 +225,7 @@ mmmodel_suite (void)
   tcase_add_test (tc, test_defaults);
   tcase_add_loop_test (tc, test_bad_metadata, 0, G_N_ELEMENTS (bad_cases));
   tcase_add_test (tc, test_labels_file);
+  tcase_add_test (tc, test_labels_file_too_large);
   tcase_add_test (tc, test_meta_api);
   return s;
 }
