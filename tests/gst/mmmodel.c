@@ -100,7 +100,8 @@ static const struct {
   {"missing_file", "missing_file"},
   /* limits (tests/golden/meta/make_limit_models.py): refused at load,
    * before anything is built per class */
-  {"huge_classes", "has 100000000 classes; 1 to 1048576"},
+  {"huge_classes", "output 'scores' (float32 [1, 100000000]) would take"},
+  {"many_classes", "has 2000000 classes; 1 to 1048576"},
   {"zero_classes", "has 0 classes"},
   {"no_inputs", "has no inputs"},
   {"stride_2e9", "stride is 2000000000"},
