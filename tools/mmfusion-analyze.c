@@ -5,13 +5,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * usage: mmfusion-analyze URI|PATH|--live[=test] --model MODEL
+ *            [--video-device PATH] [--audio-device NAME]
  *            [--json FILE|-] [--overlay OUT.mkv] [--interval NS] [--top-k N]
  *            [--event-on SPEC [--event-off SPEC]] [--report OUT.html]
  *            [--record DIR [--pre S] [--post S]]
  *        mmfusion-analyze --help | --version
  *
- * --live takes a camera and the default microphone, --live=test live test
- * sources. Progress on stderr (on a terminal), JSON Lines to --json, the
+ * --live takes the camera and/or the microphone, only those the model has
+ * inputs for (--video-device, --audio-device pick them), --live=test live
+ * test sources. Progress on stderr (on a terminal), JSON Lines to --json, the
  * video with the results drawn on it and the original audio to --overlay
  * (Matroska), a summary at the end. --event-on makes mmfusion's events,
  * --record a clip around each (mmrecord, the encoded streams kept as they
@@ -1025,9 +1027,9 @@ build (Graph * g, const Options * o, GstElement ** source)
           !g_strcmp0 (missing, "pulsesrc") ? "gstreamer1.0-pulseaudio" :
           !g_strcmp0 (missing, "alsasrc") ? "gstreamer1.0-alsa" :
           "gstreamer1.0-plugins-good and -base");
-      fail (o->audio_device && missing && g_str_has_suffix (missing, "src")
-          && !g_str_equal (missing, "v4l2src") ? o->audio_device : o->input,
-          why);
+      gboolean mic = !g_strcmp0 (missing, "pulsesrc")
+          || !g_strcmp0 (missing, "alsasrc");
+      fail (mic && o->audio_device ? o->audio_device : o->input, why);
       g_free (why);
       return 1;
     }

@@ -127,5 +127,11 @@ expect_error "device options without --live" \
   "^mmfusion-analyze: command line: --audio-device is for --live" \
   --live=test --audio-device null.monitor --model "$sync/probe_audio_only.onnx"
 
+# --help describes both options
+help=$("$tool" --help) || fail "--help exited $?"
+for opt in --video-device --audio-device; do
+  grep -q -- "^  $opt" <<<"$help" || fail "--help does not describe $opt"
+done
+
 [ $failures -eq 0 ] || exit 1
 echo "PASS"
