@@ -3,8 +3,9 @@
 # the test's own, whose null sink's monitor is the microphone. espeak-ng's
 # speech played into the sink reaches the shipped audio-only digits model
 # (--audio-device null.monitor), which hears the spoken digit; no camera is
-# opened for it. A camera that cannot be opened (--video-device) and a
-# source the server does not have give one clear line and exit 1.
+# opened for it, and --record keeps its audio alone. A camera that cannot
+# be opened (--video-device) and a source the server does not have give
+# one clear line and exit 1.
 # usage: analyze-live-devices-test.sh MMFUSION_ANALYZE AVDIGITS_DIR SYNC_GOLDEN_DIR
 set -u
 tool=$1 avdigits=$2 sync=$3
@@ -104,6 +105,29 @@ for case in two:2 five:5; do
   [ $((heard * 2)) -gt "$with_audio" ] \
     || fail "$word: the model heard $digit in $heard of $with_audio windows"
   grep -q '"missing":true' "$out" && fail "$word: a result with the audio missing"
+done
+
+# --record with the microphone only: the clips hold the audio alone (Opus,
+# or Vorbis without the opus plugin), nothing waits for a video stream
+mkdir "$tmp/clips"
+"$tool" --live --audio-device null.monitor --model "$avdigits/avdigits-audio.onnx" \
+  --event-on 0 --record "$tmp/clips" --pre 1 --post 1 --json "$tmp/rec.jsonl" \
+  2>"$tmp/rec.err" & pid=$!
+for _ in $(seq 300); do
+  [ -s "$tmp/rec.jsonl" ] && break
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.1
+done
+sleep 3
+kill -INT $pid
+wait $pid || fail "--record: exited $?: $(cat "$tmp/rec.err")"
+n=$(ls "$tmp/clips" | wc -l)
+[ "$n" = 1 ] || fail "--record: $n clips: $(cat "$tmp/rec.err")"
+for f in "$tmp"/clips/*; do
+  info=$(env -u GST_PLUGIN_PATH -u LD_LIBRARY_PATH GST_REGISTRY="$tmp/registry.bin" \
+    gst-discoverer-1.0 "$f" 2>&1)
+  grep -q 'audio #[0-9]*: \(Opus\|Vorbis\)' <<<"$info" || fail "clip $f: no audio: $info"
+  grep -q 'video #' <<<"$info" && fail "clip $f: a video stream: $info"
 done
 
 # Runs the tool, which must fail with exactly one line matching PATTERN.
