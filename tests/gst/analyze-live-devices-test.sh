@@ -109,9 +109,11 @@ done
 
 # --record with the microphone only: the clips hold the audio alone (Opus,
 # or Vorbis without the opus plugin), nothing waits for a video stream.
-# Not in the sanitizer build (MM_SLOW_RUN): there this run sometimes gave
-# no result at all in 30 s (a stall not understood yet; never seen in the
-# normal build, nor with GST_DEBUG on).
+# Not in the sanitizer build (MM_SLOW_RUN): there this run often gives no
+# result at all (pulsesrc's ring-buffer thread waits in
+# pa_threaded_mainloop_wait for data that never comes, its stream uncorked,
+# the source RUNNING); not understood yet, never seen in the normal build
+# nor without --record.
 record_run() {
   mkdir "$tmp/clips"
   "$tool" --live --audio-device null.monitor --model "$avdigits/avdigits-audio.onnx" \
