@@ -5,13 +5,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * usage: mmfusion-analyze URI|PATH|--live[=test] --model MODEL
+ *            [--video-device PATH] [--audio-device NAME]
  *            [--json FILE|-] [--overlay OUT.mkv] [--interval NS] [--top-k N]
  *            [--event-on SPEC [--event-off SPEC]] [--report OUT.html]
  *            [--record DIR [--pre S] [--post S]]
  *        mmfusion-analyze --help | --version
  *
- * --live takes a camera and the default microphone, --live=test live test
- * sources. Progress on stderr (on a terminal), JSON Lines to --json, the
+ * --live takes the camera and/or the microphone, only those the model has
+ * inputs for (--video-device, --audio-device pick them), --live=test live
+ * test sources. Progress on stderr (on a terminal), JSON Lines to --json, the
  * video with the results drawn on it and the original audio to --overlay
  * (Matroska), a summary at the end. --event-on makes mmfusion's events,
  * --record a clip around each (mmrecord, the encoded streams kept as they
@@ -50,6 +52,8 @@ typedef struct {
   GstElement *json_writer, *overlay_writer;
   const char *json, *overlay;
   GstElement *source;           /* mmdecodebin, or the live sources */
+  gboolean devices;             /* --live: a camera and/or a microphone */
+  const char *video_device, *audio_device;      /* NULL: the default */
   GstElement *recorder;         /* mmrecord (--record) */
   const char *record_dir;
   int clip_fd;                  /* --json FILE opened for appending, or -1 */
@@ -135,6 +139,47 @@ input_error (Run * r, GstObject * src, const GError * err)
   else
     r->error = g_strdup (text);
   g_free (uri);
+}
+
+/* whether `src` is the live bin's element `name` or inside it */
+static gboolean
+from_live (Run * r, GstObject * src, const char *name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (r->source), name);
+  gboolean in = e && (src == GST_OBJECT (e)
+      || gst_object_has_as_ancestor (src, GST_OBJECT (e)));
+  g_clear_object (&e);
+  return in;
+}
+
+/* A capture device that cannot be opened (or fails later): named, with
+ * GStreamer's reason and what to try */
+static void
+device_error (Run * r, GstObject * src, const GError * err)
+{
+  if (!r->devices || err->domain != GST_RESOURCE_ERROR)
+    return;
+  gboolean camera = from_live (r, src, "camera");
+  if (!camera && !from_live (r, src, "microphone"))
+    return;
+  gchar *reason = g_strdup (err->message);
+  g_strchomp (reason);
+  gsize n = strlen (reason);
+  if (n && reason[n - 1] == '.')
+    reason[n - 1] = '\0';
+  if (camera) {
+    r->error_file = r->video_device ? r->video_device : "/dev/video0";
+    r->error = g_strdup_printf ("cannot use the camera (%s): check the "
+        "path (ls /dev/video*) and the permissions (the video group), or "
+        "pick another with --video-device PATH", reason);
+  } else {
+    r->error_file = r->audio_device ? r->audio_device :
+        "the default microphone";
+    r->error = g_strdup_printf ("cannot use the microphone (%s): list the "
+        "sources with 'pactl list short sources' (PulseAudio) or "
+        "'arecord -L' (ALSA) and pick one with --audio-device NAME", reason);
+  }
+  g_free (reason);
 }
 
 /* A threshold naming a class the model lacks is refused by mmfusion when
@@ -231,6 +276,8 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
       gst_message_parse_error (msg, &err, &debug);
       if (!r->error)
         output_error (r, GST_MESSAGE_SRC (msg), err, debug);
+      if (!r->error)
+        device_error (r, GST_MESSAGE_SRC (msg), err);
       if (!r->error)
         fusion_error (r, GST_MESSAGE_SRC (msg), err, r->event_on);
       if (!r->error)
@@ -459,17 +506,15 @@ build_overlay (Graph * g, GstElement * results, const char *path)
   return ok;
 }
 
-/* --live: a camera and a microphone, or test sources, as a bin with the
- * same "video" and "audio" pads as mmdecodebin */
+/* --live=test: live test sources for both inputs, as a bin with the same
+ * "video" and "audio" pads as mmdecodebin */
 static GstElement *
-make_live_source (const char *kind)
+make_test_source (void)
 {
-  const char *desc = g_str_equal (kind, "test") ?
+  const char *desc =
       "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,"
       "height=480,framerate=30/1 ! videoconvert name=v "
       "audiotestsrc is-live=true wave=ticks ! audioconvert ! "
-      "audioresample name=a" :
-      "v4l2src ! videoconvert name=v  autoaudiosrc ! audioconvert ! "
       "audioresample name=a";
   GstElement *bin = gst_parse_bin_from_description (desc, FALSE, NULL);
   if (!bin)
@@ -485,10 +530,70 @@ make_live_source (const char *kind)
   return bin;
 }
 
+/* ALSA device names (hw:1,0, plughw:CARD=x, default) go to alsasrc; any
+ * other name is a PulseAudio source (pactl list short sources) */
+static gboolean
+is_alsa_device (const char *name)
+{
+  return g_str_has_prefix (name, "hw:") || g_str_has_prefix (name, "plughw:")
+      || g_str_equal (name, "default");
+}
+
+/* src ! conv [! resample], its end a ghost pad `pad` of the bin; FALSE
+ * with *missing the first element GStreamer does not have */
+static gboolean
+add_live_branch (GstBin * bin, const char *factories[], const char *name,
+    const char *device, const char *pad, const char **missing)
+{
+  GstElement *prev = NULL;
+  for (guint i = 0; factories[i]; i++) {
+    GstElement *e = gst_element_factory_make (factories[i], i ? NULL : name);
+    if (!e) {
+      *missing = factories[i];
+      return FALSE;
+    }
+    gst_bin_add (bin, e);
+    if (!i && device)
+      g_object_set (e, "device", device, NULL);
+    if (prev && !gst_element_link (prev, e))
+      return FALSE;
+    prev = e;
+  }
+  GstPad *src = gst_element_get_static_pad (prev, "src");
+  gst_element_add_pad (GST_ELEMENT (bin), gst_ghost_pad_new (pad, src));
+  gst_object_unref (src);
+  return TRUE;
+}
+
+/* --live: the devices the model has inputs for, and only those (a model
+ * with no video input needs no camera), as a bin with a "video" and/or an
+ * "audio" pad like mmdecodebin's. The capture elements are named "camera"
+ * and "microphone" so that their errors can be told apart (device_error).
+ * NULL with *missing the element GStreamer lacks. */
+static GstElement *
+make_live_source (gboolean video, const char *video_device, gboolean audio,
+    const char *audio_device, const char **missing)
+{
+  GstElement *bin = gst_bin_new ("live");
+  const char *camera[] = { "v4l2src", "videoconvert", NULL };
+  const char *microphone[] = { !audio_device ? "autoaudiosrc" :
+        is_alsa_device (audio_device) ? "alsasrc" : "pulsesrc",
+    "audioconvert", "audioresample", NULL
+  };
+  gboolean ok = (!video || add_live_branch (GST_BIN (bin), camera, "camera",
+          video_device, "video", missing))
+      && (!audio || add_live_branch (GST_BIN (bin), microphone,
+          "microphone", audio_device, "audio", missing));
+  if (!ok)
+    gst_object_unref (gst_object_ref_sink (bin));
+  return ok ? bin : NULL;
+}
+
 typedef struct
 {
   gchar *input, *model, *json, *overlay;
   const char *live;             /* "device", "test" or NULL */
+  gchar *video_device, *audio_device;   /* --live: NULL, the default */
   guint64 interval;
   guint top_k;
   gchar *event_on, *event_off, *report, *record;
@@ -506,6 +611,8 @@ options_clear (Options * o)
   g_free (o->event_off);
   g_free (o->report);
   g_free (o->record);
+  g_free (o->video_device);
+  g_free (o->audio_device);
 }
 
 /* the option callbacks: strict numbers, named values */
@@ -680,7 +787,14 @@ parse_options (int argc, char **argv, Options * o)
         "Classes per result, 1 to 32 (default 5)", "N"},
     {"live", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, take_live,
           "Analyze the camera and the default microphone instead of a file "
-          "(--live=test: live test sources), until Ctrl-C", "device|test"},
+          "(--live=test: live test sources), until Ctrl-C; only the "
+          "devices the model has inputs for are opened", "device|test"},
+    {"video-device", 0, 0, G_OPTION_ARG_FILENAME, &o->video_device,
+          "--live: the camera, a V4L2 device (default /dev/video0)", "PATH"},
+    {"audio-device", 0, 0, G_OPTION_ARG_STRING, &o->audio_device,
+          "--live: the microphone, a PulseAudio source name (pactl list "
+          "short sources) or an ALSA device hw:..., plughw:... or default "
+          "(arecord -L) (default: the system's default input)", "NAME"},
     {"event-on", 0, 0, G_OPTION_ARG_CALLBACK, take_threshold,
           "Events: a class's event starts when its score reaches SPEC, "
           "one score (0.8) or per class (label=0.8,label2=0.6), as "
@@ -760,6 +874,14 @@ parse_options (int argc, char **argv, Options * o)
     return fail (o->model, "no such file");
   if (check_outputs (o))
     return 1;
+  if ((o->video_device || o->audio_device)
+      && g_strcmp0 (o->live, "device") != 0)
+    return fail ("command line", o->video_device ? "--video-device is for "
+        "--live (a camera), not a file or --live=test" : "--audio-device is "
+        "for --live (a microphone), not a file or --live=test");
+  if ((o->video_device && !*o->video_device)
+      || (o->audio_device && !*o->audio_device))
+    return fail ("command line", "an empty device name");
   if (o->event_off && !o->event_on)
     return fail ("command line", "--event-off needs --event-on");
   if (o->record && !o->event_on)
@@ -850,18 +972,22 @@ build (Graph * g, const Options * o, GstElement ** source)
   /* --record on a file or URI: parsed, not decoded, so that mmrecord
    * stores the streams as they are */
   gboolean parse = o->record && !o->live;
-  GstElement *src = o->live ? make_live_source (o->live) :
-      gst_element_factory_make (parse ? "urisourcebin" : "mmdecodebin", NULL);
+  /* the live devices wait for the model's inputs, known below */
+  GstElement *src = !o->live ? gst_element_factory_make (parse ?
+      "urisourcebin" : "mmdecodebin", NULL) : g_str_equal (o->live, "test") ?
+      make_test_source () : NULL;
   if (parse)
     g->parser = add (g, "parsebin");
   GstElement *win = add (g, "mmaudiowindow");
   g->fusion = add (g, "mmfusion");
-  if (!src || !win || !g->fusion || (parse && !g->parser))
-    return fail (o->input, o->live ? "cannot make the live sources (is "
-        "gst-plugins-good installed, and a camera there?)" :
-        "the mmfusion plugin is not found (set GST_PLUGIN_PATH to the "
-        "build directory)");
-  gst_bin_add (GST_BIN (g->pipe), src);
+  if (!win || !g->fusion || (parse && !g->parser) || (!src && !o->live))
+    return fail (o->input, "the mmfusion plugin is not found (set "
+        "GST_PLUGIN_PATH to the build directory)");
+  if (!src && g_str_equal (o->live, "test"))
+    return fail (o->input, "cannot make the live test sources (is "
+        "gst-plugins-base installed?)");
+  if (src)
+    gst_bin_add (GST_BIN (g->pipe), src);
   *source = src;
   if (parse) {
     gchar *uri = gst_uri_is_valid (o->input) ? g_strdup (o->input) :
@@ -890,6 +1016,33 @@ build (Graph * g, const Options * o, GstElement ** source)
   if (status)
     return status;
 
+  if (!src) {
+    /* --live: the devices the model has inputs for */
+    const char *missing = NULL;
+    src = make_live_source (g->fusion_video != NULL, o->video_device,
+        g->fusion_audio != NULL, o->audio_device, &missing);
+    if (!src) {
+      gchar *why = g_strdup_printf ("cannot make the live sources: no %s "
+          "element (install %s)", missing ? missing : "capture",
+          !g_strcmp0 (missing, "pulsesrc") ? "gstreamer1.0-pulseaudio" :
+          !g_strcmp0 (missing, "alsasrc") ? "gstreamer1.0-alsa" :
+          "gstreamer1.0-plugins-good and -base");
+      gboolean mic = !g_strcmp0 (missing, "pulsesrc")
+          || !g_strcmp0 (missing, "alsasrc");
+      fail (mic && o->audio_device ? o->audio_device : o->input, why);
+      g_free (why);
+      return 1;
+    }
+    gst_bin_add (GST_BIN (g->pipe), src);
+    *source = src;
+    if (o->video_device && !g->fusion_video)
+      fprintf (stderr, "%s: warning: the model has no video input; "
+          "--video-device %s is not opened\n", prog, o->video_device);
+    if (o->audio_device && !g->fusion_audio)
+      fprintf (stderr, "%s: warning: the model has no audio input; "
+          "--audio-device %s is not opened\n", prog, o->audio_device);
+  }
+
   gboolean ok = TRUE;
   if (g->fusion_video)
     g->video_in = gst_object_ref (g->fusion_video);
@@ -912,9 +1065,15 @@ build (Graph * g, const Options * o, GstElement ** source)
   if (ok && o->record)
     g->recorder = analyze_make_recorder (g, o->record, o->live ? "live" :
         o->input, o->pre, o->post);
-  if (ok && g->recorder && o->live)
-    ok = analyze_record_live_stream (g, TRUE, &g->video_in)
-        && analyze_record_live_stream (g, FALSE, &g->audio_in);
+  /* each live stream there is goes to the clips too */
+  if (ok && g->recorder && o->live) {
+    GstPad *v = gst_element_get_static_pad (src, "video");
+    GstPad *a = gst_element_get_static_pad (src, "audio");
+    ok = (!v || analyze_record_live_stream (g, TRUE, &g->video_in))
+        && (!a || analyze_record_live_stream (g, FALSE, &g->audio_in));
+    g_clear_object (&v);
+    g_clear_object (&a);
+  }
   if (!ok)
     return fail (o->input, o->record ? "cannot build the pipeline (are "
         "gst-plugins-base, -good and -ugly (x264enc) installed?)" :
@@ -952,13 +1111,17 @@ main (int argc, char **argv)
     return 1;
   }
   if (o.live) {
-    /* live sources have their pads already */
-    GstPad *pad = gst_element_get_static_pad (source, "video");
-    on_decoder_pad (source, pad, &g);
-    gst_object_unref (pad);
-    pad = gst_element_get_static_pad (source, "audio");
-    on_decoder_pad (source, pad, &g);
-    gst_object_unref (pad);
+    /* live sources have their pads already: those the model has inputs
+     * for (devices) or both (test sources); the overlay file's audio track
+     * goes when there is no microphone, as for a file without audio */
+    const char *names[] = { "video", "audio" };
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+      GstPad *pad = gst_element_get_static_pad (source, names[i]);
+      if (pad)
+        on_decoder_pad (source, pad, &g);
+      g_clear_object (&pad);
+    }
+    on_decoder_done (source, &g);
   } else if (g.parser) {
     g_signal_connect (source, "pad-added", G_CALLBACK (analyze_on_source_pad),
         g.parser);
@@ -978,6 +1141,9 @@ main (int argc, char **argv)
   r.json = o.json;
   r.overlay = o.overlay;
   r.source = source;
+  r.devices = !g_strcmp0 (o.live, "device");
+  r.video_device = o.video_device;
+  r.audio_device = o.audio_device;
   r.recorder = g.recorder;
   r.record_dir = o.record;
   r.event_on = o.event_on;
@@ -1008,6 +1174,8 @@ main (int argc, char **argv)
     if (m) {
       gst_message_parse_error (m, &err, &debug);
       output_error (&r, GST_MESSAGE_SRC (m), err, debug);
+      if (!r.error)
+        device_error (&r, GST_MESSAGE_SRC (m), err);
       if (!r.error)
         fusion_error (&r, GST_MESSAGE_SRC (m), err, r.event_on);
       if (!r.error)
