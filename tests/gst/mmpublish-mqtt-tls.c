@@ -17,6 +17,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
+#include "loopback.h"
 #include <gst/check/gstharness.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -114,39 +115,6 @@ make_certificates (const gchar * dir)
   }
 }
 
-static gint
-free_port (void)
-{
-  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, NULL);
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *a = g_inet_socket_address_new (lo, 0);
-  fail_unless (g_socket_bind (s, a, TRUE, NULL));
-  GSocketAddress *bound = g_socket_get_local_address (s, NULL);
-  gint p = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_object_unref (bound);
-  g_object_unref (a);
-  g_object_unref (lo);
-  g_socket_close (s, NULL);
-  g_object_unref (s);
-  return p;
-}
-
-/* a plain connect: GSocketClient would consult the proxy resolver
- * (libproxy), whose C++ unwinding valgrind reports */
-static gboolean
-port_open (gint port)
-{
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = { 0 };
-  a.sin_family = AF_INET;
-  a.sin_port = htons (port);
-  a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  gboolean open = connect (fd, (struct sockaddr *) &a, sizeof a) == 0;
-  close (fd);
-  return open;
-}
-
 /* certificates, password file, configuration and a running broker that
  * takes only TLS clients with a certificate from ca.crt and a password */
 static void
@@ -159,7 +127,7 @@ broker_start (Broker * b)
     PASSWORD, NULL
   };
   run (b->dir, passwd);
-  b->port = free_port ();
+  b->port = loopback_free_port ();
   gchar *conf = path_in (b, "mosquitto.conf");
   /* run as root, mosquitto would become user "mosquitto" and not be
    * allowed to read its files here */
@@ -179,9 +147,9 @@ broker_start (Broker * b)
           &b->pid, &err), "cannot start mosquitto: %s",
       err ? err->message : "");
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!port_open (b->port) && g_get_monotonic_time () < end)
+  while (!loopback_port_open (b->port) && g_get_monotonic_time () < end)
     g_usleep (20000);
-  fail_unless (port_open (b->port), "broker did not listen");
+  fail_unless (loopback_port_open (b->port), "broker did not listen");
   g_free (text);
   g_free (conf);
   g_free (exe);

@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
+#include "loopback.h"
 #include <gst/check/gstharness.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -28,24 +29,6 @@ typedef struct {
   gboolean subscribed;
 } Received;
 
-static gint
-free_port (void)
-{
-  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, NULL);
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *a = g_inet_socket_address_new (lo, 0);
-  fail_unless (g_socket_bind (s, a, TRUE, NULL));
-  GSocketAddress *bound = g_socket_get_local_address (s, NULL);
-  gint p = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_object_unref (bound);
-  g_object_unref (a);
-  g_object_unref (lo);
-  g_socket_close (s, NULL);
-  g_object_unref (s);
-  return p;
-}
-
 static gboolean
 wait_for (gboolean (*cond) (gpointer), gpointer data, gint seconds)
 {
@@ -61,14 +44,7 @@ wait_for (gboolean (*cond) (gpointer), gpointer data, gint seconds)
 static gboolean
 port_open (gpointer unused)
 {
-  GSocketClient *c = g_socket_client_new ();
-  GSocketConnection *conn = g_socket_client_connect_to_host (c, "127.0.0.1",
-      port, NULL, NULL);
-  g_object_unref (c);
-  if (!conn)
-    return FALSE;
-  g_object_unref (conn);
-  return TRUE;
+  return loopback_port_open (port);
 }
 
 /* The broker keeps the subscriber's session (and the records queued for
@@ -288,7 +264,7 @@ publisher_free (GstHarness * h, GstBus * bus)
 
 GST_START_TEST (test_mqtt_outage)
 {
-  port = free_port ();
+  port = loopback_free_port ();
   start_broker ();
   mosquitto_lib_init ();
   Received r = { 0 };
@@ -359,7 +335,7 @@ GST_END_TEST;
  * the others as dropped and says so once. */
 GST_START_TEST (test_mqtt_outage_overflow)
 {
-  port = free_port ();
+  port = loopback_free_port ();
   start_broker ();
   mosquitto_lib_init ();
   Received r = { 0 };
@@ -408,7 +384,7 @@ GST_END_TEST;
  * counted as dropped. */
 GST_START_TEST (test_mqtt_late_broker)
 {
-  port = free_port ();
+  port = loopback_free_port ();
   mosquitto_lib_init ();
   GstBus *bus;
   GstHarness *h = publisher_new (&bus, 1000);
@@ -456,7 +432,7 @@ GST_END_TEST;
  * nothing is lost, everything arrives in order once it reads again. */
 GST_START_TEST (test_mqtt_slow_broker)
 {
-  port = free_port ();
+  port = loopback_free_port ();
   start_broker ();
   mosquitto_lib_init ();
   Received r = { 0 };
