@@ -6,28 +6,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <mmfusion/nn.h>
+#include "npy-inputs.h"
 
 #include <math.h>
 #include <string.h>
 
 static const char *golden_dir;
-
-static void
-fill_inputs (nn_session * s, const nn_model * m, const char *dir)
-{
-  for (size_t i = 0; i < nn_model_n_inputs (m); i++) {
-    nn_tensor *dst = nn_session_input (s, i), t;
-    gchar *path = g_strdup_printf ("%s/input_%s.npy", dir, dst->name);
-    GError *err = NULL;
-    g_assert_true (nn_npy_load (path, &t, &err));
-    g_assert_no_error (err);
-    g_assert_cmpint (t.type, ==, dst->type);
-    g_assert_cmpint (nn_tensor_numel (&t), ==, nn_tensor_numel (dst));
-    memcpy (dst->data, t.data, nn_tensor_numel (&t) * nn_type_size (t.type));
-    g_free (t.data);
-    g_free (path);
-  }
-}
 
 static double
 max_error (nn_session * s, const nn_model * m, const char *dir)
@@ -66,8 +50,8 @@ check_model (gconstpointer data)
     nn_session *s1 = nn_session_new (m, NULL, &err);
     nn_session *s2 = nn_session_new (m, NULL, &err);
     g_assert_no_error (err);
-    fill_inputs (s1, m, dir);
-    fill_inputs (s2, m, dir);
+    npy_fill_inputs (s1, m, dir);
+    npy_fill_inputs (s2, m, dir);
     /* several runs: the arena plan must not let a run corrupt the next */
     for (int run = 0; run < 3; run++) {
       g_assert_true (nn_session_run (s1, &err));

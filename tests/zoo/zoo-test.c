@@ -10,29 +10,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <mmfusion/nn.h>
+#include "../nn/npy-inputs.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char *zoo_dir;
-
-static void
-fill_inputs (nn_session * s, const nn_model * m, const char *dir)
-{
-  for (size_t i = 0; i < nn_model_n_inputs (m); i++) {
-    nn_tensor *dst = nn_session_input (s, i), t;
-    gchar *path = g_strdup_printf ("%s/input_%s.npy", dir, dst->name);
-    GError *err = NULL;
-    g_assert_true (nn_npy_load (path, &t, &err));
-    g_assert_no_error (err);
-    g_assert_cmpint (t.type, ==, dst->type);
-    g_assert_cmpint (nn_tensor_numel (&t), ==, nn_tensor_numel (dst));
-    memcpy (dst->data, t.data, nn_tensor_numel (&t) * nn_type_size (t.type));
-    g_free (t.data);
-    g_free (path);
-  }
-}
 
 /* worst |ours - PyTorch| over the outputs, and max |PyTorch| */
 static void
@@ -76,7 +60,7 @@ check_model (gconstpointer data)
     g_assert_no_error (err);
     nn_session *s = nn_session_new (m, NULL, &err);
     g_assert_no_error (err);
-    fill_inputs (s, m, dir);
+    npy_fill_inputs (s, m, dir);
     /* two runs: a run must not spoil the next through the arena */
     for (int run = 0; run < 2; run++) {
       double e, ref;
@@ -124,7 +108,7 @@ check_batch (gconstpointer data)
   nn_session *sb = nn_session_new (mb, NULL, &err);
   nn_session *ss = nn_session_new (ms, NULL, &err);
   g_assert_cmpint (nn_session_batch (sb), ==, N);
-  fill_inputs (ss, ms, dir);
+  npy_fill_inputs (ss, ms, dir);
   for (size_t i = 0; i < nn_model_n_inputs (mb); i++) {
     const nn_tensor *one = nn_session_input (ss, i);
     nn_tensor *all = nn_session_input (sb, i);
