@@ -192,7 +192,8 @@ gst_mm_audio_window_class_init (GstMmAudioWindowClass * klass)
           1, 4096, d.n_mels, STRUCTURAL));
   g_object_class_install_property (gobject_class, PROP_FMIN,
       g_param_spec_double ("fmin", "Lowest frequency",
-          "Lower edge of the mel filterbank (Hz)", 0.0, G_MAXDOUBLE, d.fmin,
+          "Lower edge of the mel filterbank (Hz), below fmax", 0.0, 192000.0,
+          d.fmin,
           STRUCTURAL));
   /**
    * GstMmAudioWindow:fmax:
@@ -200,12 +201,13 @@ gst_mm_audio_window_class_init (GstMmAudioWindowClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_FMAX,
       g_param_spec_double ("fmax", "Highest frequency",
-          "Upper edge of the mel filterbank (Hz); 0: rate / 2", 0.0,
-          G_MAXDOUBLE, d.fmax, STRUCTURAL));
+          "Upper edge of the mel filterbank (Hz), at most rate / 2 (192 kHz "
+          "for 384 kHz audio); 0: rate / 2", 0.0, 192000.0, d.fmax,
+          STRUCTURAL));
   g_object_class_install_property (gobject_class, PROP_LOG_OFFSET,
       g_param_spec_double ("log-offset", "Log offset",
-          "Added to mel energies before the natural log", G_MINDOUBLE,
-          G_MAXDOUBLE, d.log_offset, STRUCTURAL));
+          "Added to mel energies before the natural log (usually 1e-6 to 1)",
+          G_MINDOUBLE, 1000.0, d.log_offset, STRUCTURAL));
   g_object_class_install_property (gobject_class, PROP_FRAMES,
       g_param_spec_int ("frames", "Frames", "STFT frames per window "
           "(n-mels × frames within a 256 MiB memory budget)",

@@ -1588,7 +1588,9 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
           1, GST_MM_FUSION_META_MAX_CLASSES, DEFAULT_TOP_K, ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_THRESHOLD,
       g_param_spec_double ("threshold", "Threshold",
-          "Classes scoring below this are not reported", -G_MAXDOUBLE,
+          "Classes scoring below this, after the output activation, are not "
+          "reported (probabilities: 0 to 1; activation none: raw scores)",
+          -G_MAXDOUBLE,
           G_MAXDOUBLE, DEFAULT_THRESHOLD, ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_THREADS,
       g_param_spec_int ("threads", "Threads", "Threads the model runs on",
@@ -1624,8 +1626,9 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
           DEFAULT_ALL_SCORES, ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "inferences, skipped-ticks (QoS), missing-inputs, "
-          "mean-inference-ms, max-inference-ms", GST_TYPE_STRUCTURE,
+          "Counters since start: inferences run, ticks skipped as late "
+          "(skipped-ticks, QoS), inputs found missing (missing-inputs), "
+          "mean and max inference time in ms", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_set_static_metadata (element_class,

@@ -458,18 +458,18 @@ gst_mm_overlay_class_init (GstMmOverlayClass * klass)
           "Also draw results carried from an earlier tick (not fresh)",
           DEFAULT_SHOW_STALE, ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_TEXT_COLOR,
-      g_param_spec_uint ("text-color", "Text color", "Text colour, ARGB",
+      g_param_spec_uint ("text-color", "Text color", "Text colour as 0xAARRGGBB",
           0, G_MAXUINT32, DEFAULT_TEXT_COLOR, ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_BAR_COLOR,
-      g_param_spec_uint ("bar-color", "Bar color", "Score bar colour, ARGB",
+      g_param_spec_uint ("bar-color", "Bar color", "Score bar colour as 0xAARRGGBB",
           0, G_MAXUINT32, DEFAULT_BAR_COLOR, ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_EVENT_COLOR,
       g_param_spec_uint ("event-color", "Event color",
-          "Event banner colour, ARGB", 0, G_MAXUINT32, DEFAULT_EVENT_COLOR,
+          "Event banner colour as 0xAARRGGBB", 0, G_MAXUINT32, DEFAULT_EVENT_COLOR,
           ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_BACKGROUND_COLOR,
       g_param_spec_uint ("background-color", "Background color",
-          "Panel background colour, ARGB (alpha for translucency)", 0,
+          "Panel background colour as 0xAARRGGBB (alpha for translucency)", 0,
           G_MAXUINT32, DEFAULT_BACKGROUND_COLOR, ANY_STATE));
 
   gst_element_class_set_static_metadata (element_class,

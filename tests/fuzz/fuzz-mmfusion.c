@@ -215,6 +215,13 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   static gboolean inited;
   if (!inited) {
     gst_init (NULL, NULL);
+    /* GStreamer's task threads come from GLib's shared thread pool; one
+     * that exits while LeakSanitizer stops the world can be caught between
+     * clearing and freeing GSlice's per-thread bookkeeping (a 2 KiB "leak"
+     * about once in 10,000 inputs, none of it ours). Idle pool threads
+     * are kept instead, so none exits during a run. */
+    g_thread_pool_set_max_unused_threads (-1);
+    g_thread_pool_set_max_idle_time (0);
     GST_ELEMENT_REGISTER (mmfusion, NULL);
     const gchar *domains[] = { "GLib", "GLib-GObject", "GStreamer", NULL };
     for (gint i = 0; domains[i]; i++)
