@@ -107,7 +107,6 @@ struct _GstMmFusionPad {
   MmPreprocess *pp;
   gfloat *clip;                 /* video: T preprocessed frames, a ring */
   guint clip_len, clip_at;
-  GstBuffer *waiting;           /* in the clip already, its tick waiting */
   gfloat *last_window;          /* audio: the last window seen, for `last` */
   gboolean have_last;
   GstClockTime last_start, last_end;
@@ -216,7 +215,6 @@ static void
 gst_mm_fusion_pad_finalize (GObject * object)
 {
   GstMmFusionPad *pad = GST_MM_FUSION_PAD (object);
-  gst_buffer_replace (&pad->waiting, NULL);
   mm_preprocess_free (pad->pp);
   g_free (pad->clip);
   g_free (pad->last_window);
@@ -387,8 +385,7 @@ bind_pads (GstMmFusion * self, GError ** error)
     else
       pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
     pad->clip_len = pad->clip_at = 0;
-    gst_buffer_replace (&pad->waiting, NULL);
-    pad->have_last = FALSE;
+      pad->have_last = FALSE;
   }
   GST_OBJECT_UNLOCK (self);
   return TRUE;
@@ -704,7 +701,6 @@ apply_flush (GstMmFusion * self)
     GstMmFusionPad *p = l->data;
     p->have_last = FALSE;
     p->clip_len = 0;
-    gst_buffer_replace (&p->waiting, NULL);
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -1331,24 +1327,13 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   /* clips need every frame, ticks or not; a single frame only a tick that
    * will run */
   gboolean pushed = FALSE, lead_ok = TRUE;
-  if (lead->input->modality == MM_MODALITY_VIDEO) {
-    gboolean wanted = lead->input->clip_frames > 1 || (tick && timed && !late);
-    if (lead->waiting == buf) {
-      /* preprocessed already, by the call that had to wait for audio */
-      pushed = TRUE;
-      if (!wanted) {
-        undo_clip_push (lead);
-        pushed = FALSE;
-      }
-    } else if (wanted) {
-      pushed = push_clip_frame (lead, buf);
-    }
+  if (lead->input->modality == MM_MODALITY_VIDEO
+      && (lead->input->clip_frames > 1 || (tick && timed && !late))) {
+    pushed = push_clip_frame (lead, buf);
     lead_ok = pushed;
   } else if (lead->input->modality == MM_MODALITY_AUDIO) {
     lead_ok = !is_gap (self, lead, buf);
   }
-  /* let go here, so the buffer can be made writable below */
-  gst_buffer_replace (&lead->waiting, NULL);
 
   GstMmFusionMeta result;
   memset (&result, 0, sizeof result);
@@ -1369,9 +1354,9 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     }
     if (wait) {
       /* the audio window for this frame is still on its way */
-      /* the frame comes back next time, its clip slot filled already */
+      /* the frame comes back next time: take back its clip slot */
       if (pushed)
-        gst_buffer_replace (&lead->waiting, buf);
+        undo_clip_push (lead);
       /* keep the note of when it came (the peeked reference with it) */
       if (!GST_CLOCK_TIME_IS_VALID (seen_at)) {
         GST_OBJECT_LOCK (self);
