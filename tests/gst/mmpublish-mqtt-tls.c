@@ -17,7 +17,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
-#include "loopback.h"
+#include "mqtt-test.h"
 #include <gst/check/gstharness.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -254,28 +254,6 @@ parse (JsonParser * p, const gchar * json)
   return json_node_get_object (json_parser_get_root (p));
 }
 
-static gint64
-pts_of (const gchar * json)
-{
-  JsonParser *p = json_parser_new ();
-  gint64 v = json_object_get_int_member (parse (p, json), "pts");
-  g_object_unref (p);
-  return v;
-}
-
-static GstBuffer *
-result (guint64 i)
-{
-  GstBuffer *b = gst_buffer_new_allocate (NULL, 4, NULL);
-  GST_BUFFER_PTS (b) = i;
-  GstMmFusionMeta *m = gst_buffer_add_mm_fusion_meta (b);
-  m->pts = i;
-  m->running_time = i;
-  m->fresh = TRUE;
-  m->model = g_quark_from_string ("probe");
-  return b;
-}
-
 /* an mmpublish set up for the broker: TLS with the client certificate,
  * the password, state and status topics for stream cam1 */
 /* settings that differ from publisher_new's */
@@ -372,7 +350,7 @@ GST_START_TEST (test_tls_password_in_order)
       NULL);
   fail_unless (connected (h->element, 10), "no TLS connection");
   for (guint64 i = 0; i < 100; i++)
-    fail_unless_equals_int (gst_harness_push (h, result (i)), GST_FLOW_OK);
+    fail_unless_equals_int (gst_harness_push (h, mqtt_test_result (i)), GST_FLOW_OK);
   GPtrArray *got = sub_finish (&sub);
   gst_debug_set_threshold_for_name ("mmpublish", GST_LEVEL_NONE);
   fail_unless (settings_logged, "no debug line with the settings");
@@ -382,7 +360,7 @@ GST_START_TEST (test_tls_password_in_order)
       qos, got->len);
   fail_unless_equals_int (got->len, 100);
   for (guint i = 0; i < 100; i++)
-    fail_unless_equals_int64 (pts_of (g_ptr_array_index (got, i)), i);
+    fail_unless_equals_int64 (mqtt_test_pts_of (g_ptr_array_index (got, i)), i);
   g_ptr_array_unref (got);
   guint64 dropped;
   g_object_get (h->element, "dropped", &dropped, NULL);
@@ -572,7 +550,7 @@ expect_drops_no_stall (GstHarness * h, GstBus * bus)
 {
   gint64 t0 = g_get_monotonic_time ();
   for (guint64 i = 0; i < 100; i++)
-    fail_unless_equals_int (gst_harness_push (h, result (i)), GST_FLOW_OK);
+    fail_unless_equals_int (gst_harness_push (h, mqtt_test_result (i)), GST_FLOW_OK);
   fail_unless (g_get_monotonic_time () - t0 < G_USEC_PER_SEC,
       "pushing blocked");
   guint64 dropped;

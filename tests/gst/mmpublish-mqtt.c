@@ -8,7 +8,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
-#include "loopback.h"
+#include "mqtt-test.h"
 #include <gst/check/gstharness.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -151,7 +151,6 @@ have_messages (gpointer data)
   return ok;
 }
 
-static gint64 pts_of (const char *json);
 
 static gint64 last;
 static gboolean
@@ -159,7 +158,7 @@ last_arrived (gpointer data)
 {
   Received *r = data;
   g_mutex_lock (&r->lock);
-  gboolean ok = r->messages->len > 0 && pts_of (g_ptr_array_index
+  gboolean ok = r->messages->len > 0 && mqtt_test_pts_of (g_ptr_array_index
       (r->messages, r->messages->len - 1)) == last;
   g_mutex_unlock (&r->lock);
   return ok;
@@ -177,30 +176,6 @@ static gboolean
 publisher_disconnected (gpointer data)
 {
   return !publisher_connected (data);
-}
-
-static GstBuffer *
-result (guint64 i)
-{
-  GstBuffer *b = gst_buffer_new_allocate (NULL, 4, NULL);
-  GST_BUFFER_PTS (b) = i;
-  GstMmFusionMeta *m = gst_buffer_add_mm_fusion_meta (b);
-  m->pts = i;
-  m->running_time = i;
-  m->fresh = TRUE;
-  m->model = g_quark_from_string ("probe");
-  return b;
-}
-
-static gint64
-pts_of (const char *json)
-{
-  JsonParser *p = json_parser_new ();
-  fail_unless (json_parser_load_from_data (p, json, -1, NULL), "%s", json);
-  gint64 v = json_object_get_int_member (json_node_get_object
-      (json_parser_get_root (p)), "pts");
-  g_object_unref (p);
-  return v;
 }
 
 static struct mosquitto *
@@ -276,12 +251,12 @@ GST_START_TEST (test_mqtt_outage)
 
   /* 1. every record, in order */
   for (guint64 i = 0; i < 50; i++)
-    gst_harness_push (h, result (i));
+    gst_harness_push (h, mqtt_test_result (i));
   want = 50;
   fail_unless (wait_for (have_messages, &r, 10), "only %u of 50 arrived",
       received (&r));
   for (guint i = 0; i < 50; i++)
-    fail_unless_equals_int64 (pts_of (g_ptr_array_index (r.messages, i)), i);
+    fail_unless_equals_int64 (mqtt_test_pts_of (g_ptr_array_index (r.messages, i)), i);
 
   /* 2. the broker dies: pushes do not block, records wait */
   kill (broker, SIGKILL);
@@ -290,7 +265,7 @@ GST_START_TEST (test_mqtt_outage)
   fail_unless (wait_for (publisher_disconnected, e, 10));
   gint64 t0 = g_get_monotonic_time ();
   for (guint64 i = 50; i < 70; i++)
-    fail_unless_equals_int (gst_harness_push (h, result (i)), GST_FLOW_OK);
+    fail_unless_equals_int (gst_harness_push (h, mqtt_test_result (i)), GST_FLOW_OK);
   fail_unless (g_get_monotonic_time () - t0 < G_USEC_PER_SEC,
       "pushing blocked");
   guint64 dropped;
@@ -305,7 +280,7 @@ GST_START_TEST (test_mqtt_outage)
   fail_unless (wait_for (subscribed, &r, 15), "subscriber did not return");
   fail_unless (wait_for (publisher_connected, e, 15), "no reconnection");
   for (guint64 i = 70; i < 100; i++)
-    gst_harness_push (h, result (i));
+    gst_harness_push (h, mqtt_test_result (i));
   last = 99;
   fail_unless (wait_for (last_arrived, &r, 10), "%u arrived after the "
       "restart", received (&r) - 50);
@@ -313,14 +288,14 @@ GST_START_TEST (test_mqtt_outage)
    * "at least once"); none is missing, the last ones are in order */
   gboolean seen[100] = { FALSE };
   for (guint i = 0; i < r.messages->len; i++) {
-    gint64 pts = pts_of (g_ptr_array_index (r.messages, i));
+    gint64 pts = mqtt_test_pts_of (g_ptr_array_index (r.messages, i));
     fail_unless (pts >= 0 && pts < 100);
     seen[pts] = TRUE;
   }
   for (guint i = 0; i < 100; i++)
     fail_unless (seen[i], "record %u never arrived", i);
   for (guint i = 0; i < 30; i++)
-    fail_unless_equals_int64 (pts_of (g_ptr_array_index (r.messages,
+    fail_unless_equals_int64 (mqtt_test_pts_of (g_ptr_array_index (r.messages,
                 r.messages->len - 30 + i)), 70 + i);
 
   publisher_free (h, bus);
@@ -347,7 +322,7 @@ GST_START_TEST (test_mqtt_outage_overflow)
   stop_broker ();
   fail_unless (wait_for (publisher_disconnected, e, 10));
   for (guint64 i = 0; i < 20; i++)
-    fail_unless_equals_int (gst_harness_push (h, result (i)), GST_FLOW_OK);
+    fail_unless_equals_int (gst_harness_push (h, mqtt_test_result (i)), GST_FLOW_OK);
   guint64 dropped;
   g_object_get (e, "dropped", &dropped, NULL);
   fail_unless_equals_uint64 (dropped, 10);
@@ -367,7 +342,7 @@ GST_START_TEST (test_mqtt_outage_overflow)
   fail_unless (wait_for (have_messages, &r, 10), "%u of 10 arrived",
       received (&r));
   for (guint i = 0; i < 10; i++)
-    fail_unless_equals_int64 (pts_of (g_ptr_array_index (r.messages, i)),
+    fail_unless_equals_int64 (mqtt_test_pts_of (g_ptr_array_index (r.messages, i)),
         10 + i);
 
   publisher_free (h, bus);
@@ -391,7 +366,7 @@ GST_START_TEST (test_mqtt_late_broker)
   GstElement *e = h->element;
   guint64 i = 0;
   for (; i < 75; i++) {
-    fail_unless_equals_int (gst_harness_push (h, result (i)), GST_FLOW_OK);
+    fail_unless_equals_int (gst_harness_push (h, mqtt_test_result (i)), GST_FLOW_OK);
     g_usleep (40000);
   }
   fail_if (publisher_connected (e));
@@ -400,7 +375,7 @@ GST_START_TEST (test_mqtt_late_broker)
   struct mosquitto *sub = subscriber_new (&r);
   guint64 first_after = i;
   for (; i < first_after + 100; i++) {
-    fail_unless_equals_int (gst_harness_push (h, result (i)), GST_FLOW_OK);
+    fail_unless_equals_int (gst_harness_push (h, mqtt_test_result (i)), GST_FLOW_OK);
     g_usleep (40000);
   }
   fail_unless (publisher_connected (e), "never connected");
@@ -409,7 +384,7 @@ GST_START_TEST (test_mqtt_late_broker)
   guint after = 0;
   g_mutex_lock (&r.lock);
   for (guint k = 0; k < r.messages->len; k++)
-    after += pts_of (g_ptr_array_index (r.messages, k)) >= (gint64) first_after;
+    after += mqtt_test_pts_of (g_ptr_array_index (r.messages, k)) >= (gint64) first_after;
   guint total = r.messages->len;
   g_mutex_unlock (&r.lock);
   guint64 dropped;
@@ -445,7 +420,7 @@ GST_START_TEST (test_mqtt_slow_broker)
   gint64 slowest = 0;
   for (guint64 i = 0; i < 50; i++) {
     gint64 t0 = g_get_monotonic_time ();
-    fail_unless_equals_int (gst_harness_push (h, result (i)), GST_FLOW_OK);
+    fail_unless_equals_int (gst_harness_push (h, mqtt_test_result (i)), GST_FLOW_OK);
     slowest = MAX (slowest, g_get_monotonic_time () - t0);
     g_usleep (40000);
   }
@@ -456,7 +431,7 @@ GST_START_TEST (test_mqtt_slow_broker)
   fail_unless (wait_for (have_messages, &r, 10), "%u of 50 arrived",
       received (&r));
   for (guint i = 0; i < 50; i++)
-    fail_unless_equals_int64 (pts_of (g_ptr_array_index (r.messages, i)), i);
+    fail_unless_equals_int64 (mqtt_test_pts_of (g_ptr_array_index (r.messages, i)), i);
   guint64 dropped;
   g_object_get (e, "dropped", &dropped, NULL);
   fail_unless_equals_uint64 (dropped, 0);

@@ -1,9 +1,13 @@
-/* Loopback helpers for the tests that start a server of their own.
+/* Helpers shared by the MQTT tests (mqtt-test.h).
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "loopback.h"
+#include "mqtt-test.h"
+
+#include <gst/check/gstcheck.h>
+#include <json-glib/json-glib.h>
+#include <mmfusion/mmfusionmeta.h>
 
 #include <gio/gio.h>
 #include <netinet/in.h>
@@ -47,4 +51,28 @@ loopback_port_open (gint port)
   gboolean open = connect (fd, (struct sockaddr *) &a, sizeof a) == 0;
   close (fd);
   return open;
+}
+
+GstBuffer *
+mqtt_test_result (guint64 i)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, 4, NULL);
+  GST_BUFFER_PTS (b) = i;
+  GstMmFusionMeta *m = gst_buffer_add_mm_fusion_meta (b);
+  m->pts = i;
+  m->running_time = i;
+  m->fresh = TRUE;
+  m->model = g_quark_from_string ("probe");
+  return b;
+}
+
+gint64
+mqtt_test_pts_of (const gchar * json)
+{
+  JsonParser *p = json_parser_new ();
+  fail_unless (json_parser_load_from_data (p, json, -1, NULL), "%s", json);
+  gint64 v = json_object_get_int_member (json_node_get_object
+      (json_parser_get_root (p)), "pts");
+  g_object_unref (p);
+  return v;
 }
