@@ -146,6 +146,9 @@ struct _GstMmFusion {
   GstBuffer *seen;
   GstClockTime seen_at;
   gint flushed;                 /* atomic: a flush came, see apply_flush */
+  /* held while aggregate() peeks and pops the sink pads' buffers, and by
+   * release_pad around the base class's release (see release_pad) */
+  GRecMutex pads_lock;
   /* problems told once per run (element warnings), not once per buffer */
   gboolean warned_no_pts, warned_window_pts, warned_window_size;
 
@@ -1275,11 +1278,14 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
 {
   GstAggregator *agg = GST_AGGREGATOR (self);
   GstAggregatorPad *alead = GST_AGGREGATOR_PAD (lead);
+  /* until the leading buffer is popped (see gst_mm_fusion_release_pad);
+   * every return below lets it go before anything is pushed */
+  g_rec_mutex_lock (&self->pads_lock);
   GstBuffer *buf = gst_aggregator_pad_peek_buffer (alead);
   if (!buf) {
-    if (gst_aggregator_pad_is_eos (alead))
-      return GST_FLOW_EOS;
-    return GST_FLOW_OK;
+    gboolean eos = gst_aggregator_pad_is_eos (alead);
+    g_rec_mutex_unlock (&self->pads_lock);
+    return eos ? GST_FLOW_EOS : GST_FLOW_OK;
   }
   /* when this buffer reached us: noted while waiting for other inputs, or
    * now; the note is let go here so the buffer can be made writable */
@@ -1291,6 +1297,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   if (gst_buffer_get_size (buf) == 0
       && GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)) {
     gst_aggregator_pad_drop_buffer (alead);
+    g_rec_mutex_unlock (&self->pads_lock);
     return forward_gap (self, buf);
   }
 
@@ -1300,6 +1307,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     if (!GST_CLOCK_TIME_IS_VALID (t)) {
       /* outside the segment: it would not be shown; pass it through */
       gst_aggregator_pad_drop_buffer (alead);
+      g_rec_mutex_unlock (&self->pads_lock);
       return gst_aggregator_finish_buffer (agg, buf);
     }
   } else if (!self->warned_no_pts) {
@@ -1365,6 +1373,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       }
       self->seen = buf;
       self->seen_at = seen_at;
+      g_rec_mutex_unlock (&self->pads_lock);
       return GST_FLOW_OK;
     }
     if (interval > 0 && GST_CLOCK_TIME_IS_VALID (t)) {
@@ -1378,6 +1387,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     }
   }
   gst_aggregator_pad_drop_buffer (alead);
+  g_rec_mutex_unlock (&self->pads_lock);
 
   buf = gst_buffer_make_writable (buf);
   GstMmFusionMeta *m = NULL;
@@ -1410,6 +1420,25 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       post_event (self, &self->changes[i], &posted);
   }
   return ret;
+}
+
+/* GStreamer 1.22.0's GstAggregator drops a released pad's peeked buffer
+ * without the pad's lock (fixed upstream in 1.22.7), while pop_buffer() on
+ * the source thread may be handing that same reference to aggregate(): the
+ * reference is dropped twice and the frame is freed under us (found by
+ * fuzz-mmfusion as a bad buffer in make_writable). aggregate() holds
+ * pads_lock while it touches queued buffers, so a release waits for that
+ * part of a tick to end. get_next_time() needs no such care: the base class
+ * calls it, like release_pad, with its source lock held. The lock is not
+ * held while a buffer is pushed downstream, so a release never waits for a
+ * blocked downstream. */
+static void
+gst_mm_fusion_release_pad (GstElement * element, GstPad * pad)
+{
+  GstMmFusion *self = GST_MM_FUSION (element);
+  g_rec_mutex_lock (&self->pads_lock);
+  GST_ELEMENT_CLASS (parent_class)->release_pad (element, pad);
+  g_rec_mutex_unlock (&self->pads_lock);
 }
 
 /* properties */
@@ -1535,6 +1564,7 @@ gst_mm_fusion_finalize (GObject * object)
   g_clear_pointer (&self->changes, g_free);
   gst_clear_buffer (&self->seen);
   g_clear_pointer (&self->model, mm_model_free);
+  g_rec_mutex_clear (&self->pads_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1616,6 +1646,7 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
           "mean and max inference time in ms", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  element_class->release_pad = GST_DEBUG_FUNCPTR (gst_mm_fusion_release_pad);
   gst_element_class_set_static_metadata (element_class,
       "Audio-visual fusion inference", "Filter/Analyzer/Video/Audio",
       "Runs one ONNX model on synchronized video frames and audio feature "
@@ -1658,5 +1689,6 @@ gst_mm_fusion_init (GstMmFusion * self)
   self->all_scores = DEFAULT_ALL_SCORES;
   self->last.event_class = -1;
   self->pipeline_latency = GST_CLOCK_TIME_NONE;
+  g_rec_mutex_init (&self->pads_lock);
   gst_aggregator_set_latency (GST_AGGREGATOR (self), 0, 0);
 }
