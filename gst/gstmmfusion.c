@@ -58,6 +58,7 @@
 
 #include "gstmmfusion.h"
 #include "gstmmfusionelements.h"
+#include "mmcollect.h"
 #include "mmmodel.h"
 #include "mmpreprocess.h"
 #include "mmresults.h"
@@ -105,11 +106,10 @@ struct _GstMmFusionPad {
   GstVideoInfo vinfo;
   gboolean have_info;
   MmPreprocess *pp;
-  gfloat *clip;                 /* video: T preprocessed frames, a ring */
-  guint clip_len, clip_at;
-  gfloat *last_window;          /* audio: the last window seen, for `last` */
-  gboolean have_last;
-  GstClockTime last_start, last_end;
+  /* the input's collector (mmcollect.h), the one of its modality; only
+   * the source pad's thread uses it once streaming */
+  MmClipCollector clip;
+  MmAudioCollector audio;
 };
 
 G_DEFINE_TYPE (GstMmFusionPad, gst_mm_fusion_pad, GST_TYPE_AGGREGATOR_PAD);
@@ -216,8 +216,8 @@ gst_mm_fusion_pad_finalize (GObject * object)
 {
   GstMmFusionPad *pad = GST_MM_FUSION_PAD (object);
   mm_preprocess_free (pad->pp);
-  g_free (pad->clip);
-  g_free (pad->last_window);
+  mm_clip_collector_clear (&pad->clip);
+  mm_audio_collector_reset (&pad->audio);
   G_OBJECT_CLASS (gst_mm_fusion_pad_parent_class)->finalize (object);
 }
 
@@ -238,6 +238,21 @@ input_floats (const MmModelInput * in)
   if (in->modality == MM_MODALITY_AUDIO)
     return mm_feature_params_window_floats (&in->features);
   return (gsize) in->channels * in->height * in->width;
+}
+
+/* points the pad's collector at its input (NULL: unbound) */
+static void
+bind_collector (GstMmFusionPad * pad, const MmModelInput * in)
+{
+  pad->input = in;
+  mm_clip_collector_clear (&pad->clip);
+  mm_audio_collector_reset (&pad->audio);
+  memset (&pad->clip, 0, sizeof pad->clip);
+  memset (&pad->audio, 0, sizeof pad->audio);
+  if (in && in->modality == MM_MODALITY_AUDIO)
+    mm_audio_collector_init (&pad->audio, in);
+  else if (in)
+    mm_clip_collector_init (&pad->clip, in);
 }
 
 /* model */
@@ -323,11 +338,7 @@ gst_mm_fusion_create_new_pad (GstAggregator * agg, GstPadTemplate * templ,
   }
   GstMmFusionPad *pad = g_object_new (GST_TYPE_MM_FUSION_PAD, "name",
       req_name, "direction", GST_PAD_SINK, "template", templ, NULL);
-  pad->input = in;
-  if (in && in->modality == MM_MODALITY_AUDIO)
-    pad->last_window = g_new0 (gfloat, input_floats (in));
-  else if (in)
-    pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
+  bind_collector (pad, in);
   return GST_AGGREGATOR_PAD (pad);
 }
 
@@ -375,17 +386,8 @@ bind_pads (GstMmFusion * self, GError ** error)
   }
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstMmFusionPad *pad = l->data;
-    const MmModelInput *in = mm_model_find_input (self->model,
-        GST_PAD_NAME (pad));
-    pad->input = in;
-    g_clear_pointer (&pad->clip, g_free);
-    g_clear_pointer (&pad->last_window, g_free);
-    if (in->modality == MM_MODALITY_AUDIO)
-      pad->last_window = g_new0 (gfloat, input_floats (in));
-    else
-      pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
-    pad->clip_len = pad->clip_at = 0;
-      pad->have_last = FALSE;
+    bind_collector (pad, mm_model_find_input (self->model,
+            GST_PAD_NAME (pad)));
   }
   GST_OBJECT_UNLOCK (self);
   return TRUE;
@@ -497,6 +499,11 @@ gst_mm_fusion_stop (GstAggregator * agg)
   g_clear_pointer (&self->changes, g_free);
   gst_clear_buffer (&self->seen);
   GST_OBJECT_LOCK (self);
+  /* no window of a stopped run is held on to */
+  for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    mm_audio_collector_reset (&GST_MM_FUSION_PAD (l->data)->audio);
+    mm_clip_collector_reset (&GST_MM_FUSION_PAD (l->data)->clip);
+  }
   self->pipeline_latency = GST_CLOCK_TIME_NONE;
   GST_OBJECT_UNLOCK (self);
   return TRUE;
@@ -699,8 +706,8 @@ apply_flush (GstMmFusion * self)
   GST_OBJECT_LOCK (self);
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstMmFusionPad *p = l->data;
-    p->have_last = FALSE;
-    p->clip_len = 0;
+    mm_audio_collector_reset (&p->audio);
+    mm_clip_collector_reset (&p->clip);
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -743,202 +750,79 @@ stream_time (GstAggregatorPad * pad, GstClockTime ts)
 static GstClockTime
 buffer_duration (GstMmFusionPad * pad, GstBuffer * buf)
 {
-  GstClockTime d = GST_BUFFER_DURATION (buf);
-  if (!GST_CLOCK_TIME_IS_VALID (d) && pad->have_info
-      && GST_VIDEO_INFO_FPS_N (&pad->vinfo) > 0)
-    d = gst_util_uint64_scale_int (GST_SECOND,
-        GST_VIDEO_INFO_FPS_D (&pad->vinfo), GST_VIDEO_INFO_FPS_N (&pad->vinfo));
-  if (!GST_CLOCK_TIME_IS_VALID (d))
-    return 0;
-  gdouble rate = ABS (pad_segment (GST_AGGREGATOR_PAD (pad)).rate);
-  return rate > 0 && rate != 1.0 ? (GstClockTime) (d / rate) : d;
+  GstSegment seg = pad_segment (GST_AGGREGATOR_PAD (pad));
+  return mm_collect_duration (buf, pad->have_info ? &pad->vinfo : NULL, &seg);
 }
 
-typedef enum { AUDIO_FOUND, AUDIO_MISSING, AUDIO_WAIT } AudioState;
+#define time_add mm_collect_time_add
 
-/* a + b, or NONE when either is NONE or the sum would overflow */
-static GstClockTime
-time_add (GstClockTime a, GstClockTime b)
+/* an aggregator pad as the collectors' queue */
+static GstBuffer *
+queue_peek (gpointer pad)
 {
-  if (!GST_CLOCK_TIME_IS_VALID (a) || !GST_CLOCK_TIME_IS_VALID (b)
-      || b >= GST_CLOCK_TIME_NONE - a)
-    return GST_CLOCK_TIME_NONE;
-  return a + b;
+  return gst_aggregator_pad_peek_buffer (pad);
 }
 
-static gsize
-window_bytes (const MmModelInput * in)
+static void
+queue_drop (gpointer pad)
 {
-  return input_floats (in) * sizeof (gfloat);
+  gst_aggregator_pad_drop_buffer (pad);
 }
 
-/* A buffer on an audio pad that holds no usable window: a GAP (the base
- * class turns GAP events into empty buffers flagged GAP) or one too short
- * for the model's window. */
 static gboolean
-is_gap (GstMmFusion * self, GstMmFusionPad * pad, GstBuffer * buf)
+queue_is_eos (gpointer pad)
 {
-  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)
-      && gst_buffer_get_size (buf) < window_bytes (pad->input))
-    return TRUE;
-  if (gst_buffer_get_size (buf) >= window_bytes (pad->input))
-    return FALSE;
-  if (!self->warned_window_size) {
+  return gst_aggregator_pad_is_eos (pad);
+}
+
+static void
+queue_segment (gpointer pad, GstSegment * segment)
+{
+  *segment = pad_segment (pad);
+}
+
+static const MmQueueFuncs pad_queue = {
+  queue_peek, queue_drop, queue_is_eos, queue_segment
+};
+
+/* problems a collector saw, told once per run */
+static void
+tell_collect_warnings (GstMmFusion * self, GstMmFusionPad * pad)
+{
+  guint w = pad->audio.warnings;
+  pad->audio.warnings = 0;
+  if ((w & MM_COLLECT_WARN_SHORT) && !self->warned_window_size) {
     self->warned_window_size = TRUE;
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
         ("pad %s: a window of %" G_GSIZE_FORMAT " bytes where the model "
             "needs %" G_GSIZE_FORMAT "; such windows count as missing",
-            GST_PAD_NAME (pad), gst_buffer_get_size (buf),
-            window_bytes (pad->input)));
+            GST_PAD_NAME (pad), pad->audio.short_size,
+            pad->audio.window_bytes));
   }
-  return TRUE;
-}
-
-/* keeps a window for the `last` policy; FALSE when it cannot be read */
-static gboolean
-keep_last (GstMmFusionPad * pad, GstBuffer * buf, GstClockTime s,
-    GstClockTime e)
-{
-  GstMapInfo map;
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
-    return FALSE;
-  gsize n = MIN (map.size, window_bytes (pad->input));
-  memcpy (pad->last_window, map.data, n);
-  gst_buffer_unmap (buf, &map);
-  pad->have_last = TRUE;
-  pad->last_start = s;
-  pad->last_end = e;
-  return TRUE;
-}
-
-/* The audio window for a tick on the frame ending at `end`: the one whose
- * end lies in (end - S/2, end + S/2]. Older windows are consumed (the last
- * kept for the `last` policy); a newer one means a gap. A GAP up to a time
- * says no window ends before it: it is consumed once that time is at most
- * this tick's bound (a window after it may still serve the tick), and
- * makes the tick's window missing otherwise. */
-static AudioState
-select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
-    gboolean timeout, GstBuffer ** window, GstClockTime * wstart,
-    GstClockTime * wend)
-{
-  const MmFeatureParams *p = &pad->input->features;
-  GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
-  /* the window step in running time: a segment rate of 2 halves it */
-  GstClockTime step = gst_util_uint64_scale (GST_SECOND,
-      (guint64) mm_feature_params_step_samples (p), (guint64) p->rate);
-  GstClockTime length = gst_util_uint64_scale (GST_SECOND,
-      (guint64) mm_feature_params_window_samples (p), (guint64) p->rate);
-  gdouble rate = ABS (pad_segment (apad).rate);
-  if (rate > 0.0 && rate != 1.0)
-    step = (GstClockTime) (step / rate);
-  GstClockTime lo = end > step / 2 ? end - step / 2 : 0;
-  GstClockTime hi = time_add (end, step / 2);
-  for (;;) {
-    GstBuffer *buf = gst_aggregator_pad_peek_buffer (apad);
-    if (!buf) {
-      if (gst_aggregator_pad_is_eos (apad) || timeout)
-        return AUDIO_MISSING;
-      return AUDIO_WAIT;
-    }
-    gboolean gap = is_gap (self, pad, buf);
-    if (!GST_BUFFER_PTS_IS_VALID (buf)) {
-      /* nowhere in time: it can serve no tick */
-      if (!gap && !self->warned_window_pts) {
-        self->warned_window_pts = TRUE;
-        GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
-            ("pad %s: audio windows without timestamps are dropped (they "
-                "cannot be paired with video)", GST_PAD_NAME (pad)));
-      }
-      gst_buffer_unref (buf);
-      gst_aggregator_pad_drop_buffer (apad);
-      continue;
-    }
-    GstClockTime dur = GST_BUFFER_DURATION (buf);
-    if (!GST_CLOCK_TIME_IS_VALID (dur))
-      dur = gap ? 0 : length;
-    /* the end decides; a window that starts before the segment but ends
-     * inside it counts from the segment's start */
-    GstClockTime e = running_time (apad, time_add (GST_BUFFER_PTS (buf),
-            dur));
-    GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
-    if (!GST_CLOCK_TIME_IS_VALID (s) && GST_CLOCK_TIME_IS_VALID (e))
-      s = running_time (apad, pad_segment (apad).start);
-    if (!GST_CLOCK_TIME_IS_VALID (e) || e <= lo
-        || (gap && GST_CLOCK_TIME_IS_VALID (hi) && e <= hi)) {
-      /* too old for this tick and every later one: keep it as `last` */
-      if (!gap)
-        keep_last (pad, buf, s, e);
-      gst_buffer_unref (buf);
-      gst_aggregator_pad_drop_buffer (apad);
-      continue;
-    }
-    if (!gap && (!GST_CLOCK_TIME_IS_VALID (hi) || e <= hi)) {
-      *window = buf;
-      *wstart = s;
-      *wend = e;
-      return AUDIO_FOUND;
-    }
-    gst_buffer_unref (buf);
-    return AUDIO_MISSING;       /* a later window or a gap came */
+  if ((w & MM_COLLECT_WARN_NO_PTS) && !self->warned_window_pts) {
+    self->warned_window_pts = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("pad %s: audio windows without timestamps are dropped (they "
+            "cannot be paired with video)", GST_PAD_NAME (pad)));
   }
 }
 
-/* copies a window into a model input, transposing for time-major models */
+/* every input's collected data becomes history: the tick is done (run,
+ * skipped, late, or no tick at all) */
 static void
-fill_audio (const MmModelInput * in, const gfloat * src, gfloat * dst)
+commit_inputs (GstMmFusion * self)
 {
-  const MmFeatureParams *p = &in->features;
-  if (p->kind == MM_FEATURE_KIND_LOG_MEL
-      && in->layout == MM_LAYOUT_TIME_MAJOR) {
-    for (gint m = 0; m < p->n_mels; m++)
-      for (gint t = 0; t < p->frames; t++)
-        dst[(gsize) t * p->n_mels + m] = src[(gsize) m * p->frames + t];
-  } else {
-    memcpy (dst, src, input_floats (in) * sizeof (gfloat));
+  GST_OBJECT_LOCK (self);
+  for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstMmFusionPad *p = l->data;
+    if (!p->input)
+      continue;
+    if (p->input->modality == MM_MODALITY_AUDIO)
+      mm_audio_commit (&p->audio);
+    else
+      mm_clip_commit (&p->clip);
   }
-}
-
-/* writes the clip ring into the model input in its layout */
-static void
-fill_video (GstMmFusionPad * pad, gfloat * dst)
-{
-  const MmModelInput *in = pad->input;
-  gsize frame = input_floats (in), hw = (gsize) in->height * in->width;
-  gint T = in->clip_frames;
-  for (gint t = 0; t < T; t++) {
-    /* oldest first; before T frames have come, the oldest repeats */
-    gint have = (gint) MIN (pad->clip_len, (guint) T);
-    gint back = MAX (T - 1 - t, 0);
-    back = MIN (back, have - 1);
-    guint slot = (pad->clip_at + T - back) % T;
-    const gfloat *src = pad->clip + slot * frame;
-    if (in->layout == MM_LAYOUT_NCTHW) {
-      for (gint c = 0; c < in->channels; c++)
-        memcpy (dst + ((gsize) c * T + t) * hw, src + c * hw,
-            hw * sizeof (gfloat));
-    } else {                    /* NCHW (T = 1) and NTCHW */
-      memcpy (dst + t * frame, src, frame * sizeof (gfloat));
-    }
-  }
-}
-
-/* preprocesses a frame into the clip ring; FALSE when it holds no
- * picture (a GAP, or fewer bytes than its caps say) and was left out */
-static gboolean
-push_clip_frame (GstMmFusionPad * pad, GstBuffer * buf)
-{
-  const MmModelInput *in = pad->input;
-  gsize frame = input_floats (in);
-  GstVideoFrame vf;
-  if (!pad->pp || gst_buffer_get_size (buf) < GST_VIDEO_INFO_SIZE (&pad->vinfo)
-      || !gst_video_frame_map (&vf, &pad->vinfo, buf, GST_MAP_READ))
-    return FALSE;
-  pad->clip_at = (pad->clip_at + 1) % in->clip_frames;
-  mm_preprocess_frame (pad->pp, &vf, pad->clip + pad->clip_at * frame);
-  gst_video_frame_unmap (&vf);
-  pad->clip_len++;
-  return TRUE;
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* the element's clock time, or NONE without a clock; with the object
@@ -1034,6 +918,13 @@ ref_pad (gconstpointer pad, gpointer unused)
   return gst_object_ref ((gpointer) pad);
 }
 
+/* where the tick's data for model input `index` goes */
+static gfloat *
+tick_input (GstMmFusion * self, gint index)
+{
+  return nn_session_input (self->session, index)->data;
+}
+
 /* Runs the model for one tick; fills `result` (inputs, classes, events).
  * Returns FALSE when the `skip` policy or QoS leaves this tick without a
  * result. Event changes are returned to be posted by the caller. */
@@ -1057,90 +948,54 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
   GList *pads = g_list_copy_deep (GST_ELEMENT (self)->sinkpads, ref_pad,
       NULL);
   GST_OBJECT_UNLOCK (self);
+  /* Collect, then fill: asking a collector again gives the same answer,
+   * so a tick that waits leaves nothing behind (see mmcollect.h); what
+   * it used becomes history at commit_inputs(), once the tick is done. */
   for (GList * l = pads; l; l = l->next) {
     GstMmFusionPad *pad = l->data;
     const MmModelInput *in = pad->input;
-    nn_tensor *x = nn_session_input (self->session, in->index);
+    gfloat *x = tick_input (self, in->index);
     GstClockTime s = GST_CLOCK_TIME_NONE, e = GST_CLOCK_TIME_NONE;
-    gboolean missing = FALSE;
+    gboolean missing;
+    MmQueue q = { &pad_queue, pad };
     if (in->modality == MM_MODALITY_VIDEO) {
       if (pad == leader) {
+        /* its frame was staged by aggregate_frame() */
         s = t;
         e = time_add (t, d);
         missing = !lead_ok;
-      } else if (GST_CLOCK_TIME_IS_VALID (t)) {
-        /* another video input: its frames up to t, the latest counts */
-        GstAggregatorPad *ap = GST_AGGREGATOR_PAD (pad);
-        GstBuffer *vb;
-        while ((vb = gst_aggregator_pad_peek_buffer (ap))) {
-          GstClockTime vs = running_time (ap, GST_BUFFER_PTS (vb));
-          if (GST_CLOCK_TIME_IS_VALID (vs) && vs > t) {
-            gst_buffer_unref (vb);
-            break;
-          }
-          if (push_clip_frame (pad, vb)) {
-            s = vs;
-            e = time_add (vs, buffer_duration (pad, vb));
-          }
-          gst_buffer_unref (vb);
-          gst_aggregator_pad_drop_buffer (ap);
-        }
-      }
-      if (pad->clip_len == 0)
-        missing = TRUE;
-      if (!missing || (policy == GST_MM_FUSION_MISSING_LAST
-              && pad->clip_len > 0)) {
-        fill_video (pad, x->data);
       } else {
-        memset (x->data, 0, input_floats (in) * sizeof (gfloat) *
-            in->clip_frames);
+        /* another video input: its latest frame at or before t */
+        missing = mm_clip_collect (&pad->clip, &q, pad->pp, &pad->vinfo, t,
+            &s, &e) != MM_COLLECT_FOUND;
       }
+      missing = missing || mm_clip_frames (&pad->clip) == 0;
+      mm_clip_fill (&pad->clip, missing, (MmMissing) policy, x);
       if (missing)
         s = e = GST_CLOCK_TIME_NONE;
     } else if (pad == leader) {
       /* audio-only: the leading window itself, unless it is too short
        * (GAPs never get here) */
-      GstMapInfo map;
-      if (lead_ok && gst_buffer_map (lead, &map, GST_MAP_READ)) {
-        fill_audio (in, (const gfloat *) map.data, x->data);
-        gst_buffer_unmap (lead, &map);
+      missing = !lead_ok || !mm_audio_copy_window (in, lead, x);
+      if (missing)
+        memset (x, 0, pad->audio.window_bytes);
+      else {
         s = t;
         e = time_add (t, d);
-      } else {
-        memset (x->data, 0, window_bytes (in));
-        missing = TRUE;
       }
     } else {
       GstBuffer *w = NULL;
-      AudioState st = AUDIO_MISSING;
-      /* a frame without a timestamp cannot be paired with audio */
-      if (GST_CLOCK_TIME_IS_VALID (t))
-        st = select_window (self, pad, time_add (t, d), timeout, &w, &s, &e);
-      if (st == AUDIO_WAIT) {
+      MmCollectAnswer st = mm_audio_collect (&pad->audio, &q,
+          GST_CLOCK_TIME_IS_VALID (t) ? time_add (t, d) : GST_CLOCK_TIME_NONE,
+          timeout, &w, &s, &e);
+      tell_collect_warnings (self, pad);
+      if (st == MM_COLLECT_WAIT) {
         *wait = TRUE;
         g_list_free_full (pads, gst_object_unref);
         return FALSE;
       }
-      GstMapInfo map;
-      if (st == AUDIO_FOUND && !gst_buffer_map (w, &map, GST_MAP_READ))
-        st = AUDIO_MISSING;
-      if (st == AUDIO_FOUND) {
-        fill_audio (in, (const gfloat *) map.data, x->data);
-        gst_buffer_unmap (w, &map);
-      }
+      missing = mm_audio_fill (&pad->audio, w, (MmMissing) policy, x, &s, &e);
       gst_clear_buffer (&w);
-      if (st != AUDIO_FOUND) {
-        missing = TRUE;
-        if (policy == GST_MM_FUSION_MISSING_LAST && pad->have_last) {
-          fill_audio (in, pad->last_window, x->data);
-          s = pad->last_start;
-          e = pad->last_end;
-        } else {
-          memset (x->data, 0, input_floats (in) * sizeof (gfloat) *
-              MAX (in->clip_frames, 1));
-          s = e = GST_CLOCK_TIME_NONE;
-        }
-      }
     }
     any_missing = any_missing || missing;
     gst_mm_fusion_meta_add_input (result, in->name, s, e, missing);
@@ -1151,7 +1006,7 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
     const MmModelInput *in = &self->model->inputs[i];
     if (gst_mm_fusion_meta_get_input (result, in->name))
       continue;
-    memset (nn_session_input (self->session, in->index)->data, 0,
+    memset (tick_input (self, in->index), 0,
         input_floats (in) * sizeof (gfloat) * MAX (in->clip_frames, 1));
     gst_mm_fusion_meta_add_input (result, in->name, GST_CLOCK_TIME_NONE,
         GST_CLOCK_TIME_NONE, TRUE);
@@ -1261,15 +1116,6 @@ forward_gap (GstMmFusion * self, GstBuffer * buf)
   return GST_FLOW_OK;
 }
 
-/* takes back the last push_clip_frame() */
-static void
-undo_clip_push (GstMmFusionPad * pad)
-{
-  pad->clip_at = (pad->clip_at + pad->input->clip_frames - 1)
-      % pad->input->clip_frames;
-  pad->clip_len--;
-}
-
 static GstFlowReturn
 aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
 {
@@ -1329,10 +1175,12 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   gboolean pushed = FALSE, lead_ok = TRUE;
   if (lead->input->modality == MM_MODALITY_VIDEO
       && (lead->input->clip_frames > 1 || (tick && timed && !late))) {
-    pushed = push_clip_frame (lead, buf);
+    pushed = mm_clip_stage (&lead->clip, lead->pp, &lead->vinfo, buf, t,
+        time_add (t, d));
     lead_ok = pushed;
   } else if (lead->input->modality == MM_MODALITY_AUDIO) {
-    lead_ok = !is_gap (self, lead, buf);
+    lead_ok = mm_audio_collector_usable (&lead->audio, buf);
+    tell_collect_warnings (self, lead);
   }
 
   GstMmFusionMeta result;
@@ -1356,7 +1204,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       /* the audio window for this frame is still on its way */
       /* the frame comes back next time: take back its clip slot */
       if (pushed)
-        undo_clip_push (lead);
+        mm_clip_unstage (&lead->clip);
       /* keep the note of when it came (the peeked reference with it) */
       if (!GST_CLOCK_TIME_IS_VALID (seen_at)) {
         GST_OBJECT_LOCK (self);
@@ -1377,6 +1225,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       self->next_tick = next;
     }
   }
+  commit_inputs (self);
   gst_aggregator_pad_drop_buffer (alead);
 
   buf = gst_buffer_make_writable (buf);
