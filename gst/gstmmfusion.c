@@ -59,6 +59,7 @@
 #include "gstmmfusion.h"
 #include "gstmmfusionelements.h"
 #include "mmcollect.h"
+#include "mminstance.h"
 #include "mmmodel.h"
 #include "mmpreprocess.h"
 #include "mmresults.h"
@@ -80,6 +81,8 @@ GST_DEBUG_CATEGORY_STATIC (mm_fusion_debug);
 #define DEFAULT_SMOOTHING_ALPHA 0.5
 #define DEFAULT_SMOOTHING_WINDOW 5
 #define DEFAULT_ALL_SCORES FALSE
+#define DEFAULT_BATCH_SIZE 1
+#define DEFAULT_BATCH_TIMEOUT 0
 
 enum {
   PROP_0,
@@ -97,6 +100,9 @@ enum {
   PROP_EVENT_OFF,
   PROP_ALL_SCORES,
   PROP_STATS,
+  PROP_MODEL_INSTANCE,
+  PROP_BATCH_SIZE,
+  PROP_BATCH_TIMEOUT,
 };
 
 /* the pad of one model input */
@@ -129,10 +135,16 @@ struct _GstMmFusion {
   guint smoothing_window;
   gchar *event_on, *event_off;
   gboolean all_scores;
+  gchar *model_instance;
+  guint batch_size;
+  GstClockTime batch_timeout;
 
-  /* the model, loaded at the first pad request or READY -> PAUSED */
+  /* the model, loaded at the first pad request or READY -> PAUSED; owned,
+   * or the shared model of `instance` */
   MmModel *model;
-  nn_session *session;
+  MmInstance *instance;
+  nn_session *session;          /* own runs */
+  MmTick *tick;                 /* runs in the instance's batches instead */
   MmResults *results;
 
   /* streaming state, on the source pad's thread */
@@ -156,6 +168,8 @@ struct _GstMmFusion {
   /* stats, under the object lock */
   guint64 inferences, skipped, missing_count;
   gdouble infer_ms_total, infer_ms_max;
+  guint64 batch_total, batch_max;       /* sizes of the batches run in */
+  gdouble batch_wait_total, batch_wait_max;     /* ms queued for them */
 };
 
 #define gst_mm_fusion_parent_class parent_class
@@ -265,11 +279,26 @@ ensure_model (GstMmFusion * self, GError ** error)
   GST_OBJECT_LOCK (self);
   gchar *path = g_strdup (self->model_path);
   gchar *labels = g_strdup (self->labels_path);
+  gchar *instance = g_strdup (self->model_instance);
+  guint batch = self->batch_size;
   GST_OBJECT_UNLOCK (self);
   if (!path) {
     g_set_error (error, MM_MODEL_ERROR, 0, "no model: set the 'model' "
         "property to an .onnx file");
+    g_free (instance);
     return FALSE;
+  }
+  if (instance) {
+    /* shared: loaded by the first element naming the instance */
+    self->instance = mm_instance_acquire (instance, path, labels, batch,
+        error);
+    g_free (instance);
+    g_free (path);
+    g_free (labels);
+    if (!self->instance)
+      return FALSE;
+    self->model = mm_instance_model (self->instance);
+    return TRUE;
   }
   MmModel *m = mm_model_load (path, error);
   if (m && labels && !mm_model_set_labels_file (m, labels, error)) {
@@ -282,6 +311,16 @@ ensure_model (GstMmFusion * self, GError ** error)
     return FALSE;
   self->model = m;
   return TRUE;
+}
+
+/* lets go of a model: its own, or its share of an instance */
+static void
+drop_model (MmModel * model, MmInstance * instance)
+{
+  if (instance)
+    mm_instance_release (instance);
+  else
+    mm_model_free (model);
 }
 
 /* "video, audio": the model's input names, for messages */
@@ -402,14 +441,18 @@ gst_mm_fusion_start (GstAggregator * agg)
    * changed since the last one. The old model stays until the new one
    * loads and fits the pads, which point into it until then. */
   MmModel *old = self->model;
+  MmInstance *old_instance = self->instance;
   self->model = NULL;
+  self->instance = NULL;
   gboolean loaded = ensure_model (self, &err);
   gboolean bound = loaded && bind_pads (self, &err);
   if (bound) {
-    mm_model_free (old);
+    drop_model (old, old_instance);
   } else {
-    mm_model_free (self->model);
+    if (self->model)
+      drop_model (self->model, self->instance);
     self->model = old;
+    self->instance = old_instance;
   }
   if (!loaded) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
@@ -430,6 +473,10 @@ gst_mm_fusion_start (GstAggregator * agg)
   gchar *on = g_strdup (self->event_on), *off = g_strdup (self->event_off);
   self->inferences = self->skipped = self->missing_count = 0;
   self->infer_ms_total = self->infer_ms_max = 0.0;
+  self->batch_total = self->batch_max = 0;
+  self->batch_wait_total = self->batch_wait_max = 0.0;
+  guint batch_size = self->batch_size;
+  GstClockTime batch_timeout = self->batch_timeout;
   GST_OBJECT_UNLOCK (self);
 
   guint n = self->model->n_classes;
@@ -445,13 +492,30 @@ gst_mm_fusion_start (GstAggregator * agg)
     g_free (off);
     return FALSE;
   }
-  self->session = nn_session_new (self->model->nn, &opts, &err);
+  gboolean batched = self->instance
+      && mm_instance_batch (self->instance) > 1;
+  if (self->instance && batch_size > 1
+      && mm_instance_fixed_batch (self->instance))
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("model %s has a fixed batch axis (1): batch-size=%u falls back to "
+            "one tick a run; export it with a dynamic batch axis to batch",
+            self->model->path, batch_size), (NULL));
+  mm_tick_free (self->tick);
+  self->tick = NULL;
+  if (batched)
+    self->tick = mm_tick_new (self->instance);
+  else
+    self->session = nn_session_new (self->model->nn, &opts, &err);
+  /* a batch may wait batch-timeout for more ticks: the latency says so,
+   * so that the live deadline leaves that room */
+  gst_aggregator_set_latency (agg, batched ? batch_timeout : 0,
+      batched ? batch_timeout : 0);
   self->results = mm_results_new (self->model->n_classes,
       self->model->activation);
   mm_results_set_smoothing (self->results, (MmSmoothing) smoothing, alpha,
       window);
   gfloat *von = g_new (gfloat, MAX (n, 1)), *voff = g_new (gfloat, MAX (n, 1));
-  gboolean ok = self->session
+  gboolean ok = (self->session || self->tick)
       && mm_results_parse_thresholds (on, self->model, von, &err)
       && mm_results_parse_thresholds (off ? off : on, self->model, voff, &err);
   if (ok) {
@@ -495,6 +559,7 @@ gst_mm_fusion_stop (GstAggregator * agg)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
   g_clear_pointer (&self->session, nn_session_free);
+  g_clear_pointer (&self->tick, mm_tick_free);
   g_clear_pointer (&self->results, mm_results_free);
   g_clear_pointer (&self->changes, g_free);
   gst_clear_buffer (&self->seen);
@@ -922,7 +987,62 @@ ref_pad (gconstpointer pad, gpointer unused)
 static gfloat *
 tick_input (GstMmFusion * self, gint index)
 {
+  if (self->tick)
+    return self->tick->inputs[index];
   return nn_session_input (self->session, index)->data;
+}
+
+/* one sample of model output `index`, after run_model() */
+static const gfloat *
+tick_output (GstMmFusion * self, gint index)
+{
+  if (self->tick)
+    return self->tick->outputs[index];
+  return nn_session_output (self->session, index)->data;
+}
+
+/* How long a batch may wait for other elements' ticks: batch-timeout, but
+ * never so long that this tick [t, t+d) would miss its live deadline (its
+ * running time plus the latency, less one run). In µs. */
+static gint64
+batch_wait (GstMmFusion * self, GstClockTime t)
+{
+  GST_OBJECT_LOCK (self);
+  GstClockTime wait = self->batch_timeout;
+  GstClockTime base;
+  GstClockTime now = clock_now_locked (self, &base);
+  GST_OBJECT_UNLOCK (self);
+  GstClockTime latency = gst_aggregator_get_latency (GST_AGGREGATOR (self));
+  if (GST_CLOCK_TIME_IS_VALID (latency) && GST_CLOCK_TIME_IS_VALID (t)
+      && GST_CLOCK_TIME_IS_VALID (now) && now >= base) {
+    GstClockTime deadline = time_add (t, latency);
+    GstClockTime run = mm_instance_run_estimate (self->instance) * GST_USECOND;
+    GstClockTime left = deadline > now - base + run ?
+        deadline - (now - base) - run : 0;
+    wait = MIN (wait, left);
+  }
+  return (gint64) (wait / GST_USECOND);
+}
+
+/* runs the model on the tick's inputs, alone or in a batch; the time the
+ * run took, in ms */
+static gdouble
+run_model (GstMmFusion * self, GstClockTime t)
+{
+  if (!self->tick) {
+    gint64 t0 = g_get_monotonic_time ();
+    nn_session_run (self->session, NULL);
+    return (g_get_monotonic_time () - t0) / 1000.0;
+  }
+  self->tick->run_by = g_get_monotonic_time () + batch_wait (self, t);
+  mm_instance_run (self->instance, self->tick);
+  GST_OBJECT_LOCK (self);
+  self->batch_total += self->tick->batch_size;
+  self->batch_max = MAX (self->batch_max, self->tick->batch_size);
+  self->batch_wait_total += self->tick->wait_ms;
+  self->batch_wait_max = MAX (self->batch_wait_max, self->tick->wait_ms);
+  GST_OBJECT_UNLOCK (self);
+  return self->tick->run_ms;
 }
 
 /* Runs the model for one tick; fills `result` (inputs, classes, events).
@@ -1020,11 +1140,9 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
       return FALSE;
   }
 
-  gint64 t0 = g_get_monotonic_time ();
-  nn_session_run (self->session, NULL);
-  gdouble ms = (g_get_monotonic_time () - t0) / 1000.0;
-  const nn_tensor *y = nn_session_output (self->session, 0);
-  *n_changes = mm_results_update (self->results, y->data, changes);
+  gdouble ms = run_model (self, t);
+  const gfloat *y = tick_output (self, 0);
+  *n_changes = mm_results_update (self->results, y, changes);
   gint ids[GST_MM_FUSION_META_MAX_CLASSES];
   gfloat scores[GST_MM_FUSION_META_MAX_CLASSES];
   GQuark labels[GST_MM_FUSION_META_MAX_CLASSES];
@@ -1323,6 +1441,14 @@ gst_mm_fusion_set_property (GObject * object, guint id, const GValue * value,
       self->event_off = g_value_dup_string (value);
       break;
     case PROP_ALL_SCORES: self->all_scores = g_value_get_boolean (value); break;
+    case PROP_MODEL_INSTANCE:
+      g_free (self->model_instance);
+      self->model_instance = g_value_dup_string (value);
+      break;
+    case PROP_BATCH_SIZE: self->batch_size = g_value_get_uint (value); break;
+    case PROP_BATCH_TIMEOUT:
+      self->batch_timeout = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
       break;
@@ -1354,6 +1480,13 @@ gst_mm_fusion_get_property (GObject * object, guint id, GValue * value,
     case PROP_EVENT_ON: g_value_set_string (value, self->event_on); break;
     case PROP_EVENT_OFF: g_value_set_string (value, self->event_off); break;
     case PROP_ALL_SCORES: g_value_set_boolean (value, self->all_scores); break;
+    case PROP_MODEL_INSTANCE:
+      g_value_set_string (value, self->model_instance);
+      break;
+    case PROP_BATCH_SIZE: g_value_set_uint (value, self->batch_size); break;
+    case PROP_BATCH_TIMEOUT:
+      g_value_set_uint64 (value, self->batch_timeout);
+      break;
     case PROP_STATS:
       g_value_take_boxed (value, gst_structure_new ("mmfusion-stats",
               "inferences", G_TYPE_UINT64, self->inferences,
@@ -1361,7 +1494,14 @@ gst_mm_fusion_get_property (GObject * object, guint id, GValue * value,
               "missing-inputs", G_TYPE_UINT64, self->missing_count,
               "mean-inference-ms", G_TYPE_DOUBLE, self->inferences ?
               self->infer_ms_total / self->inferences : 0.0,
-              "max-inference-ms", G_TYPE_DOUBLE, self->infer_ms_max, NULL));
+              "max-inference-ms", G_TYPE_DOUBLE, self->infer_ms_max,
+              "mean-batch-size", G_TYPE_DOUBLE, self->inferences ?
+              (gdouble) self->batch_total / self->inferences : 0.0,
+              "max-batch-size", G_TYPE_UINT64, self->batch_max,
+              "mean-batch-wait-ms", G_TYPE_DOUBLE, self->inferences ?
+              self->batch_wait_total / self->inferences : 0.0,
+              "max-batch-wait-ms", G_TYPE_DOUBLE, self->batch_wait_max,
+              NULL));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -1378,12 +1518,15 @@ gst_mm_fusion_finalize (GObject * object)
   g_free (self->labels_path);
   g_free (self->event_on);
   g_free (self->event_off);
+  g_free (self->model_instance);
   g_free (self->last.all_scores);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->results, mm_results_free);
   g_clear_pointer (&self->changes, g_free);
   gst_clear_buffer (&self->seen);
-  g_clear_pointer (&self->model, mm_model_free);
+  g_clear_pointer (&self->tick, mm_tick_free);
+  if (self->model)
+    drop_model (self->model, self->instance);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1462,8 +1605,29 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
       g_param_spec_boxed ("stats", "Statistics",
           "Counters since start: inferences run, ticks skipped as late "
           "(skipped-ticks, QoS), inputs found missing (missing-inputs), "
-          "mean and max inference time in ms", GST_TYPE_STRUCTURE,
+          "mean and max inference time in ms; with a batched model-instance "
+          "the size of the batches this element's ticks ran in "
+          "(mean-batch-size, max-batch-size) and the time they waited for "
+          "them (mean-batch-wait-ms, max-batch-wait-ms)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_MODEL_INSTANCE,
+      g_param_spec_string ("model-instance", "Model instance",
+          "Share one loaded model with the mmfusion elements of this process "
+          "that name the same instance (the same model file and labels "
+          "required); each keeps its own pads, synchronization, smoothing "
+          "and events. Unset: a model of its own", NULL, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint ("batch-size", "Batch size",
+          "With model-instance: the most ticks of the sharing elements one "
+          "run takes (one worker runs them as a batch); the same for every "
+          "element of the instance. 1: each element runs its own ticks",
+          1, 64, DEFAULT_BATCH_SIZE, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_BATCH_TIMEOUT,
+      g_param_spec_uint64 ("batch-timeout", "Batch timeout",
+          "With batch-size > 1: the longest a tick waits (ns) for others to "
+          "fill its batch; live, never past the tick's deadline; added to "
+          "the reported latency", 0, 10 * GST_SECOND, DEFAULT_BATCH_TIMEOUT,
+          READY_ONLY));
 
   gst_element_class_set_static_metadata (element_class,
       "Audio-visual fusion inference", "Filter/Analyzer/Video/Audio",
@@ -1505,6 +1669,8 @@ gst_mm_fusion_init (GstMmFusion * self)
   self->smoothing_alpha = DEFAULT_SMOOTHING_ALPHA;
   self->smoothing_window = DEFAULT_SMOOTHING_WINDOW;
   self->all_scores = DEFAULT_ALL_SCORES;
+  self->batch_size = DEFAULT_BATCH_SIZE;
+  self->batch_timeout = DEFAULT_BATCH_TIMEOUT;
   self->last.event_class = -1;
   self->pipeline_latency = GST_CLOCK_TIME_NONE;
   gst_aggregator_set_latency (GST_AGGREGATOR (self), 0, 0);
