@@ -442,6 +442,18 @@ gst_mm_fusion_start (GstAggregator * agg)
    * loads and fits the pads, which point into it until then. */
   MmModel *old = self->model;
   MmInstance *old_instance = self->instance;
+  if (old_instance) {
+    /* a share is let go first: asking again with other settings (a new
+     * batch-size) must not meet this element's own hold. The pads are
+     * unbound until the new model binds them. */
+    GST_OBJECT_LOCK (self);
+    for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next)
+      bind_collector (l->data, NULL);
+    GST_OBJECT_UNLOCK (self);
+    drop_model (old, old_instance);
+    old = NULL;
+    old_instance = NULL;
+  }
   self->model = NULL;
   self->instance = NULL;
   gboolean loaded = ensure_model (self, &err);

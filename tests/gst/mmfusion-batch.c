@@ -15,9 +15,8 @@
 #include <gst/check/gstharness.h>
 #include <mmfusion/mmfusionmeta.h>
 #include <mmfusion/nn.h>
-#include <glib/gstdio.h>
 
-#include "onnx.pb-c.h"
+#include "batch-model.h"
 
 #include <math.h>
 #include <string.h>
@@ -29,43 +28,6 @@
 #define START (2 * GST_SECOND)  /* after the first window's length */
 
 static gchar *batch_model, *fixed_model;
-
-/* the model with dimension 0 of every graph input and output symbolic */
-static gchar *
-write_batch_model (const gchar * src)
-{
-  gchar *bytes;
-  gsize len;
-  /* runs before the tests: plain assertions */
-  if (!g_file_get_contents (src, &bytes, &len, NULL))
-    g_error ("cannot read %s", src);
-  Onnx__ModelProto *m = onnx__model_proto__unpack (NULL, len,
-      (const guint8 *) bytes);
-  g_assert_nonnull (m);
-  g_free (bytes);
-  Onnx__GraphProto *g = m->graph;
-  for (gint io = 0; io < 2; io++) {
-    gsize n = io ? g->n_output : g->n_input;
-    Onnx__ValueInfoProto **v = io ? g->output : g->input;
-    for (gsize i = 0; i < n; i++) {
-      Onnx__TensorShapeProto *shape = v[i]->type->tensor_type->shape;
-      Onnx__TensorShapeProto__Dimension *d = shape->dim[0];
-      d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
-      d->dim_param = g_strdup ("N");      /* freed with the proto */
-    }
-  }
-  len = onnx__model_proto__get_packed_size (m);
-  guint8 *out = g_malloc (len);
-  onnx__model_proto__pack (m, out);
-  onnx__model_proto__free_unpacked (m, NULL);
-  gchar *dir = g_dir_make_tmp ("mmbatch-XXXXXX", NULL);
-  gchar *path = g_build_filename (dir, "avdigits-concat-batch.onnx", NULL);
-  if (!g_file_set_contents (path, (gchar *) out, len, NULL))
-    g_error ("cannot write %s", path);
-  g_free (out);
-  g_free (dir);
-  return path;
-}
 
 typedef struct {
   GstElement *e;
@@ -308,17 +270,13 @@ main (int argc, char **argv)
   const gchar *models = g_getenv ("MM_MODELS");
   fixed_model = g_build_filename (models ? models : "models", "avdigits",
       "avdigits-concat.onnx", NULL);
-  batch_model = write_batch_model (fixed_model);
+  batch_model = batch_model_write (fixed_model);
   Suite *s = batch_suite ();
   SRunner *sr = srunner_create (s);
   srunner_run_all (sr, CK_NORMAL);
   int n = srunner_ntests_failed (sr);
   srunner_free (sr);
-  gchar *dir = g_path_get_dirname (batch_model);
-  g_unlink (batch_model);
-  g_rmdir (dir);
-  g_free (dir);
-  g_free (batch_model);
+  batch_model_remove (batch_model);
   g_free (fixed_model);
   return n == 0 ? 0 : 1;
 }
