@@ -251,6 +251,40 @@ GST_START_TEST (test_shared_model_checks)
 
 GST_END_TEST;
 
+/* the latency mmfusion reports includes batch-timeout, for batched
+ * instances only: the live deadline leaves room for the wait */
+static GstClockTime
+reported_latency (const gchar * model, guint batch, GstClockTime timeout)
+{
+  GstElement *e = gst_element_factory_make ("mmfusion", NULL);
+  g_object_set (e, "model", model, "model-instance", "lat",
+      "batch-size", batch, "batch-timeout", timeout, NULL);
+  GstHarness *v = gst_harness_new_with_element (e, "video", "src");
+  GstHarness *a = gst_harness_new_with_element (e, "audio", NULL);
+  gst_harness_set_live (v, TRUE);
+  gst_harness_set_live (a, TRUE);
+  gst_harness_set_upstream_latency (v, 10 * GST_MSECOND);
+  gst_harness_set_upstream_latency (a, 10 * GST_MSECOND);
+  GstClockTime latency = gst_harness_query_latency (v);
+  gst_harness_teardown (a);
+  gst_harness_teardown (v);
+  gst_object_unref (e);
+  return latency;
+}
+
+GST_START_TEST (test_latency_includes_timeout)
+{
+  fail_unless_equals_uint64 (reported_latency (batch_model, 4,
+          40 * GST_MSECOND), 50 * GST_MSECOND);
+  fail_unless_equals_uint64 (reported_latency (batch_model, 1,
+          40 * GST_MSECOND), 10 * GST_MSECOND);
+  /* a fixed batch axis: no batches, no wait */
+  fail_unless_equals_uint64 (reported_latency (fixed_model, 4,
+          40 * GST_MSECOND), 10 * GST_MSECOND);
+}
+
+GST_END_TEST;
+
 static Suite *
 batch_suite (void)
 {
@@ -260,6 +294,7 @@ batch_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_batched_equals_alone);
   tcase_add_test (tc, test_shared_model_checks);
+  tcase_add_test (tc, test_latency_includes_timeout);
   return s;
 }
 
