@@ -281,6 +281,7 @@ ensure_model (GstMmFusion * self, GError ** error)
   gchar *labels = g_strdup (self->labels_path);
   gchar *instance = g_strdup (self->model_instance);
   guint batch = self->batch_size;
+  gint threads = self->threads;
   GST_OBJECT_UNLOCK (self);
   if (!path) {
     g_set_error (error, MM_MODEL_ERROR, 0, "no model: set the 'model' "
@@ -291,7 +292,7 @@ ensure_model (GstMmFusion * self, GError ** error)
   if (instance) {
     /* shared: loaded by the first element naming the instance */
     self->instance = mm_instance_acquire (instance, path, labels, batch,
-        error);
+        threads, error);
     g_free (instance);
     g_free (path);
     g_free (labels);

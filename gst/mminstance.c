@@ -155,7 +155,7 @@ load (const gchar * path, const gchar * labels, gint64 batch,
 
 static MmInstance *
 instance_new (const gchar * name, const gchar * path, const gchar * labels,
-    guint batch, GError ** error)
+    guint batch, gint threads, GError ** error)
 {
   MmModel *m = load (path, labels, 0, error);
   if (!m)
@@ -187,7 +187,8 @@ instance_new (const gchar * name, const gchar * path, const gchar * labels,
     for (gsize o = 0; o < nn_model_n_outputs (nn); o++)
       inst->out_floats[o] = sample_floats (nn_model_output (nn, o),
           inst->batch);
-    inst->session = nn_session_new (nn, NULL, error);
+    nn_session_options opts = {.threads = MAX (threads, 1) };
+    inst->session = nn_session_new (nn, &opts, error);
     if (!inst->session) {
       instance_free (inst);
       return NULL;
@@ -201,7 +202,7 @@ instance_new (const gchar * name, const gchar * path, const gchar * labels,
 
 MmInstance *
 mm_instance_acquire (const gchar * name, const gchar * path,
-    const gchar * labels, guint batch, GError ** error)
+    const gchar * labels, guint batch, gint threads, GError ** error)
 {
   g_mutex_lock (&registry_lock);
   if (!registry)
@@ -229,7 +230,8 @@ mm_instance_acquire (const gchar * name, const gchar * path,
     } else {
       inst->refs++;
     }
-  } else if ((inst = instance_new (name, path, labels, batch, error))) {
+  } else if ((inst = instance_new (name, path, labels, batch, threads,
+              error))) {
     inst->refs = 1;
     g_hash_table_insert (registry, inst->name, inst);
   }

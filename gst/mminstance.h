@@ -34,11 +34,12 @@ typedef struct {
 } MmTick;
 
 /* The instance `name`, loading `path` (with the labels file `labels`, or
- * NULL) for `batch` samples a run when it is not loaded yet. A loaded
- * instance must have been asked for with the same file, labels and batch;
- * the error says which differs. */
+ * NULL) for `batch` samples a run when it is not loaded yet; the batch
+ * worker's session then runs on `threads` threads (the first user's). A
+ * loaded instance must have been asked for with the same file, labels and
+ * batch; the error says which differs. */
 MmInstance *mm_instance_acquire (const gchar * name, const gchar * path,
-    const gchar * labels, guint batch, GError ** error);
+    const gchar * labels, guint batch, gint threads, GError ** error);
 void mm_instance_release (MmInstance * inst);
 MmModel *mm_instance_model (MmInstance * inst);
 /* samples a run: the batch asked for, or 1 when the file's batch axis is

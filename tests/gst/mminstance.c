@@ -21,18 +21,18 @@ GST_START_TEST (test_shared_and_freed)
 {
   GError *err = NULL;
   fail_unless_equals_int (mm_instance_count (), 0);
-  MmInstance *a = mm_instance_acquire ("cam", fixed_model, NULL, 1, &err);
+  MmInstance *a = mm_instance_acquire ("cam", fixed_model, NULL, 1, 1, &err);
   fail_unless (a != NULL, "%s", err ? err->message : "");
   /* the same file by another path is the same model */
   gchar *dir = g_path_get_dirname (fixed_model);
   gchar *base = g_path_get_basename (fixed_model);
   gchar *other = g_strdup_printf ("%s/../avdigits/%s", dir, base);
-  MmInstance *b = mm_instance_acquire ("cam", other, NULL, 1, &err);
+  MmInstance *b = mm_instance_acquire ("cam", other, NULL, 1, 1, &err);
   fail_unless (b == a);
   fail_unless (mm_instance_model (b) == mm_instance_model (a));
   fail_unless_equals_int (mm_instance_count (), 1);
   /* another name, another model */
-  MmInstance *c = mm_instance_acquire ("other", fixed_model, NULL, 1, &err);
+  MmInstance *c = mm_instance_acquire ("other", fixed_model, NULL, 1, 1, &err);
   fail_unless (c != NULL && c != a);
   fail_unless (mm_instance_model (c) != mm_instance_model (a));
   fail_unless_equals_int (mm_instance_count (), 2);
@@ -51,23 +51,23 @@ GST_END_TEST;
 GST_START_TEST (test_must_match)
 {
   GError *err = NULL;
-  MmInstance *a = mm_instance_acquire ("cam", fixed_model, NULL, 1, &err);
+  MmInstance *a = mm_instance_acquire ("cam", fixed_model, NULL, 1, 1, &err);
   fail_unless (a != NULL);
-  fail_if (mm_instance_acquire ("cam", batch_model, NULL, 1, &err));
+  fail_if (mm_instance_acquire ("cam", batch_model, NULL, 1, 1, &err));
   fail_unless (strstr (err->message, "same model file") != NULL, "%s",
       err->message);
   fail_unless (strstr (err->message, batch_model) != NULL);
   g_clear_error (&err);
-  fail_if (mm_instance_acquire ("cam", fixed_model, "/dev/null", 1, &err));
+  fail_if (mm_instance_acquire ("cam", fixed_model, "/dev/null", 1, 1, &err));
   fail_unless (strstr (err->message, "same labels") != NULL, "%s",
       err->message);
   g_clear_error (&err);
-  fail_if (mm_instance_acquire ("cam", fixed_model, NULL, 4, &err));
+  fail_if (mm_instance_acquire ("cam", fixed_model, NULL, 4, 1, &err));
   fail_unless (strstr (err->message, "same batch-size") != NULL, "%s",
       err->message);
   g_clear_error (&err);
   /* a file that does not load: no instance is left behind */
-  fail_if (mm_instance_acquire ("bad", "/nonexistent.onnx", NULL, 1, &err));
+  fail_if (mm_instance_acquire ("bad", "/nonexistent.onnx", NULL, 1, 1, &err));
   fail_unless (strstr (err->message, "/nonexistent.onnx") != NULL);
   g_clear_error (&err);
   fail_unless_equals_int (mm_instance_count (), 1);
@@ -80,12 +80,12 @@ GST_END_TEST;
 GST_START_TEST (test_fixed_batch_falls_back)
 {
   GError *err = NULL;
-  MmInstance *a = mm_instance_acquire ("cam", fixed_model, NULL, 8, &err);
+  MmInstance *a = mm_instance_acquire ("cam", fixed_model, NULL, 8, 1, &err);
   fail_unless (a != NULL, "%s", err ? err->message : "");
   fail_unless (mm_instance_fixed_batch (a));
   fail_unless_equals_int (mm_instance_batch (a), 1);
   mm_instance_release (a);
-  MmInstance *b = mm_instance_acquire ("cam", batch_model, NULL, 8, &err);
+  MmInstance *b = mm_instance_acquire ("cam", batch_model, NULL, 8, 1, &err);
   fail_unless (b != NULL, "%s", err ? err->message : "");
   fail_if (mm_instance_fixed_batch (b));
   fail_unless_equals_int (mm_instance_batch (b), 8);
@@ -128,7 +128,7 @@ GST_START_TEST (test_worker_rows)
 {
   GError *err = NULL;
   const guint B = 4;
-  MmInstance *inst = mm_instance_acquire ("cam", batch_model, NULL, B, &err);
+  MmInstance *inst = mm_instance_acquire ("cam", batch_model, NULL, B, 1, &err);
   fail_unless (inst != NULL);
   MmModel *alone = mm_model_load (batch_model, &err);
   nn_session *s = nn_session_new (alone->nn, NULL, &err);
