@@ -39,6 +39,11 @@
  * `mmfusion-event` with `state` "start" or "end", `label`, `class-id`,
  * `score`, `timestamp` and `running-time`.
  *
+ * Elements that name the same #GstMmFusion:model-instance share one loaded
+ * model; with #GstMmFusion:batch-size above 1 one worker runs their ticks
+ * as batches, waiting at most #GstMmFusion:batch-timeout (live, never past
+ * a tick's deadline) for a batch to fill.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 filesrc location=clip.mkv ! decodebin name=d \
@@ -832,6 +837,7 @@ buffer_duration (GstMmFusionPad * pad, GstBuffer * buf)
   return mm_collect_duration (buf, pad->have_info ? &pad->vinfo : NULL, &seg);
 }
 
+/* a + b, NONE when either is NONE or on overflow (the collectors') */
 #define time_add mm_collect_time_add
 
 /* an aggregator pad as the collectors' queue */
