@@ -39,6 +39,11 @@
  * `mmfusion-event` with `state` "start" or "end", `label`, `class-id`,
  * `score`, `timestamp` and `running-time`.
  *
+ * Elements that name the same #GstMmFusion:model-instance share one loaded
+ * model; with #GstMmFusion:batch-size above 1 one worker runs their ticks
+ * as batches, waiting at most #GstMmFusion:batch-timeout (live, never past
+ * a tick's deadline) for a batch to fill.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 filesrc location=clip.mkv ! decodebin name=d \
@@ -58,6 +63,8 @@
 
 #include "gstmmfusion.h"
 #include "gstmmfusionelements.h"
+#include "mmcollect.h"
+#include "mminstance.h"
 #include "mmmodel.h"
 #include "mmpreprocess.h"
 #include "mmresults.h"
@@ -79,6 +86,8 @@ GST_DEBUG_CATEGORY_STATIC (mm_fusion_debug);
 #define DEFAULT_SMOOTHING_ALPHA 0.5
 #define DEFAULT_SMOOTHING_WINDOW 5
 #define DEFAULT_ALL_SCORES FALSE
+#define DEFAULT_BATCH_SIZE 1
+#define DEFAULT_BATCH_TIMEOUT 0
 
 enum {
   PROP_0,
@@ -96,6 +105,9 @@ enum {
   PROP_EVENT_OFF,
   PROP_ALL_SCORES,
   PROP_STATS,
+  PROP_MODEL_INSTANCE,
+  PROP_BATCH_SIZE,
+  PROP_BATCH_TIMEOUT,
 };
 
 /* the pad of one model input */
@@ -105,11 +117,10 @@ struct _GstMmFusionPad {
   GstVideoInfo vinfo;
   gboolean have_info;
   MmPreprocess *pp;
-  gfloat *clip;                 /* video: T preprocessed frames, a ring */
-  guint clip_len, clip_at;
-  gfloat *last_window;          /* audio: the last window seen, for `last` */
-  gboolean have_last;
-  GstClockTime last_start, last_end;
+  /* the input's collector (mmcollect.h), the one of its modality; only
+   * the source pad's thread uses it once streaming */
+  MmClipCollector clip;
+  MmAudioCollector audio;
 };
 
 G_DEFINE_TYPE (GstMmFusionPad, gst_mm_fusion_pad, GST_TYPE_AGGREGATOR_PAD);
@@ -129,10 +140,16 @@ struct _GstMmFusion {
   guint smoothing_window;
   gchar *event_on, *event_off;
   gboolean all_scores;
+  gchar *model_instance;
+  guint batch_size;
+  GstClockTime batch_timeout;
 
-  /* the model, loaded at the first pad request or READY -> PAUSED */
+  /* the model, loaded at the first pad request or READY -> PAUSED; owned,
+   * or the shared model of `instance` */
   MmModel *model;
-  nn_session *session;
+  MmInstance *instance;
+  nn_session *session;          /* own runs */
+  MmTick *tick;                 /* runs in the instance's batches instead */
   MmResults *results;
 
   /* streaming state, on the source pad's thread */
@@ -159,6 +176,8 @@ struct _GstMmFusion {
   /* stats, under the object lock */
   guint64 inferences, skipped, missing_count;
   gdouble infer_ms_total, infer_ms_max;
+  guint64 batch_total, batch_max;       /* sizes of the batches run in */
+  gdouble batch_wait_total, batch_wait_max;     /* ms queued for them */
 };
 
 #define gst_mm_fusion_parent_class parent_class
@@ -219,8 +238,8 @@ gst_mm_fusion_pad_finalize (GObject * object)
 {
   GstMmFusionPad *pad = GST_MM_FUSION_PAD (object);
   mm_preprocess_free (pad->pp);
-  g_free (pad->clip);
-  g_free (pad->last_window);
+  mm_clip_collector_clear (&pad->clip);
+  mm_audio_collector_reset (&pad->audio);
   G_OBJECT_CLASS (gst_mm_fusion_pad_parent_class)->finalize (object);
 }
 
@@ -243,6 +262,21 @@ input_floats (const MmModelInput * in)
   return (gsize) in->channels * in->height * in->width;
 }
 
+/* points the pad's collector at its input (NULL: unbound) */
+static void
+bind_collector (GstMmFusionPad * pad, const MmModelInput * in)
+{
+  pad->input = in;
+  mm_clip_collector_clear (&pad->clip);
+  mm_audio_collector_reset (&pad->audio);
+  memset (&pad->clip, 0, sizeof pad->clip);
+  memset (&pad->audio, 0, sizeof pad->audio);
+  if (in && in->modality == MM_MODALITY_AUDIO)
+    mm_audio_collector_init (&pad->audio, in);
+  else if (in)
+    mm_clip_collector_init (&pad->clip, in);
+}
+
 /* model */
 
 static gboolean
@@ -253,11 +287,27 @@ ensure_model (GstMmFusion * self, GError ** error)
   GST_OBJECT_LOCK (self);
   gchar *path = g_strdup (self->model_path);
   gchar *labels = g_strdup (self->labels_path);
+  gchar *instance = g_strdup (self->model_instance);
+  guint batch = self->batch_size;
+  gint threads = self->threads;
   GST_OBJECT_UNLOCK (self);
   if (!path) {
     g_set_error (error, MM_MODEL_ERROR, 0, "no model: set the 'model' "
         "property to an .onnx file");
+    g_free (instance);
     return FALSE;
+  }
+  if (instance) {
+    /* shared: loaded by the first element naming the instance */
+    self->instance = mm_instance_acquire (instance, path, labels, batch,
+        threads, error);
+    g_free (instance);
+    g_free (path);
+    g_free (labels);
+    if (!self->instance)
+      return FALSE;
+    self->model = mm_instance_model (self->instance);
+    return TRUE;
   }
   MmModel *m = mm_model_load (path, error);
   if (m && labels && !mm_model_set_labels_file (m, labels, error)) {
@@ -270,6 +320,16 @@ ensure_model (GstMmFusion * self, GError ** error)
     return FALSE;
   self->model = m;
   return TRUE;
+}
+
+/* lets go of a model: its own, or its share of an instance */
+static void
+drop_model (MmModel * model, MmInstance * instance)
+{
+  if (instance)
+    mm_instance_release (instance);
+  else
+    mm_model_free (model);
 }
 
 /* "video, audio": the model's input names, for messages */
@@ -326,11 +386,7 @@ gst_mm_fusion_create_new_pad (GstAggregator * agg, GstPadTemplate * templ,
   }
   GstMmFusionPad *pad = g_object_new (GST_TYPE_MM_FUSION_PAD, "name",
       req_name, "direction", GST_PAD_SINK, "template", templ, NULL);
-  pad->input = in;
-  if (in && in->modality == MM_MODALITY_AUDIO)
-    pad->last_window = g_new0 (gfloat, input_floats (in));
-  else if (in)
-    pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
+  bind_collector (pad, in);
   return GST_AGGREGATOR_PAD (pad);
 }
 
@@ -378,17 +434,8 @@ bind_pads (GstMmFusion * self, GError ** error)
   }
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstMmFusionPad *pad = l->data;
-    const MmModelInput *in = mm_model_find_input (self->model,
-        GST_PAD_NAME (pad));
-    pad->input = in;
-    g_clear_pointer (&pad->clip, g_free);
-    g_clear_pointer (&pad->last_window, g_free);
-    if (in->modality == MM_MODALITY_AUDIO)
-      pad->last_window = g_new0 (gfloat, input_floats (in));
-    else
-      pad->clip = g_new0 (gfloat, input_floats (in) * in->clip_frames);
-    pad->clip_len = pad->clip_at = 0;
-      pad->have_last = FALSE;
+    bind_collector (pad, mm_model_find_input (self->model,
+            GST_PAD_NAME (pad)));
   }
   GST_OBJECT_UNLOCK (self);
   return TRUE;
@@ -403,14 +450,30 @@ gst_mm_fusion_start (GstAggregator * agg)
    * changed since the last one. The old model stays until the new one
    * loads and fits the pads, which point into it until then. */
   MmModel *old = self->model;
+  MmInstance *old_instance = self->instance;
+  if (old_instance) {
+    /* a share is let go first: asking again with other settings (a new
+     * batch-size) must not meet this element's own hold. The pads are
+     * unbound until the new model binds them. */
+    GST_OBJECT_LOCK (self);
+    for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next)
+      bind_collector (l->data, NULL);
+    GST_OBJECT_UNLOCK (self);
+    drop_model (old, old_instance);
+    old = NULL;
+    old_instance = NULL;
+  }
   self->model = NULL;
+  self->instance = NULL;
   gboolean loaded = ensure_model (self, &err);
   gboolean bound = loaded && bind_pads (self, &err);
   if (bound) {
-    mm_model_free (old);
+    drop_model (old, old_instance);
   } else {
-    mm_model_free (self->model);
+    if (self->model)
+      drop_model (self->model, self->instance);
     self->model = old;
+    self->instance = old_instance;
   }
   if (!loaded) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
@@ -431,6 +494,10 @@ gst_mm_fusion_start (GstAggregator * agg)
   gchar *on = g_strdup (self->event_on), *off = g_strdup (self->event_off);
   self->inferences = self->skipped = self->missing_count = 0;
   self->infer_ms_total = self->infer_ms_max = 0.0;
+  self->batch_total = self->batch_max = 0;
+  self->batch_wait_total = self->batch_wait_max = 0.0;
+  guint batch_size = self->batch_size;
+  GstClockTime batch_timeout = self->batch_timeout;
   GST_OBJECT_UNLOCK (self);
 
   guint n = self->model->n_classes;
@@ -446,13 +513,30 @@ gst_mm_fusion_start (GstAggregator * agg)
     g_free (off);
     return FALSE;
   }
-  self->session = nn_session_new (self->model->nn, &opts, &err);
+  gboolean batched = self->instance
+      && mm_instance_batch (self->instance) > 1;
+  if (self->instance && batch_size > 1
+      && mm_instance_fixed_batch (self->instance))
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("model %s has a fixed batch axis (1): batch-size=%u falls back to "
+            "one tick a run; export it with a dynamic batch axis to batch",
+            self->model->path, batch_size), (NULL));
+  mm_tick_free (self->tick);
+  self->tick = NULL;
+  if (batched)
+    self->tick = mm_tick_new (self->instance);
+  else
+    self->session = nn_session_new (self->model->nn, &opts, &err);
+  /* a batch may wait batch-timeout for more ticks: the latency says so,
+   * so that the live deadline leaves that room */
+  gst_aggregator_set_latency (agg, batched ? batch_timeout : 0,
+      batched ? batch_timeout : 0);
   self->results = mm_results_new (self->model->n_classes,
       self->model->activation);
   mm_results_set_smoothing (self->results, (MmSmoothing) smoothing, alpha,
       window);
   gfloat *von = g_new (gfloat, MAX (n, 1)), *voff = g_new (gfloat, MAX (n, 1));
-  gboolean ok = self->session
+  gboolean ok = (self->session || self->tick)
       && mm_results_parse_thresholds (on, self->model, von, &err)
       && mm_results_parse_thresholds (off ? off : on, self->model, voff, &err);
   if (ok) {
@@ -496,10 +580,16 @@ gst_mm_fusion_stop (GstAggregator * agg)
 {
   GstMmFusion *self = GST_MM_FUSION (agg);
   g_clear_pointer (&self->session, nn_session_free);
+  g_clear_pointer (&self->tick, mm_tick_free);
   g_clear_pointer (&self->results, mm_results_free);
   g_clear_pointer (&self->changes, g_free);
   gst_clear_buffer (&self->seen);
   GST_OBJECT_LOCK (self);
+  /* no window of a stopped run is held on to */
+  for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    mm_audio_collector_reset (&GST_MM_FUSION_PAD (l->data)->audio);
+    mm_clip_collector_reset (&GST_MM_FUSION_PAD (l->data)->clip);
+  }
   self->pipeline_latency = GST_CLOCK_TIME_NONE;
   GST_OBJECT_UNLOCK (self);
   return TRUE;
@@ -702,8 +792,8 @@ apply_flush (GstMmFusion * self)
   GST_OBJECT_LOCK (self);
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstMmFusionPad *p = l->data;
-    p->have_last = FALSE;
-    p->clip_len = 0;
+    mm_audio_collector_reset (&p->audio);
+    mm_clip_collector_reset (&p->clip);
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -746,202 +836,80 @@ stream_time (GstAggregatorPad * pad, GstClockTime ts)
 static GstClockTime
 buffer_duration (GstMmFusionPad * pad, GstBuffer * buf)
 {
-  GstClockTime d = GST_BUFFER_DURATION (buf);
-  if (!GST_CLOCK_TIME_IS_VALID (d) && pad->have_info
-      && GST_VIDEO_INFO_FPS_N (&pad->vinfo) > 0)
-    d = gst_util_uint64_scale_int (GST_SECOND,
-        GST_VIDEO_INFO_FPS_D (&pad->vinfo), GST_VIDEO_INFO_FPS_N (&pad->vinfo));
-  if (!GST_CLOCK_TIME_IS_VALID (d))
-    return 0;
-  gdouble rate = ABS (pad_segment (GST_AGGREGATOR_PAD (pad)).rate);
-  return rate > 0 && rate != 1.0 ? (GstClockTime) (d / rate) : d;
+  GstSegment seg = pad_segment (GST_AGGREGATOR_PAD (pad));
+  return mm_collect_duration (buf, pad->have_info ? &pad->vinfo : NULL, &seg);
 }
 
-typedef enum { AUDIO_FOUND, AUDIO_MISSING, AUDIO_WAIT } AudioState;
+/* a + b, NONE when either is NONE or on overflow (the collectors') */
+#define time_add mm_collect_time_add
 
-/* a + b, or NONE when either is NONE or the sum would overflow */
-static GstClockTime
-time_add (GstClockTime a, GstClockTime b)
+/* an aggregator pad as the collectors' queue */
+static GstBuffer *
+queue_peek (gpointer pad)
 {
-  if (!GST_CLOCK_TIME_IS_VALID (a) || !GST_CLOCK_TIME_IS_VALID (b)
-      || b >= GST_CLOCK_TIME_NONE - a)
-    return GST_CLOCK_TIME_NONE;
-  return a + b;
+  return gst_aggregator_pad_peek_buffer (pad);
 }
 
-static gsize
-window_bytes (const MmModelInput * in)
+static void
+queue_drop (gpointer pad)
 {
-  return input_floats (in) * sizeof (gfloat);
+  gst_aggregator_pad_drop_buffer (pad);
 }
 
-/* A buffer on an audio pad that holds no usable window: a GAP (the base
- * class turns GAP events into empty buffers flagged GAP) or one too short
- * for the model's window. */
 static gboolean
-is_gap (GstMmFusion * self, GstMmFusionPad * pad, GstBuffer * buf)
+queue_is_eos (gpointer pad)
 {
-  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)
-      && gst_buffer_get_size (buf) < window_bytes (pad->input))
-    return TRUE;
-  if (gst_buffer_get_size (buf) >= window_bytes (pad->input))
-    return FALSE;
-  if (!self->warned_window_size) {
+  return gst_aggregator_pad_is_eos (pad);
+}
+
+static void
+queue_segment (gpointer pad, GstSegment * segment)
+{
+  *segment = pad_segment (pad);
+}
+
+static const MmQueueFuncs pad_queue = {
+  queue_peek, queue_drop, queue_is_eos, queue_segment
+};
+
+/* problems a collector saw, told once per run */
+static void
+tell_collect_warnings (GstMmFusion * self, GstMmFusionPad * pad)
+{
+  guint w = pad->audio.warnings;
+  pad->audio.warnings = 0;
+  if ((w & MM_COLLECT_WARN_SHORT) && !self->warned_window_size) {
     self->warned_window_size = TRUE;
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
         ("pad %s: a window of %" G_GSIZE_FORMAT " bytes where the model "
             "needs %" G_GSIZE_FORMAT "; such windows count as missing",
-            GST_PAD_NAME (pad), gst_buffer_get_size (buf),
-            window_bytes (pad->input)));
+            GST_PAD_NAME (pad), pad->audio.short_size,
+            pad->audio.window_bytes));
   }
-  return TRUE;
-}
-
-/* keeps a window for the `last` policy; FALSE when it cannot be read */
-static gboolean
-keep_last (GstMmFusionPad * pad, GstBuffer * buf, GstClockTime s,
-    GstClockTime e)
-{
-  GstMapInfo map;
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
-    return FALSE;
-  gsize n = MIN (map.size, window_bytes (pad->input));
-  memcpy (pad->last_window, map.data, n);
-  gst_buffer_unmap (buf, &map);
-  pad->have_last = TRUE;
-  pad->last_start = s;
-  pad->last_end = e;
-  return TRUE;
-}
-
-/* The audio window for a tick on the frame ending at `end`: the one whose
- * end lies in (end - S/2, end + S/2]. Older windows are consumed (the last
- * kept for the `last` policy); a newer one means a gap. A GAP up to a time
- * says no window ends before it: it is consumed once that time is at most
- * this tick's bound (a window after it may still serve the tick), and
- * makes the tick's window missing otherwise. */
-static AudioState
-select_window (GstMmFusion * self, GstMmFusionPad * pad, GstClockTime end,
-    gboolean timeout, GstBuffer ** window, GstClockTime * wstart,
-    GstClockTime * wend)
-{
-  const MmFeatureParams *p = &pad->input->features;
-  GstAggregatorPad *apad = GST_AGGREGATOR_PAD (pad);
-  /* the window step in running time: a segment rate of 2 halves it */
-  GstClockTime step = gst_util_uint64_scale (GST_SECOND,
-      (guint64) mm_feature_params_step_samples (p), (guint64) p->rate);
-  GstClockTime length = gst_util_uint64_scale (GST_SECOND,
-      (guint64) mm_feature_params_window_samples (p), (guint64) p->rate);
-  gdouble rate = ABS (pad_segment (apad).rate);
-  if (rate > 0.0 && rate != 1.0)
-    step = (GstClockTime) (step / rate);
-  GstClockTime lo = end > step / 2 ? end - step / 2 : 0;
-  GstClockTime hi = time_add (end, step / 2);
-  for (;;) {
-    GstBuffer *buf = gst_aggregator_pad_peek_buffer (apad);
-    if (!buf) {
-      if (gst_aggregator_pad_is_eos (apad) || timeout)
-        return AUDIO_MISSING;
-      return AUDIO_WAIT;
-    }
-    gboolean gap = is_gap (self, pad, buf);
-    if (!GST_BUFFER_PTS_IS_VALID (buf)) {
-      /* nowhere in time: it can serve no tick */
-      if (!gap && !self->warned_window_pts) {
-        self->warned_window_pts = TRUE;
-        GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
-            ("pad %s: audio windows without timestamps are dropped (they "
-                "cannot be paired with video)", GST_PAD_NAME (pad)));
-      }
-      gst_buffer_unref (buf);
-      gst_aggregator_pad_drop_buffer (apad);
-      continue;
-    }
-    GstClockTime dur = GST_BUFFER_DURATION (buf);
-    if (!GST_CLOCK_TIME_IS_VALID (dur))
-      dur = gap ? 0 : length;
-    /* the end decides; a window that starts before the segment but ends
-     * inside it counts from the segment's start */
-    GstClockTime e = running_time (apad, time_add (GST_BUFFER_PTS (buf),
-            dur));
-    GstClockTime s = running_time (apad, GST_BUFFER_PTS (buf));
-    if (!GST_CLOCK_TIME_IS_VALID (s) && GST_CLOCK_TIME_IS_VALID (e))
-      s = running_time (apad, pad_segment (apad).start);
-    if (!GST_CLOCK_TIME_IS_VALID (e) || e <= lo
-        || (gap && GST_CLOCK_TIME_IS_VALID (hi) && e <= hi)) {
-      /* too old for this tick and every later one: keep it as `last` */
-      if (!gap)
-        keep_last (pad, buf, s, e);
-      gst_buffer_unref (buf);
-      gst_aggregator_pad_drop_buffer (apad);
-      continue;
-    }
-    if (!gap && (!GST_CLOCK_TIME_IS_VALID (hi) || e <= hi)) {
-      *window = buf;
-      *wstart = s;
-      *wend = e;
-      return AUDIO_FOUND;
-    }
-    gst_buffer_unref (buf);
-    return AUDIO_MISSING;       /* a later window or a gap came */
+  if ((w & MM_COLLECT_WARN_NO_PTS) && !self->warned_window_pts) {
+    self->warned_window_pts = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
+        ("pad %s: audio windows without timestamps are dropped (they "
+            "cannot be paired with video)", GST_PAD_NAME (pad)));
   }
 }
 
-/* copies a window into a model input, transposing for time-major models */
+/* every input's collected data becomes history: the tick is done (run,
+ * skipped, late, or no tick at all) */
 static void
-fill_audio (const MmModelInput * in, const gfloat * src, gfloat * dst)
+commit_inputs (GstMmFusion * self)
 {
-  const MmFeatureParams *p = &in->features;
-  if (p->kind == MM_FEATURE_KIND_LOG_MEL
-      && in->layout == MM_LAYOUT_TIME_MAJOR) {
-    for (gint m = 0; m < p->n_mels; m++)
-      for (gint t = 0; t < p->frames; t++)
-        dst[(gsize) t * p->n_mels + m] = src[(gsize) m * p->frames + t];
-  } else {
-    memcpy (dst, src, input_floats (in) * sizeof (gfloat));
+  GST_OBJECT_LOCK (self);
+  for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    GstMmFusionPad *p = l->data;
+    if (!p->input)
+      continue;
+    if (p->input->modality == MM_MODALITY_AUDIO)
+      mm_audio_commit (&p->audio);
+    else
+      mm_clip_commit (&p->clip);
   }
-}
-
-/* writes the clip ring into the model input in its layout */
-static void
-fill_video (GstMmFusionPad * pad, gfloat * dst)
-{
-  const MmModelInput *in = pad->input;
-  gsize frame = input_floats (in), hw = (gsize) in->height * in->width;
-  gint T = in->clip_frames;
-  for (gint t = 0; t < T; t++) {
-    /* oldest first; before T frames have come, the oldest repeats */
-    gint have = (gint) MIN (pad->clip_len, (guint) T);
-    gint back = MAX (T - 1 - t, 0);
-    back = MIN (back, have - 1);
-    guint slot = (pad->clip_at + T - back) % T;
-    const gfloat *src = pad->clip + slot * frame;
-    if (in->layout == MM_LAYOUT_NCTHW) {
-      for (gint c = 0; c < in->channels; c++)
-        memcpy (dst + ((gsize) c * T + t) * hw, src + c * hw,
-            hw * sizeof (gfloat));
-    } else {                    /* NCHW (T = 1) and NTCHW */
-      memcpy (dst + t * frame, src, frame * sizeof (gfloat));
-    }
-  }
-}
-
-/* preprocesses a frame into the clip ring; FALSE when it holds no
- * picture (a GAP, or fewer bytes than its caps say) and was left out */
-static gboolean
-push_clip_frame (GstMmFusionPad * pad, GstBuffer * buf)
-{
-  const MmModelInput *in = pad->input;
-  gsize frame = input_floats (in);
-  GstVideoFrame vf;
-  if (!pad->pp || gst_buffer_get_size (buf) < GST_VIDEO_INFO_SIZE (&pad->vinfo)
-      || !gst_video_frame_map (&vf, &pad->vinfo, buf, GST_MAP_READ))
-    return FALSE;
-  pad->clip_at = (pad->clip_at + 1) % in->clip_frames;
-  mm_preprocess_frame (pad->pp, &vf, pad->clip + pad->clip_at * frame);
-  gst_video_frame_unmap (&vf);
-  pad->clip_len++;
-  return TRUE;
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* the element's clock time, or NONE without a clock; with the object
@@ -1037,6 +1005,68 @@ ref_pad (gconstpointer pad, gpointer unused)
   return gst_object_ref ((gpointer) pad);
 }
 
+/* where the tick's data for model input `index` goes */
+static gfloat *
+tick_input (GstMmFusion * self, gint index)
+{
+  if (self->tick)
+    return self->tick->inputs[index];
+  return nn_session_input (self->session, index)->data;
+}
+
+/* one sample of model output `index`, after run_model() */
+static const gfloat *
+tick_output (GstMmFusion * self, gint index)
+{
+  if (self->tick)
+    return self->tick->outputs[index];
+  return nn_session_output (self->session, index)->data;
+}
+
+/* How long a batch may wait for other elements' ticks: batch-timeout, but
+ * never so long that this tick [t, t+d) would miss its live deadline (its
+ * running time plus the latency, less one run). In µs. */
+static gint64
+batch_wait (GstMmFusion * self, GstClockTime t)
+{
+  GST_OBJECT_LOCK (self);
+  GstClockTime wait = self->batch_timeout;
+  GstClockTime base;
+  GstClockTime now = clock_now_locked (self, &base);
+  GST_OBJECT_UNLOCK (self);
+  GstClockTime latency = gst_aggregator_get_latency (GST_AGGREGATOR (self));
+  if (GST_CLOCK_TIME_IS_VALID (latency) && GST_CLOCK_TIME_IS_VALID (t)
+      && GST_CLOCK_TIME_IS_VALID (now) && now >= base) {
+    GstClockTime deadline = time_add (t, latency);
+    GstClockTime run = mm_instance_run_estimate (self->instance) * GST_USECOND;
+    GstClockTime left = deadline > now - base + run ?
+        deadline - (now - base) - run : 0;
+    wait = MIN (wait, left);
+  }
+  return (gint64) (wait / GST_USECOND);
+}
+
+/* runs the model on the tick's inputs, alone or in a batch; the time the
+ * run took, in ms */
+static gdouble
+run_model (GstMmFusion * self, GstClockTime t)
+{
+  if (!self->tick) {
+    gint64 t0 = g_get_monotonic_time ();
+    nn_session_run (self->session, NULL);
+    return (g_get_monotonic_time () - t0) / 1000.0;
+  }
+  self->tick->run_by = g_get_monotonic_time () + batch_wait (self, t);
+  mm_instance_run (self->instance, self->tick);
+  GST_OBJECT_LOCK (self);
+  self->batch_total += self->tick->batch_size;
+  self->batch_max = MAX (self->batch_max, self->tick->batch_size);
+  self->batch_wait_total += self->tick->wait_ms;
+  self->batch_wait_max = MAX (self->batch_wait_max, self->tick->wait_ms);
+  GST_OBJECT_UNLOCK (self);
+  return self->tick->run_ms;
+}
+
 /* Runs the model for one tick; fills `result` (inputs, classes, events).
  * Returns FALSE when the `skip` policy or QoS leaves this tick without a
  * result. Event changes are returned to be posted by the caller. */
@@ -1060,90 +1090,54 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
   GList *pads = g_list_copy_deep (GST_ELEMENT (self)->sinkpads, ref_pad,
       NULL);
   GST_OBJECT_UNLOCK (self);
+  /* Collect, then fill: asking a collector again gives the same answer,
+   * so a tick that waits leaves nothing behind (see mmcollect.h); what
+   * it used becomes history at commit_inputs(), once the tick is done. */
   for (GList * l = pads; l; l = l->next) {
     GstMmFusionPad *pad = l->data;
     const MmModelInput *in = pad->input;
-    nn_tensor *x = nn_session_input (self->session, in->index);
+    gfloat *x = tick_input (self, in->index);
     GstClockTime s = GST_CLOCK_TIME_NONE, e = GST_CLOCK_TIME_NONE;
-    gboolean missing = FALSE;
+    gboolean missing;
+    MmQueue q = { &pad_queue, pad };
     if (in->modality == MM_MODALITY_VIDEO) {
       if (pad == leader) {
+        /* its frame was staged by aggregate_frame() */
         s = t;
         e = time_add (t, d);
         missing = !lead_ok;
-      } else if (GST_CLOCK_TIME_IS_VALID (t)) {
-        /* another video input: its frames up to t, the latest counts */
-        GstAggregatorPad *ap = GST_AGGREGATOR_PAD (pad);
-        GstBuffer *vb;
-        while ((vb = gst_aggregator_pad_peek_buffer (ap))) {
-          GstClockTime vs = running_time (ap, GST_BUFFER_PTS (vb));
-          if (GST_CLOCK_TIME_IS_VALID (vs) && vs > t) {
-            gst_buffer_unref (vb);
-            break;
-          }
-          if (push_clip_frame (pad, vb)) {
-            s = vs;
-            e = time_add (vs, buffer_duration (pad, vb));
-          }
-          gst_buffer_unref (vb);
-          gst_aggregator_pad_drop_buffer (ap);
-        }
-      }
-      if (pad->clip_len == 0)
-        missing = TRUE;
-      if (!missing || (policy == GST_MM_FUSION_MISSING_LAST
-              && pad->clip_len > 0)) {
-        fill_video (pad, x->data);
       } else {
-        memset (x->data, 0, input_floats (in) * sizeof (gfloat) *
-            in->clip_frames);
+        /* another video input: its latest frame at or before t */
+        missing = mm_clip_collect (&pad->clip, &q, pad->pp, &pad->vinfo, t,
+            &s, &e) != MM_COLLECT_FOUND;
       }
+      missing = missing || mm_clip_frames (&pad->clip) == 0;
+      mm_clip_fill (&pad->clip, missing, (MmMissing) policy, x);
       if (missing)
         s = e = GST_CLOCK_TIME_NONE;
     } else if (pad == leader) {
       /* audio-only: the leading window itself, unless it is too short
        * (GAPs never get here) */
-      GstMapInfo map;
-      if (lead_ok && gst_buffer_map (lead, &map, GST_MAP_READ)) {
-        fill_audio (in, (const gfloat *) map.data, x->data);
-        gst_buffer_unmap (lead, &map);
+      missing = !lead_ok || !mm_audio_copy_window (in, lead, x);
+      if (missing)
+        memset (x, 0, pad->audio.window_bytes);
+      else {
         s = t;
         e = time_add (t, d);
-      } else {
-        memset (x->data, 0, window_bytes (in));
-        missing = TRUE;
       }
     } else {
       GstBuffer *w = NULL;
-      AudioState st = AUDIO_MISSING;
-      /* a frame without a timestamp cannot be paired with audio */
-      if (GST_CLOCK_TIME_IS_VALID (t))
-        st = select_window (self, pad, time_add (t, d), timeout, &w, &s, &e);
-      if (st == AUDIO_WAIT) {
+      MmCollectAnswer st = mm_audio_collect (&pad->audio, &q,
+          GST_CLOCK_TIME_IS_VALID (t) ? time_add (t, d) : GST_CLOCK_TIME_NONE,
+          timeout, &w, &s, &e);
+      tell_collect_warnings (self, pad);
+      if (st == MM_COLLECT_WAIT) {
         *wait = TRUE;
         g_list_free_full (pads, gst_object_unref);
         return FALSE;
       }
-      GstMapInfo map;
-      if (st == AUDIO_FOUND && !gst_buffer_map (w, &map, GST_MAP_READ))
-        st = AUDIO_MISSING;
-      if (st == AUDIO_FOUND) {
-        fill_audio (in, (const gfloat *) map.data, x->data);
-        gst_buffer_unmap (w, &map);
-      }
+      missing = mm_audio_fill (&pad->audio, w, (MmMissing) policy, x, &s, &e);
       gst_clear_buffer (&w);
-      if (st != AUDIO_FOUND) {
-        missing = TRUE;
-        if (policy == GST_MM_FUSION_MISSING_LAST && pad->have_last) {
-          fill_audio (in, pad->last_window, x->data);
-          s = pad->last_start;
-          e = pad->last_end;
-        } else {
-          memset (x->data, 0, input_floats (in) * sizeof (gfloat) *
-              MAX (in->clip_frames, 1));
-          s = e = GST_CLOCK_TIME_NONE;
-        }
-      }
     }
     any_missing = any_missing || missing;
     gst_mm_fusion_meta_add_input (result, in->name, s, e, missing);
@@ -1154,7 +1148,7 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
     const MmModelInput *in = &self->model->inputs[i];
     if (gst_mm_fusion_meta_get_input (result, in->name))
       continue;
-    memset (nn_session_input (self->session, in->index)->data, 0,
+    memset (tick_input (self, in->index), 0,
         input_floats (in) * sizeof (gfloat) * MAX (in->clip_frames, 1));
     gst_mm_fusion_meta_add_input (result, in->name, GST_CLOCK_TIME_NONE,
         GST_CLOCK_TIME_NONE, TRUE);
@@ -1168,11 +1162,9 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
       return FALSE;
   }
 
-  gint64 t0 = g_get_monotonic_time ();
-  nn_session_run (self->session, NULL);
-  gdouble ms = (g_get_monotonic_time () - t0) / 1000.0;
-  const nn_tensor *y = nn_session_output (self->session, 0);
-  *n_changes = mm_results_update (self->results, y->data, changes);
+  gdouble ms = run_model (self, t);
+  const gfloat *y = tick_output (self, 0);
+  *n_changes = mm_results_update (self->results, y, changes);
   gint ids[GST_MM_FUSION_META_MAX_CLASSES];
   gfloat scores[GST_MM_FUSION_META_MAX_CLASSES];
   GQuark labels[GST_MM_FUSION_META_MAX_CLASSES];
@@ -1264,15 +1256,6 @@ forward_gap (GstMmFusion * self, GstBuffer * buf)
   return GST_FLOW_OK;
 }
 
-/* takes back the last push_clip_frame() */
-static void
-undo_clip_push (GstMmFusionPad * pad)
-{
-  pad->clip_at = (pad->clip_at + pad->input->clip_frames - 1)
-      % pad->input->clip_frames;
-  pad->clip_len--;
-}
-
 static GstFlowReturn
 aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
 {
@@ -1337,10 +1320,12 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   gboolean pushed = FALSE, lead_ok = TRUE;
   if (lead->input->modality == MM_MODALITY_VIDEO
       && (lead->input->clip_frames > 1 || (tick && timed && !late))) {
-    pushed = push_clip_frame (lead, buf);
+    pushed = mm_clip_stage (&lead->clip, lead->pp, &lead->vinfo, buf, t,
+        time_add (t, d));
     lead_ok = pushed;
   } else if (lead->input->modality == MM_MODALITY_AUDIO) {
-    lead_ok = !is_gap (self, lead, buf);
+    lead_ok = mm_audio_collector_usable (&lead->audio, buf);
+    tell_collect_warnings (self, lead);
   }
 
   GstMmFusionMeta result;
@@ -1364,7 +1349,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       /* the audio window for this frame is still on its way */
       /* the frame comes back next time: take back its clip slot */
       if (pushed)
-        undo_clip_push (lead);
+        mm_clip_unstage (&lead->clip);
       /* keep the note of when it came (the peeked reference with it) */
       if (!GST_CLOCK_TIME_IS_VALID (seen_at)) {
         GST_OBJECT_LOCK (self);
@@ -1386,6 +1371,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       self->next_tick = next;
     }
   }
+  commit_inputs (self);
   gst_aggregator_pad_drop_buffer (alead);
   g_rec_mutex_unlock (&self->pads_lock);
 
@@ -1503,6 +1489,14 @@ gst_mm_fusion_set_property (GObject * object, guint id, const GValue * value,
       self->event_off = g_value_dup_string (value);
       break;
     case PROP_ALL_SCORES: self->all_scores = g_value_get_boolean (value); break;
+    case PROP_MODEL_INSTANCE:
+      g_free (self->model_instance);
+      self->model_instance = g_value_dup_string (value);
+      break;
+    case PROP_BATCH_SIZE: self->batch_size = g_value_get_uint (value); break;
+    case PROP_BATCH_TIMEOUT:
+      self->batch_timeout = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
       break;
@@ -1534,6 +1528,13 @@ gst_mm_fusion_get_property (GObject * object, guint id, GValue * value,
     case PROP_EVENT_ON: g_value_set_string (value, self->event_on); break;
     case PROP_EVENT_OFF: g_value_set_string (value, self->event_off); break;
     case PROP_ALL_SCORES: g_value_set_boolean (value, self->all_scores); break;
+    case PROP_MODEL_INSTANCE:
+      g_value_set_string (value, self->model_instance);
+      break;
+    case PROP_BATCH_SIZE: g_value_set_uint (value, self->batch_size); break;
+    case PROP_BATCH_TIMEOUT:
+      g_value_set_uint64 (value, self->batch_timeout);
+      break;
     case PROP_STATS:
       g_value_take_boxed (value, gst_structure_new ("mmfusion-stats",
               "inferences", G_TYPE_UINT64, self->inferences,
@@ -1541,7 +1542,14 @@ gst_mm_fusion_get_property (GObject * object, guint id, GValue * value,
               "missing-inputs", G_TYPE_UINT64, self->missing_count,
               "mean-inference-ms", G_TYPE_DOUBLE, self->inferences ?
               self->infer_ms_total / self->inferences : 0.0,
-              "max-inference-ms", G_TYPE_DOUBLE, self->infer_ms_max, NULL));
+              "max-inference-ms", G_TYPE_DOUBLE, self->infer_ms_max,
+              "mean-batch-size", G_TYPE_DOUBLE, self->inferences ?
+              (gdouble) self->batch_total / self->inferences : 0.0,
+              "max-batch-size", G_TYPE_UINT64, self->batch_max,
+              "mean-batch-wait-ms", G_TYPE_DOUBLE, self->inferences ?
+              self->batch_wait_total / self->inferences : 0.0,
+              "max-batch-wait-ms", G_TYPE_DOUBLE, self->batch_wait_max,
+              NULL));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -1558,12 +1566,15 @@ gst_mm_fusion_finalize (GObject * object)
   g_free (self->labels_path);
   g_free (self->event_on);
   g_free (self->event_off);
+  g_free (self->model_instance);
   g_free (self->last.all_scores);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->results, mm_results_free);
   g_clear_pointer (&self->changes, g_free);
   gst_clear_buffer (&self->seen);
-  g_clear_pointer (&self->model, mm_model_free);
+  g_clear_pointer (&self->tick, mm_tick_free);
+  if (self->model)
+    drop_model (self->model, self->instance);
   g_rec_mutex_clear (&self->pads_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1643,8 +1654,29 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
       g_param_spec_boxed ("stats", "Statistics",
           "Counters since start: inferences run, ticks skipped as late "
           "(skipped-ticks, QoS), inputs found missing (missing-inputs), "
-          "mean and max inference time in ms", GST_TYPE_STRUCTURE,
+          "mean and max inference time in ms; with a batched model-instance "
+          "the size of the batches this element's ticks ran in "
+          "(mean-batch-size, max-batch-size) and the time they waited for "
+          "them (mean-batch-wait-ms, max-batch-wait-ms)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_MODEL_INSTANCE,
+      g_param_spec_string ("model-instance", "Model instance",
+          "Share one loaded model with the mmfusion elements of this process "
+          "that name the same instance (the same model file and labels "
+          "required); each keeps its own pads, synchronization, smoothing "
+          "and events. Unset: a model of its own", NULL, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint ("batch-size", "Batch size",
+          "With model-instance: the most ticks of the sharing elements one "
+          "run takes (one worker runs them as a batch); the same for every "
+          "element of the instance. 1: each element runs its own ticks",
+          1, 64, DEFAULT_BATCH_SIZE, READY_ONLY));
+  g_object_class_install_property (gobject_class, PROP_BATCH_TIMEOUT,
+      g_param_spec_uint64 ("batch-timeout", "Batch timeout",
+          "With batch-size > 1: the longest a tick waits (ns) for others to "
+          "fill its batch; live, never past the tick's deadline; added to "
+          "the reported latency", 0, 10 * GST_SECOND, DEFAULT_BATCH_TIMEOUT,
+          READY_ONLY));
 
   element_class->release_pad = GST_DEBUG_FUNCPTR (gst_mm_fusion_release_pad);
   gst_element_class_set_static_metadata (element_class,
@@ -1687,6 +1719,8 @@ gst_mm_fusion_init (GstMmFusion * self)
   self->smoothing_alpha = DEFAULT_SMOOTHING_ALPHA;
   self->smoothing_window = DEFAULT_SMOOTHING_WINDOW;
   self->all_scores = DEFAULT_ALL_SCORES;
+  self->batch_size = DEFAULT_BATCH_SIZE;
+  self->batch_timeout = DEFAULT_BATCH_TIMEOUT;
   self->last.event_class = -1;
   self->pipeline_latency = GST_CLOCK_TIME_NONE;
   g_rec_mutex_init (&self->pads_lock);

@@ -140,7 +140,7 @@ parse_video (MmModel * m, MmModelInput * in, const nn_tensor * t,
     return FALSE;
   in->layout = layout;
   gint want = layout == MM_LAYOUT_NCHW ? 4 : 5;
-  if (t->ndim != want || t->shape[0] != 1)
+  if (t->ndim != want || t->shape[0] != nn_model_batch (m->nn))
     return fail (error, m, "video input '%s' has shape of rank %d; "
         "mmfusion.input.%s.layout %s needs rank %d with batch 1", in->name,
         t->ndim, in->name, layouts[layout], want);
@@ -209,7 +209,7 @@ parse_audio (MmModel * m, MmModelInput * in, const nn_tensor * t,
       || !parse_number (m, in->name, "log-offset", &p->log_offset, error))
     return FALSE;
   for (gint d = 0; d < t->ndim - 2; d++)
-    if (t->shape[d] != 1)
+    if (t->shape[d] != (d == 0 ? nn_model_batch (m->nn) : 1))
       return fail (error, m, "audio input '%s' must have batch and channel "
           "dimensions of 1", in->name);
   if (p->kind == MM_FEATURE_KIND_WAVEFORM) {
@@ -363,6 +363,25 @@ mm_model_load (const gchar * path, GError ** error)
   GError *e = NULL;
   m->nn = nn_model_load_file (path, NULL, &e);
   return loaded (m, e, error);
+}
+
+MmModel *
+mm_model_load_batch (const gchar * path, gint64 batch, GError ** error)
+{
+  MmModel *m = model_new (path);
+  GError *e = NULL;
+  nn_load_options opts = {.batch = batch };
+  m->nn = nn_model_load_file (path, &opts, &e);
+  return loaded (m, e, error);
+}
+
+gboolean
+mm_model_batch_symbolic (const MmModel * m)
+{
+  for (guint i = 0; i < m->n_inputs; i++)
+    if (!nn_model_input_dim_symbolic (m->nn, i, 0))
+      return FALSE;
+  return m->n_inputs > 0;
 }
 
 MmModel *

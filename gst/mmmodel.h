@@ -64,6 +64,12 @@ typedef struct {
 
 /* loads and checks; errors name the file and the metadata key at fault */
 MmModel *mm_model_load (const gchar * path, GError ** error);
+/* the same for `batch` samples a run (nn_load_options.batch): the file
+ * must have a symbolic batch axis on every input */
+MmModel *mm_model_load_batch (const gchar * path, gint64 batch,
+    GError ** error);
+/* TRUE when every input's batch axis is symbolic in the file */
+gboolean mm_model_batch_symbolic (const MmModel * model);
 /* the same from memory; `name` stands for the path in messages */
 MmModel *mm_model_load_data (const void *data, gsize size,
     const gchar * name, GError ** error);
