@@ -115,7 +115,7 @@ grep -q '<a class="clip"' report.html || fail "no clip linked from the page"
 n_files=$(ls clips | wc -l)
 [ "$n_files" = 2 ] || fail "$n_files clips, expected 2: $(ls clips)"
 [ "$(grep -c '^mmfusion-analyze: clip clips/' err)" = "$n_files" ] || fail "stderr: $(cat err)"
-[ "$(grep -c '^{"schema":"mmfusion/1","type":"clip","path":"clips/' run.jsonl)" = "$n_files" ] \
+[ "$(grep -c '^{"schema":"mmfusion/2","type":"clip","path":"clips/' run.jsonl)" = "$n_files" ] \
   || fail "JSON clip lines: $(grep clip run.jsonl)"
 [ "$(grep -vc '}$' run.jsonl)" = 0 ] || fail "a JSON line is cut"
 # each clip line covers its event: start <= event start - pre (the key

@@ -30,7 +30,7 @@ launch -q matroskamux name=m ! filesink location="$tmp/av.mkv" \
   2>"$tmp/stderr" || fail "analyze exited $?: $(cat "$tmp/stderr")"
 lines=$(wc -l <"$tmp/out.jsonl")
 [ "$lines" -eq 60 ] || fail "expected 60 JSON lines (one per frame), got $lines"
-[ "$(grep -c '^{"schema":"mmfusion/1"' "$tmp/out.jsonl")" -eq "$lines" ] \
+[ "$(grep -c '^{"schema":"mmfusion/2"' "$tmp/out.jsonl")" -eq "$lines" ] \
   || fail "a JSON line lacks the schema"
 # after the first window fills, results carry real audio, not "missing"
 with_audio=$(grep -c '"audio":{"start":[0-9]' "$tmp/out.jsonl")
