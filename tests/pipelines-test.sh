@@ -56,6 +56,12 @@ else
   echo "mqtt.sh not run: mosquitto or mosquitto_sub missing (scripts/setup installs them)"
 fi
 
+# every record the scripts wrote is what docs/mmfusion-2.schema.json says
+for f in json video audio mqtt; do
+  [ -f "$tmp/$f" ] || continue
+  "$MM_JSON_VALIDATE" "$MM_JSON_SCHEMA" "$tmp/$f" || fail "$f: records do not match the schema"
+done
+
 if [ $failures -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1

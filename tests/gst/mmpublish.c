@@ -14,6 +14,8 @@
 #include <json-glib/json-glib.h>
 #include <mmfusion/mmfusionmeta.h>
 
+#include "mmjsonschema.h"
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -63,6 +65,10 @@ read_lines (const char *path, guint * n)
 {
   gchar *text;
   fail_unless (g_file_get_contents (path, &text, NULL, NULL));
+  /* every record is what docs/mmfusion-2.schema.json says */
+  GError *err = NULL;
+  fail_unless (mm_json_schema_validate_file (g_getenv ("MM_JSON_SCHEMA"),
+          path, &err), "%s", err ? err->message : "");
   gchar **lines = g_strsplit (text, "\n", -1);
   g_free (text);
   *n = g_strv_length (lines);
