@@ -659,6 +659,50 @@ GST_START_TEST (test_event_range)
 
 GST_END_TEST;
 
+/* {source} in mmpublish's MQTT topics is the source of the mmfusion
+ * upstream (through a queue), with / made _; read from mmpublish's INFO
+ * line of its settings (no broker needed: the client connects in the
+ * background) */
+static gchar *logged_topic;
+
+static void
+find_topic (GstDebugCategory * cat, GstDebugLevel level, const gchar * file,
+    const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer data)
+{
+  const gchar *text = gst_debug_message_get (message);
+  const gchar *t = text ? strstr (text, ", topic ") : NULL;
+  if (g_str_equal (gst_debug_category_get_name (cat), "mmpublish") && t
+      && !logged_topic) {
+    t += strlen (", topic ");
+    logged_topic = g_strndup (t, strcspn (t, ","));
+  }
+}
+
+GST_START_TEST (test_source_in_topic)
+{
+  gst_debug_set_active (TRUE);
+  gst_debug_set_threshold_for_name ("mmpublish", GST_LEVEL_INFO);
+  gst_debug_add_log_function (find_topic, NULL, NULL);
+  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=2 ! "
+      "video/x-raw,format=GRAY8,width=2,height=2 ! f.video mmfusion name=f "
+      "model=%s/probe_outputs.onnx source=door/1 ! queue ! mmpublish "
+      "mqtt-host=127.0.0.1 mqtt-port=9 mqtt-topic=cameras/{source}/results "
+      "! fakesink", golden_dir);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  gst_element_set_state (pipe, GST_STATE_PAUSED);
+  gst_element_get_state (pipe, NULL, NULL, 10 * GST_SECOND);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  gst_debug_remove_log_function (find_topic);
+  gst_debug_set_threshold_for_name ("mmpublish", GST_LEVEL_NONE);
+  fail_unless_equals_string (logged_topic, "cameras/door_1/results");
+  g_clear_pointer (&logged_topic, g_free);
+}
+
+GST_END_TEST;
+
 static Suite *
 outputs_suite (void)
 {
@@ -670,6 +714,7 @@ outputs_suite (void)
   tcase_add_test (tc, test_reference_timestamp);
   tcase_add_test (tc, test_live_utc);
   tcase_add_test (tc, test_event_range);
+  tcase_add_test (tc, test_source_in_topic);
   suite_add_tcase (s, tc);
   return s;
 }
