@@ -659,6 +659,50 @@ GST_START_TEST (test_event_range)
 
 GST_END_TEST;
 
+/* output metadata that is wrong: READY->PAUSED fails, the message names
+ * the key (and what was expected) */
+static const struct {
+  const char *model, *needle;
+} bad_models[] = {
+  {"bad_output_kind", "mmfusion.output.tags.kind is 'multilabel'; classes, "
+        "multi-label or regression is expected"},
+  {"bad_output_name", "mmfusion.output.tag.kind: the model has no output "
+        "'tag' (outputs: cls, tags, level)"},
+  {"bad_output_key", "mmfusion.output.tags.unit: unknown key 'unit'"},
+  {"bad_output_labels", "mmfusion.output.level.labels has 1 labels but "
+        "output 'level' has 2 values"},
+  {"bad_output_activation", "mmfusion.output.cls.activation is 'relu'"},
+  {"bad_output_units", "mmfusion.output.tags.units is set but the output "
+        "is not of kind regression"},
+};
+
+GST_START_TEST (test_bad_output_metadata)
+{
+  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=1 ! "
+      "video/x-raw,format=GRAY8,width=2,height=2 ! f.video mmfusion name=f "
+      "model=%s/%s.onnx ! fakesink", golden_dir, bad_models[__i__].model);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  fail_unless (pipe != NULL);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR, "%s: no "
+      "error", bad_models[__i__].model);
+  GError *e;
+  gst_message_parse_error (msg, &e, NULL);
+  fail_unless (strstr (e->message, bad_models[__i__].needle) != NULL,
+      "%s: '%s'", bad_models[__i__].model, e->message);
+  g_error_free (e);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 /* {source} in mmpublish's MQTT topics is the source of the mmfusion
  * upstream (through a queue), with / made _; read from mmpublish's INFO
  * line of its settings (no broker needed: the client connects in the
@@ -715,6 +759,8 @@ outputs_suite (void)
   tcase_add_test (tc, test_live_utc);
   tcase_add_test (tc, test_event_range);
   tcase_add_test (tc, test_source_in_topic);
+  tcase_add_loop_test (tc, test_bad_output_metadata, 0,
+      G_N_ELEMENTS (bad_models));
   suite_add_tcase (s, tc);
   return s;
 }

@@ -13,7 +13,9 @@ golden.csv holds, for each frame of the test's sequence (a ramp of p up
 and down), p and the 8 values after the activations, computed here in
 double precision from the formulas above: an independent reference for
 the element's runtime, preprocessing, activations and meta/bus/JSON
-writing. The test suite only reads the two files. Every value is below 1,
+writing. The test suite only reads these files. It also writes
+bad_output_*.onnx: the same model with one output key wrong each, which
+mmfusion must refuse naming the key. Every value is below 1,
 where JSON's 6 significant digits stay within 1e-6 of it.
 
 Run with Debian's python3 (python3-onnx):
@@ -38,7 +40,7 @@ HEADS = [
 ]
 
 
-def model():
+def model(extra=None, drop=()):
     nodes = [
         helper.make_node("ReduceMean", ["video"], ["m"], axes=[2, 3],
                          keepdims=0),          # [1, 1]
@@ -68,10 +70,24 @@ def model():
         meta[f"mmfusion.output.{name}.labels"] = json.dumps(labels)
         meta[f"mmfusion.output.{name}.activation"] = act
     meta["mmfusion.output.level.units"] = "u"
+    for k in drop:
+        del meta[k]
+    meta.update(extra or {})
     for k, v in meta.items():
         e = m.metadata_props.add()
         e.key, e.value = k, v
     return m
+
+
+# models whose output metadata mmfusion must refuse, naming the key
+BAD = {
+    "bad_output_kind": {"mmfusion.output.tags.kind": "multilabel"},
+    "bad_output_name": {"mmfusion.output.tag.kind": "multi-label"},
+    "bad_output_key": {"mmfusion.output.tags.unit": "u"},
+    "bad_output_labels": {"mmfusion.output.level.labels": '["x"]'},
+    "bad_output_activation": {"mmfusion.output.cls.activation": "relu"},
+    "bad_output_units": {"mmfusion.output.tags.units": "u"},
+}
 
 
 def sequence():
@@ -98,6 +114,9 @@ def values(p):
 def main():
     with open(os.path.join(HERE, "probe_outputs.onnx"), "wb") as f:
         f.write(model().SerializeToString())
+    for name, extra in BAD.items():
+        with open(os.path.join(HERE, name + ".onnx"), "wb") as f:
+            f.write(model(extra).SerializeToString())
     with open(os.path.join(HERE, "golden.csv"), "w") as f:
         f.write("p,cls.low,cls.mid,cls.high,tags.a,tags.b,tags.c,"
                 "level.bright,level.dark\n")
