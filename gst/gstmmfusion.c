@@ -32,12 +32,18 @@
  * reached mmfusion after the end of its display slot; a frame without a
  * timestamp is a tick of its own, with the audio missing.
  *
- * Each fresh result is also posted as an element message `mmfusion` with
- * `timestamp`, `stream-time`, `running-time`, `duration` (guint64), `label`
- * (string), `score` (double), `labels` and `scores` (lists, top-k); class
- * events (#GstMmFusion:event-on / #GstMmFusion:event-off) as
- * `mmfusion-event` with `state` "start" or "end", `label`, `class-id`,
- * `score`, `timestamp` and `running-time`.
+ * Every output the model's metadata names is read by its kind (classes:
+ * top-k; multi-label: every class at or above #GstMmFusion:threshold;
+ * regression: every value; docs/model-format.md). Each fresh result is
+ * also posted as an element message `mmfusion` with `timestamp`,
+ * `stream-time`, `running-time`, `duration`, `utc` (guint64), `source`,
+ * `label` (string), `score` (double), `labels` and `scores` (lists,
+ * top-k of the first output) and `outputs` (a list of structures: `name`,
+ * `kind`, `ids`, `labels`, `values`, `units`); every start and end of
+ * each class's event (#GstMmFusion:event-on / #GstMmFusion:event-off) as
+ * `mmfusion-event` with `state` "start" or "end", `output`, `label`,
+ * `class-id`, `score`, `peak-score`, `start-running-time`, `duration`
+ * (end), `timestamp`, `running-time` and `source`.
  *
  * ## Example launch lines
  * |[
