@@ -1423,6 +1423,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       }
       self->seen = buf;
       self->seen_at = seen_at;
+      self->scratch = result.outputs;
       return GST_FLOW_OK;
     }
     if (interval > 0 && GST_CLOCK_TIME_IS_VALID (t)) {

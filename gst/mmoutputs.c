@@ -292,7 +292,11 @@ mm_outputs_capture_utc (GstElement * element, GstBuffer * buffer,
       return r->timestamp;
   }
   guint64 real = (guint64) g_get_real_time () * 1000;
-  GstClock *clock = gst_element_get_clock (element);
+  /* before PLAYING (a preroll) the base time is not set: no mapping */
+  GST_OBJECT_LOCK (element);
+  gboolean playing = GST_STATE (element) == GST_STATE_PLAYING;
+  GST_OBJECT_UNLOCK (element);
+  GstClock *clock = playing ? gst_element_get_clock (element) : NULL;
   if (!clock || !GST_CLOCK_TIME_IS_VALID (t)) {
     if (clock)
       gst_object_unref (clock);

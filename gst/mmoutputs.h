@@ -58,7 +58,8 @@ void mm_outputs_read_session (MmOutputs * o, nn_session * session,
 /* The capture time of a buffer, in ns since 1970 UTC: its
  * GstReferenceTimestampMeta (timestamp/x-ntp or timestamp/x-unix) when it
  * has one, else running time t mapped through the element's clock to the
- * system's real-time clock; the real-time clock now without a clock. */
+ * system's real-time clock; the real-time clock now without a clock or
+ * before PLAYING (a preroll: no base time yet). */
 guint64 mm_outputs_capture_utc (GstElement * element, GstBuffer * buffer,
     GstClockTime t);
 
