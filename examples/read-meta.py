@@ -2,10 +2,12 @@
 """Reading mmfusion results from the meta in Python (PyGObject).
 
 Runs a pipeline like read-results.c does, reads every frame's
-GstMmFusionMeta in a pad probe after mmfusion (model name, timestamps,
-fresh flag, top-k classes and scores, every class's score, the
-running-time span of every input, the event state) through the GstMmFusion-1.0 typelib, and checks
-it against what the element says on the bus. Prints one line per frame
+GstMmFusionMeta in a pad probe after mmfusion (model name and hash,
+source, capture time, timestamps, fresh flag, top-k classes and scores,
+every class's score, every model output by its kind, the running-time
+span of every input, the events with their start, peak and duration)
+through the GstMmFusion-1.0 typelib, and checks it against what the
+element says on the bus. Prints one line per frame
 and a summary.
 
 usage: read-meta.py MODEL [FRAMES]
@@ -21,6 +23,7 @@ bus messages, 1 otherwise, 77 when PyGObject or GStreamer's introspection
 data is missing (the test suite then counts it as skipped).
 """
 import sys
+import time
 
 try:
     import gi
@@ -50,6 +53,8 @@ class Reader:
     def __init__(self):
         self.frames = 0
         self.results = {}       # pts -> (labels, scores, event_class)
+        self.outputs = {}       # pts -> [(name, kind, [(label, value)])]
+        self.events = []        # (state, class-id, pts, peak, duration)
         self.with_audio = 0
         self.errors = []
 
@@ -116,6 +121,39 @@ class Reader:
         if a is None or (a.start, a.end, a.missing) != audio:
             self.fail(buf.pts, "get_input('audio') disagrees")
 
+        # who and when: the stream's name, the model file's hash, the
+        # capture time (ns since 1970, UTC)
+        if m.get_source() != "cam1":
+            self.fail(buf.pts, f"source {m.get_source()!r}")
+        if len(m.get_model_sha256() or "") != 64:
+            self.fail(buf.pts, "no model hash")
+        if m.utc == NONE or abs(m.utc / 1e9 - time.time()) > 60:
+            self.fail(buf.pts, f"capture time {m.utc}")
+
+        # every output by its kind; this model has one classes output,
+        # whose entries are the top-k above
+        outputs = []
+        for o in range(m.get_n_outputs()):
+            kind = m.get_output_kind(o)
+            entries = [(m.get_output_label(o, i), m.get_output_value(o, i))
+                       for i in range(m.get_output_length(o))]
+            outputs.append((m.get_output_name(o), kind.value_nick
+                            if hasattr(kind, "value_nick") else int(kind),
+                            entries))
+        if len(outputs) != 1 or outputs[0][2] != list(zip(labels, scores)):
+            self.fail(buf.pts, f"outputs {outputs} disagree with the top-k")
+        self.outputs[buf.pts] = outputs
+
+        # events: each class's own, with where it started and its peak
+        for i in range(m.get_n_events()):
+            ok, out, cls, state, start, duration, score, peak = m.get_event(i)
+            if not ok or out != 0 or not (0.0 <= peak <= 1.0) or peak < score:
+                self.fail(buf.pts, f"event {i}: {m.get_event(i)}")
+            if state != GstMmFusion.MmFusionEventState.ON:
+                self.events.append((
+                    "start" if state == GstMmFusion.MmFusionEventState.START
+                    else "end", cls, buf.pts, peak, duration))
+
         self.results[buf.pts] = (labels, scores, m.event_class)
         line = "  ".join(f"{l} {s:.3f}" for l, s in zip(labels, scores))
         if audio and not audio[2]:
@@ -141,7 +179,7 @@ def main():
         f"videotestsrc num-buffers={frames} ! video/x-raw,framerate=25/1 ! f.video "
         f"audiotestsrc num-buffers={frames * 2} ! audioconvert ! audioresample ! "
         f"mmaudiowindow ! f.audio "
-        f"mmfusion name=f model={model} top-k=2 all-scores=true "
+        f"mmfusion name=f model={model} top-k=2 all-scores=true source=cam1 "
         f"event-on=0.27 ! fakesink")
     reader = Reader()
     src = pipe.get_by_name("f").get_static_pad("src")
@@ -192,6 +230,9 @@ def main():
             reader.fail(pts, f"event class {reader.results[pts][2]}, bus says {on}")
     if not events:
         reader.errors.append("no event (event-on=0.27)")
+    # the meta lists the same starts and ends as the bus
+    if [e[:3] for e in reader.events] != events:
+        reader.errors.append(f"meta events {reader.events} != bus {events}")
 
     # audio covers the whole clip: most frames have their window
     if reader.with_audio < frames // 2:

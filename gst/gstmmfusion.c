@@ -32,12 +32,18 @@
  * reached mmfusion after the end of its display slot; a frame without a
  * timestamp is a tick of its own, with the audio missing.
  *
- * Each fresh result is also posted as an element message `mmfusion` with
- * `timestamp`, `stream-time`, `running-time`, `duration` (guint64), `label`
- * (string), `score` (double), `labels` and `scores` (lists, top-k); class
- * events (#GstMmFusion:event-on / #GstMmFusion:event-off) as
- * `mmfusion-event` with `state` "start" or "end", `label`, `class-id`,
- * `score`, `timestamp` and `running-time`.
+ * Every output the model's metadata names is read by its kind (classes:
+ * top-k; multi-label: every class at or above #GstMmFusion:threshold;
+ * regression: every value; docs/model-format.md). Each fresh result is
+ * also posted as an element message `mmfusion` with `timestamp`,
+ * `stream-time`, `running-time`, `duration`, `utc` (guint64), `source`,
+ * `label` (string), `score` (double), `labels` and `scores` (lists,
+ * top-k of the first output) and `outputs` (a list of structures: `name`,
+ * `kind`, `ids`, `labels`, `values`, `units`); every start and end of
+ * each class's event (#GstMmFusion:event-on / #GstMmFusion:event-off) as
+ * `mmfusion-event` with `state` "start" or "end", `output`, `label`,
+ * `class-id`, `score`, `peak-score`, `start-running-time`, `duration`
+ * (end), `timestamp`, `running-time` and `source`.
  *
  * Elements that name the same #GstMmFusion:model-instance share one loaded
  * model; with #GstMmFusion:batch-size above 1 one worker runs their ticks
@@ -67,6 +73,7 @@
 #include "mminstance.h"
 #include "mmmodel.h"
 #include "mmpreprocess.h"
+#include "mmoutputs.h"
 #include "mmresults.h"
 
 #include <gst/video/video.h>
@@ -88,6 +95,7 @@ GST_DEBUG_CATEGORY_STATIC (mm_fusion_debug);
 #define DEFAULT_ALL_SCORES FALSE
 #define DEFAULT_BATCH_SIZE 1
 #define DEFAULT_BATCH_TIMEOUT 0
+#define DEFAULT_SOURCE NULL
 
 enum {
   PROP_0,
@@ -108,6 +116,7 @@ enum {
   PROP_MODEL_INSTANCE,
   PROP_BATCH_SIZE,
   PROP_BATCH_TIMEOUT,
+  PROP_SOURCE,
 };
 
 /* the pad of one model input */
@@ -143,6 +152,7 @@ struct _GstMmFusion {
   gchar *model_instance;
   guint batch_size;
   GstClockTime batch_timeout;
+  gchar *source;
 
   /* the model, loaded at the first pad request or READY -> PAUSED; owned,
    * or the shared model of `instance` */
@@ -150,13 +160,14 @@ struct _GstMmFusion {
   MmInstance *instance;
   nn_session *session;          /* own runs */
   MmTick *tick;                 /* runs in the instance's batches instead */
-  MmResults *results;
+  MmOutputs *outputs;           /* every output's results state */
+  GQuark source_quark, sha256_quark;    /* for the meta, from start on */
 
   /* streaming state, on the source pad's thread */
   GstClockTime next_tick;
   gboolean have_result;
   GstMmFusionMeta last;         /* the latest result, carried between ticks */
-  MmEventChange *changes;       /* n_classes, for one tick's event changes */
+  gpointer scratch;             /* a result's output block, reused */
   /* the leading buffer the source thread first saw waiting for its other
    * inputs, and the clock time then: a live tick is late only when the
    * video itself came late, never because the audio made it wait */
@@ -500,15 +511,17 @@ gst_mm_fusion_start (GstAggregator * agg)
   GstClockTime batch_timeout = self->batch_timeout;
   GST_OBJECT_UNLOCK (self);
 
-  guint n = self->model->n_classes;
-  if (smoothing == GST_MM_FUSION_SMOOTHING_WINDOW
-      && (gsize) n * window * sizeof (gfloat) > MM_MODEL_CLASS_STATE_BUDGET) {
+  MmOutputsConfig oc = {.smoothing = (MmSmoothing) smoothing,.alpha = alpha,
+    .window = window,.event_on = on,.event_off = off
+  };
+  gsize state = mm_outputs_state_bytes (self->model, &oc);
+  if (state > MM_MODEL_CLASS_STATE_BUDGET) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, ("smoothing-window=%u "
             "with the %u classes of %s needs %" G_GSIZE_FORMAT " MiB of "
             "history, over the %" G_GSIZE_FORMAT " MiB budget; lower "
-            "smoothing-window or use smoothing=ema", window, n,
-            self->model->path, (gsize) n * window * sizeof (gfloat) >> 20,
-            MM_MODEL_CLASS_STATE_BUDGET >> 20), (NULL));
+            "smoothing-window or use smoothing=ema", window,
+            (guint) (state / sizeof (gfloat) / window), self->model->path,
+            state >> 20, MM_MODEL_CLASS_STATE_BUDGET >> 20), (NULL));
     g_free (on);
     g_free (off);
     return FALSE;
@@ -531,30 +544,23 @@ gst_mm_fusion_start (GstAggregator * agg)
    * so that the live deadline leaves that room */
   gst_aggregator_set_latency (agg, batched ? batch_timeout : 0,
       batched ? batch_timeout : 0);
-  self->results = mm_results_new (self->model->n_classes,
-      self->model->activation);
-  mm_results_set_smoothing (self->results, (MmSmoothing) smoothing, alpha,
-      window);
-  gfloat *von = g_new (gfloat, MAX (n, 1)), *voff = g_new (gfloat, MAX (n, 1));
-  gboolean ok = (self->session || self->tick)
-      && mm_results_parse_thresholds (on, self->model, von, &err)
-      && mm_results_parse_thresholds (off ? off : on, self->model, voff, &err);
-  if (ok) {
-    for (guint i = 0; i < n; i++)
-      if (voff[i] > von[i])
-        voff[i] = von[i];       /* hysteresis needs off <= on */
-    mm_results_set_events (self->results, von, voff);
-  }
-  g_free (von);
-  g_free (voff);
+  g_clear_pointer (&self->outputs, mm_outputs_free);
+  if (self->session || self->tick)
+    self->outputs = mm_outputs_new (self->model, &oc, &err);
   g_free (on);
   g_free (off);
-  if (!ok) {
+  if (!self->outputs) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", err->message),
         (NULL));
     g_error_free (err);
     return FALSE;
   }
+  GST_OBJECT_LOCK (self);
+  self->source_quark = g_quark_from_string (self->source ? self->source :
+      GST_OBJECT_NAME (self));
+  GST_OBJECT_UNLOCK (self);
+  self->sha256_quark = self->model->sha256[0] ?
+      g_quark_from_string (self->model->sha256) : 0;
   GstMmFusionPad *lead = find_leader (self);
   if (!lead) {
     gchar *names = input_names (self->model);
@@ -565,8 +571,6 @@ gst_mm_fusion_start (GstAggregator * agg)
     return FALSE;
   }
   gst_object_unref (lead);
-  g_free (self->changes);
-  self->changes = g_new0 (MmEventChange, MAX (n, 1));
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
   g_atomic_int_set (&self->flushed, 0);
@@ -581,8 +585,7 @@ gst_mm_fusion_stop (GstAggregator * agg)
   GstMmFusion *self = GST_MM_FUSION (agg);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->tick, mm_tick_free);
-  g_clear_pointer (&self->results, mm_results_free);
-  g_clear_pointer (&self->changes, g_free);
+  g_clear_pointer (&self->outputs, mm_outputs_free);
   gst_clear_buffer (&self->seen);
   GST_OBJECT_LOCK (self);
   /* no window of a stopped run is held on to */
@@ -787,8 +790,8 @@ apply_flush (GstMmFusion * self)
   self->next_tick = GST_CLOCK_TIME_NONE;
   self->have_result = FALSE;
   gst_clear_buffer (&self->seen);
-  if (self->results)
-    mm_results_reset (self->results);
+  if (self->outputs)
+    mm_outputs_reset (self->outputs);
   GST_OBJECT_LOCK (self);
   for (GList * l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
     GstMmFusionPad *p = l->data;
@@ -955,6 +958,50 @@ is_late (GstMmFusion * self, GstClockTime rt, GstClockTime d,
 }
 
 static void
+append_value (GValue * list, GType type, gconstpointer v)
+{
+  GValue x = G_VALUE_INIT;
+  g_value_init (&x, type);
+  if (type == G_TYPE_STRING)
+    g_value_set_string (&x, v);
+  else if (type == G_TYPE_INT)
+    g_value_set_int (&x, *(const gint *) v);
+  else
+    g_value_set_double (&x, *(const gdouble *) v);
+  gst_value_list_append_and_take_value (list, &x);
+}
+
+/* one output's entries as a structure: name, kind, ids, labels, values
+ * (and units) */
+static GstStructure *
+output_structure (const GstMmFusionMeta * m, guint o)
+{
+  GstStructure *s = gst_structure_new ("output",
+      "name", G_TYPE_STRING, gst_mm_fusion_meta_get_output_name (m, o),
+      "kind", G_TYPE_STRING, mm_output_kind_name ((MmOutputKind)
+          gst_mm_fusion_meta_get_output_kind (m, o)), NULL);
+  const gchar *units = gst_mm_fusion_meta_get_output_units (m, o);
+  if (units)
+    gst_structure_set (s, "units", G_TYPE_STRING, units, NULL);
+  GValue ids = G_VALUE_INIT, labels = G_VALUE_INIT, values = G_VALUE_INIT;
+  g_value_init (&ids, GST_TYPE_LIST);
+  g_value_init (&labels, GST_TYPE_LIST);
+  g_value_init (&values, GST_TYPE_LIST);
+  for (guint i = 0; i < gst_mm_fusion_meta_get_output_length (m, o); i++) {
+    gint id = gst_mm_fusion_meta_get_output_class_id (m, o, i);
+    gdouble v = gst_mm_fusion_meta_get_output_value (m, o, i);
+    append_value (&ids, G_TYPE_INT, &id);
+    append_value (&labels, G_TYPE_STRING,
+        gst_mm_fusion_meta_get_output_label (m, o, i));
+    append_value (&values, G_TYPE_DOUBLE, &v);
+  }
+  gst_structure_take_value (s, "ids", &ids);
+  gst_structure_take_value (s, "labels", &labels);
+  gst_structure_take_value (s, "values", &values);
+  return s;
+}
+
+static void
 post_result (GstMmFusion * self, const GstMmFusionMeta * m,
     GstClockTime stream_time)
 {
@@ -962,17 +1009,16 @@ post_result (GstMmFusion * self, const GstMmFusionMeta * m,
       "timestamp", G_TYPE_UINT64, m->pts,
       "stream-time", G_TYPE_UINT64, stream_time,
       "running-time", G_TYPE_UINT64, m->running_time,
-      "duration", G_TYPE_UINT64, m->duration, NULL);
-  GValue labels = G_VALUE_INIT, scores = G_VALUE_INIT, v = G_VALUE_INIT;
+      "duration", G_TYPE_UINT64, m->duration,
+      "source", G_TYPE_STRING, g_quark_to_string (m->source),
+      "utc", G_TYPE_UINT64, m->utc, NULL);
+  GValue labels = G_VALUE_INIT, scores = G_VALUE_INIT, outputs = G_VALUE_INIT;
   g_value_init (&labels, GST_TYPE_LIST);
   g_value_init (&scores, GST_TYPE_LIST);
   for (guint i = 0; i < m->n_classes; i++) {
-    g_value_init (&v, G_TYPE_STRING);
-    g_value_set_string (&v, g_quark_to_string (m->labels[i]));
-    gst_value_list_append_and_take_value (&labels, &v);
-    g_value_init (&v, G_TYPE_DOUBLE);
-    g_value_set_double (&v, m->scores[i]);
-    gst_value_list_append_and_take_value (&scores, &v);
+    gdouble v = m->scores[i];
+    append_value (&labels, G_TYPE_STRING, g_quark_to_string (m->labels[i]));
+    append_value (&scores, G_TYPE_DOUBLE, &v);
   }
   gst_structure_set (s, "label", G_TYPE_STRING,
       m->n_classes ? g_quark_to_string (m->labels[0]) : "",
@@ -980,23 +1026,44 @@ post_result (GstMmFusion * self, const GstMmFusionMeta * m,
       NULL);
   gst_structure_take_value (s, "labels", &labels);
   gst_structure_take_value (s, "scores", &scores);
+  g_value_init (&outputs, GST_TYPE_LIST);
+  for (guint o = 0; o < gst_mm_fusion_meta_get_n_outputs (m); o++) {
+    GValue v = G_VALUE_INIT;
+    g_value_init (&v, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&v, output_structure (m, o));
+    gst_value_list_append_and_take_value (&outputs, &v);
+  }
+  gst_structure_take_value (s, "outputs", &outputs);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
+/* an mmfusion-event message for every event that started or ended */
 static void
-post_event (GstMmFusion * self, const MmEventChange * c,
-    const GstMmFusionMeta * m)
+post_events (GstMmFusion * self, const GstMmFusionMeta * m)
 {
-  GstStructure *s = gst_structure_new ("mmfusion-event",
-      "state", G_TYPE_STRING, c->start ? "start" : "end",
-      "label", G_TYPE_STRING, self->model->labels[c->class_id],
-      "class-id", G_TYPE_INT, c->class_id,
-      "score", G_TYPE_DOUBLE, (gdouble) c->score,
-      "timestamp", G_TYPE_UINT64, m->pts,
-      "running-time", G_TYPE_UINT64, m->running_time, NULL);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
+  for (guint i = 0; i < gst_mm_fusion_meta_get_n_events (m); i++) {
+    const GstMmFusionEvent *e = gst_mm_fusion_meta_peek_event (m, i);
+    if (e->state == GST_MM_FUSION_EVENT_ON)
+      continue;
+    gboolean start = e->state == GST_MM_FUSION_EVENT_START;
+    GstStructure *s = gst_structure_new ("mmfusion-event",
+        "state", G_TYPE_STRING, start ? "start" : "end",
+        "label", G_TYPE_STRING, g_quark_to_string (e->label),
+        "class-id", G_TYPE_INT, e->class_id,
+        "output", G_TYPE_STRING, gst_mm_fusion_meta_get_output_name (m,
+            e->output),
+        "score", G_TYPE_DOUBLE, (gdouble) e->score,
+        "peak-score", G_TYPE_DOUBLE, (gdouble) e->peak,
+        "start-running-time", G_TYPE_UINT64, e->start,
+        "timestamp", G_TYPE_UINT64, m->pts,
+        "running-time", G_TYPE_UINT64, m->running_time,
+        "source", G_TYPE_STRING, g_quark_to_string (m->source), NULL);
+    if (!start)
+      gst_structure_set (s, "duration", G_TYPE_UINT64, e->duration, NULL);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self), s));
+  }
 }
 
 static gpointer
@@ -1069,12 +1136,11 @@ run_model (GstMmFusion * self, GstClockTime t)
 
 /* Runs the model for one tick; fills `result` (inputs, classes, events).
  * Returns FALSE when the `skip` policy or QoS leaves this tick without a
- * result. Event changes are returned to be posted by the caller. */
+ * result. Events travel in the result (the meta), posted by the caller. */
 static gboolean
 infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
     GstClockTime d, GstBuffer * lead, gboolean lead_ok, gboolean timeout,
-    GstMmFusionMeta * result, MmEventChange * changes, guint * n_changes,
-    gboolean * wait)
+    GstMmFusionMeta * result, gboolean * wait)
 {
   GST_OBJECT_LOCK (self);
   GstMmFusionMissing policy = self->missing;
@@ -1163,20 +1229,11 @@ infer (GstMmFusion * self, GstMmFusionPad * leader, GstClockTime t,
   }
 
   gdouble ms = run_model (self, t);
-  const gfloat *y = tick_output (self, 0);
-  *n_changes = mm_results_update (self->results, y, changes);
-  gint ids[GST_MM_FUSION_META_MAX_CLASSES];
-  gfloat scores[GST_MM_FUSION_META_MAX_CLASSES];
-  GQuark labels[GST_MM_FUSION_META_MAX_CLASSES];
-  guint n = mm_results_top (self->results, MIN (top_k,
-          GST_MM_FUSION_META_MAX_CLASSES), threshold, ids, scores);
-  for (guint i = 0; i < n; i++)
-    labels[i] = self->model->label_quarks[ids[i]];
-  gst_mm_fusion_meta_set_classes (result, n, ids, labels, scores);
-  if (all)
-    gst_mm_fusion_meta_set_all_scores (result, self->model->n_classes,
-        mm_results_scores (self->results));
-  result->event_class = mm_results_active_event (self->results);
+  /* each output's row of this tick: the session's, or the batch's copy */
+  const gfloat *data[MM_MODEL_MAX_OUTPUTS];
+  for (guint i = 0; i < self->model->n_outputs; i++)
+    data[i] = tick_output (self, self->model->outputs[i].index);
+  mm_outputs_read (self->outputs, data, t, top_k, threshold, all, result);
   GST_OBJECT_LOCK (self);
   self->inferences++;
   self->infer_ms_total += ms;
@@ -1331,7 +1388,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   GstMmFusionMeta result;
   memset (&result, 0, sizeof result);
   result.event_class = -1;
-  guint n_changes = 0;
+  result.outputs = g_steal_pointer (&self->scratch);
   gboolean fresh = FALSE, wait = FALSE;
   if (tick && timed) {
     if (late) {
@@ -1343,7 +1400,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       GST_OBJECT_UNLOCK (self);
     } else {
       fresh = infer (self, lead, t, d, buf, lead_ok, timeout, &result,
-          self->changes, &n_changes, &wait);
+          &wait);
     }
     if (wait) {
       /* the audio window for this frame is still on its way */
@@ -1358,6 +1415,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       }
       self->seen = buf;
       self->seen_at = seen_at;
+      self->scratch = result.outputs;
       g_rec_mutex_unlock (&self->pads_lock);
       return GST_FLOW_OK;
     }
@@ -1383,6 +1441,13 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     result.pts = GST_BUFFER_PTS (buf);
     result.duration = d;
     result.fresh = TRUE;
+    result.source = self->source_quark;
+    result.model_sha256 = self->sha256_quark;
+    result.utc = mm_outputs_capture_utc (GST_ELEMENT (self), buf, t);
+    if (lead->input->modality == MM_MODALITY_VIDEO && lead->have_info) {
+      result.width = GST_VIDEO_INFO_WIDTH (&lead->vinfo);
+      result.height = GST_VIDEO_INFO_HEIGHT (&lead->vinfo);
+    }
     m = gst_buffer_add_mm_fusion_meta (buf);
     gst_mm_fusion_meta_copy_into (m, &result);
     gst_mm_fusion_meta_copy_into (&self->last, &result);
@@ -1393,17 +1458,15 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     m->fresh = FALSE;
   }
   g_free (result.all_scores);
+  self->scratch = result.outputs;
 
   GstClockTime st = stream_time (alead, GST_BUFFER_PTS (buf));
-  GstMmFusionMeta posted;
-  if (fresh)
-    posted = *m;
   GstFlowReturn ret = gst_aggregator_finish_buffer (agg, buf);
-  /* messages after the buffer left, with no lock held */
+  /* messages after the buffer left, with no lock held; self->last is the
+   * fresh result and only this thread writes it */
   if (fresh) {
-    post_result (self, &posted, st);
-    for (guint i = 0; i < n_changes; i++)
-      post_event (self, &self->changes[i], &posted);
+    post_result (self, &self->last, st);
+    post_events (self, &self->last);
   }
   return ret;
 }
@@ -1497,6 +1560,10 @@ gst_mm_fusion_set_property (GObject * object, guint id, const GValue * value,
     case PROP_BATCH_TIMEOUT:
       self->batch_timeout = g_value_get_uint64 (value);
       break;
+    case PROP_SOURCE:
+      g_free (self->source);
+      self->source = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
       break;
@@ -1535,6 +1602,7 @@ gst_mm_fusion_get_property (GObject * object, guint id, GValue * value,
     case PROP_BATCH_TIMEOUT:
       g_value_set_uint64 (value, self->batch_timeout);
       break;
+    case PROP_SOURCE: g_value_set_string (value, self->source); break;
     case PROP_STATS:
       g_value_take_boxed (value, gst_structure_new ("mmfusion-stats",
               "inferences", G_TYPE_UINT64, self->inferences,
@@ -1568,9 +1636,11 @@ gst_mm_fusion_finalize (GObject * object)
   g_free (self->event_off);
   g_free (self->model_instance);
   g_free (self->last.all_scores);
+  g_free (self->scratch);
   g_clear_pointer (&self->session, nn_session_free);
-  g_clear_pointer (&self->results, mm_results_free);
-  g_clear_pointer (&self->changes, g_free);
+  g_clear_pointer (&self->outputs, mm_outputs_free);
+  g_free (self->last.outputs);
+  g_free (self->source);
   gst_clear_buffer (&self->seen);
   g_clear_pointer (&self->tick, mm_tick_free);
   if (self->model)
@@ -1614,10 +1684,9 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
           1, GST_MM_FUSION_META_MAX_CLASSES, DEFAULT_TOP_K, ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_THRESHOLD,
       g_param_spec_double ("threshold", "Threshold",
-          "Classes scoring below this, after the output activation, are not "
-          "reported (probabilities: 0 to 1; activation none: raw scores)",
-          -G_MAXDOUBLE,
-          G_MAXDOUBLE, DEFAULT_THRESHOLD, ANY_STATE));
+          "Classes scoring below this (after the output's activation) are "
+          "not reported: the top-k of classes outputs, the classes listed "
+          "for multi-label outputs", 0.0, 1.0, DEFAULT_THRESHOLD, ANY_STATE));
   g_object_class_install_property (gobject_class, PROP_THREADS,
       g_param_spec_int ("threads", "Threads", "Threads the model runs on",
           1, 64, DEFAULT_THREADS, READY_ONLY));
@@ -1650,6 +1719,18 @@ gst_mm_fusion_class_init (GstMmFusionClass * klass)
       g_param_spec_boolean ("all-scores", "All scores",
           "Put every class's score in the meta, not only the top-k",
           DEFAULT_ALL_SCORES, ANY_STATE));
+  /**
+   * GstMmFusion:source:
+   *
+   * The stream's name in every result: the meta, the `mmfusion` and
+   * `mmfusion-event` messages, the JSON records (`source`) and `{source}`
+   * in mmpublish's MQTT topics. Unset: the element's name. Set it per
+   * camera (`source=door`) when several streams share a back end.
+   */
+  g_object_class_install_property (gobject_class, PROP_SOURCE,
+      g_param_spec_string ("source", "Source",
+          "The stream's name in results, bus messages, JSON and MQTT topics "
+          "(unset: the element's name)", DEFAULT_SOURCE, READY_ONLY));
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "Counters since start: inferences run, ticks skipped as late "

@@ -9,7 +9,11 @@
  *
  * Draws the result carried by each frame's #GstMmFusionMeta: the top-k
  * labels with score bars, and a banner while an event is on, in a corner
- * of the picture. The panel is drawn with pango and cairo only when the
+ * of the picture. A model with several outputs (output kinds) gets a
+ * banner per class whose event is on, the top classes of each classes
+ * and multi-label output (at most 5 each) and every value of each
+ * regression output, as text with its units and a bar on a 0 to 1
+ * scale (clamped). The panel is drawn with pango and cairo only when the
  * result changes. Frames without a result pass untouched.
  *
  * When downstream asks for `video/x-raw(meta:GstVideoOverlayComposition)`
@@ -146,24 +150,62 @@ draw_panel (GstMmOverlay * self, const GstMmFusionMeta * m, gint width,
   /* a readable size by default: a 720-line picture gets 24 px text */
   gint px = font_size ? (gint) font_size : MAX (12, height / 30);
   gint pad = px / 2, line = px * 3 / 2, bar_w = px * 6;
-  gboolean banner = m->event_class >= 0;
-  guint lines = m->n_classes + (banner ? 1 : 0);
-  if (lines == 0)
-    return NULL;
-
-  /* the texts first: the panel is as wide as its longest line needs */
-  gchar **texts = g_new0 (gchar *, lines + 1);
-  guint t = 0;
-  if (banner) {
-    const char *label = "";
-    for (guint i = 0; i < m->n_classes; i++)
-      if (m->ids[i] == m->event_class)
-        label = g_quark_to_string (m->labels[i]);
-    texts[t++] = g_strdup_printf ("EVENT: %s", label);
+  /* the lines: banners (bar < 0) first, then entries with a bar */
+  GPtrArray *texts_arr = g_ptr_array_new ();
+  GArray *bars = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  gdouble no_bar = -1.0;
+  guint n_outputs = gst_mm_fusion_meta_get_n_outputs (m);
+  if (n_outputs == 0) {
+    /* a meta from before output kinds: the top-k and the event class */
+    if (m->event_class >= 0) {
+      const char *label = "";
+      for (guint i = 0; i < m->n_classes; i++)
+        if (m->ids[i] == m->event_class)
+          label = g_quark_to_string (m->labels[i]);
+      g_ptr_array_add (texts_arr, g_strdup_printf ("EVENT: %s", label));
+      g_array_append_val (bars, no_bar);
+    }
+    for (guint i = 0; i < m->n_classes; i++) {
+      gdouble v = CLAMP (m->scores[i], 0.0, 1.0);
+      g_ptr_array_add (texts_arr, g_strdup_printf ("%s %.2f",
+              g_quark_to_string (m->labels[i]), m->scores[i]));
+      g_array_append_val (bars, v);
+    }
+  } else {
+    for (guint i = 0; i < gst_mm_fusion_meta_get_n_events (m); i++) {
+      const GstMmFusionEvent *e = gst_mm_fusion_meta_peek_event (m, i);
+      if (e->state == GST_MM_FUSION_EVENT_END)
+        continue;
+      g_ptr_array_add (texts_arr, g_strdup_printf ("EVENT: %s",
+              g_quark_to_string (e->label)));
+      g_array_append_val (bars, no_bar);
+    }
+    for (guint o = 0; o < n_outputs; o++) {
+      gboolean regression = gst_mm_fusion_meta_get_output_kind (m, o) ==
+          GST_MM_FUSION_OUTPUT_REGRESSION;
+      const gchar *units = gst_mm_fusion_meta_get_output_units (m, o);
+      guint n = gst_mm_fusion_meta_get_output_length (m, o);
+      if (!regression)
+        n = MIN (n, 5);
+      for (guint i = 0; i < n; i++) {
+        gfloat v = gst_mm_fusion_meta_get_output_value (m, o, i);
+        const gchar *label = gst_mm_fusion_meta_get_output_label (m, o, i);
+        gdouble bar_v = CLAMP (v, 0.0, 1.0);
+        g_ptr_array_add (texts_arr, regression ?
+            g_strdup_printf ("%s %.3g%s%s", label, v, units ? " " : "",
+                units ? units : "") : g_strdup_printf ("%s %.2f", label, v));
+        g_array_append_val (bars, bar_v);
+      }
+    }
   }
-  for (guint i = 0; i < m->n_classes; i++)
-    texts[t++] = g_strdup_printf ("%s %.2f",
-        g_quark_to_string (m->labels[i]), m->scores[i]);
+  guint lines = texts_arr->len;
+  g_ptr_array_add (texts_arr, NULL);
+  gchar **texts = (gchar **) g_ptr_array_free (texts_arr, FALSE);
+  if (lines == 0) {
+    g_strfreev (texts);
+    g_array_free (bars, TRUE);
+    return NULL;
+  }
   PangoFontDescription *font = pango_font_description_new ();
   pango_font_description_set_family (font, "Sans");
   pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
@@ -176,8 +218,9 @@ draw_panel (GstMmOverlay * self, const GstMmFusionMeta * m, gint width,
     gint w;
     pango_layout_set_text (layout, texts[i], -1);
     pango_layout_get_pixel_size (layout, &w, NULL);
-    /* class lines start after the bar; the banner at the left edge */
-    text_w = MAX (text_w, w + (banner && i == 0 ? 0 : bar_w + pad));
+    /* class lines start after the bar; banners at the left edge */
+    text_w = MAX (text_w, w + (g_array_index (bars, gdouble, i) < 0 ? 0 :
+            bar_w + pad));
   }
   g_object_unref (layout);
   g_object_unref (measure);
@@ -186,6 +229,7 @@ draw_panel (GstMmOverlay * self, const GstMmFusionMeta * m, gint width,
   if (pw < 4 || ph < 4) {
     pango_font_description_free (font);
     g_strfreev (texts);
+    g_array_free (bars, TRUE);
     return NULL;
   }
 
@@ -197,27 +241,25 @@ draw_panel (GstMmOverlay * self, const GstMmFusionMeta * m, gint width,
   layout = pango_cairo_create_layout (cr);
   pango_layout_set_font_description (layout, font);
   gint y = pad;
-  t = 0;
-  if (banner) {
-    set_color (cr, event);
-    cairo_rectangle (cr, 0, y - pad / 2, pw, line);
-    cairo_fill (cr);
-    set_color (cr, text);
-    cairo_move_to (cr, pad, y);
-    pango_layout_set_text (layout, texts[t++], -1);
-    pango_cairo_show_layout (cr, layout);
-    y += line;
-  }
-  for (guint i = 0; i < m->n_classes; i++, y += line) {
-    gdouble score = CLAMP (m->scores[i], 0.0, 1.0);
-    set_color (cr, bar);
-    cairo_rectangle (cr, pad, y + px / 4, bar_w * score, px * 3 / 4);
-    cairo_fill (cr);
-    set_color (cr, text);
-    cairo_move_to (cr, pad + bar_w + pad, y);
-    pango_layout_set_text (layout, texts[t++], -1);
+  for (guint i = 0; i < lines; i++, y += line) {
+    gdouble v = g_array_index (bars, gdouble, i);
+    if (v < 0) {                /* a banner */
+      set_color (cr, event);
+      cairo_rectangle (cr, 0, y - pad / 2, pw, line);
+      cairo_fill (cr);
+      set_color (cr, text);
+      cairo_move_to (cr, pad, y);
+    } else {
+      set_color (cr, bar);
+      cairo_rectangle (cr, pad, y + px / 4, bar_w * v, px * 3 / 4);
+      cairo_fill (cr);
+      set_color (cr, text);
+      cairo_move_to (cr, pad + bar_w + pad, y);
+    }
+    pango_layout_set_text (layout, texts[i], -1);
     pango_cairo_show_layout (cr, layout);
   }
+  g_array_free (bars, TRUE);
   g_strfreev (texts);
   pango_font_description_free (font);
   g_object_unref (layout);

@@ -1,4 +1,4 @@
-/* mmpublish: results as JSON Lines (schema mmfusion/1) to a file or stdout.
+/* mmpublish: results as JSON Lines (schema mmfusion/2) to a file or stdout.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -8,13 +8,17 @@
  * @title: mmpublish
  *
  * A passthrough element that writes every fresh #GstMmFusionMeta result it
- * sees as one JSON object a line (schema `mmfusion/1`, docs/elements.md):
- * `schema`, `stream`, `pts`, `running_time`, `duration` (nanoseconds,
- * integers), `model`, `top` {`id`, `label`, `score`}, `classes` (top-k),
- * `inputs` {NAME: {`start`, `end`, `missing`}}. When the meta's event
- * state changes it writes event lines: `{"schema":"mmfusion/1","type":
- * "event","state":"start"|"end","label":…,"class_id":…,"pts":…,
- * "running_time":…,"stream":…}`. Buffers pass untouched.
+ * sees as one JSON object a line (schema `mmfusion/2`, docs/json.md, with
+ * a JSON Schema in docs/mmfusion-2.schema.json): `schema`, `stream`,
+ * `source`, `utc` (capture time, ISO 8601 with milliseconds and Z), `pts`,
+ * `running_time`, `duration` (nanoseconds, integers), `frame` {`width`,
+ * `height`}, `model` {`name`, `sha256`}, `top` and `classes` (the first
+ * classes output, as in mmfusion/1), `outputs` {NAME: {`kind`, ...}} and
+ * `inputs` {NAME: {`start`, `end`, `missing`}}. Every event start and end
+ * of every class is a line `{"schema":"mmfusion/2","type":"event",
+ * "state":"start"|"end","output":…,"class":…,"class_id":…,"score":…,
+ * "peak_score":…,"duration":…,…}`. Floats have 6 significant digits;
+ * infinite and NaN values are null. Buffers pass untouched.
  *
  * With #GstMmPublish:mqtt-host set, each record is also published to an
  * MQTT broker, in the background: the client retries (0.1 s, doubling up
@@ -31,8 +35,10 @@
  * client keeps retrying and records wait, then drop, as for an absent
  * broker. #GstMmPublish:mqtt-state-topic keeps the newest result retained
  * on the broker; #GstMmPublish:mqtt-will-topic carries online/offline,
- * offline also as the last will. `{source}` in the topics is the stream
- * name.
+ * offline also as the last will. `{source}` in the topics is the
+ * #GstMmPublish:stream name when set, else the `source` of the mmfusion
+ * element upstream (its name when it has no `source`), else this
+ * element's name; `+`, `#` and `/` in it become `_`.
  *
  * ## Example launch line
  * |[
@@ -206,15 +212,15 @@ put_time (GString * out, const char *name, GstClockTime v)
     g_string_append (out, "null");
 }
 
-/* a score: enough digits to give back the float; null when it is not a
- * number JSON can hold (infinite or NaN), said once per run */
+/* a float to 6 significant digits; null when it is not a number JSON
+ * can hold (infinite or NaN), said once per run */
 static void
-put_score (GstMmPublish * self, GString * out, gint id, gfloat score)
+put_float (GstMmPublish * self, GString * out, const char *what, gint id,
+    gfloat v)
 {
-  put_member (out, "score");
-  if (isfinite (score)) {
+  if (isfinite (v)) {
     gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd (buf, sizeof buf, "%.9g", score);
+    g_ascii_formatd (buf, sizeof buf, "%.6g", v);
     g_string_append (out, buf);
     /* numbers keep looking like floats, as 1.0 */
     if (!strpbrk (buf, ".en"))
@@ -225,9 +231,16 @@ put_score (GstMmPublish * self, GString * out, gint id, gfloat score)
   if (!self->warned_score) {
     self->warned_score = TRUE;
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, (NULL),
-        ("the model gave class %d a score of %f: written as null (JSON has "
-            "no infinity or NaN); this is said once", id, score));
+        ("the model gave %s %d a value of %f: written as null (JSON has "
+            "no infinity or NaN); this is said once", what, id, v));
   }
+}
+
+static void
+put_score (GstMmPublish * self, GString * out, gint id, gfloat score)
+{
+  put_member (out, "score");
+  put_float (self, out, "class", id, score);
 }
 
 static void
@@ -244,15 +257,60 @@ put_class (GstMmPublish * self, GString * out, gint id, GQuark label,
   g_string_append_c (out, '}');
 }
 
+/* ISO 8601 with milliseconds and Z, from ns since 1970; null unknown */
 static void
-begin_record (GString * out, const char *stream)
+put_utc (GString * out, guint64 utc)
+{
+  put_member (out, "utc");
+  if (!GST_CLOCK_TIME_IS_VALID (utc)) {
+    g_string_append (out, "null");
+    return;
+  }
+  time_t secs = (time_t) (utc / GST_SECOND);
+  struct tm tm;
+  gchar buf[64];
+  if (!gmtime_r (&secs, &tm)
+      || !strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm)) {
+    g_string_append (out, "null");
+    return;
+  }
+  g_string_append_printf (out, "\"%s.%03uZ\"", buf,
+      (guint) (utc % GST_SECOND / GST_MSECOND));
+}
+
+static void
+begin_record (GString * out, const char *stream, const char *source)
 {
   g_string_truncate (out, 0);
   g_string_append_c (out, '{');
   put_member (out, "schema");
-  put_string (out, "mmfusion/1");
+  put_string (out, "mmfusion/2");
   put_member (out, "stream");
   put_string (out, stream);
+  put_member (out, "source");
+  put_string (out, source ? source : stream);
+}
+
+static void
+put_model (const GstMmFusionMeta * m, GString * out)
+{
+  put_member (out, "model");
+  g_string_append_c (out, '{');
+  put_member (out, "name");
+  put_string (out, g_quark_to_string (m->model));
+  put_member (out, "sha256");
+  if (m->model_sha256)
+    put_string (out, g_quark_to_string (m->model_sha256));
+  else
+    g_string_append (out, "null");
+  g_string_append_c (out, '}');
+}
+
+/* the meta's source, else the stream's name */
+static const char *
+source_of (const GstMmFusionMeta * m, const char *stream)
+{
+  return m->source ? g_quark_to_string (m->source) : stream;
 }
 
 /* the record in self->line, ended, to the file and the broker */
@@ -290,17 +348,64 @@ write_line (GstMmPublish * self)
   return ok;
 }
 
+/* every output by its kind: classes and multi-label as lists of classes,
+ * regression as named values */
+static void
+put_outputs (GstMmPublish * self, GString * out, const GstMmFusionMeta * m)
+{
+  put_member (out, "outputs");
+  g_string_append_c (out, '{');
+  for (guint o = 0; o < gst_mm_fusion_meta_get_n_outputs (m); o++) {
+    GstMmFusionOutputKind kind = gst_mm_fusion_meta_get_output_kind (m, o);
+    put_member (out, gst_mm_fusion_meta_get_output_name (m, o));
+    g_string_append_c (out, '{');
+    put_member (out, "kind");
+    put_string (out, kind == GST_MM_FUSION_OUTPUT_CLASSES ? "classes" :
+        kind == GST_MM_FUSION_OUTPUT_MULTI_LABEL ? "multi-label" :
+        "regression");
+    gboolean regression = kind == GST_MM_FUSION_OUTPUT_REGRESSION;
+    const gchar *units = gst_mm_fusion_meta_get_output_units (m, o);
+    if (regression && units) {
+      put_member (out, "units");
+      put_string (out, units);
+    }
+    put_member (out, regression ? "values" : "classes");
+    g_string_append_c (out, '[');
+    for (guint i = 0; i < gst_mm_fusion_meta_get_output_length (m, o); i++) {
+      gint id = gst_mm_fusion_meta_get_output_class_id (m, o, i);
+      put_separator (out);
+      g_string_append_c (out, '{');
+      put_member (out, "id");
+      g_string_append_printf (out, "%d", id);
+      put_member (out, regression ? "name" : "label");
+      put_string (out, gst_mm_fusion_meta_get_output_label (m, o, i));
+      put_member (out, regression ? "value" : "score");
+      put_float (self, out, regression ? "value" : "class", id,
+          gst_mm_fusion_meta_get_output_value (m, o, i));
+      g_string_append_c (out, '}');
+    }
+    g_string_append (out, "]}");
+  }
+  g_string_append_c (out, '}');
+}
+
 static gboolean
 write_result (GstMmPublish * self, const GstMmFusionMeta * m,
     const char *stream)
 {
   GString *out = self->line;
-  begin_record (out, stream);
+  begin_record (out, stream, source_of (m, stream));
+  put_utc (out, m->utc);
   put_time (out, "pts", m->pts);
   put_time (out, "running_time", m->running_time);
   put_time (out, "duration", m->duration);
-  put_member (out, "model");
-  put_string (out, g_quark_to_string (m->model));
+  put_member (out, "frame");
+  if (m->width > 0 && m->height > 0)
+    g_string_append_printf (out, "{\"width\":%d,\"height\":%d}", m->width,
+        m->height);
+  else
+    g_string_append (out, "null");
+  put_model (m, out);
   put_member (out, "top");
   if (m->n_classes > 0)
     put_class (self, out, m->ids[0], m->labels[0], m->scores[0]);
@@ -311,6 +416,7 @@ write_result (GstMmPublish * self, const GstMmFusionMeta * m,
   for (guint i = 0; i < m->n_classes; i++)
     put_class (self, out, m->ids[i], m->labels[i], m->scores[i]);
   g_string_append_c (out, ']');
+  put_outputs (self, out, m);
   put_member (out, "inputs");
   g_string_append_c (out, '{');
   for (guint i = 0; i < m->n_inputs; i++) {
@@ -331,24 +437,42 @@ write_result (GstMmPublish * self, const GstMmFusionMeta * m,
   return ok;
 }
 
+/* one event line: output and class, state, score, peak and, at the
+ * end, the duration; output NULL for a meta without outputs (made before
+ * output kinds), which has only the event class */
 static gboolean
-write_event (GstMmPublish * self, const GstMmFusionMeta * m, gint class_id,
-    GQuark label, gboolean start, const char *stream)
+write_event (GstMmPublish * self, const GstMmFusionMeta * m,
+    const gchar * output, const GstMmFusionEvent * e, const char *stream)
 {
   GString *out = self->line;
-  begin_record (out, stream);
+  gboolean start = e->state == GST_MM_FUSION_EVENT_START;
+  begin_record (out, stream, source_of (m, stream));
   put_member (out, "type");
   put_string (out, "event");
   put_member (out, "state");
   put_string (out, start ? "start" : "end");
+  put_utc (out, m->utc);
+  if (output) {
+    put_member (out, "output");
+    put_string (out, output);
+  }
+  put_member (out, "class");
+  put_string (out, e->label ? g_quark_to_string (e->label) : "");
   put_member (out, "class_id");
-  g_string_append_printf (out, "%d", class_id);
+  g_string_append_printf (out, "%d", e->class_id);
   put_member (out, "label");
-  put_string (out, label ? g_quark_to_string (label) : "");
+  put_string (out, e->label ? g_quark_to_string (e->label) : "");
+  if (output) {
+    put_score (self, out, e->class_id, e->score);
+    put_member (out, "peak_score");
+    put_float (self, out, "class", e->class_id, e->peak);
+    put_time (out, "start", e->start);
+    if (!start)
+      put_time (out, "duration", e->duration);
+  }
   put_time (out, "pts", m->pts);
   put_time (out, "running_time", m->running_time);
-  put_member (out, "model");
-  put_string (out, g_quark_to_string (m->model));
+  put_model (m, out);
   return write_line (self);
 }
 
@@ -375,15 +499,29 @@ gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GST_OBJECT_UNLOCK (self);
 
   gboolean ok = write_result (self, m, stream);
-  if (ok && m->event_class != self->event_class) {
+  if (gst_mm_fusion_meta_get_n_outputs (m) > 0) {
+    /* every class's own start and end */
+    for (guint i = 0; ok && i < gst_mm_fusion_meta_get_n_events (m); i++) {
+      const GstMmFusionEvent *e = gst_mm_fusion_meta_peek_event (m, i);
+      if (e->state != GST_MM_FUSION_EVENT_ON)
+        ok = write_event (self, m, gst_mm_fusion_meta_get_output_name (m,
+                e->output), e, stream);
+    }
+  } else if (ok && m->event_class != self->event_class) {
+    /* a meta with the event class only */
+    GstMmFusionEvent e = {.class_id = self->event_class,
+      .label = label_of (m, self->event_class),
+      .state = GST_MM_FUSION_EVENT_END
+    };
     if (self->event_class >= 0)
-      ok = write_event (self, m, self->event_class, label_of (m,
-              self->event_class), FALSE, stream);
+      ok = write_event (self, m, NULL, &e, stream);
+    e.class_id = m->event_class;
+    e.label = label_of (m, m->event_class);
+    e.state = GST_MM_FUSION_EVENT_START;
     if (ok && m->event_class >= 0)
-      ok = write_event (self, m, m->event_class, label_of (m,
-              m->event_class), TRUE, stream);
-    self->event_class = m->event_class;
+      ok = write_event (self, m, NULL, &e, stream);
   }
+  self->event_class = m->event_class;
   g_free (stream);
   if (!ok) {
     /* the file and the reason in the message itself: an application
@@ -404,24 +542,67 @@ gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 }
 
 /* `{source}` in a topic becomes the stream's name: one element per camera
- * then gets its own retained state and status */
+ * then gets its own retained state and status. MQTT's wildcards and level
+ * separator in a name would change the topic's meaning: they become _. */
 static gchar *
 expand_topic (const gchar * topic, const gchar * source)
 {
   if (!topic)
     return NULL;
+  gchar *safe = g_strdup (source);
+  g_strdelimit (safe, "+#/", '_');
   gchar **parts = g_strsplit (topic, "{source}", -1);
-  gchar *t = g_strjoinv (source, parts);
+  gchar *t = g_strjoinv (safe, parts);
   g_strfreev (parts);
+  g_free (safe);
   return t;
+}
+
+/* The `source` of the mmfusion element upstream (its name when unset),
+ * following the first sink pad of each element on the way, or NULL. Read
+ * at start, when the pipeline's links are made; a few hops at most. */
+static gchar *
+upstream_source (GstMmPublish * self)
+{
+  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (self), "sink");
+  gchar *found = NULL;
+  for (gint hop = 0; pad && !found && hop < 16; hop++) {
+    GstPad *peer = gst_pad_get_peer (pad);
+    gst_object_unref (pad);
+    pad = NULL;
+    GstElement *e = peer ? gst_pad_get_parent_element (peer) : NULL;
+    if (peer)
+      gst_object_unref (peer);
+    if (!e)
+      break;
+    GstElementFactory *f = gst_element_get_factory (e);
+    if (f && g_str_equal (GST_OBJECT_NAME (f), "mmfusion")) {
+      g_object_get (e, "source", &found, NULL);
+      if (!found)
+        found = gst_object_get_name (GST_OBJECT (e));
+    } else {
+      GstIterator *it = gst_element_iterate_sink_pads (e);
+      GValue v = G_VALUE_INIT;
+      if (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+        pad = g_value_dup_object (&v);
+        g_value_unset (&v);
+      }
+      gst_iterator_free (it);
+    }
+    gst_object_unref (e);
+  }
+  if (pad)
+    gst_object_unref (pad);
+  return found;
 }
 
 /* the status the will topic carries: a record of the stream's */
 static gchar *
-status_record (const gchar * stream, const gchar * state)
+status_record (const gchar * stream, const gchar * source,
+    const gchar * state)
 {
   GString *out = g_string_new (NULL);
-  begin_record (out, stream);
+  begin_record (out, stream, source);
   put_member (out, "type");
   put_string (out, "status");
   put_member (out, "state");
@@ -468,12 +649,18 @@ on_mqtt_problem (MmMqttProblem problem, const gchar * reason, gpointer data)
 static MmMqtt *
 start_mqtt (GstMmPublish * self, GError ** error)
 {
+  gchar *source = upstream_source (self);
   GST_OBJECT_LOCK (self);
   gchar *stream = g_strdup (self->stream ? self->stream :
       GST_OBJECT_NAME (self));
+  /* {source}: the stream property when set, else mmfusion's source */
+  if (self->stream || !source) {
+    g_free (source);
+    source = g_strdup (stream);
+  }
   MmMqttConfig config = {
     .host = g_strdup (self->mqtt_host), .port = self->mqtt_port,
-    .topic = expand_topic (self->mqtt_topic, stream), .qos = self->mqtt_qos,
+    .topic = expand_topic (self->mqtt_topic, source), .qos = self->mqtt_qos,
     .client_id = g_strdup (self->mqtt_client_id), .limit = self->mqtt_queue,
     .tls = self->mqtt_tls, .tls_verify = self->mqtt_tls_verify,
     .ca_file = g_strdup (self->mqtt_ca_file),
@@ -481,16 +668,16 @@ start_mqtt (GstMmPublish * self, GError ** error)
     .key_file = g_strdup (self->mqtt_key_file),
     .username = g_strdup (self->mqtt_username),
     .password = g_strdup (self->mqtt_password),
-    .state_topic = expand_topic (self->mqtt_state_topic, stream),
-    .status_topic = expand_topic (self->mqtt_will_topic, stream),
+    .state_topic = expand_topic (self->mqtt_state_topic, source),
+    .status_topic = expand_topic (self->mqtt_will_topic, source),
     .offline = g_strdup (self->mqtt_will_message),
     .on_problem = on_mqtt_problem, .user_data = self,
   };
   GST_OBJECT_UNLOCK (self);
-  gchar *online = status_record (stream, "online");
+  gchar *online = status_record (stream, source, "online");
   config.online = online;
   if (!config.offline)
-    config.offline = status_record (stream, "offline");
+    config.offline = status_record (stream, source, "offline");
   /* read by on_mqtt_problem until stop, after the client has ended */
   g_free (self->mqtt_peer);
   self->mqtt_peer = g_strdup_printf ("%s:%d", config.host, config.port);
@@ -506,6 +693,7 @@ start_mqtt (GstMmPublish * self, GError ** error)
   MmMqtt *mqtt = mm_mqtt_new (&config, error);
 
   g_free (stream);
+  g_free (source);
   g_free (online);
   g_free ((gchar *) config.host);
   g_free ((gchar *) config.topic);
@@ -772,7 +960,8 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_STREAM,
       g_param_spec_string ("stream", "Stream name",
-          "The records' \"stream\" field (default: the element's name)",
+          "The records' \"stream\" field and {source} in MQTT topics "
+          "(default: the element's name; {source}: mmfusion's source)",
           DEFAULT_STREAM, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 #define MQTT_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
@@ -899,7 +1088,7 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "mmfusion results as JSON Lines", "Filter/Analyzer/Metadata",
       "Writes each fresh mmfusion result and event as a JSON line (schema "
-      "mmfusion/1) to a file or stdout; buffers pass through",
+      "mmfusion/2) to a file or stdout; buffers pass through",
       "gst-mmfusion authors");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -254,55 +254,283 @@ parse_audio (MmModel * m, MmModelInput * in, const nn_tensor * t,
   return TRUE;
 }
 
+/* a JSON array of n strings (the value of `key`) into a new strv */
 static gboolean
-parse_labels (MmModel * m, GError ** error)
+parse_label_array (const MmModel * m, const char *key, const char *json,
+    guint n, const char *what, gchar *** out, GError ** error)
 {
-  const char *json = nn_model_metadata (m->nn, "mmfusion.labels");
-  m->labels = g_new0 (gchar *, m->n_classes + 1);
-  if (!json) {
-    for (guint i = 0; i < m->n_classes; i++)
-      m->labels[i] = g_strdup_printf ("%u", i);
-    return TRUE;
-  }
   JsonParser *parser = json_parser_new ();
   GError *e = NULL;
   gboolean ok = json_parser_load_from_data (parser, json, -1, &e);
   JsonNode *root = ok ? json_parser_get_root (parser) : NULL;
   if (!ok || !root || !JSON_NODE_HOLDS_ARRAY (root)) {
-    fail (error, m, "mmfusion.labels is not a JSON array of strings%s%s",
+    fail (error, m, "%s is not a JSON array of strings%s%s", key,
         e ? ": " : "", e ? e->message : "");
     g_clear_error (&e);
     g_object_unref (parser);
     return FALSE;
   }
   JsonArray *arr = json_node_get_array (root);
-  guint n = json_array_get_length (arr);
-  if (n != m->n_classes) {
+  guint len = json_array_get_length (arr);
+  if (len != n) {
     g_object_unref (parser);
-    return fail (error, m, "mmfusion.labels has %u labels but the model has "
-        "%u classes", n, m->n_classes);
+    return fail (error, m, "%s has %u labels but %s has %u values", key,
+        len, what, n);
   }
+  gchar **labels = g_new0 (gchar *, n + 1);
   for (guint i = 0; i < n; i++) {
     JsonNode *node = json_array_get_element (arr, i);
     if (!JSON_NODE_HOLDS_VALUE (node)
         || json_node_get_value_type (node) != G_TYPE_STRING) {
+      g_strfreev (labels);
       g_object_unref (parser);
-      return fail (error, m, "mmfusion.labels: element %u is not a string",
-          i);
+      return fail (error, m, "%s: element %u is not a string", key, i);
     }
-    m->labels[i] = g_strdup (json_node_get_string (node));
+    labels[i] = g_strdup (json_node_get_string (node));
   }
   g_object_unref (parser);
+  *out = labels;
   return TRUE;
 }
 
 static void
-make_quarks (MmModel * m)
+make_quarks (MmModelOutput * o)
 {
-  g_free (m->label_quarks);
-  m->label_quarks = g_new (GQuark, MAX (m->n_classes, 1));
-  for (guint i = 0; i < m->n_classes; i++)
-    m->label_quarks[i] = g_quark_from_string (m->labels[i]);
+  g_free (o->label_quarks);
+  o->label_quarks = g_new (GQuark, MAX (o->n, 1));
+  for (guint i = 0; i < o->n; i++)
+    o->label_quarks[i] = g_quark_from_string (o->labels[i]);
+}
+
+/* the legacy single-output fields follow outputs[0] */
+static void
+alias_first_output (MmModel * m)
+{
+  MmModelOutput *o = &m->outputs[0];
+  m->n_classes = o->n;
+  m->labels = o->labels;
+  m->label_quarks = o->label_quarks;
+  m->activation = o->activation;
+}
+
+static const char *const output_suffixes[] = {
+  "kind", "labels", "activation", "units", NULL
+};
+
+static const char *
+output_key (const MmModel * m, const char *output, const char *key)
+{
+  gchar *full = g_strdup_printf ("mmfusion.output.%s.%s", output, key);
+  const char *v = nn_model_metadata (m->nn, full);
+  g_free (full);
+  return v;
+}
+
+static gboolean
+output_has_keys (const MmModel * m, const char *output)
+{
+  for (gint i = 0; output_suffixes[i]; i++)
+    if (output_key (m, output, output_suffixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gchar *
+output_names (const MmModel * m)
+{
+  GString *s = g_string_new (NULL);
+  for (gsize i = 0; i < nn_model_n_outputs (m->nn); i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "",
+        nn_model_output (m->nn, i)->name);
+  return g_string_free (s, FALSE);
+}
+
+/* every mmfusion.output.NAME.KEY names an output of the model and a key
+ * we know: a misspelt name would otherwise be silently ignored */
+static gboolean
+check_output_keys (const MmModel * m, GError ** error)
+{
+  const char *prefix = "mmfusion.output.";
+  for (gsize i = 0; i < nn_model_n_metadata (m->nn); i++) {
+    const char *key, *value;
+    nn_model_metadata_entry (m->nn, i, &key, &value);
+    if (!g_str_has_prefix (key, prefix)
+        || strcmp (key, "mmfusion.output.activation") == 0)
+      continue;
+    const char *rest = key + strlen (prefix);
+    const char *dot = strrchr (rest, '.');
+    if (!dot || dot == rest)
+      return fail (error, m, "%s: expected mmfusion.output.NAME.KEY", key);
+    gboolean known = FALSE;
+    for (gint k = 0; output_suffixes[k]; k++)
+      known = known || strcmp (dot + 1, output_suffixes[k]) == 0;
+    if (!known)
+      return fail (error, m, "%s: unknown key '%s'; kind, labels, "
+          "activation or units is expected", key, dot + 1);
+    gchar *name = g_strndup (rest, dot - rest);
+    gboolean found = nn_model_output_index (m->nn, name) >= 0;
+    if (!found) {
+      gchar *names = output_names (m);
+      fail (error, m, "%s: the model has no output '%s' (outputs: %s)", key,
+          name, names);
+      g_free (names);
+    }
+    g_free (name);
+    if (!found)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_activation (const MmModel * m, const char *key, const char *v,
+    MmActivation * out, GError ** error)
+{
+  static const char *acts[] = { "none", "softmax", "sigmoid", NULL };
+  for (gint i = 0; acts[i]; i++)
+    if (g_ascii_strcasecmp (v, acts[i]) == 0) {
+      *out = i;
+      return TRUE;
+    }
+  return fail (error, m, "%s is '%s'; none, softmax or sigmoid is expected",
+      key, v);
+}
+
+/* one output: its kind, size, labels, activation and units; the first
+ * output falls back on the global keys (models before output kinds) */
+static gboolean
+parse_output (MmModel * m, MmModelOutput * o, gint index, guint64 total,
+    GError ** error)
+{
+  const nn_tensor *t = nn_model_output (m->nn, index);
+  o->name = g_strdup (t->name ? t->name : "");
+  o->index = index;
+  gboolean first = index == 0;
+  if (t->type != NN_TYPE_FLOAT || t->ndim < 1)
+    return fail (error, m, first ? "the first output '%s' must be float32 "
+        "scores" : "output '%s' must be float32 (it has mmfusion.output.%s.* "
+        "keys)", o->name, o->name);
+  /* every dimension but the last is the batch or 1: one vector a sample */
+  for (gint d = 1; !first && d < t->ndim - 1; d++)
+    if (t->shape[d] != 1)
+      return fail (error, m, "output '%s' has shape of rank %d with "
+          "dimension %d = %" G_GINT64_FORMAT "; mmfusion reads one vector "
+          "per output ([batch, N])", o->name, t->ndim, d, t->shape[d]);
+  /* checked before anything is allocated per value */
+  gint64 n = t->shape[t->ndim - 1];
+  if (n < 1 || n > MM_MODEL_MAX_CLASSES || total + n > MM_MODEL_MAX_CLASSES)
+    return fail (error, m, first ? "the first output '%s' has %"
+        G_GINT64_FORMAT " classes; 1 to %d are supported" : "output '%s' "
+        "has %" G_GINT64_FORMAT " values; 1 to %d in all outputs are "
+        "supported", o->name, n, MM_MODEL_MAX_CLASSES);
+  o->n = (guint) n;
+
+  static const char *kinds[] = { "classes", "multi-label", "regression",
+    NULL
+  };
+  const char *kind = output_key (m, o->name, "kind");
+  o->kind = MM_OUTPUT_CLASSES;
+  if (kind) {
+    gboolean found = FALSE;
+    for (gint i = 0; kinds[i]; i++)
+      if (g_ascii_strcasecmp (kind, kinds[i]) == 0) {
+        o->kind = i;
+        found = TRUE;
+      }
+    if (!found)
+      return fail (error, m, "mmfusion.output.%s.kind is '%s'; classes, "
+          "multi-label or regression is expected", o->name, kind);
+  }
+
+  gchar *key = g_strdup_printf ("mmfusion.output.%s.activation", o->name);
+  const char *act = output_key (m, o->name, "activation");
+  if (!act && first) {
+    g_free (key);
+    key = g_strdup ("mmfusion.output.activation");
+    act = nn_model_metadata (m->nn, key);
+  }
+  /* multi-label scores are independent probabilities: sigmoid unless
+   * the model says otherwise */
+  o->activation = o->kind == MM_OUTPUT_MULTI_LABEL && !act ?
+      MM_ACTIVATION_SIGMOID : MM_ACTIVATION_NONE;
+  gboolean ok = !act || parse_activation (m, key, act, &o->activation, error);
+  g_free (key);
+  if (!ok)
+    return FALSE;
+
+  key = g_strdup_printf ("mmfusion.output.%s.labels", o->name);
+  const char *json = output_key (m, o->name, "labels");
+  if (!json && first) {
+    g_free (key);
+    key = g_strdup ("mmfusion.labels");
+    json = nn_model_metadata (m->nn, key);
+  }
+  gchar *what = g_strdup_printf ("output '%s'", o->name);
+  if (json) {
+    ok = parse_label_array (m, key, json, o->n, what, &o->labels, error);
+  } else {
+    o->labels = g_new0 (gchar *, o->n + 1);
+    for (guint i = 0; i < o->n; i++)
+      o->labels[i] = g_strdup_printf ("%u", i);
+  }
+  g_free (what);
+  g_free (key);
+  if (!ok)
+    return FALSE;
+  make_quarks (o);
+
+  const char *units = output_key (m, o->name, "units");
+  if (units && o->kind != MM_OUTPUT_REGRESSION)
+    return fail (error, m, "mmfusion.output.%s.units is set but the output "
+        "is not of kind regression", o->name);
+  if (units && (strlen (units) > MM_MODEL_MAX_UNITS_BYTES
+          || !g_utf8_validate (units, -1, NULL)))
+    return fail (error, m, "mmfusion.output.%s.units: at most %d bytes of "
+        "UTF-8 are expected", o->name, MM_MODEL_MAX_UNITS_BYTES);
+  o->units = g_strdup (units);
+  return TRUE;
+}
+
+static gboolean
+parse_outputs (MmModel * m, GError ** error)
+{
+  gsize n_out = nn_model_n_outputs (m->nn);
+  if (n_out == 0)
+    return fail (error, m, "the first output must be float32 scores");
+  if (!check_output_keys (m, error))
+    return FALSE;
+  m->outputs = g_new0 (MmModelOutput, MM_MODEL_MAX_OUTPUTS);
+  guint64 total = 0;
+  for (gsize i = 0; i < n_out; i++) {
+    const char *name = nn_model_output (m->nn, i)->name;
+    if (i > 0 && !(name && output_has_keys (m, name)))
+      continue;                 /* not named in the metadata: not read */
+    if (m->n_outputs == MM_MODEL_MAX_OUTPUTS)
+      return fail (error, m, "more than %d outputs have mmfusion.output.* "
+          "keys; at most %d are read", MM_MODEL_MAX_OUTPUTS - 1,
+          MM_MODEL_MAX_OUTPUTS);
+    MmModelOutput *o = &m->outputs[m->n_outputs++];
+    if (!parse_output (m, o, (gint) i, total, error))
+      return FALSE;
+    total += o->n;
+  }
+  alias_first_output (m);
+  return TRUE;
+}
+
+/* the file's identity in results: a hash of its bytes */
+static void
+hash_file (MmModel * m, const gchar * path)
+{
+  GMappedFile *f = g_mapped_file_new (path, FALSE, NULL);
+  if (!f)
+    return;
+  gchar *h = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+      (const guchar *) g_mapped_file_get_contents (f),
+      g_mapped_file_get_length (f));
+  g_strlcpy (m->sha256, h, sizeof m->sha256);
+  g_free (h);
+  g_mapped_file_unref (f);
 }
 
 /* The runtime gives symbolic dimensions (dynamic axes) the size 1: a model
@@ -362,6 +590,8 @@ mm_model_load (const gchar * path, GError ** error)
   MmModel *m = model_new (path);
   GError *e = NULL;
   m->nn = nn_model_load_file (path, NULL, &e);
+  if (m->nn)
+    hash_file (m, path);
   return loaded (m, e, error);
 }
 
@@ -391,6 +621,9 @@ mm_model_load_data (const void *data, gsize size, const gchar * name,
   MmModel *m = model_new (name);
   GError *e = NULL;
   m->nn = nn_model_load_data (data, size, NULL, &e);
+  gchar *h = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+  g_strlcpy (m->sha256, h, sizeof m->sha256);
+  g_free (h);
   return loaded (m, e, error);
 }
 
@@ -403,45 +636,10 @@ finish_load (MmModel * m, GError ** error)
     mm_model_free (m);
     return NULL;
   }
-  const nn_tensor *out = nn_model_n_outputs (m->nn) ?
-      nn_model_output (m->nn, 0) : NULL;
-  if (!out || out->type != NN_TYPE_FLOAT || out->ndim < 1) {
-    fail (error, m, "the first output must be float32 scores");
+  if (!parse_outputs (m, error)) {
     mm_model_free (m);
     return NULL;
   }
-  /* checked before anything is allocated per class */
-  gint64 classes = out->shape[out->ndim - 1];
-  if (classes < 1 || classes > MM_MODEL_MAX_CLASSES) {
-    fail (error, m, "the first output '%s' has %" G_GINT64_FORMAT " classes; "
-        "1 to %d are supported", out->name ? out->name : "", classes,
-        MM_MODEL_MAX_CLASSES);
-    mm_model_free (m);
-    return NULL;
-  }
-  m->n_classes = (guint) classes;
-  static const char *acts[] = { "none", "softmax", "sigmoid", NULL };
-  const char *act = nn_model_metadata (m->nn, "mmfusion.output.activation");
-  m->activation = MM_ACTIVATION_NONE;
-  if (act) {
-    gboolean found = FALSE;
-    for (gint i = 0; acts[i]; i++)
-      if (g_ascii_strcasecmp (act, acts[i]) == 0) {
-        m->activation = i;
-        found = TRUE;
-      }
-    if (!found) {
-      fail (error, m, "mmfusion.output.activation is '%s'; none, softmax or "
-          "sigmoid is expected", act);
-      mm_model_free (m);
-      return NULL;
-    }
-  }
-  if (!parse_labels (m, error)) {
-    mm_model_free (m);
-    return NULL;
-  }
-  make_quarks (m);
 
   m->n_inputs = (guint) nn_model_n_inputs (m->nn);
   m->inputs = g_new0 (MmModelInput, MAX (m->n_inputs, 1));
@@ -489,8 +687,13 @@ mm_model_free (MmModel * m)
   for (guint i = 0; i < m->n_inputs; i++)
     g_free (m->inputs[i].name);
   g_free (m->inputs);
-  g_strfreev (m->labels);
-  g_free (m->label_quarks);
+  for (guint i = 0; m->outputs && i < MM_MODEL_MAX_OUTPUTS; i++) {
+    g_free (m->outputs[i].name);
+    g_strfreev (m->outputs[i].labels);
+    g_free (m->outputs[i].label_quarks);
+    g_free (m->outputs[i].units);
+  }
+  g_free (m->outputs);
   nn_model_free (m->nn);
   g_free (m->path);
   g_free (m->name);
@@ -527,10 +730,27 @@ mm_model_set_labels_file (MmModel * m, const gchar * path, GError ** error)
   }
   for (guint i = 0; i < n; i++)
     g_strstrip (lines[i]);
-  g_strfreev (m->labels);
-  m->labels = lines;
-  make_quarks (m);
+  g_strfreev (m->outputs[0].labels);
+  m->outputs[0].labels = lines;
+  make_quarks (&m->outputs[0]);
+  alias_first_output (m);
   return TRUE;
+}
+
+const MmModelOutput *
+mm_model_find_output (const MmModel * m, const gchar * name)
+{
+  for (guint i = 0; i < m->n_outputs; i++)
+    if (strcmp (m->outputs[i].name, name) == 0)
+      return &m->outputs[i];
+  return NULL;
+}
+
+const gchar *
+mm_output_kind_name (MmOutputKind kind)
+{
+  static const char *names[] = { "classes", "multi-label", "regression" };
+  return kind <= MM_OUTPUT_REGRESSION ? names[kind] : "?";
 }
 
 const MmModelInput *

@@ -50,16 +50,42 @@ typedef struct {
   MmFeatureParams features;
 } MmModelInput;
 
+/* what an output holds (docs/model-format.md, "Output kinds") */
+typedef enum {
+  MM_OUTPUT_CLASSES, MM_OUTPUT_MULTI_LABEL, MM_OUTPUT_REGRESSION
+} MmOutputKind;
+
+/* outputs mmfusion reads: the first, and every other one the metadata
+ * names; each costs state and meta space per result */
+#define MM_MODEL_MAX_OUTPUTS 8
+#define MM_MODEL_MAX_UNITS_BYTES 64
+
+typedef struct {
+  gchar *name;
+  gint index;                   /* nn output index */
+  MmOutputKind kind;
+  guint n;                      /* values: the output's last dimension */
+  gchar **labels;               /* n: class names, or the values' names */
+  GQuark *label_quarks;
+  MmActivation activation;
+  gchar *units;                 /* regression, optional; else NULL */
+} MmModelOutput;
+
 typedef struct {
   nn_model *nn;
   gchar *path;
   gchar *name;                  /* file base name without .onnx */
   guint n_inputs;
   MmModelInput *inputs;
+  /* the outputs read, the first model output first */
+  guint n_outputs;
+  MmModelOutput *outputs;
+  /* the first output's, as before output kinds (aliases into outputs[0]) */
   guint n_classes;              /* length of the first output */
   gchar **labels;               /* n_classes */
   GQuark *label_quarks;
   MmActivation activation;
+  gchar sha256[65];             /* of the file's bytes, hex */
 } MmModel;
 
 /* loads and checks; errors name the file and the metadata key at fault */
@@ -78,6 +104,10 @@ void mm_model_free (MmModel * model);
 /* replaces the labels with the lines of a text file (one label a line) */
 gboolean mm_model_set_labels_file (MmModel * model, const gchar * path,
     GError ** error);
+
+const MmModelOutput *mm_model_find_output (const MmModel * model,
+    const gchar * name);
+const gchar *mm_output_kind_name (MmOutputKind kind);
 
 const MmModelInput *mm_model_find_input (const MmModel * model,
     const gchar * name);

@@ -27,6 +27,7 @@ struct _MmResults {
   gboolean have;
   gfloat *on, *off;
   gboolean *active;
+  gfloat *peak;                 /* while active: the highest score */
 };
 
 MmResults *
@@ -40,6 +41,7 @@ mm_results_new (guint n, MmActivation activation)
   r->on = g_new (gfloat, MAX (n, 1));
   r->off = g_new (gfloat, MAX (n, 1));
   r->active = g_new0 (gboolean, MAX (n, 1));
+  r->peak = g_new0 (gfloat, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     r->on[i] = r->off[i] = NAN;
   r->window = 1;
@@ -58,6 +60,7 @@ mm_results_free (MmResults * r)
   g_free (r->on);
   g_free (r->off);
   g_free (r->active);
+  g_free (r->peak);
   g_free (r);
 }
 
@@ -143,12 +146,15 @@ mm_results_update (MmResults * r, const gfloat * raw, MmEventChange * changes)
     gfloat s = r->smoothed[i];
     if (!r->active[i] && s >= r->on[i]) {
       r->active[i] = TRUE;
+      r->peak[i] = s;
       changes[n_changes++] = (MmEventChange) {
-      i, TRUE, s};
+      i, TRUE, s, s};
     } else if (r->active[i] && s < r->off[i]) {
       r->active[i] = FALSE;
       changes[n_changes++] = (MmEventChange) {
-      i, FALSE, s};
+      i, FALSE, s, r->peak[i]};
+    } else if (r->active[i] && s > r->peak[i]) {
+      r->peak[i] = s;
     }
   }
   return n_changes;
@@ -182,6 +188,16 @@ mm_results_top (const MmResults * r, guint k, gfloat threshold, gint * ids,
     scores[count++] = r->smoothed[best];
   }
   return count;
+}
+
+gboolean
+mm_results_event_on (const MmResults * r, guint i, gfloat * peak)
+{
+  if (i >= r->n || !r->active[i])
+    return FALSE;
+  if (peak)
+    *peak = r->peak[i];
+  return TRUE;
 }
 
 gint
@@ -231,6 +247,53 @@ mm_results_parse_thresholds (const gchar * spec, const MmModel * model,
     if (!found) {
       g_set_error (error, MM_MODEL_ERROR, 0, "the model has no class '%s'",
           item);
+      ok = FALSE;
+    }
+  }
+  g_strfreev (parts);
+  return ok;
+}
+
+gboolean
+mm_results_parse_thresholds_outputs (const gchar * spec,
+    const MmModel * model, gfloat ** out, GError ** error)
+{
+  for (guint o = 0; o < model->n_outputs; o++)
+    for (guint i = 0; i < model->outputs[o].n; i++)
+      out[o][i] = NAN;
+  if (!spec || !*spec)
+    return TRUE;
+  gchar **parts = g_strsplit (spec, ",", -1);
+  gboolean ok = TRUE;
+  for (gchar ** p = parts; ok && *p; p++) {
+    gchar *item = g_strstrip (*p);
+    gchar *eq = strchr (item, '=');
+    const gchar *num = eq ? eq + 1 : item;
+    char *end;
+    gdouble v = g_ascii_strtod (num, &end);
+    if (end == num || *end != '\0' || !isfinite (v)) {
+      g_set_error (error, MM_MODEL_ERROR, 0, "'%s' is not a threshold "
+          "(expected a finite number: 0.8 or label=0.8)", item);
+      ok = FALSE;
+      break;
+    }
+    if (eq)
+      *eq = '\0';
+    const gchar *label = eq ? g_strstrip (item) : NULL;
+    gboolean found = FALSE;
+    for (guint o = 0; o < model->n_outputs; o++) {
+      const MmModelOutput *mo = &model->outputs[o];
+      if (mo->kind == MM_OUTPUT_REGRESSION)
+        continue;
+      for (guint i = 0; i < mo->n; i++)
+        if (!label || strcmp (mo->labels[i], label) == 0) {
+          out[o][i] = (gfloat) v;
+          found = TRUE;
+        }
+    }
+    if (label && !found) {
+      g_set_error (error, MM_MODEL_ERROR, 0, "the model has no class '%s'",
+          label);
       ok = FALSE;
     }
   }

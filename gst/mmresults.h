@@ -21,6 +21,7 @@ typedef struct {
   gint class_id;
   gboolean start;               /* FALSE: end */
   gfloat score;
+  gfloat peak;                  /* highest score since the start */
 } MmEventChange;
 
 typedef struct _MmResults MmResults;
@@ -44,6 +45,8 @@ const gfloat *mm_results_scores (const MmResults * r);
 /* best first, at most k, scores >= threshold; returns how many */
 guint mm_results_top (const MmResults * r, guint k, gfloat threshold,
     gint * ids, gfloat * scores);
+/* whether class i's event is on, and its highest score since it began */
+gboolean mm_results_event_on (const MmResults * r, guint i, gfloat * peak);
 /* the highest-scoring class whose event is on, or -1 */
 gint mm_results_active_event (const MmResults * r);
 void mm_results_reset (MmResults * r);
@@ -52,6 +55,13 @@ void mm_results_reset (MmResults * r);
  * (NAN where not given) */
 gboolean mm_results_parse_thresholds (const gchar * spec,
     const MmModel * model, gfloat * out, GError ** error);
+
+/* the same for every output that has events (classes, multi-label): a
+ * bare number applies to all their classes, label=value to the classes of
+ * that name in any of them; out[o] has model->outputs[o].n values (NAN
+ * for regression outputs) */
+gboolean mm_results_parse_thresholds_outputs (const gchar * spec,
+    const MmModel * model, gfloat ** out, GError ** error);
 
 G_END_DECLS
 #endif /* MM_RESULTS_H */

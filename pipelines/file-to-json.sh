@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A file analysed as fast as the machine goes, one JSON line per result
-# (schema mmfusion/1, docs/elements.md) on standard output or into OUT.
+# (schema mmfusion/2, docs/json.md) on standard output or into OUT.
 # You should see lines such as
-#   {"schema":"mmfusion/1",...,"top":{"id":0,"label":"video","score":0.49},...}
+#   {"schema":"mmfusion/2",...,"top":{"id":0,"label":"video","score":0.49},...}
 # usage: pipelines/file-to-json.sh [FILE] [MODEL] [OUT]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"

@@ -20,7 +20,7 @@ env -u GST_PLUGIN_PATH -u LD_PRELOAD GST_REGISTRY="$tmp/registry.bin" \
 clip=$tmp/clip.mkv
 
 bash "$p/file-to-json.sh" "$clip" >"$tmp/json" 2>"$tmp/err" || fail "file-to-json: $(cat "$tmp/err")"
-[ "$(grep -c '^{"schema":"mmfusion/1".*"audio":{"start":[0-9]' "$tmp/json")" -ge 140 ] \
+[ "$(grep -c '^{"schema":"mmfusion/2".*"audio":{"start":[0-9]' "$tmp/json")" -ge 140 ] \
   || fail "file-to-json: $(wc -l <"$tmp/json") lines, expected 150 with audio"
 
 bash "$p/video-only.sh" "$clip" >"$tmp/video" 2>"$tmp/err" || fail "video-only: $(cat "$tmp/err")"
@@ -50,11 +50,17 @@ if command -v mosquitto >/dev/null && command -v mosquitto_sub >/dev/null; then
   bash "$p/mqtt.sh" "$clip" "" 127.0.0.1 "$port" >/dev/null 2>"$tmp/err" \
     || fail "mqtt: $(cat "$tmp/err")"
   wait $sub
-  [ "$(grep -c '^{"schema":"mmfusion/1"' "$tmp/mqtt")" -eq 150 ] \
+  [ "$(grep -c '^{"schema":"mmfusion/2"' "$tmp/mqtt")" -eq 150 ] \
     || fail "mqtt: $(wc -l <"$tmp/mqtt") records arrived, not 150"
 else
   echo "mqtt.sh not run: mosquitto or mosquitto_sub missing (scripts/setup installs them)"
 fi
+
+# every record the scripts wrote is what docs/mmfusion-2.schema.json says
+for f in json video audio mqtt; do
+  [ -f "$tmp/$f" ] || continue
+  "$MM_JSON_VALIDATE" "$MM_JSON_SCHEMA" "$tmp/$f" || fail "$f: records do not match the schema"
+done
 
 if [ $failures -ne 0 ]; then
   echo "$failures failure(s)"

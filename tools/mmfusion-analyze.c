@@ -234,7 +234,7 @@ on_clip (Run * r, const GstStructure * s)
     mm_report_add_clip (r->report, path, start, end, classes);
   if (r->clip_fd < 0 && !r->clip_stdout)
     return;
-  GString *line = g_string_new ("{\"schema\":\"mmfusion/1\",\"type\":\"clip\","
+  GString *line = g_string_new ("{\"schema\":\"mmfusion/2\",\"type\":\"clip\","
       "\"path\":");
   json_string (line, path);
   g_string_append_printf (line, ",\"start\":%" G_GUINT64_FORMAT
@@ -775,7 +775,7 @@ parse_options (int argc, char **argv, Options * o)
     {"model", 0, 0, G_OPTION_ARG_FILENAME, &o->model,
         "The model: an ONNX file (required)", "MODEL"},
     {"json", 0, 0, G_OPTION_ARG_FILENAME, &o->json,
-          "Write one JSON line per result (schema mmfusion/1) to FILE, "
+          "Write one JSON line per result (schema mmfusion/2) to FILE, "
           "replacing it; - for standard output", "FILE|-"},
     {"overlay", 0, 0, G_OPTION_ARG_FILENAME, &o->overlay,
           "Write the video with the results drawn on it, and the original "

@@ -162,8 +162,19 @@ add_result (MmReport * r, JsonObject * o)
     GList *names = json_object_get_members (outs);
     for (GList * l = names; l && !classes; l = l->next) {
       JsonNode *n = json_object_get_member (outs, l->data);
-      if (JSON_NODE_HOLDS_ARRAY (n))
+      /* {"kind":"classes","classes":[...]}; a bare list as well */
+      if (JSON_NODE_HOLDS_ARRAY (n)) {
         classes = json_node_get_array (n);
+        continue;
+      }
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      JsonObject *out = json_node_get_object (n);
+      const gchar *kind = get_string (out, "kind");
+      JsonNode *list = json_object_get_member (out, "classes");
+      if (kind && g_str_equal (kind, "classes") && list
+          && JSON_NODE_HOLDS_ARRAY (list))
+        classes = json_node_get_array (list);
     }
     g_list_free (names);
   }

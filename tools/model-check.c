@@ -195,16 +195,28 @@ mm_tool_check (int argc, char **argv)
         "results as meta\n", lead->name, lead->modality ==
         MM_MODALITY_VIDEO ? "original frames" : "audio windows");
   static const char *acts[] = { "none", "softmax", "sigmoid" };
-  const nn_tensor *out0 = nn_model_output (m->nn, 0);
-  printf ("results: output '%s', %u class%s, activation %s\n  labels:",
-      out0->name, m->n_classes, m->n_classes == 1 ? "" : "es",
-      acts[m->activation]);
-  guint shown = MIN (m->n_classes, 20);
-  for (guint i = 0; i < shown; i++)
-    printf ("%s %s", i ? "," : "", m->labels[i]);
-  if (shown < m->n_classes)
-    printf (" … (%u more)", m->n_classes - shown);
-  printf ("\n");
+  /* one line per output read, with its kind when there is more to say
+   * than classes (docs/model-format.md, output kinds) */
+  for (guint o = 0; o < m->n_outputs; o++) {
+    const MmModelOutput *out = &m->outputs[o];
+    gboolean values = out->kind == MM_OUTPUT_REGRESSION;
+    if (out->kind == MM_OUTPUT_CLASSES)
+      printf ("results: output '%s', %u class%s, activation %s",
+          out->name, out->n, out->n == 1 ? "" : "es", acts[out->activation]);
+    else
+      printf ("results: output '%s', %s, %u %s, activation %s", out->name,
+          mm_output_kind_name (out->kind), out->n, values ? "values" :
+          "classes", acts[out->activation]);
+    if (out->units)
+      printf (", units %s", out->units);
+    printf ("\n  %s:", values ? "names" : "labels");
+    guint shown = MIN (out->n, 20);
+    for (guint i = 0; i < shown; i++)
+      printf ("%s %s", i ? "," : "", out->labels[i]);
+    if (shown < out->n)
+      printf (" … (%u more)", out->n - shown);
+    printf ("\n");
+  }
   status = run_once (m);
 
 out:

@@ -7,6 +7,25 @@
 
 #include <string.h>
 
+/* Every output's result and the events of one inference, in one block so
+ * that a copy is one allocation; positions are offsets, not pointers, so
+ * the block copies with memcpy. */
+typedef struct {
+  GQuark name, units;
+  GstMmFusionOutputKind kind;
+  guint n, n_all;
+  gsize ids_at, labels_at, values_at, all_at;
+} OutputRecord;
+
+typedef struct {
+  gsize size;
+  guint n_outputs, n_events;
+  OutputRecord out[GST_MM_FUSION_META_MAX_OUTPUTS];
+  GstMmFusionEvent events[];
+} OutputBlock;
+
+#define AT(block, offset, type) ((type *) ((guint8 *) (block) + (offset)))
+
 GType
 gst_mm_fusion_meta_api_get_type (void)
 {
@@ -32,6 +51,11 @@ meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
   m->n_all = 0;
   m->all_scores = NULL;
   m->event_class = -1;
+  m->source = 0;
+  m->model_sha256 = 0;
+  m->utc = GST_CLOCK_TIME_NONE;
+  m->width = m->height = 0;
+  m->outputs = NULL;
   return TRUE;
 }
 
@@ -40,6 +64,7 @@ meta_free (GstMeta * meta, GstBuffer * buffer)
 {
   GstMmFusionMeta *m = (GstMmFusionMeta *) meta;
   g_clear_pointer (&m->all_scores, g_free);
+  g_clear_pointer (&m->outputs, g_free);
 }
 
 static gboolean
@@ -104,6 +129,18 @@ gst_mm_fusion_meta_copy_into (GstMmFusionMeta * dst,
   memcpy (dst->labels, src->labels, dst->n_classes * sizeof (GQuark));
   memcpy (dst->scores, src->scores, dst->n_classes * sizeof (gfloat));
   dst->event_class = src->event_class;
+  dst->source = src->source;
+  dst->model_sha256 = src->model_sha256;
+  dst->utc = src->utc;
+  dst->width = src->width;
+  dst->height = src->height;
+  const OutputBlock *b = src->outputs;
+  if (b) {
+    dst->outputs = g_realloc (dst->outputs, b->size);
+    memcpy (dst->outputs, b, b->size);
+  } else {
+    g_clear_pointer (&dst->outputs, g_free);
+  }
   gst_mm_fusion_meta_set_all_scores (dst, src->all_scores ? src->n_all : 0,
       src->all_scores);
 }
@@ -338,4 +375,366 @@ gst_mm_fusion_input_span_get_name (const GstMmFusionInputSpan * span)
 {
   g_return_val_if_fail (span != NULL, NULL);
   return g_quark_to_string (span->name);
+}
+
+/**
+ * gst_mm_fusion_meta_set_outputs: (skip)
+ * @meta: a result meta
+ * @outputs: (array length=n_outputs): every output's result
+ * @n_outputs: how many (at most %GST_MM_FUSION_META_MAX_OUTPUTS are kept)
+ * @events: (array length=n_events) (nullable): the events of this result
+ * @n_events: how many
+ *
+ * Copies every output's result and the events into the meta.
+ */
+void
+gst_mm_fusion_meta_set_outputs (GstMmFusionMeta * meta,
+    const GstMmFusionOutput * outputs, guint n_outputs,
+    const GstMmFusionEvent * events, guint n_events)
+{
+  g_return_if_fail (meta != NULL);
+  n_outputs = MIN (n_outputs, GST_MM_FUSION_META_MAX_OUTPUTS);
+  gsize size = sizeof (OutputBlock) + n_events * sizeof (GstMmFusionEvent);
+  for (guint o = 0; o < n_outputs; o++)
+    size += outputs[o].n * (sizeof (gint) + sizeof (GQuark) + sizeof (gfloat))
+        + (outputs[o].all ? outputs[o].n_all : 0) * sizeof (gfloat);
+  /* reuses the block of the meta's last result when it is big enough */
+  OutputBlock *b = g_realloc (meta->outputs, size);
+  meta->outputs = b;
+  memset (b, 0, sizeof (OutputBlock));
+  b->size = size;
+  b->n_outputs = n_outputs;
+  b->n_events = n_events;
+  if (n_events)
+    memcpy (b->events, events, n_events * sizeof (GstMmFusionEvent));
+  gsize at = sizeof (OutputBlock) + n_events * sizeof (GstMmFusionEvent);
+  for (guint o = 0; o < n_outputs; o++) {
+    const GstMmFusionOutput *src = &outputs[o];
+    OutputRecord *r = &b->out[o];
+    r->name = src->name;
+    r->units = src->units;
+    r->kind = src->kind;
+    r->n = src->n;
+    r->n_all = src->all ? src->n_all : 0;
+    r->ids_at = at;
+    memcpy (AT (b, at, gint), src->ids, r->n * sizeof (gint));
+    at += r->n * sizeof (gint);
+    r->labels_at = at;
+    memcpy (AT (b, at, GQuark), src->labels, r->n * sizeof (GQuark));
+    at += r->n * sizeof (GQuark);
+    r->values_at = at;
+    memcpy (AT (b, at, gfloat), src->values, r->n * sizeof (gfloat));
+    at += r->n * sizeof (gfloat);
+    r->all_at = at;
+    if (r->n_all)
+      memcpy (AT (b, at, gfloat), src->all, r->n_all * sizeof (gfloat));
+    at += r->n_all * sizeof (gfloat);
+  }
+}
+
+static const OutputRecord *
+output_record (const GstMmFusionMeta * meta, guint output)
+{
+  const OutputBlock *b = meta->outputs;
+  if (!b || output >= b->n_outputs)
+    return NULL;
+  return &b->out[output];
+}
+
+/**
+ * gst_mm_fusion_meta_get_n_outputs:
+ * @meta: a result meta
+ *
+ * Returns: how many model outputs the result holds (0 for a meta made
+ * before output kinds, or by hand without gst_mm_fusion_meta_set_outputs()).
+ */
+guint
+gst_mm_fusion_meta_get_n_outputs (const GstMmFusionMeta * meta)
+{
+  g_return_val_if_fail (meta != NULL, 0);
+  const OutputBlock *b = meta->outputs;
+  return b ? b->n_outputs : 0;
+}
+
+/**
+ * gst_mm_fusion_meta_get_output_name:
+ * @meta: a result meta
+ * @output: below gst_mm_fusion_meta_get_n_outputs()
+ *
+ * Returns: (nullable): the model output's name.
+ */
+const gchar *
+gst_mm_fusion_meta_get_output_name (const GstMmFusionMeta * meta,
+    guint output)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  const OutputRecord *r = output_record (meta, output);
+  g_return_val_if_fail (r != NULL, NULL);
+  return g_quark_to_string (r->name);
+}
+
+/**
+ * gst_mm_fusion_meta_find_output:
+ * @meta: a result meta
+ * @name: a model output's name
+ *
+ * Returns: the index of the output called @name, or -1.
+ */
+gint
+gst_mm_fusion_meta_find_output (const GstMmFusionMeta * meta,
+    const gchar * name)
+{
+  g_return_val_if_fail (meta != NULL && name != NULL, -1);
+  GQuark q = g_quark_try_string (name);
+  guint n = gst_mm_fusion_meta_get_n_outputs (meta);
+  for (guint o = 0; q && o < n; o++)
+    if (output_record (meta, o)->name == q)
+      return (gint) o;
+  return -1;
+}
+
+/**
+ * gst_mm_fusion_meta_get_output_kind:
+ * @meta: a result meta
+ * @output: below gst_mm_fusion_meta_get_n_outputs()
+ *
+ * Returns: what the output holds.
+ */
+GstMmFusionOutputKind
+gst_mm_fusion_meta_get_output_kind (const GstMmFusionMeta * meta,
+    guint output)
+{
+  g_return_val_if_fail (meta != NULL, GST_MM_FUSION_OUTPUT_CLASSES);
+  const OutputRecord *r = output_record (meta, output);
+  g_return_val_if_fail (r != NULL, GST_MM_FUSION_OUTPUT_CLASSES);
+  return r->kind;
+}
+
+/**
+ * gst_mm_fusion_meta_get_output_units:
+ * @meta: a result meta
+ * @output: below gst_mm_fusion_meta_get_n_outputs()
+ *
+ * Returns: (nullable): the units of a regression output's values, when
+ * the model gives them.
+ */
+const gchar *
+gst_mm_fusion_meta_get_output_units (const GstMmFusionMeta * meta,
+    guint output)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  const OutputRecord *r = output_record (meta, output);
+  g_return_val_if_fail (r != NULL, NULL);
+  return r->units ? g_quark_to_string (r->units) : NULL;
+}
+
+/**
+ * gst_mm_fusion_meta_get_output_length:
+ * @meta: a result meta
+ * @output: below gst_mm_fusion_meta_get_n_outputs()
+ *
+ * Returns: how many entries the output has in this result: the top-k of
+ * a classes output (best first), the classes of a multi-label output at
+ * or above the threshold (best first), every value of a regression
+ * output (in the model's order).
+ */
+guint
+gst_mm_fusion_meta_get_output_length (const GstMmFusionMeta * meta,
+    guint output)
+{
+  g_return_val_if_fail (meta != NULL, 0);
+  const OutputRecord *r = output_record (meta, output);
+  g_return_val_if_fail (r != NULL, 0);
+  return r->n;
+}
+
+/**
+ * gst_mm_fusion_meta_get_output_class_id:
+ * @meta: a result meta
+ * @output: below gst_mm_fusion_meta_get_n_outputs()
+ * @i: below gst_mm_fusion_meta_get_output_length()
+ *
+ * Returns: the model's index of entry @i (the class, or the value).
+ */
+gint
+gst_mm_fusion_meta_get_output_class_id (const GstMmFusionMeta * meta,
+    guint output, guint i)
+{
+  g_return_val_if_fail (meta != NULL, -1);
+  const OutputRecord *r = output_record (meta, output);
+  g_return_val_if_fail (r != NULL && i < r->n, -1);
+  return AT (meta->outputs, r->ids_at, gint)[i];
+}
+
+/**
+ * gst_mm_fusion_meta_get_output_label:
+ * @meta: a result meta
+ * @output: below gst_mm_fusion_meta_get_n_outputs()
+ * @i: below gst_mm_fusion_meta_get_output_length()
+ *
+ * Returns: (nullable): the label of entry @i (a regression value's name).
+ */
+const gchar *
+gst_mm_fusion_meta_get_output_label (const GstMmFusionMeta * meta,
+    guint output, guint i)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  const OutputRecord *r = output_record (meta, output);
+  g_return_val_if_fail (r != NULL && i < r->n, NULL);
+  return g_quark_to_string (AT (meta->outputs, r->labels_at, GQuark)[i]);
+}
+
+/**
+ * gst_mm_fusion_meta_get_output_value:
+ * @meta: a result meta
+ * @output: below gst_mm_fusion_meta_get_n_outputs()
+ * @i: below gst_mm_fusion_meta_get_output_length()
+ *
+ * Returns: the score (classes, multi-label) or value (regression) of
+ * entry @i, after the output's activation and the smoothing.
+ */
+gfloat
+gst_mm_fusion_meta_get_output_value (const GstMmFusionMeta * meta,
+    guint output, guint i)
+{
+  g_return_val_if_fail (meta != NULL, 0.0f);
+  const OutputRecord *r = output_record (meta, output);
+  g_return_val_if_fail (r != NULL && i < r->n, 0.0f);
+  return AT (meta->outputs, r->values_at, gfloat)[i];
+}
+
+/**
+ * gst_mm_fusion_meta_get_output_all_values:
+ * @meta: a result meta
+ * @output: below gst_mm_fusion_meta_get_n_outputs()
+ * @n: (out): how many values
+ *
+ * Returns: (transfer none) (array length=n) (nullable): every value of a
+ * classes or multi-label output in the model's order, when the element
+ * was asked for them (`all-scores=true`); %NULL and @n = 0 otherwise.
+ */
+const gfloat *
+gst_mm_fusion_meta_get_output_all_values (const GstMmFusionMeta * meta,
+    guint output, gsize * n)
+{
+  g_return_val_if_fail (meta != NULL && n != NULL, NULL);
+  *n = 0;
+  const OutputRecord *r = output_record (meta, output);
+  g_return_val_if_fail (r != NULL, NULL);
+  if (!r->n_all)
+    return NULL;
+  *n = r->n_all;
+  return AT (meta->outputs, r->all_at, gfloat);
+}
+
+/**
+ * gst_mm_fusion_meta_get_n_events:
+ * @meta: a result meta
+ *
+ * Returns: how many events the result lists: every class whose event is
+ * on, and those that ended at this result.
+ */
+guint
+gst_mm_fusion_meta_get_n_events (const GstMmFusionMeta * meta)
+{
+  g_return_val_if_fail (meta != NULL, 0);
+  const OutputBlock *b = meta->outputs;
+  return b ? b->n_events : 0;
+}
+
+/**
+ * gst_mm_fusion_meta_peek_event: (skip)
+ * @meta: a result meta
+ * @i: below gst_mm_fusion_meta_get_n_events()
+ *
+ * Returns: (nullable): event @i, valid while @meta is.
+ */
+const GstMmFusionEvent *
+gst_mm_fusion_meta_peek_event (const GstMmFusionMeta * meta, guint i)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  const OutputBlock *b = meta->outputs;
+  if (!b || i >= b->n_events)
+    return NULL;
+  return &b->events[i];
+}
+
+/**
+ * gst_mm_fusion_meta_get_event:
+ * @meta: a result meta
+ * @i: below gst_mm_fusion_meta_get_n_events()
+ * @output: (out) (optional): the output's index
+ * @class_id: (out) (optional): the class's index in that output
+ * @state: (out) (optional): start, on or end
+ * @start: (out) (optional): running time of the result it started at
+ * @duration: (out) (optional): from @start to this result
+ * @score: (out) (optional): the class's score in this result
+ * @peak: (out) (optional): the highest score since the start
+ *
+ * Returns: %FALSE when @i is out of range (nothing is written then).
+ */
+gboolean
+gst_mm_fusion_meta_get_event (const GstMmFusionMeta * meta, guint i,
+    guint * output, gint * class_id, GstMmFusionEventState * state,
+    GstClockTime * start, GstClockTime * duration, gfloat * score,
+    gfloat * peak)
+{
+  const GstMmFusionEvent *e = gst_mm_fusion_meta_peek_event (meta, i);
+  if (!e)
+    return FALSE;
+  if (output)
+    *output = e->output;
+  if (class_id)
+    *class_id = e->class_id;
+  if (state)
+    *state = e->state;
+  if (start)
+    *start = e->start;
+  if (duration)
+    *duration = e->duration;
+  if (score)
+    *score = e->score;
+  if (peak)
+    *peak = e->peak;
+  return TRUE;
+}
+
+/**
+ * gst_mm_fusion_meta_get_event_label:
+ * @meta: a result meta
+ * @i: below gst_mm_fusion_meta_get_n_events()
+ *
+ * Returns: (nullable): the label of event @i's class.
+ */
+const gchar *
+gst_mm_fusion_meta_get_event_label (const GstMmFusionMeta * meta, guint i)
+{
+  const GstMmFusionEvent *e = gst_mm_fusion_meta_peek_event (meta, i);
+  return e ? g_quark_to_string (e->label) : NULL;
+}
+
+/**
+ * gst_mm_fusion_meta_get_source:
+ * @meta: a result meta
+ *
+ * Returns: (nullable): the stream's name (mmfusion's `source`).
+ */
+const gchar *
+gst_mm_fusion_meta_get_source (const GstMmFusionMeta * meta)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  return g_quark_to_string (meta->source);
+}
+
+/**
+ * gst_mm_fusion_meta_get_model_sha256:
+ * @meta: a result meta
+ *
+ * Returns: (nullable): the SHA-256 of the model file, 64 hex digits.
+ */
+const gchar *
+gst_mm_fusion_meta_get_model_sha256 (const GstMmFusionMeta * meta)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  return g_quark_to_string (meta->model_sha256);
 }

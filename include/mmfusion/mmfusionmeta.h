@@ -27,6 +27,90 @@ G_BEGIN_DECLS
 
 #define GST_MM_FUSION_META_MAX_INPUTS 8
 #define GST_MM_FUSION_META_MAX_CLASSES 32
+#define GST_MM_FUSION_META_MAX_OUTPUTS 8
+
+/**
+ * GstMmFusionOutputKind:
+ * @GST_MM_FUSION_OUTPUT_CLASSES: mutually exclusive classes: the top-k
+ * @GST_MM_FUSION_OUTPUT_MULTI_LABEL: independent classes: every class at
+ *   or above the threshold, each with its own events
+ * @GST_MM_FUSION_OUTPUT_REGRESSION: named values, every one reported
+ *
+ * What a model output holds (the model's `mmfusion.output.NAME.kind`).
+ */
+typedef enum {
+  GST_MM_FUSION_OUTPUT_CLASSES,
+  GST_MM_FUSION_OUTPUT_MULTI_LABEL,
+  GST_MM_FUSION_OUTPUT_REGRESSION,
+} GstMmFusionOutputKind;
+
+/**
+ * GstMmFusionEventState:
+ * @GST_MM_FUSION_EVENT_START: the class crossed event-on at this result
+ * @GST_MM_FUSION_EVENT_ON: the event goes on
+ * @GST_MM_FUSION_EVENT_END: the class fell below event-off at this result
+ *
+ * Where an event is at the result that lists it.
+ */
+typedef enum {
+  GST_MM_FUSION_EVENT_START,
+  GST_MM_FUSION_EVENT_ON,
+  GST_MM_FUSION_EVENT_END,
+} GstMmFusionEventState;
+
+/**
+ * GstMmFusionOutput: (skip)
+ * @name: the model output's name
+ * @kind: its kind
+ * @units: regression: the values' units, or 0
+ * @n: how many entries: the top-k (classes), the classes at or above the
+ *   threshold (multi-label), every value (regression)
+ * @ids: (array length=n): class (or value) indices
+ * @labels: (array length=n): their labels (or the values' names)
+ * @values: (array length=n): their scores or values
+ * @n_all: how many values @all holds, 0 for none
+ * @all: (array length=n_all) (nullable): every value of the output, in the
+ *   model's order (classes and multi-label with all-scores=true)
+ *
+ * One output's result, as given to gst_mm_fusion_meta_set_outputs(); the
+ * meta copies it. Read it back with the gst_mm_fusion_meta_get_output_*()
+ * accessors.
+ */
+typedef struct {
+  GQuark name;
+  GstMmFusionOutputKind kind;
+  GQuark units;
+  guint n;
+  const gint *ids;
+  const GQuark *labels;
+  const gfloat *values;
+  guint n_all;
+  const gfloat *all;
+} GstMmFusionOutput;
+
+/**
+ * GstMmFusionEvent: (skip)
+ * @output: index of the output (below gst_mm_fusion_meta_get_n_outputs())
+ * @class_id: the class's index in that output
+ * @label: the class's label
+ * @state: start, on or end
+ * @start: running time of the result at which the event started
+ * @duration: from @start to this result's running time
+ * @score: the class's score in this result
+ * @peak: the highest score since the start
+ *
+ * One class's event, as listed in a result.
+ */
+typedef struct {
+  guint output;
+  gint class_id;
+  GQuark label;
+  GstMmFusionEventState state;
+  GstClockTime start;
+  GstClockTime duration;
+  gfloat score;
+  gfloat peak;
+} GstMmFusionEvent;
 
 /**
  * GstMmFusionInputSpan:
@@ -61,9 +145,21 @@ typedef struct {
  * @all_scores: (array length=n_all) (nullable): every class's score, with
  *   all-scores=true (gst_mm_fusion_meta_get_all_scores())
  * @event_class: the class whose event is on, or -1
+ * @source: the stream's name (gst_mm_fusion_meta_get_source())
+ * @model_sha256: SHA-256 of the model file, hex
+ *   (gst_mm_fusion_meta_get_model_sha256())
+ * @utc: capture time in nanoseconds since 1970-01-01 UTC, or
+ *   %GST_CLOCK_TIME_NONE
+ * @width: width of the frame the result is for; 0 when audio leads
+ * @height: its height
+ * @outputs: private: every output's result and the events, read with
+ *   the gst_mm_fusion_meta_get_output_*() and _get_event() accessors
  *
  * The result of one inference. Fields that are arrays are read with the
- * accessors, which bindings can call.
+ * accessors, which bindings can call. The fields from @source on were
+ * added with output kinds (mmfusion/2): the struct grew at its end, so a
+ * program that keeps a bare copy (gst_mm_fusion_meta_copy_into()) must be
+ * rebuilt with this header; one that reads metas on buffers need not.
  */
 typedef struct {
   GstMeta meta;
@@ -89,6 +185,13 @@ typedef struct {
 
   /* event state: the class whose event is on, or -1 */
   gint event_class;
+
+  /* added with output kinds (mmfusion/2) */
+  GQuark source;                /* the stream's name */
+  GQuark model_sha256;          /* of the model file, hex */
+  guint64 utc;                  /* capture time, ns since 1970 UTC */
+  gint width, height;           /* the frame; 0 when audio leads */
+  gpointer outputs;             /* private: use the accessors */
 } GstMmFusionMeta;
 
 GType gst_mm_fusion_meta_api_get_type (void);
@@ -159,6 +262,46 @@ const gfloat *gst_mm_fusion_meta_get_all_scores (const GstMmFusionMeta *
     meta, gsize * n);
 const gchar *gst_mm_fusion_input_span_get_name (const GstMmFusionInputSpan *
     span);
+
+/* Every output and the events (output kinds, mmfusion/2). The first
+ * `classes` output is also in the top-k fields above, as before. */
+void gst_mm_fusion_meta_set_outputs (GstMmFusionMeta * meta,
+    const GstMmFusionOutput * outputs, guint n_outputs,
+    const GstMmFusionEvent * events, guint n_events);
+guint gst_mm_fusion_meta_get_n_outputs (const GstMmFusionMeta * meta);
+const gchar *gst_mm_fusion_meta_get_output_name (const GstMmFusionMeta *
+    meta, guint output);
+GstMmFusionOutputKind gst_mm_fusion_meta_get_output_kind (const
+    GstMmFusionMeta * meta, guint output);
+const gchar *gst_mm_fusion_meta_get_output_units (const GstMmFusionMeta *
+    meta, guint output);
+gint gst_mm_fusion_meta_find_output (const GstMmFusionMeta * meta,
+    const gchar * name);
+guint gst_mm_fusion_meta_get_output_length (const GstMmFusionMeta * meta,
+    guint output);
+gint gst_mm_fusion_meta_get_output_class_id (const GstMmFusionMeta * meta,
+    guint output, guint i);
+const gchar *gst_mm_fusion_meta_get_output_label (const GstMmFusionMeta *
+    meta, guint output, guint i);
+gfloat gst_mm_fusion_meta_get_output_value (const GstMmFusionMeta * meta,
+    guint output, guint i);
+const gfloat *gst_mm_fusion_meta_get_output_all_values (const
+    GstMmFusionMeta * meta, guint output, gsize * n);
+
+guint gst_mm_fusion_meta_get_n_events (const GstMmFusionMeta * meta);
+gboolean gst_mm_fusion_meta_get_event (const GstMmFusionMeta * meta,
+    guint i, guint * output, gint * class_id,
+    GstMmFusionEventState * state, GstClockTime * start,
+    GstClockTime * duration, gfloat * score, gfloat * peak);
+const gchar *gst_mm_fusion_meta_get_event_label (const GstMmFusionMeta *
+    meta, guint i);
+/* C: the event as a struct, NULL when i is out of range */
+const GstMmFusionEvent *gst_mm_fusion_meta_peek_event (const
+    GstMmFusionMeta * meta, guint i);
+
+const gchar *gst_mm_fusion_meta_get_source (const GstMmFusionMeta * meta);
+const gchar *gst_mm_fusion_meta_get_model_sha256 (const GstMmFusionMeta *
+    meta);
 
 G_END_DECLS
 #endif /* MMFUSION_META_H */

@@ -45,7 +45,7 @@ done <"$tmp/seen"
 [ "$(wc -l <"$tmp/seen")" -eq 5 ] || fail "the top-5 lists should name all 5 labels"
 with_audio=$(grep -c '"audio":{"start":[0-9]' "$out/results.jsonl")
 [ "$with_audio" -ge 40 ] || fail "only $with_audio results had audio"
-grep -q '^{"schema":"mmfusion/1".*"model":"avnet"' "$tmp/stdout" \
+grep -q '^{"schema":"mmfusion/2".*"model":{"name":"avnet"' "$tmp/stdout" \
   || fail "the page's 'head' printed no result line"
 
 if [ $failures -ne 0 ]; then

@@ -115,9 +115,12 @@ grep -q '<a class="clip"' report.html || fail "no clip linked from the page"
 n_files=$(ls clips | wc -l)
 [ "$n_files" = 2 ] || fail "$n_files clips, expected 2: $(ls clips)"
 [ "$(grep -c '^mmfusion-analyze: clip clips/' err)" = "$n_files" ] || fail "stderr: $(cat err)"
-[ "$(grep -c '^{"schema":"mmfusion/1","type":"clip","path":"clips/' run.jsonl)" = "$n_files" ] \
+[ "$(grep -c '^{"schema":"mmfusion/2","type":"clip","path":"clips/' run.jsonl)" = "$n_files" ] \
   || fail "JSON clip lines: $(grep clip run.jsonl)"
 [ "$(grep -vc '}$' run.jsonl)" = 0 ] || fail "a JSON line is cut"
+# results, event and clip lines: all as docs/mmfusion-2.schema.json says
+"$MM_JSON_VALIDATE" "$MM_JSON_SCHEMA" on.jsonl off.jsonl none.jsonl run.jsonl \
+  || fail "JSON records do not match the schema"
 # each clip line covers its event: start <= event start - pre (the key
 # frame before it, GOP 1 s), end >= event end + post, both within a GOP
 paste <(events_of run.jsonl) <(grep '"type":"clip"' run.jsonl \

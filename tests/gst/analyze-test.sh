@@ -30,8 +30,10 @@ launch -q matroskamux name=m ! filesink location="$tmp/av.mkv" \
   2>"$tmp/stderr" || fail "analyze exited $?: $(cat "$tmp/stderr")"
 lines=$(wc -l <"$tmp/out.jsonl")
 [ "$lines" -eq 60 ] || fail "expected 60 JSON lines (one per frame), got $lines"
-[ "$(grep -c '^{"schema":"mmfusion/1"' "$tmp/out.jsonl")" -eq "$lines" ] \
+[ "$(grep -c '^{"schema":"mmfusion/2"' "$tmp/out.jsonl")" -eq "$lines" ] \
   || fail "a JSON line lacks the schema"
+"$MM_JSON_VALIDATE" "$MM_JSON_SCHEMA" "$tmp/out.jsonl" \
+  || fail "JSON records do not match docs/mmfusion-2.schema.json"
 # after the first window fills, results carry real audio, not "missing"
 with_audio=$(grep -c '"audio":{"start":[0-9]' "$tmp/out.jsonl")
 [ "$with_audio" -ge 50 ] || fail "only $with_audio results had audio"

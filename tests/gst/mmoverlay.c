@@ -194,6 +194,53 @@ GST_START_TEST (test_attaches_meta_when_downstream_takes_it)
 
 GST_END_TEST;
 
+/* output kinds: a banner per class whose event is on, the classes of a
+ * classes output and every value of a regression output, a line each */
+GST_START_TEST (test_outputs_and_events)
+{
+  GstVideoInfo info;
+  GstHarness *h = overlay (GST_VIDEO_FORMAT_NV12, "", &info);
+  GstCaps *caps = gst_video_info_to_caps (&info);
+  gst_caps_set_features (caps, 0, gst_caps_features_new
+      (GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION, NULL));
+  gst_harness_set_sink_caps (h, caps);
+  gst_harness_add_propose_allocation_meta (h,
+      GST_VIDEO_OVERLAY_COMPOSITION_META_API_TYPE, NULL);
+  GstBuffer *b = uniform_frame (&info, TRUE, TRUE);
+  GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (b);
+  gint ids[3] = { 1, 0, 2 };
+  GQuark q[3] = { g_quark_from_string ("dog"), g_quark_from_string ("cat"),
+    g_quark_from_string ("loudness")
+  };
+  gfloat v[3] = { 0.9f, 0.1f, 42.0f };
+  GstMmFusionOutput outs[2] = {
+    {g_quark_from_string ("cls"), GST_MM_FUSION_OUTPUT_CLASSES, 0, 2, ids, q,
+        v, 0, NULL},
+    {g_quark_from_string ("level"), GST_MM_FUSION_OUTPUT_REGRESSION,
+        g_quark_from_string ("dB"), 1, ids + 2, q + 2, v + 2, 0, NULL},
+  };
+  GstMmFusionEvent events[2] = {
+    {0, 1, q[0], GST_MM_FUSION_EVENT_ON, 0, 0, 0.9f, 0.95f},
+    {0, 0, q[1], GST_MM_FUSION_EVENT_END, 0, 0, 0.1f, 0.7f},
+  };
+  gst_mm_fusion_meta_set_outputs (m, outs, 2, events, 2);
+  GstBuffer *out = gst_harness_push_and_pull (h, b);
+  GstVideoOverlayCompositionMeta *cm =
+      gst_buffer_get_video_overlay_composition_meta (out);
+  fail_unless (cm != NULL);
+  gint x, y;
+  guint w, hh;
+  gst_video_overlay_rectangle_get_render_rectangle
+      (gst_video_overlay_composition_get_rectangle (cm->overlay, 0), &x, &y,
+      &w, &hh);
+  /* one banner (the ended event is not shown), two classes, one value */
+  fail_unless_equals_int (hh, 4 * (PX * 3 / 2) + 2 * (PX / 2));
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* the caps feature without the meta in the allocation answer, or a
  * downstream that takes any caps: blended, no meta */
 GST_START_TEST (test_blends_unless_downstream_takes_meta)
@@ -260,6 +307,7 @@ overlay_suite (void)
   tcase_add_test (tc, test_corner);
   tcase_add_test (tc, test_untouched_without_result);
   tcase_add_test (tc, test_attaches_meta_when_downstream_takes_it);
+  tcase_add_test (tc, test_outputs_and_events);
   tcase_add_test (tc, test_blends_unless_downstream_takes_meta);
   tcase_add_test (tc, test_redraws_when_the_look_changes);
   return s;

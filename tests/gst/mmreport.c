@@ -19,9 +19,11 @@ line_result (guint64 pts, gfloat a, gfloat b, gboolean v2)
   if (v2)
     return g_strdup_printf ("{\"schema\":\"mmfusion/2\",\"source\":\"cam2\","
         "\"pts\":%" G_GUINT64_FORMAT ",\"running_time\":%" G_GUINT64_FORMAT
-        ",\"model\":{\"name\":\"m2\",\"sha256\":\"x\"},\"outputs\":{\"scores\":"
+        ",\"model\":{\"name\":\"m2\",\"sha256\":\"x\"},\"outputs\":{\"level\":"
+        "{\"kind\":\"regression\",\"values\":[{\"id\":0,\"name\":\"x\","
+        "\"value\":9}]},\"scores\":{\"kind\":\"classes\",\"classes\":"
         "[{\"id\":0,\"label\":\"dog\",\"score\":%.3f},{\"id\":1,\"label\":"
-        "\"cat <&>\",\"score\":%.3f}]}}", pts, pts, a, b);
+        "\"cat <&>\",\"score\":%.3f}]}}}", pts, pts, a, b);
   return g_strdup_printf ("{\"schema\":\"mmfusion/1\",\"stream\":\"cam1\","
       "\"pts\":%" G_GUINT64_FORMAT ",\"running_time\":%" G_GUINT64_FORMAT
       ",\"model\":\"m1\",\"classes\":[{\"id\":0,\"label\":\"dog\",\"score\":"

@@ -73,6 +73,13 @@ out=$("$tool" check "$good") || fail "check good.onnx exited $?"
 grep -q "caps: audio/x-mmfusion-features, kind=(string)log-mel, rate=(int)16000, n-fft=(int)512, win-length=(int)400, hop-length=(int)160, n-mels=(int)40" <<<"$out" \
   || fail "check lacks the audio caps: $out"
 grep -q "one window covers 0.2150 s; a new one every 0.0500 s" <<<"$out" || fail "check lacks the window timing"
+# output kinds: annotate writes them, check shows what the element reads
+"$tool" annotate "$good" "$tmp/k.onnx" --output scores:kind=regression \
+  --output 'scores:labels=["w","x","y","z"]' --output scores:units=dB >/dev/null \
+  || fail "annotate --output kind"
+out=$("$tool" check "$tmp/k.onnx") || fail "check of a regression output exited $?"
+grep -q "^results: output 'scores', regression, 4 values, activation softmax, units dB$" <<<"$out" \
+  || fail "check lacks the output kind: $out"
 
 # refusals: each problem on its own line naming it, exit 1, OUT untouched
 expect_refusal() {   # expect_refusal WHAT LINES PATTERN... -- ARGS...
