@@ -13,17 +13,22 @@
  * integer work. Each output pixel is the mean of the input pixels it
  * covers, with PyTorch's adaptive-pooling ranges [floor(o·in/out),
  * ceil((o+1)·in/out)) (F.interpolate(mode="area")), which is separable:
- * per output row, the source rows of its window are summed into a row of
- * 16-bit sums (AVX2 where the CPU has it, mmpreprocess-simd.c; the ORC
- * programs of mmpreprocess-kernels.orc elsewhere), then each output column
- * sums its window of that row (mmpreprocess-simd.c: AVX2, or C the
- * compiler vectorizes; the reasons for each choice are there). Sums stay
- * below 32768 (window rows × largest sample), or the float path below
- * takes the geometry. Subsampled chroma
+ * each plane is read front to back, row after row, each row added into
+ * the row of 16-bit sums of the output row whose window holds it (and of
+ * the next one when the two windows share it: two rows of sums), by the
+ * row kernels of mmpreprocess-simd.c (AVX-512 or AVX2 chosen at run time,
+ * the ORC programs of mmpreprocess-kernels.orc elsewhere); when an output
+ * row's sums are complete, each output column sums its window of them
+ * (AVX2, or C the compiler vectorizes; the reasons for each choice are in
+ * mmpreprocess-simd.c). Where a chroma row falls in three windows (mild
+ * shrinks) the rows of each window are summed side by side instead. Sums
+ * stay below 32768 (window rows × largest sample), or the float path
+ * below takes the geometry. Subsampled chroma
  * takes the weight of the luma pixels each sample covers (1 or 2), so it
- * stays registered with luma. The colour matrix of the stream's
- * colorimetry is applied once per output pixel, and normalization
- * x = (v/255 − mean[c]) / std[c] is one multiply-add.
+ * stays registered with luma. The mean's division, the colour matrix of
+ * the stream's colorimetry, clamping and normalization x = (v/255 −
+ * mean[c]) / std[c] are folded into one set of multiply-adds per output
+ * pixel and channel (sums_rgb_row).
  *
  * Enlarging (bilinear, half-pixel centres, align_corners=False), and
  * shrinking where the 16-bit sums could overflow, take the float path:
