@@ -595,6 +595,8 @@ GST_START_TEST (test_yuv_odd_sizes)
     {333, 187, 48, 32, MM_RESIZE_STRETCH},
     {333, 187, 24, 24, MM_RESIZE_CROP},       /* crop from x = 73 */
     {331, 185, 40, 40, MM_RESIZE_LETTERBOX},
+    /* a mild shrink: chroma rows in three windows, summed side by side */
+    {333, 187, 240, 120, MM_RESIZE_STRETCH},
     {33, 19, 80, 64, MM_RESIZE_STRETCH},      /* enlarging: the float path */
   };
   for (gsize g = 0; g < G_N_ELEMENTS (geo); g++) {
