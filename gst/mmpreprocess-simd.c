@@ -25,11 +25,13 @@
  * because ORC 0.4.33 (Debian 12) emits SSE at most: 16 or 32 samples per
  * instruction instead of 8, and AVX-512's masked loads do the end of a row
  * without a scalar tail. The plane is read front to back, row after row,
- * which the hardware prefetcher follows at full speed: measured on a 1080p
- * I420 frame (the three planes' rows summed, nothing else), 0.11 ms front
- * to back against 0.19-0.24 ms reading an output row's five or six source
+ * which the hardware prefetcher follows at full speed: in a loop that only
+ * sums the rows of 1080p I420 frames (from memory), 0.08-0.11 ms front to
+ * back against 0.17-0.24 ms reading an output row's five or six source
  * rows side by side (the vsum kernels below), with or without software
- * prefetch. A memcpy of the same frame takes 0.17-0.20 ms.
+ * prefetch; a memcpy of the frame took 0.15-0.20 ms. In the preprocessor,
+ * where the horizontal sums run between output rows, the gain is smaller
+ * (docs/performance.md, "Frame preprocessing").
  *
  * Side-by-side vertical sums (vsum): AVX2, for the geometries where a
  * source row belongs to three output rows (mild shrinks of subsampled

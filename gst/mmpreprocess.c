@@ -415,11 +415,12 @@ integer_setup (MmPreprocess * pp, const GstVideoInfo * info, gint sx,
     }
     v->rows = (gint *) g_array_free (rows, FALSE);
     v->rw = (gint16 *) g_array_free (rw, FALSE);
-    /* the row kernels prefetch one window ahead: 1080p I420 and Y444
-     * into 224x224 measured at 1.3-1.7x memcpy with it, 2.1-2.7x
-     * without (the hardware prefetcher alone), 1.9-2.0x with half a
-     * window, 1.7-2.1x with two; prefetching the next window's rows in
-     * plane order, spread over the horizontal sums too, 1.5-1.8x */
+    /* the row kernels prefetch one window ahead: in one set of
+     * alternating runs, 1080p I420 and Y444 into 224x224 took 1.3-1.7x
+     * memcpy with it, 2.1-2.7x without (the hardware prefetcher alone),
+     * 1.9-2.0x with half a window, 1.7-2.1x with two; prefetching the
+     * next window's rows in plane order, spread over the horizontal sums
+     * too, 1.5-1.8x. Later runs of the whole table put I420 at 1.7-1.9x */
     gint most = 0;
     for (gint oy = 0; oy < dh; oy++)
       most = MAX (most, v->rcount[oy]);
