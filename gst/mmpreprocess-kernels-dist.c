@@ -92,6 +92,9 @@ void mm_orc_vsum_p010_add1w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTR
 void mm_orc_vsum_p010_add2 (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, const guint16 * ORC_RESTRICT s2, int n);
 void mm_orc_vsum_p010_add4 (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, const guint16 * ORC_RESTRICT s2, const guint16 * ORC_RESTRICT s3, const guint16 * ORC_RESTRICT s4, int n);
 void mm_orc_vsum_p010_add4w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, const guint16 * ORC_RESTRICT s2, const guint16 * ORC_RESTRICT s3, const guint16 * ORC_RESTRICT s4, int p1, int p2, int p3, int p4, int n);
+void mm_orc_vset_u8_w (gint16 * ORC_RESTRICT d1, const guint8 * ORC_RESTRICT s1, int p1, int n);
+void mm_orc_vset_u16_w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, int p1, int n);
+void mm_orc_vset_p010_w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, int p1, int n);
 
 
 /* begin Orc C target preamble */
@@ -2329,6 +2332,352 @@ mm_orc_vsum_p010_add4w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s
   ex->params[ORC_VAR_P2] = p2;
   ex->params[ORC_VAR_P3] = p3;
   ex->params[ORC_VAR_P4] = p4;
+
+  func = c->exec;
+  func (ex);
+}
+#endif
+
+
+/* mm_orc_vset_u8_w */
+#ifdef DISABLE_ORC
+void
+mm_orc_vset_u8_w (gint16 * ORC_RESTRICT d1, const guint8 * ORC_RESTRICT s1, int p1, int n){
+  int i;
+  orc_union16 * ORC_RESTRICT ptr0;
+  const orc_int8 * ORC_RESTRICT ptr4;
+  orc_int8 var33;
+  orc_union16 var34;
+  orc_union16 var35;
+  orc_union16 var36;
+
+  ptr0 = (orc_union16 *)d1;
+  ptr4 = (orc_int8 *)s1;
+
+    /* 2: loadpw */
+    var34.i = p1;
+
+  for (i = 0; i < n; i++) {
+    /* 0: loadb */
+    var33 = ptr4[i];
+    /* 1: convubw */
+    var36.i = (orc_uint8)var33;
+    /* 3: mullw */
+    var35.i = (var36.i * var34.i) & 0xffff;
+    /* 4: storew */
+    ptr0[i] = var35;
+  }
+
+}
+
+#else
+static void
+_backup_mm_orc_vset_u8_w (OrcExecutor * ORC_RESTRICT ex)
+{
+  int i;
+  int n = ex->n;
+  orc_union16 * ORC_RESTRICT ptr0;
+  const orc_int8 * ORC_RESTRICT ptr4;
+  orc_int8 var33;
+  orc_union16 var34;
+  orc_union16 var35;
+  orc_union16 var36;
+
+  ptr0 = (orc_union16 *)ex->arrays[0];
+  ptr4 = (orc_int8 *)ex->arrays[4];
+
+    /* 2: loadpw */
+    var34.i = ex->params[24];
+
+  for (i = 0; i < n; i++) {
+    /* 0: loadb */
+    var33 = ptr4[i];
+    /* 1: convubw */
+    var36.i = (orc_uint8)var33;
+    /* 3: mullw */
+    var35.i = (var36.i * var34.i) & 0xffff;
+    /* 4: storew */
+    ptr0[i] = var35;
+  }
+
+}
+
+void
+mm_orc_vset_u8_w (gint16 * ORC_RESTRICT d1, const guint8 * ORC_RESTRICT s1, int p1, int n)
+{
+  OrcExecutor _ex, *ex = &_ex;
+  static volatile int p_inited = 0;
+  static OrcCode *c = 0;
+  void (*func) (OrcExecutor *);
+
+  if (!p_inited) {
+    orc_once_mutex_lock ();
+    if (!p_inited) {
+      OrcProgram *p;
+
+#if 1
+      static const orc_uint8 bc[] = {
+        1, 9, 16, 109, 109, 95, 111, 114, 99, 95, 118, 115, 101, 116, 95, 117, 
+        56, 95, 119, 11, 2, 2, 12, 1, 1, 16, 2, 20, 2, 150, 32, 4, 
+        89, 0, 32, 24, 2, 0, 
+      };
+      p = orc_program_new_from_static_bytecode (bc);
+      orc_program_set_backup_function (p, _backup_mm_orc_vset_u8_w);
+#else
+      p = orc_program_new ();
+      orc_program_set_name (p, "mm_orc_vset_u8_w");
+      orc_program_set_backup_function (p, _backup_mm_orc_vset_u8_w);
+      orc_program_add_destination (p, 2, "d1");
+      orc_program_add_source (p, 1, "s1");
+      orc_program_add_parameter (p, 2, "p1");
+      orc_program_add_temporary (p, 2, "t1");
+
+      orc_program_append_2 (p, "convubw", 0, ORC_VAR_T1, ORC_VAR_S1, ORC_VAR_D1, ORC_VAR_D1);
+      orc_program_append_2 (p, "mullw", 0, ORC_VAR_D1, ORC_VAR_T1, ORC_VAR_P1, ORC_VAR_D1);
+#endif
+
+      orc_program_compile (p);
+      c = orc_program_take_code (p);
+      orc_program_free (p);
+    }
+    p_inited = TRUE;
+    orc_once_mutex_unlock ();
+  }
+  ex->arrays[ORC_VAR_A2] = c;
+  ex->program = 0;
+
+  ex->n = n;
+  ex->arrays[ORC_VAR_D1] = d1;
+  ex->arrays[ORC_VAR_S1] = (void *)s1;
+  ex->params[ORC_VAR_P1] = p1;
+
+  func = c->exec;
+  func (ex);
+}
+#endif
+
+
+/* mm_orc_vset_u16_w */
+#ifdef DISABLE_ORC
+void
+mm_orc_vset_u16_w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, int p1, int n){
+  int i;
+  orc_union16 * ORC_RESTRICT ptr0;
+  const orc_union16 * ORC_RESTRICT ptr4;
+  orc_union16 var32;
+  orc_union16 var33;
+  orc_union16 var34;
+
+  ptr0 = (orc_union16 *)d1;
+  ptr4 = (orc_union16 *)s1;
+
+    /* 1: loadpw */
+    var33.i = p1;
+
+  for (i = 0; i < n; i++) {
+    /* 0: loadw */
+    var32 = ptr4[i];
+    /* 2: mullw */
+    var34.i = (var32.i * var33.i) & 0xffff;
+    /* 3: storew */
+    ptr0[i] = var34;
+  }
+
+}
+
+#else
+static void
+_backup_mm_orc_vset_u16_w (OrcExecutor * ORC_RESTRICT ex)
+{
+  int i;
+  int n = ex->n;
+  orc_union16 * ORC_RESTRICT ptr0;
+  const orc_union16 * ORC_RESTRICT ptr4;
+  orc_union16 var32;
+  orc_union16 var33;
+  orc_union16 var34;
+
+  ptr0 = (orc_union16 *)ex->arrays[0];
+  ptr4 = (orc_union16 *)ex->arrays[4];
+
+    /* 1: loadpw */
+    var33.i = ex->params[24];
+
+  for (i = 0; i < n; i++) {
+    /* 0: loadw */
+    var32 = ptr4[i];
+    /* 2: mullw */
+    var34.i = (var32.i * var33.i) & 0xffff;
+    /* 3: storew */
+    ptr0[i] = var34;
+  }
+
+}
+
+void
+mm_orc_vset_u16_w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, int p1, int n)
+{
+  OrcExecutor _ex, *ex = &_ex;
+  static volatile int p_inited = 0;
+  static OrcCode *c = 0;
+  void (*func) (OrcExecutor *);
+
+  if (!p_inited) {
+    orc_once_mutex_lock ();
+    if (!p_inited) {
+      OrcProgram *p;
+
+#if 1
+      static const orc_uint8 bc[] = {
+        1, 9, 17, 109, 109, 95, 111, 114, 99, 95, 118, 115, 101, 116, 95, 117, 
+        49, 54, 95, 119, 11, 2, 2, 12, 2, 2, 16, 2, 89, 0, 4, 24, 
+        2, 0, 
+      };
+      p = orc_program_new_from_static_bytecode (bc);
+      orc_program_set_backup_function (p, _backup_mm_orc_vset_u16_w);
+#else
+      p = orc_program_new ();
+      orc_program_set_name (p, "mm_orc_vset_u16_w");
+      orc_program_set_backup_function (p, _backup_mm_orc_vset_u16_w);
+      orc_program_add_destination (p, 2, "d1");
+      orc_program_add_source (p, 2, "s1");
+      orc_program_add_parameter (p, 2, "p1");
+
+      orc_program_append_2 (p, "mullw", 0, ORC_VAR_D1, ORC_VAR_S1, ORC_VAR_P1, ORC_VAR_D1);
+#endif
+
+      orc_program_compile (p);
+      c = orc_program_take_code (p);
+      orc_program_free (p);
+    }
+    p_inited = TRUE;
+    orc_once_mutex_unlock ();
+  }
+  ex->arrays[ORC_VAR_A2] = c;
+  ex->program = 0;
+
+  ex->n = n;
+  ex->arrays[ORC_VAR_D1] = d1;
+  ex->arrays[ORC_VAR_S1] = (void *)s1;
+  ex->params[ORC_VAR_P1] = p1;
+
+  func = c->exec;
+  func (ex);
+}
+#endif
+
+
+/* mm_orc_vset_p010_w */
+#ifdef DISABLE_ORC
+void
+mm_orc_vset_p010_w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, int p1, int n){
+  int i;
+  orc_union16 * ORC_RESTRICT ptr0;
+  const orc_union16 * ORC_RESTRICT ptr4;
+  orc_union16 var33;
+  orc_union16 var34;
+  orc_union16 var35;
+  orc_union16 var36;
+
+  ptr0 = (orc_union16 *)d1;
+  ptr4 = (orc_union16 *)s1;
+
+    /* 2: loadpw */
+    var34.i = p1;
+
+  for (i = 0; i < n; i++) {
+    /* 0: loadw */
+    var33 = ptr4[i];
+    /* 1: shruw */
+    var36.i = ((orc_uint16)var33.i) >> 6;
+    /* 3: mullw */
+    var35.i = (var36.i * var34.i) & 0xffff;
+    /* 4: storew */
+    ptr0[i] = var35;
+  }
+
+}
+
+#else
+static void
+_backup_mm_orc_vset_p010_w (OrcExecutor * ORC_RESTRICT ex)
+{
+  int i;
+  int n = ex->n;
+  orc_union16 * ORC_RESTRICT ptr0;
+  const orc_union16 * ORC_RESTRICT ptr4;
+  orc_union16 var33;
+  orc_union16 var34;
+  orc_union16 var35;
+  orc_union16 var36;
+
+  ptr0 = (orc_union16 *)ex->arrays[0];
+  ptr4 = (orc_union16 *)ex->arrays[4];
+
+    /* 2: loadpw */
+    var34.i = ex->params[24];
+
+  for (i = 0; i < n; i++) {
+    /* 0: loadw */
+    var33 = ptr4[i];
+    /* 1: shruw */
+    var36.i = ((orc_uint16)var33.i) >> 6;
+    /* 3: mullw */
+    var35.i = (var36.i * var34.i) & 0xffff;
+    /* 4: storew */
+    ptr0[i] = var35;
+  }
+
+}
+
+void
+mm_orc_vset_p010_w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, int p1, int n)
+{
+  OrcExecutor _ex, *ex = &_ex;
+  static volatile int p_inited = 0;
+  static OrcCode *c = 0;
+  void (*func) (OrcExecutor *);
+
+  if (!p_inited) {
+    orc_once_mutex_lock ();
+    if (!p_inited) {
+      OrcProgram *p;
+
+#if 1
+      static const orc_uint8 bc[] = {
+        1, 9, 18, 109, 109, 95, 111, 114, 99, 95, 118, 115, 101, 116, 95, 112, 
+        48, 49, 48, 95, 119, 11, 2, 2, 12, 2, 2, 14, 2, 6, 0, 0, 
+        0, 16, 2, 20, 2, 95, 32, 4, 16, 89, 0, 32, 24, 2, 0,       };
+      p = orc_program_new_from_static_bytecode (bc);
+      orc_program_set_backup_function (p, _backup_mm_orc_vset_p010_w);
+#else
+      p = orc_program_new ();
+      orc_program_set_name (p, "mm_orc_vset_p010_w");
+      orc_program_set_backup_function (p, _backup_mm_orc_vset_p010_w);
+      orc_program_add_destination (p, 2, "d1");
+      orc_program_add_source (p, 2, "s1");
+      orc_program_add_constant (p, 2, 0x00000006, "c1");
+      orc_program_add_parameter (p, 2, "p1");
+      orc_program_add_temporary (p, 2, "t1");
+
+      orc_program_append_2 (p, "shruw", 0, ORC_VAR_T1, ORC_VAR_S1, ORC_VAR_C1, ORC_VAR_D1);
+      orc_program_append_2 (p, "mullw", 0, ORC_VAR_D1, ORC_VAR_T1, ORC_VAR_P1, ORC_VAR_D1);
+#endif
+
+      orc_program_compile (p);
+      c = orc_program_take_code (p);
+      orc_program_free (p);
+    }
+    p_inited = TRUE;
+    orc_once_mutex_unlock ();
+  }
+  ex->arrays[ORC_VAR_A2] = c;
+  ex->program = 0;
+
+  ex->n = n;
+  ex->arrays[ORC_VAR_D1] = d1;
+  ex->arrays[ORC_VAR_S1] = (void *)s1;
+  ex->params[ORC_VAR_P1] = p1;
 
   func = c->exec;
   func (ex);

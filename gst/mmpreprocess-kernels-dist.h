@@ -93,6 +93,9 @@ void mm_orc_vsum_p010_add1w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTR
 void mm_orc_vsum_p010_add2 (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, const guint16 * ORC_RESTRICT s2, int n);
 void mm_orc_vsum_p010_add4 (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, const guint16 * ORC_RESTRICT s2, const guint16 * ORC_RESTRICT s3, const guint16 * ORC_RESTRICT s4, int n);
 void mm_orc_vsum_p010_add4w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, const guint16 * ORC_RESTRICT s2, const guint16 * ORC_RESTRICT s3, const guint16 * ORC_RESTRICT s4, int p1, int p2, int p3, int p4, int n);
+void mm_orc_vset_u8_w (gint16 * ORC_RESTRICT d1, const guint8 * ORC_RESTRICT s1, int p1, int n);
+void mm_orc_vset_u16_w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, int p1, int n);
+void mm_orc_vset_p010_w (gint16 * ORC_RESTRICT d1, const guint16 * ORC_RESTRICT s1, int p1, int n);
 
 #ifdef __cplusplus
 }

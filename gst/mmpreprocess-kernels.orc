@@ -3,7 +3,8 @@
 # (ORC_CODE=backup forces the backup; the test suite compares both).
 #
 # Each output row of an area downscale is the sum of a few source rows.
-# These add one, two or four source rows into a row of 16-bit sums: ORC
+# These add one, two or four source rows into a row of 16-bit sums (or
+# start it from one row, the vset programs at the end): ORC
 # because the loop is a plain element-wise widen-and-add over a row, which
 # ORC expresses directly and compiles for the CPU it runs on (SSE on x86,
 # NEON on ARM). `w` weights (1 or 2) count how many luma rows a
@@ -211,3 +212,32 @@ shruw b, s4, 6
 mullw b, b, w4
 addw a, a, b
 addw d, d, a
+
+# The first row of an output row's window: the sums start from it, so
+# they need not be cleared first (the integer path adds the frame's rows
+# one after another, front to back).
+
+.function mm_orc_vset_u8_w
+.dest 2 d gint16
+.source 1 s1 guint8
+.param 2 w1 gint16
+.temp 2 a
+
+convubw a, s1
+mullw d, a, w1
+
+.function mm_orc_vset_u16_w
+.dest 2 d gint16
+.source 2 s1 guint16
+.param 2 w1 gint16
+
+mullw d, s1, w1
+
+.function mm_orc_vset_p010_w
+.dest 2 d gint16
+.source 2 s1 guint16
+.param 2 w1 gint16
+.temp 2 a
+
+shruw a, s1, 6
+mullw d, a, w1

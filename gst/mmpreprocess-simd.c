@@ -1,37 +1,62 @@
-/* Horizontal box sums (see mmpreprocess-simd.h).
+/* Box-sum kernels (see mmpreprocess-simd.h).
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Hand-written rather than ORC: each output reads its own window of the
- * row of vertical sums, at an offset that varies per output (a gather),
- * and ORC programs only walk arrays in lockstep. The windows are padded to
- * whole vectors of weights (zeros outside the window, and 1 or 2 inside,
- * 2 where a subsampled chroma sample stands for two luma columns), so one
- * output is a short dot product of 16-bit integers: pmaddwd's job. Four
- * outputs are reduced together with two rounds of hadd (eight at once
- * measured slower: too many live registers); windows of up to 8 samples,
- * subsampled chroma's, take half a vector each.
+ * Per kernel, which implementation and why:
  *
- * Vertical sums with AVX2 too, beside the ORC programs: ORC 0.4.33
- * (Debian 12) emits SSE at most, and an ORC program has a fixed number of
- * source rows, so a window of five or six rows takes two calls, each
- * loading and storing the row of sums. Here all rows of one output row are
- * summed in registers, 64 columns at a time, and stored once: measured
- * 3.4x faster than the ORC programs on a 1080p I420 frame. The ORC
- * programs stay the path everywhere else (ARM NEON, CPUs without AVX2).
+ * Horizontal sums (hsum): hand-written SIMD, AVX-512 and AVX2, with a C
+ * twin the compiler vectorizes. Not ORC: each output reads its own window
+ * of the row of vertical sums, at an offset that varies per output (a
+ * gather), and ORC programs only walk arrays in lockstep. The windows are
+ * padded to whole vectors of weights (zeros outside the window, and 1 or 2
+ * inside, 2 where a subsampled chroma sample stands for two luma columns),
+ * so one output is a short dot product of 16-bit integers: pmaddwd's job.
+ * AVX2 reduces four outputs together with two rounds of hadd (eight at
+ * once measured slower: too many live registers). An AVX-512 version (two
+ * windows of 16, or four of 8, per vector, reduced with unpacks) measured
+ * slower for luma and no faster for chroma, so AVX-512 CPUs run this one.
  *
- * The choice between the AVX2 kernels and the portable ones is made once,
- * from the CPU (__builtin_cpu_supports), when a preprocessor is made.
+ * Row accumulation (vacc, the path every frame takes): one source row
+ * widened, times its weight, added into a row of 16-bit sums. An
+ * element-wise loop, so ORC expresses it (mm_orc_vset_* and
+ * mm_orc_vsum_*_add1w: the portable path, SSE or NEON as ORC compiles it
+ * at run time, or its backup C), and AVX2 and AVX-512 are written by hand
+ * because ORC 0.4.33 (Debian 12) emits SSE at most: 16 or 32 samples per
+ * instruction instead of 8, and AVX-512's masked loads do the end of a row
+ * without a scalar tail. The plane is read front to back, row after row,
+ * which the hardware prefetcher follows at full speed: in a loop that only
+ * sums the rows of 1080p I420 frames (from memory), 0.08-0.11 ms front to
+ * back against 0.17-0.24 ms reading an output row's five or six source
+ * rows side by side (the vsum kernels below), with or without software
+ * prefetch; a memcpy of the frame took 0.15-0.20 ms. In the preprocessor,
+ * where the horizontal sums run between output rows, the gain is smaller
+ * (docs/performance.md, "Frame preprocessing").
+ *
+ * Side-by-side vertical sums (vsum): AVX2, for the geometries where a
+ * source row belongs to three output rows (mild shrinks of subsampled
+ * chroma), which the front-to-back order with two rows of sums cannot
+ * take. All rows of one output row are summed in registers, 64 columns at
+ * a time, and stored once; the ORC programs of four rows at a time stand
+ * in without AVX2.
+ *
+ * The choice between the kernels is made once, from the CPU
+ * (__builtin_cpu_supports), when a preprocessor is made.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "mmpreprocess-simd.h"
+#include "mmpreprocess-kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define MM_HAVE_X86 1
+/* GCC 12's AVX-512 intrinsics pass _mm512_undefined_* through, which it
+ * then reports as maybe uninitialized (GCC bug 105593, fixed in 13) */
+#if __GNUC__ == 12 && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #endif
 
@@ -228,22 +253,235 @@ vsum_p010_avx2 (gint16 * acc, const guint8 * const *rows, const gint16 * w,
 {
   vsum_avx2 (acc, rows, w, count, n, MM_SAMPLES_P010);
 }
+/* AVX2 row accumulation: 16 samples per vector, a scalar tail */
+__attribute__ ((target ("avx2")))
+static inline void
+vacc_avx2 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead, MmSamples samples)
+{
+  gint size = samples == MM_SAMPLES_U8 ? 1 : 2;
+  __m256i wv = _mm256_set1_epi16 ((gint16) w);
+  __m256i wnv = _mm256_set1_epi16 ((gint16) wn);
+  gint x = 0;
+  for (; x + 32 <= n; x += 32) {
+    if (ahead)
+      _mm_prefetch ((const char *) row + (gsize) x * size + ahead,
+          _MM_HINT_T0);
+    __m256i v0 = load16 (row + (gsize) x * size, samples);
+    __m256i v1 = load16 (row + (gsize) (x + 16) * size, samples);
+    if (next) {
+      _mm256_storeu_si256 ((__m256i *) (next + x), _mm256_mullo_epi16 (v0,
+              wnv));
+      _mm256_storeu_si256 ((__m256i *) (next + x + 16),
+          _mm256_mullo_epi16 (v1, wnv));
+    }
+    if (w != 1) {
+      v0 = _mm256_mullo_epi16 (v0, wv);
+      v1 = _mm256_mullo_epi16 (v1, wv);
+    }
+    if (!first) {
+      v0 = _mm256_add_epi16 (v0, _mm256_loadu_si256 ((__m256i *) (acc + x)));
+      v1 = _mm256_add_epi16 (v1, _mm256_loadu_si256 ((__m256i *) (acc + x +
+                  16)));
+    }
+    _mm256_storeu_si256 ((__m256i *) (acc + x), v0);
+    _mm256_storeu_si256 ((__m256i *) (acc + x + 16), v1);
+  }
+  for (; x < n; x++) {
+    gint v = size == 1 ? row[x] : ((const guint16 *) row)[x];
+    v = samples == MM_SAMPLES_P010 ? v >> 6 : v;
+    if (next)
+      next[x] = (gint16) (v * wn);
+    acc[x] = (gint16) (first ? v * w : acc[x] + v * w);
+  }
+}
+
+__attribute__ ((target ("avx2")))
+static void
+vacc_u8_avx2 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  vacc_avx2 (acc, next, row, w, wn, first, n, ahead, MM_SAMPLES_U8);
+}
+
+__attribute__ ((target ("avx2")))
+static void
+vacc_u16_avx2 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  vacc_avx2 (acc, next, row, w, wn, first, n, ahead, MM_SAMPLES_U16);
+}
+
+__attribute__ ((target ("avx2")))
+static void
+vacc_p010_avx2 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  vacc_avx2 (acc, next, row, w, wn, first, n, ahead, MM_SAMPLES_P010);
+}
+
+#define AVX512 "avx512f,avx512bw,avx512vl"
+
+/* 32 samples as 16-bit values; lanes past `mask` read nothing and are 0 */
+__attribute__ ((target (AVX512)))
+static inline __m512i
+load32_mask (const guint8 * p, __mmask32 mask, MmSamples samples)
+{
+  if (samples == MM_SAMPLES_U8)
+    return _mm512_cvtepu8_epi16 (_mm256_maskz_loadu_epi8 (mask, p));
+  __m512i v = _mm512_maskz_loadu_epi16 (mask, p);
+  return samples == MM_SAMPLES_P010 ? _mm512_srli_epi16 (v, 6) : v;
+}
+
+__attribute__ ((target (AVX512)))
+static inline __m512i
+load32 (const guint8 * p, MmSamples samples)
+{
+  if (samples == MM_SAMPLES_U8)
+    return _mm512_cvtepu8_epi16 (_mm256_loadu_si256 ((const __m256i *) p));
+  __m512i v = _mm512_loadu_si512 (p);
+  return samples == MM_SAMPLES_P010 ? _mm512_srli_epi16 (v, 6) : v;
+}
+
+/* AVX-512 row accumulation: 64 samples per step, the end of the row with
+ * masked loads and stores */
+__attribute__ ((target (AVX512)))
+static inline void
+vacc_avx512 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead, MmSamples samples)
+{
+  gint size = samples == MM_SAMPLES_U8 ? 1 : 2;
+  __m512i wv = _mm512_set1_epi16 ((gint16) w);
+  __m512i wnv = _mm512_set1_epi16 ((gint16) wn);
+  gint x = 0;
+  for (; x + 64 <= n; x += 64) {
+    if (ahead) {
+      _mm_prefetch ((const char *) row + (gsize) x * size + ahead,
+          _MM_HINT_T0);
+      if (size == 2)
+        _mm_prefetch ((const char *) row + (gsize) x * size + ahead + 64,
+            _MM_HINT_T0);
+    }
+    __m512i v0 = load32 (row + (gsize) x * size, samples);
+    __m512i v1 = load32 (row + (gsize) (x + 32) * size, samples);
+    if (next) {
+      _mm512_storeu_si512 (next + x, _mm512_mullo_epi16 (v0, wnv));
+      _mm512_storeu_si512 (next + x + 32, _mm512_mullo_epi16 (v1, wnv));
+    }
+    if (w != 1) {
+      v0 = _mm512_mullo_epi16 (v0, wv);
+      v1 = _mm512_mullo_epi16 (v1, wv);
+    }
+    if (!first) {
+      v0 = _mm512_add_epi16 (v0, _mm512_loadu_si512 (acc + x));
+      v1 = _mm512_add_epi16 (v1, _mm512_loadu_si512 (acc + x + 32));
+    }
+    _mm512_storeu_si512 (acc + x, v0);
+    _mm512_storeu_si512 (acc + x + 32, v1);
+  }
+  for (; x < n; x += 32) {
+    __mmask32 m = n - x >= 32 ? 0xffffffffu : (1u << (n - x)) - 1;
+    __m512i v = load32_mask (row + (gsize) x * size, m, samples);
+    if (next)
+      _mm512_mask_storeu_epi16 (next + x, m, _mm512_mullo_epi16 (v, wnv));
+    if (w != 1)
+      v = _mm512_mullo_epi16 (v, wv);
+    if (!first)
+      v = _mm512_add_epi16 (v, _mm512_maskz_loadu_epi16 (m, acc + x));
+    _mm512_mask_storeu_epi16 (acc + x, m, v);
+  }
+}
+
+__attribute__ ((target (AVX512)))
+static void
+vacc_u8_avx512 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  vacc_avx512 (acc, next, row, w, wn, first, n, ahead, MM_SAMPLES_U8);
+}
+
+__attribute__ ((target (AVX512)))
+static void
+vacc_u16_avx512 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  vacc_avx512 (acc, next, row, w, wn, first, n, ahead, MM_SAMPLES_U16);
+}
+
+__attribute__ ((target (AVX512)))
+static void
+vacc_p010_avx512 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  vacc_avx512 (acc, next, row, w, wn, first, n, ahead, MM_SAMPLES_P010);
+}
+
 #endif
 
+/* Portable row accumulation: the ORC programs */
+static void
+vacc_u8_orc (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  if (first)
+    mm_orc_vset_u8_w (acc, row, (gint16) w, n);
+  else
+    mm_orc_vsum_u8_add1w (acc, row, (gint16) w, n);
+  if (next)
+    mm_orc_vset_u8_w (next, row, (gint16) wn, n);
+}
+
+static void
+vacc_u16_orc (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  if (first)
+    mm_orc_vset_u16_w (acc, (const guint16 *) row, (gint16) w, n);
+  else
+    mm_orc_vsum_u16_add1w (acc, (const guint16 *) row, (gint16) w, n);
+  if (next)
+    mm_orc_vset_u16_w (next, (const guint16 *) row, (gint16) wn, n);
+}
+
+static void
+vacc_p010_orc (gint16 * acc, gint16 * next, const guint8 * row, gint w,
+    gint wn, gboolean first, gint n, gsize ahead)
+{
+  if (first)
+    mm_orc_vset_p010_w (acc, (const guint16 *) row, (gint16) w, n);
+  else
+    mm_orc_vsum_p010_add1w (acc, (const guint16 *) row, (gint16) w, n);
+  if (next)
+    mm_orc_vset_p010_w (next, (const guint16 *) row, (gint16) wn, n);
+}
+
 static gboolean
-cpu_has_avx2 (void)
+cpu_has (MmSimd level)
 {
 #ifdef MM_HAVE_X86
-  return __builtin_cpu_supports ("avx2");
-#else
-  return FALSE;
+  if (level == MM_SIMD_AVX2)
+    return __builtin_cpu_supports ("avx2");
+  if (level == MM_SIMD_AVX512)
+    return __builtin_cpu_supports ("avx512f")
+        && __builtin_cpu_supports ("avx512bw")
+        && __builtin_cpu_supports ("avx512vl");
 #endif
+  return level == MM_SIMD_NONE;
+}
+
+MmSimd
+mm_preprocess_simd_level (void)
+{
+  if (forced != MM_SIMD_AUTO)
+    return forced;
+  return cpu_has (MM_SIMD_AVX512) ? MM_SIMD_AVX512 : cpu_has (MM_SIMD_AVX2)
+      ? MM_SIMD_AVX2 : MM_SIMD_NONE;
 }
 
 gboolean
 mm_preprocess_force_simd (MmSimd level)
 {
-  if (level == MM_SIMD_AVX2 && !cpu_has_avx2 ())
+  if (level != MM_SIMD_AUTO && !cpu_has (level))
     return FALSE;
   forced = level;
   return TRUE;
@@ -253,7 +491,10 @@ MmHsumFunc
 mm_hsum_func (void)
 {
 #ifdef MM_HAVE_X86
-  if (forced != MM_SIMD_NONE && cpu_has_avx2 ())
+  /* no AVX-512 version: one with two windows per vector (and four of
+   * 8) measured slower than AVX2 for the luma windows of 1080p into
+   * 224x224 (0.048 against 0.034 ms per frame) and the same for chroma */
+  if (mm_preprocess_simd_level () != MM_SIMD_NONE)
     return hsum_avx2;
 #endif
   return hsum_c;
@@ -263,9 +504,28 @@ MmVsumFunc
 mm_vsum_func (MmSamples samples)
 {
 #ifdef MM_HAVE_X86
-  if (forced != MM_SIMD_NONE && cpu_has_avx2 ())
+  if (mm_preprocess_simd_level () != MM_SIMD_NONE)
     return samples == MM_SAMPLES_U8 ? vsum_u8_avx2 :
         samples == MM_SAMPLES_U16 ? vsum_u16_avx2 : vsum_p010_avx2;
 #endif
   return NULL;
+}
+
+MmVaccFunc
+mm_vacc_func (MmSamples samples)
+{
+#ifdef MM_HAVE_X86
+  switch (mm_preprocess_simd_level ()) {
+    case MM_SIMD_AVX512:
+      return samples == MM_SAMPLES_U8 ? vacc_u8_avx512 :
+          samples == MM_SAMPLES_U16 ? vacc_u16_avx512 : vacc_p010_avx512;
+    case MM_SIMD_AVX2:
+      return samples == MM_SAMPLES_U8 ? vacc_u8_avx2 :
+          samples == MM_SAMPLES_U16 ? vacc_u16_avx2 : vacc_p010_avx2;
+    default:
+      break;
+  }
+#endif
+  return samples == MM_SAMPLES_U8 ? vacc_u8_orc :
+      samples == MM_SAMPLES_U16 ? vacc_u16_orc : vacc_p010_orc;
 }

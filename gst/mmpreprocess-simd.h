@@ -1,5 +1,7 @@
-/* Horizontal box sums for video preprocessing: the loop ORC cannot
- * express, hand-written for AVX2 with a portable C twin.
+/* Box-sum kernels for video preprocessing: hand-written AVX2 and AVX-512
+ * with runtime dispatch, beside portable twins (C, and the ORC programs of
+ * mmpreprocess-kernels.orc). The reasons per kernel are in
+ * mmpreprocess-simd.c.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -18,6 +20,7 @@ typedef enum {
   MM_SIMD_AUTO,                 /* the best the CPU has (the default) */
   MM_SIMD_NONE,                 /* portable C, vectorized by the compiler */
   MM_SIMD_AVX2,
+  MM_SIMD_AVX512,               /* AVX-512 F, BW and VL */
 } MmSimd;
 
 /* For n outputs: out[o] = sum over k < K of acc[start[o] + k] * w[o * K + k],
@@ -45,6 +48,22 @@ typedef void (*MmVsumFunc) (gint16 * acc, const guint8 * const *rows,
     const gint16 * w, gint count, gint n);
 
 MmVsumFunc mm_vsum_func (MmSamples samples);
+
+/* acc[x] = (first ? 0 : acc[x]) + row[x] * w, and when next is not NULL
+ * also next[x] = row[x] * wn, for x < n, in 16 bits (the caller makes sure
+ * they fit): one source row added into the row of sums of the output row
+ * whose window holds it, and started into the next one's when the two
+ * windows share it. The integer path reads each plane front to back, each
+ * row once. The SIMD kernels prefetch the same columns `ahead` bytes
+ * further (0: none; a prefetch never faults, past the plane too). Never
+ * NULL: the portable choice runs the ORC programs. */
+typedef void (*MmVaccFunc) (gint16 * acc, gint16 * next, const guint8 * row,
+    gint w, gint wn, gboolean first, gint n, gsize ahead);
+
+MmVaccFunc mm_vacc_func (MmSamples samples);
+
+/* the level the kernels chosen now are for (never MM_SIMD_AUTO) */
+MmSimd mm_preprocess_simd_level (void);
 
 /* for tests and benchmarks: pin the kernel choice (MM_SIMD_AUTO undoes);
  * affects preprocessors made afterwards. Returns FALSE when the CPU cannot

@@ -2,9 +2,12 @@
  * 1920x1080 frame, beside memcpy of the same frame (the physical
  * reference: reading and writing it once). Run by scripts/bench-preprocess.
  *
- * usage: preprocess-bench [-p] [-s WxH] [ROUNDS] [FRAMES_PER_ROUND] [FORMAT...]
- * (-p: the portable kernels, ORC and C, as on a CPU without AVX2;
- *  -s: that one output size instead of the three)
+ * usage: preprocess-bench [-p|-2] [-c] [-s WxH] [ROUNDS] [FRAMES_PER_ROUND]
+ *        [FORMAT...]
+ * (-p: the portable kernels, ORC and C, as on a CPU without AVX2; -2: the
+ *  AVX2 kernels on a CPU that has AVX-512; -c: one frame, read again and
+ *  again from the cache: the computation without the memory; -s: that one
+ *  output size instead of the three)
  * Frames rotate through a pool larger than the last-level cache, so each
  * one comes from memory as a decoder's output would once evicted; rounds
  * alternate memcpy and every size, and the figures are medians of rounds.
@@ -95,6 +98,19 @@ main (int argc, char **argv)
     mm_preprocess_force_simd (MM_SIMD_NONE);
     argc--;
     argv++;
+  } else if (argc > 1 && strcmp (argv[1], "-2") == 0) {
+    if (!mm_preprocess_force_simd (MM_SIMD_AVX2)) {
+      fprintf (stderr, "preprocess-bench: no AVX2 on this CPU\n");
+      return 1;
+    }
+    argc--;
+    argv++;
+  }
+  gboolean cached = FALSE;
+  if (argc > 1 && strcmp (argv[1], "-c") == 0) {
+    cached = TRUE;
+    argc--;
+    argv++;
   }
   if (argc > 2 && strcmp (argv[1], "-s") == 0) {
     if (sscanf (argv[2], "%dx%d", &sizes[0].w, &sizes[0].h) != 2) {
@@ -136,7 +152,7 @@ main (int argc, char **argv)
           formats[fi]);
       return 1;
     }
-    gint pool = MAX (4, (gint) (POOL_BYTES / info.size));
+    gint pool = cached ? 1 : MAX (4, (gint) (POOL_BYTES / info.size));
     GstBuffer **bufs = g_new (GstBuffer *, pool);
     GstVideoFrame *frames = g_new (GstVideoFrame, pool);
     for (gint i = 0; i < pool; i++) {

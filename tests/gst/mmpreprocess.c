@@ -11,8 +11,10 @@
  * cannot be asked (measured: 3.7 to 12.7/255). The 10-bit formats, on
  * frames made by make_yuv10_goldens.py, within 2/255 of PyTorch run on an
  * exact conversion of those samples. The integer kernels give the same
- * output bit for bit whichever runs: AVX2, the portable C and ORC's
- * compiled code, or ORC's backup C (ORC_CODE=backup, in a child process).
+ * output bit for bit whichever runs: AVX-512, AVX2, the portable C and
+ * ORC's compiled code, or ORC's backup C (ORC_CODE=backup, in a child
+ * process); the geometries take both orders of reading rows (front to
+ * back, and side by side where a chroma row falls in three windows).
  * An unsupported raw format is an element error that names the format and
  * videoconvert.
  *
@@ -510,15 +512,21 @@ GST_START_TEST (test_kernels_agree)
   g_unlink (tmp);
   g_free (tmp);
   g_strfreev (envp);
-  /* and the AVX2 kernels, where the CPU has them */
-  if (mm_preprocess_force_simd (MM_SIMD_AVX2)) {
-    GByteArray *avx2 = run_all ();
-    fail_unless_equals_int (avx2->len, portable->len);
-    fail_unless (memcmp (avx2->data, portable->data, avx2->len) == 0,
-        "AVX2 and portable kernels differ");
-    g_byte_array_unref (avx2);
-  } else {
-    GST_INFO ("no AVX2 here: only the ORC and portable kernels compared");
+  /* and the AVX2 and AVX-512 kernels, where the CPU has them */
+  static const struct {
+    MmSimd level;
+    const char *name;
+  } levels[] = { {MM_SIMD_AVX2, "AVX2"}, {MM_SIMD_AVX512, "AVX-512"} };
+  for (gsize l = 0; l < G_N_ELEMENTS (levels); l++) {
+    if (!mm_preprocess_force_simd (levels[l].level)) {
+      GST_INFO ("no %s here: not compared", levels[l].name);
+      continue;
+    }
+    GByteArray *simd = run_all ();
+    fail_unless_equals_int (simd->len, portable->len);
+    fail_unless (memcmp (simd->data, portable->data, simd->len) == 0,
+        "%s and portable kernels differ", levels[l].name);
+    g_byte_array_unref (simd);
   }
   mm_preprocess_force_simd (MM_SIMD_AUTO);
   g_byte_array_unref (portable);
@@ -587,6 +595,8 @@ GST_START_TEST (test_yuv_odd_sizes)
     {333, 187, 48, 32, MM_RESIZE_STRETCH},
     {333, 187, 24, 24, MM_RESIZE_CROP},       /* crop from x = 73 */
     {331, 185, 40, 40, MM_RESIZE_LETTERBOX},
+    /* a mild shrink: chroma rows in three windows, summed side by side */
+    {333, 187, 240, 120, MM_RESIZE_STRETCH},
     {33, 19, 80, 64, MM_RESIZE_STRETCH},      /* enlarging: the float path */
   };
   for (gsize g = 0; g < G_N_ELEMENTS (geo); g++) {
