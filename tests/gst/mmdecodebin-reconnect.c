@@ -4,7 +4,10 @@
  * source removed, every client connection closed) and comes back on the
  * same port. The pipeline never posts an error, warns naming the URI,
  * results carry on within 3 s of the server's return with running time
- * that went on, and the element says it reconnected.
+ * that went on, and the element says it reconnected. While the server is
+ * away both inputs get GAP events; the first result after the return has
+ * its audio marked missing (its window restarts after the hole) in the
+ * meta and in mmpublish's JSON, and no result claims data in the hole.
  *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -12,6 +15,8 @@
 #include <gst/check/gstcheck.h>
 #include <gst/rtsp-server/rtsp-server.h>
 #include <mmfusion/mmfusionmeta.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #define DOWN_SECONDS 5
 #define RESUME_LIMIT_US (3 * G_USEC_PER_SEC)
@@ -141,8 +146,25 @@ static GMutex lock;
 static gint64 last_result_us;   /* wall time of the latest fresh result */
 static GstClockTime last_result_rt = GST_CLOCK_TIME_NONE;
 static gint results, video_missing_after, gaps, gap_results, gap_audio_missing,
-    gap_carried;
+    gap_carried, audio_gaps;
 static gboolean count_missing;
+/* the first fresh result once watch_back is set */
+static gboolean watch_back;
+static GstClockTime back_rt = GST_CLOCK_TIME_NONE;
+static gboolean back_audio_missing;
+static gchar *json_path;
+
+/* GAP events reaching mmfusion's audio input */
+static GstPadProbeReturn
+count_audio_gaps (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_GAP) {
+    g_mutex_lock (&lock);
+    audio_gaps++;
+    g_mutex_unlock (&lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
 
 /* what mmfusion lets through for the hole: GAP events, or (mmfusion that
  * queues GAPs as buffers and passes them on) GAP-flagged buffers */
@@ -186,7 +208,12 @@ read_meta (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   if (!m || !m->fresh || gst_buffer_get_size (buf) == 0)
     return GST_PAD_PROBE_OK;
   const GstMmFusionInputSpan *v = gst_mm_fusion_meta_get_input (m, "video");
+  const GstMmFusionInputSpan *a = gst_mm_fusion_meta_get_input (m, "audio");
   g_mutex_lock (&lock);
+  if (watch_back && !GST_CLOCK_TIME_IS_VALID (back_rt)) {
+    back_rt = m->running_time;
+    back_audio_missing = a && a->missing;
+  }
   last_result_us = g_get_monotonic_time ();
   last_result_rt = m->running_time;
   results++;
@@ -268,15 +295,20 @@ start (gint max_reconnects)
   memset (&server, 0, sizeof server);
   results = video_missing_after = gaps = warnings = reconnected = 0;
   gap_results = gap_audio_missing = stall_warnings = gap_carried = 0;
-  count_missing = FALSE;
+  audio_gaps = 0;
+  count_missing = watch_back = FALSE;
+  back_rt = GST_CLOCK_TIME_NONE;
+  int fd = g_file_open_tmp ("reconnect-XXXXXX.jsonl", &json_path, NULL);
+  fail_unless (fd >= 0);
+  close (fd);
   server_start (&server);
   uri = g_strdup_printf ("rtsp://127.0.0.1:%d/test", server.port);
   gchar *desc = g_strdup_printf ("mmdecodebin name=d uri=%s reconnect=true "
       "stall-timeout=1000000000 reconnect-delay=250000000 "
       "reconnect-max-delay=1000000000 max-reconnects=%d "
       "d.video ! f.video d.audio ! mmaudiowindow ! f.audio "
-      "mmfusion name=f model=%s/probe_s10.onnx ! fakesink sync=true",
-      uri, max_reconnects, sync_dir);
+      "mmfusion name=f model=%s/probe_s10.onnx ! mmpublish location=%s ! "
+      "fakesink sync=true", uri, max_reconnects, sync_dir, json_path);
   GError *err = NULL;
   pipeline = gst_parse_launch (desc, &err);
   g_free (desc);
@@ -289,6 +321,11 @@ start (gint max_reconnects)
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, count_gaps, NULL, NULL);
   gst_object_unref (src);
+  GstPad *audio = gst_element_get_static_pad (f, "audio");
+  fail_unless (audio != NULL);
+  gst_pad_add_probe (audio, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      count_audio_gaps, NULL, NULL);
+  gst_object_unref (audio);
   gst_object_unref (f);
   bus = gst_element_get_bus (pipeline);
   fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
@@ -310,6 +347,49 @@ stop (void)
   gst_object_unref (pipeline);
   server_stop (&server);
   g_free (uri);
+  g_unlink (json_path);
+  g_clear_pointer (&json_path, g_free);
+}
+
+/* mmpublish's records: every line whole, running time going up; across
+ * the hole (the one jump of more than `hole`), the first record after it
+ * at `back` has the audio missing, and no record lies inside it */
+static void
+check_json (GstClockTime before, GstClockTime back, GstClockTime hole)
+{
+  gchar *text = NULL;
+  fail_unless (g_file_get_contents (json_path, &text, NULL, NULL));
+  gchar **lines = g_strsplit (text, "\n", -1);
+  GstClockTime prev = GST_CLOCK_TIME_NONE;
+  gint jumps = 0, n = 0;
+  gboolean seen_back = FALSE;
+  for (gchar ** l = lines; *l && **l; l++, n++) {
+    fail_unless (g_str_has_suffix (*l, "}"), "a cut line: %s", *l);
+    const gchar *r = strstr (*l, "\"running_time\":");
+    fail_unless (r != NULL, "%s", *l);
+    GstClockTime rt = g_ascii_strtoull (r + 15, NULL, 10);
+    if (GST_CLOCK_TIME_IS_VALID (prev)) {
+      fail_unless (rt >= prev, "running time went back: %s", *l);
+      if (rt - prev > hole)
+        jumps++;
+    }
+    /* nothing in the hole: results stop with the data before the loss
+     * and start again with the new data */
+    fail_if (rt > before + GST_SECOND && rt < back, "a record in the hole: "
+        "%s", *l);
+    if (rt == back) {
+      seen_back = TRUE;
+      fail_unless (strstr (*l, "\"audio\":{\"start\":null,\"end\":null,"
+              "\"missing\":true}") != NULL, "audio not missing after the "
+          "hole: %s", *l);
+    }
+    prev = rt;
+  }
+  g_print ("json_records=%d jumps=%d\n", n, jumps);
+  fail_unless (seen_back, "no record of the first result after the hole");
+  fail_unless_equals_int (jumps, 1);
+  g_strfreev (lines);
+  g_free (text);
 }
 
 /* waits for the first result made after `since`; its delay in µs */
@@ -371,6 +451,11 @@ GST_START_TEST (test_server_restart)
       gap_carried);
   g_mutex_unlock (&lock);
   fail_unless (n_gaps > 0, "no GAP out of mmfusion while the source was away");
+  g_mutex_lock (&lock);
+  g_print ("audio_gaps_in_hole=%d\n", audio_gaps);
+  fail_unless (audio_gaps > 0, "no GAP into mmfusion's audio input");
+  watch_back = TRUE;
+  g_mutex_unlock (&lock);
 
   /* back on the same port */
   server_listen (s);
@@ -381,6 +466,15 @@ GST_START_TEST (test_server_restart)
   fail_unless (delay <= RESUME_LIMIT_US,
       "results resumed %.2f s after the server's return", delay / 1e6);
   check_going_on (rt_before, DOWN_SECONDS * GST_SECOND);
+  /* the hole in the meta: the first result after it has no audio */
+  g_mutex_lock (&lock);
+  GstClockTime first_back = back_rt;
+  gboolean missing = back_audio_missing;
+  g_mutex_unlock (&lock);
+  fail_unless (missing, "the first result after the hole has audio");
+  fail_unless (first_back >= rt_before + DOWN_SECONDS * GST_SECOND);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  check_json (rt_before, first_back, 4 * GST_SECOND);
   stop ();
 }
 
