@@ -470,6 +470,9 @@ drop_decoder (GstMmDecodebin * self, GstElement * old)
   gst_bin_remove (GST_BIN (self), old);
   GST_OBJECT_LOCK (self);
   self->dying = NULL;
+  /* GstBin took our source flag with the decoder; without it the pipeline
+   * would not send us an end of stream (send_event) during the outage */
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -522,7 +525,7 @@ worker_main (gpointer data)
         g_get_monotonic_time () + wait);
     if (self->stopping)
       break;
-    if (!self->reconnect || self->given_up)
+    if (!self->reconnect || self->given_up || self->eos_requested)
       continue;
     gint64 now = g_get_monotonic_time ();
     gboolean playing = GST_STATE (self) == GST_STATE_PLAYING;
@@ -674,15 +677,41 @@ gst_mm_decodebin_change_state (GstElement * element,
   return ret;
 }
 
-/* an end of stream sent to the pipeline (to drain it) is not a lost source */
+/* An end of stream sent to the pipeline (to drain it) is not a lost
+ * source. While the source is away (waiting to reconnect, or a new one
+ * not flowing yet) there is no source to pass it to, or one with no pads
+ * yet: it goes into our own chains instead, so the pipeline still ends
+ * (an application's Ctrl-C during an outage would otherwise wait for
+ * ever); the worker stops reconnecting. */
 static gboolean
 gst_mm_decodebin_send_event (GstElement * element, GstEvent * event)
 {
   GstMmDecodebin *self = GST_MM_DECODEBIN (element);
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
-    GST_OBJECT_LOCK (self);
-    self->eos_requested = TRUE;
-    GST_OBJECT_UNLOCK (self);
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (gst_mm_decodebin_parent_class)->send_event
+        (element, event);
+  g_mutex_lock (&self->gap_lock);
+  GST_OBJECT_LOCK (self);
+  self->eos_requested = TRUE;
+  gboolean away = self->worker && self->link != LINK_UP;
+  GstPad *heads[2] = { NULL, NULL };
+  for (gint i = 0; away && i < 2; i++)
+    if (self->heads[i])
+      heads[i] = gst_object_ref (self->heads[i]);
+  GST_OBJECT_UNLOCK (self);
+  gboolean ok = TRUE;
+  if (away) {
+    GST_INFO_OBJECT (self, "end of stream while the source is away");
+    for (gint i = 0; i < 2; i++) {
+      if (heads[i])
+        ok &= gst_pad_send_event (heads[i], gst_event_ref (event));
+      gst_clear_object (&heads[i]);
+    }
+  }
+  g_mutex_unlock (&self->gap_lock);
+  if (away) {
+    gst_event_unref (event);
+    return ok;
   }
   return GST_ELEMENT_CLASS (gst_mm_decodebin_parent_class)->send_event
       (element, event);

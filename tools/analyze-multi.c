@@ -60,6 +60,7 @@ struct Multi
   GMainLoop *loop;
   Stream *streams;
   guint n, running, failed, interrupted;
+  guint grace;                  /* the timeout after the first Ctrl-C */
   gboolean shared;              /* model-instance was set */
 };
 
@@ -511,6 +512,24 @@ on_message (GstBus * bus, GstMessage * msg, gpointer data)
   return TRUE;
 }
 
+/* GRACE_S after Ctrl-C: inputs whose end of stream has not come through
+ * (a source stuck connecting) are stopped where they are; mmpublish wrote
+ * whole lines only, so their files are whole too */
+#define GRACE_S 10
+
+static gboolean
+on_grace (gpointer data)
+{
+  Multi *m = data;
+  m->grace = 0;
+  for (guint i = 0; i < m->n; i++)
+    if (m->streams[i].running)
+      fprintf (stderr, "%s: warning: %s: no end of stream %d s after the "
+          "interruption; stopped\n", prog, m->streams[i].name, GRACE_S);
+  g_main_loop_quit (m->loop);
+  return G_SOURCE_REMOVE;
+}
+
 /* Ctrl-C, SIGTERM, SIGHUP: the first ends every input's stream (EOS) so
  * that every output is whole; a second stops at once */
 static gboolean
@@ -524,6 +543,7 @@ on_interrupt (gpointer data)
   for (guint i = 0; i < m->n; i++)
     if (m->streams[i].running)
       gst_element_send_event (m->streams[i].g.pipe, gst_event_new_eos ());
+  m->grace = g_timeout_add_seconds (GRACE_S, on_grace, m);
   return G_SOURCE_CONTINUE;
 }
 
@@ -588,6 +608,8 @@ analyze_multi_run (GArray * inputs, const AnalyzeMultiOptions * o)
   }
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     g_source_remove (interrupt[i]);
+  if (m.grace)
+    g_source_remove (m.grace);
 
   gdouble wall = (g_get_monotonic_time () - started) / 1e6, media = 0;
   guint64 results = 0;

@@ -110,6 +110,26 @@ expect_error "a missing file" "f9: .*f9.mkv: no such file" \
 [ "$(cat "$tmp/t/f1.jsonl" "$tmp/t/f1-2.jsonl" 2>/dev/null | wc -l)" -eq 120 ] \
   || fail "{source} template: $(ls "$tmp/t")"
 
+# MQTT: one topic per input, by name (where a mosquitto broker is installed)
+if command -v mosquitto >/dev/null && command -v mosquitto_sub >/dev/null; then
+  port=$((20000 + RANDOM % 20000))
+  mosquitto -p $port >"$tmp/broker.log" 2>&1 & broker=$!
+  sleep 0.5
+  mosquitto_sub -h 127.0.0.1 -p $port -t 'mmfusion/+/results' -v >"$tmp/sub" & sub=$!
+  sleep 0.5
+  "$tool" "$tmp/f1.mkv" "$tmp/f2.mkv" --model "$model" --mqtt 127.0.0.1:$port \
+    2>"$tmp/err" || fail "--mqtt: $(cat "$tmp/err")"
+  sleep 1
+  kill $sub $broker 2>/dev/null
+  wait $sub $broker 2>/dev/null
+  for f in f1 f2; do
+    n=$(grep -c "^mmfusion/$f/results {" "$tmp/sub")
+    [ "$n" -eq 60 ] || fail "--mqtt: $n records on mmfusion/$f/results, not 60"
+  done
+else
+  echo "no mosquitto broker: the --mqtt check is left out"
+fi
+
 if [ $failures -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1
