@@ -369,7 +369,15 @@ build_stream (Stream * s, const AnalyzeMultiOptions * o, guint n)
   /* shared before the model is set, so the model is loaded once */
   s->m->shared = set_if_there (g->fusion, "model-instance", MODEL_INSTANCE);
   if (s->m->shared) {
-    gchar *batch = g_strdup_printf ("%d", o->batch > 0 ? o->batch : (gint) n);
+    /* at most what the element takes */
+    gint64 want = o->batch > 0 ? o->batch : (gint64) n;
+    GParamSpec *p = g_object_class_find_property (G_OBJECT_GET_CLASS
+        (g->fusion), "batch-size");
+    if (p && G_IS_PARAM_SPEC_UINT (p))
+      want = MIN (want, (gint64) G_PARAM_SPEC_UINT (p)->maximum);
+    else if (p && G_IS_PARAM_SPEC_INT (p))
+      want = MIN (want, (gint64) G_PARAM_SPEC_INT (p)->maximum);
+    gchar *batch = g_strdup_printf ("%" G_GINT64_FORMAT, want);
     set_if_there (g->fusion, "batch-size", batch);
     g_free (batch);
   }
