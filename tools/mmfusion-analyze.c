@@ -8,7 +8,10 @@
  *            [--video-device PATH] [--audio-device NAME]
  *            [--json FILE|-] [--overlay OUT.mkv] [--interval NS] [--top-k N]
  *            [--event-on SPEC [--event-off SPEC]] [--report OUT.html]
- *            [--record DIR [--pre S] [--post S]]
+ *            [--record DIR [--pre S] [--post S]] [--mqtt HOST[:PORT]]
+ *        mmfusion-analyze URI|PATH... [--inputs LIST] --model MODEL
+ *            [--json DIR/|PATTERN|-] [--mqtt HOST[:PORT]] [--max-reconnects N]
+ *            [--batch N] ...          (several inputs: analyze-multi.c)
  *        mmfusion-analyze --help | --version
  *
  * --live takes the camera and/or the microphone, only those the model has
@@ -865,7 +868,8 @@ parse_options (int argc, char **argv, Options * o)
         "The model: an ONNX file (required)", "MODEL"},
     {"json", 0, 0, G_OPTION_ARG_FILENAME, &o->json,
           "Write one JSON line per result (schema mmfusion/1) to FILE, "
-          "replacing it; - for standard output", "FILE|-"},
+          "replacing it; - for standard output; with several inputs a "
+          "folder DIR/ or a name with {source}", "FILE|-"},
     {"overlay", 0, 0, G_OPTION_ARG_FILENAME, &o->overlay,
           "Write the video with the results drawn on it, and the original "
           "audio, to OUT.mkv (Matroska)", "OUT.mkv"},
