@@ -24,8 +24,9 @@
  * or an end of stream from inside) or stalls (no data for
  * #GstMmDecodebin:stall-timeout) is not the end of the pipeline: the
  * element posts a warning naming the URI, removes the inner uridecodebin,
- * keeps its own pads, pushes GAP events on its video pad while the source
- * is away (downstream's clock keeps going), and makes a new uridecodebin
+ * keeps its own pads, pushes GAP events on its video and audio pads while
+ * the source is away (downstream's clock keeps going, and mmfusion finds
+ * the inputs missing for that time), and makes a new uridecodebin
  * after #GstMmDecodebin:reconnect-delay, doubling the wait after each
  * failed attempt up to #GstMmDecodebin:reconnect-max-delay. After
  * #GstMmDecodebin:max-reconnects failed attempts in a row it posts an
@@ -357,12 +358,14 @@ watch_head (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   }
   gint64 now = g_get_monotonic_time ();
   self->last_data = now;
-  if (i == 0 && (info->type & GST_PAD_PROBE_TYPE_BUFFER)) {
+  /* where the data ended: the video's, or the audio's in a stream without
+   * video */
+  if ((i == 0 || !self->heads[0]) && (info->type & GST_PAD_PROBE_TYPE_BUFFER)) {
     GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
     if (GST_BUFFER_PTS_IS_VALID (buf)) {
       GstClockTime end = GST_BUFFER_PTS (buf) +
           (GST_BUFFER_DURATION_IS_VALID (buf) ? GST_BUFFER_DURATION (buf) : 0);
-      GstClockTime rt = gst_segment_to_running_time (&self->segments[0],
+      GstClockTime rt = gst_segment_to_running_time (&self->segments[i],
           GST_FORMAT_TIME, end);
       if (GST_CLOCK_TIME_IS_VALID (rt))
         self->data_end = rt;
@@ -392,12 +395,13 @@ watch_head (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* While the source is away: GAP events on the video chain from where its
- * data ended, following the clock's running time, one frame each, so that
- * everything downstream sees time go on. Only while no decoder pad is
- * linked to the chain (a new stream's start would otherwise race them).
- * None on the audio chain: mmaudiowindow restarts its windows at the
- * first timestamp after the gap anyway. */
+/* While the source is away: GAP events on both chains from where the
+ * data ended, following the clock's running time, one video frame each, so
+ * that everything downstream sees time go on and that mmfusion finds no
+ * audio window for the time of the hole instead of waiting for one (its
+ * `missing` policy then decides; mmaudiowindow restarts its windows on a
+ * GAP). Each chain only while no decoder pad is linked to it (a new
+ * stream's start would otherwise race them). */
 static void
 push_gaps (GstMmDecodebin * self)
 {
@@ -412,11 +416,20 @@ push_gaps (GstMmDecodebin * self)
   now -= base;
   g_mutex_lock (&self->gap_lock);
   GST_OBJECT_LOCK (self);
-  GstPad *head = self->heads[0] ? gst_object_ref (self->heads[0]) : NULL;
-  GstSegment seg = self->segments[0];
+  GstPad *heads[2] = { NULL, NULL };
+  GstSegment segs[2];
+  gboolean any = FALSE;
+  for (gint i = 0; i < 2; i++) {
+    segs[i] = self->segments[i];
+    if (self->heads[i] && !gst_pad_is_linked (self->heads[i])
+        && segs[i].format == GST_FORMAT_TIME) {
+      heads[i] = gst_object_ref (self->heads[i]);
+      any = TRUE;
+    }
+  }
   GstClockTime start = self->data_end, dur = self->gap_duration;
   GST_OBJECT_UNLOCK (self);
-  if (head && !gst_pad_is_linked (head) && seg.format == GST_FORMAT_TIME) {
+  if (any) {
     /* The data ran this far behind the clock (the source's latency, plus
      * the time it took to notice the loss); the GAPs keep that distance,
      * so the new source's first buffers, as far behind, do not land
@@ -430,10 +443,12 @@ push_gaps (GstMmDecodebin * self)
     if (!GST_CLOCK_TIME_IS_VALID (start))
       start = now - lag;
     while (start + dur + lag <= now) {
-      guint64 pos = gst_segment_position_from_running_time (&seg,
-          GST_FORMAT_TIME, start);
-      if (GST_CLOCK_TIME_IS_VALID (pos))
-        gst_pad_send_event (head, gst_event_new_gap (pos, dur));
+      for (gint i = 0; i < 2; i++) {
+        guint64 pos = heads[i] ? gst_segment_position_from_running_time
+            (&segs[i], GST_FORMAT_TIME, start) : GST_CLOCK_TIME_NONE;
+        if (GST_CLOCK_TIME_IS_VALID (pos))
+          gst_pad_send_event (heads[i], gst_event_new_gap (pos, dur));
+      }
       start += dur;
     }
     GST_OBJECT_LOCK (self);
@@ -441,8 +456,8 @@ push_gaps (GstMmDecodebin * self)
     GST_OBJECT_UNLOCK (self);
   }
   g_mutex_unlock (&self->gap_lock);
-  if (head)
-    gst_object_unref (head);
+  for (gint i = 0; i < 2; i++)
+    gst_clear_object (&heads[i]);
 }
 
 static void
@@ -455,6 +470,9 @@ drop_decoder (GstMmDecodebin * self, GstElement * old)
   gst_bin_remove (GST_BIN (self), old);
   GST_OBJECT_LOCK (self);
   self->dying = NULL;
+  /* GstBin took our source flag with the decoder; without it the pipeline
+   * would not send us an end of stream (send_event) during the outage */
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -507,7 +525,7 @@ worker_main (gpointer data)
         g_get_monotonic_time () + wait);
     if (self->stopping)
       break;
-    if (!self->reconnect || self->given_up)
+    if (!self->reconnect || self->given_up || self->eos_requested)
       continue;
     gint64 now = g_get_monotonic_time ();
     gboolean playing = GST_STATE (self) == GST_STATE_PLAYING;
@@ -659,15 +677,41 @@ gst_mm_decodebin_change_state (GstElement * element,
   return ret;
 }
 
-/* an end of stream sent to the pipeline (to drain it) is not a lost source */
+/* An end of stream sent to the pipeline (to drain it) is not a lost
+ * source. While the source is away (waiting to reconnect, or a new one
+ * not flowing yet) there is no source to pass it to, or one with no pads
+ * yet: it goes into our own chains instead, so the pipeline still ends
+ * (an application's Ctrl-C during an outage would otherwise wait for
+ * ever); the worker stops reconnecting. */
 static gboolean
 gst_mm_decodebin_send_event (GstElement * element, GstEvent * event)
 {
   GstMmDecodebin *self = GST_MM_DECODEBIN (element);
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
-    GST_OBJECT_LOCK (self);
-    self->eos_requested = TRUE;
-    GST_OBJECT_UNLOCK (self);
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (gst_mm_decodebin_parent_class)->send_event
+        (element, event);
+  g_mutex_lock (&self->gap_lock);
+  GST_OBJECT_LOCK (self);
+  self->eos_requested = TRUE;
+  gboolean away = self->worker && self->link != LINK_UP;
+  GstPad *heads[2] = { NULL, NULL };
+  for (gint i = 0; away && i < 2; i++)
+    if (self->heads[i])
+      heads[i] = gst_object_ref (self->heads[i]);
+  GST_OBJECT_UNLOCK (self);
+  gboolean ok = TRUE;
+  if (away) {
+    GST_INFO_OBJECT (self, "end of stream while the source is away");
+    for (gint i = 0; i < 2; i++) {
+      if (heads[i])
+        ok &= gst_pad_send_event (heads[i], gst_event_ref (event));
+      gst_clear_object (&heads[i]);
+    }
+  }
+  g_mutex_unlock (&self->gap_lock);
+  if (away) {
+    gst_event_unref (event);
+    return ok;
   }
   return GST_ELEMENT_CLASS (gst_mm_decodebin_parent_class)->send_event
       (element, event);

@@ -36,6 +36,22 @@ add (Graph * g, const char *factory)
   return e;
 }
 
+/* a decoded stream (mmdecodebin's pad-added) to its model input, or to a
+ * fakesink when the model has none for it (user data: the Graph) */
+void analyze_on_decoder_pad (GstElement * dec, GstPad * pad,
+    gpointer graph);
+
+/* every decoded stream is there (no-more-pads): model inputs the input has
+ * no stream for are released; none at all is an error (user data: the
+ * Graph) */
+void analyze_on_decoder_done (GstElement * dec, gpointer graph);
+
+/* drops the graph's references (and its temporary records file) */
+void analyze_graph_clear (Graph * g);
+
+/* whether two names (paths or URIs) are one local file */
+gboolean analyze_same_file (const char *a, const char *b);
+
 /* --record: mmrecord following the analysis' mmfusion, its clips named
  * after `source` (a path or URI: its base name without extension); NULL,
  * said in one warning line (the analysis goes on), when `dir` is not a

@@ -8,7 +8,10 @@
  *            [--video-device PATH] [--audio-device NAME]
  *            [--json FILE|-] [--overlay OUT.mkv] [--interval NS] [--top-k N]
  *            [--event-on SPEC [--event-off SPEC]] [--report OUT.html]
- *            [--record DIR [--pre S] [--post S]]
+ *            [--record DIR [--pre S] [--post S]] [--mqtt HOST[:PORT]]
+ *        mmfusion-analyze URI|PATH... [--inputs LIST] --model MODEL
+ *            [--json DIR/|PATTERN|-] [--mqtt HOST[:PORT]] [--max-reconnects N]
+ *            [--batch N] ...          (several inputs: analyze-multi.c)
  *        mmfusion-analyze --help | --version
  *
  * --live takes the camera and/or the microphone, only those the model has
@@ -34,6 +37,7 @@
 #include <unistd.h>
 
 #include "analyze-graph.h"
+#include "analyze-multi.h"
 #include "mmreport.h"
 
 #include <errno.h>
@@ -366,8 +370,8 @@ on_interrupt (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-on_decoder_pad (GstElement * dec, GstPad * pad, gpointer user_data)
+void
+analyze_on_decoder_pad (GstElement * dec, GstPad * pad, gpointer user_data)
 {
   Graph *g = user_data;
   const gchar *name = GST_PAD_NAME (pad);
@@ -397,8 +401,8 @@ on_decoder_pad (GstElement * dec, GstPad * pad, gpointer user_data)
 /* A model input the file has no stream for is released: mmfusion then
  * runs on what there is (the input marked missing) instead of waiting;
  * likewise the overlay file gets no audio track. */
-static void
-on_decoder_done (GstElement * dec, gpointer user_data)
+void
+analyze_on_decoder_done (GstElement * dec, gpointer user_data)
 {
   Graph *g = user_data;
   /* with no input left mmfusion would wait for ever: nothing to analyze */
@@ -598,6 +602,10 @@ typedef struct
   guint top_k;
   gchar *event_on, *event_off, *report, *record;
   guint64 pre, post;            /* ns */
+  gchar *inputs_file;           /* --inputs */
+  GArray *inputs;               /* several inputs: AnalyzeInput, else NULL */
+  gchar *mqtt_host, *mqtt_topic;
+  gint mqtt_port, max_reconnects, batch;
 } Options;
 
 static void
@@ -613,6 +621,11 @@ options_clear (Options * o)
   g_free (o->record);
   g_free (o->video_device);
   g_free (o->audio_device);
+  g_free (o->inputs_file);
+  g_free (o->mqtt_host);
+  g_free (o->mqtt_topic);
+  if (o->inputs)
+    analyze_inputs_free (o->inputs);
 }
 
 /* the option callbacks: strict numbers, named values */
@@ -692,6 +705,51 @@ take_seconds (const gchar * name, const gchar * value, gpointer data,
   return FALSE;
 }
 
+/* --mqtt HOST[:PORT] */
+static gboolean
+take_mqtt (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  const char *colon = strrchr (value, ':');
+  guint64 port = 1883;
+  if (colon && !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port,
+          NULL)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "%s takes HOST or HOST:PORT (port 1 to 65535), not '%s'", name,
+        value);
+    return FALSE;
+  }
+  if (colon == value || !*value) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "%s takes HOST or HOST:PORT, not '%s'", name, value);
+    return FALSE;
+  }
+  g_free (o->mqtt_host);
+  o->mqtt_host = colon ? g_strndup (value, colon - value) : g_strdup (value);
+  o->mqtt_port = (gint) port;
+  return TRUE;
+}
+
+/* --max-reconnects N (-1: for ever), --batch N (1 to 64) */
+static gboolean
+take_count (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  Options *o = data;
+  gboolean batch = g_str_equal (name, "--batch");
+  gint64 v;
+  if (g_ascii_string_to_signed (value, 10, batch ? 1 : -1, batch ? 64 : 1000,
+          &v, NULL)) {
+    *(batch ? &o->batch : &o->max_reconnects) = (gint) v;
+    return TRUE;
+  }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      batch ? "%s must be 1 to 64, not '%s'" : "%s must be -1 (for ever) to "
+      "1000, not '%s'", name, value);
+  return FALSE;
+}
+
 static gboolean
 take_live (const gchar * name, const gchar * value, gpointer data,
     GError ** error)
@@ -712,8 +770,8 @@ take_live (const gchar * name, const gchar * value, gpointer data,
 
 /* Whether two names (paths or URIs) are one existing local file, by
  * device and inode: another path or a link to a file is the same file. */
-static gboolean
-same_file (const char *a, const char *b)
+gboolean
+analyze_same_file (const char *a, const char *b)
 {
   struct stat sa, sb;
   gboolean same = FALSE;
@@ -743,7 +801,7 @@ check_outputs (const Options * o)
     if (!outputs[i] || g_str_equal (outputs[i], "-"))
       continue;
     for (guint j = 0; j < G_N_ELEMENTS (inputs); j++) {
-      if (inputs[j] && same_file (outputs[i], inputs[j])) {
+      if (inputs[j] && analyze_same_file (outputs[i], inputs[j])) {
         gchar *why = g_strdup_printf ("is %s; refusing to overwrite it",
             what[j]);
         fail (outputs[i], why);
@@ -752,12 +810,45 @@ check_outputs (const Options * o)
       }
     }
   }
-  if (o->json && o->overlay && same_file (o->json, o->overlay))
+  if (o->json && o->overlay && analyze_same_file (o->json, o->overlay))
     return fail (o->overlay, "--json and --overlay name the same file");
-  if (o->report && ((o->json && same_file (o->json, o->report))
-          || (o->overlay && same_file (o->overlay, o->report))))
+  if (o->report && ((o->json && analyze_same_file (o->json, o->report))
+          || (o->overlay && analyze_same_file (o->overlay, o->report))))
     return fail (o->report, "--report names the file of another output");
   return 0;
+}
+
+/* several inputs: the options that take one refused, the inputs named */
+static int
+parse_several (Options * o, gchar ** rest)
+{
+  const char *single = o->live ? "--live" : o->overlay ? "--overlay" :
+      o->report ? "--report" : o->record ? "--record" : o->video_device ?
+      "--video-device" : o->audio_device ? "--audio-device" : NULL;
+  if (single) {
+    gchar *why = g_strdup_printf ("%s takes one input, not several", single);
+    fail ("command line", why);
+    g_free (why);
+    return 1;
+  }
+  if (o->event_off && !o->event_on)
+    return fail ("command line", "--event-off needs --event-on");
+  o->inputs = g_array_new (FALSE, FALSE, sizeof (AnalyzeInput));
+  gchar *why = NULL;
+  if (o->inputs_file && !analyze_read_inputs (o->inputs_file, o->inputs,
+          &why)) {
+    fail (o->inputs_file, why);
+    g_free (why);
+    return 1;
+  }
+  for (guint i = 0; rest && rest[i]; i++)
+    analyze_add_input (o->inputs, rest[i]);
+  if (!o->model)
+    return fail ("command line", "no --model (see --help)");
+  if (!g_file_test (o->model, G_FILE_TEST_EXISTS))
+    return fail (o->model, "no such file");
+  AnalyzeMultiOptions m = {.json = o->json,.model = o->model };
+  return analyze_multi_check (o->inputs, &m);
 }
 
 /* The command line, with GLib's option parser (--help describes every
@@ -768,7 +859,8 @@ static int
 parse_options (int argc, char **argv, Options * o)
 {
   *o = (Options) {
-  .top_k = 5,.pre = 5 * GST_SECOND,.post = 5 * GST_SECOND};
+  .top_k = 5,.pre = 5 * GST_SECOND,.post = 5 * GST_SECOND,.mqtt_port = 1883,
+        .max_reconnects = 10};
   gboolean version = FALSE;
   gchar **rest = NULL;
   const GOptionEntry entries[] = {
@@ -776,7 +868,8 @@ parse_options (int argc, char **argv, Options * o)
         "The model: an ONNX file (required)", "MODEL"},
     {"json", 0, 0, G_OPTION_ARG_FILENAME, &o->json,
           "Write one JSON line per result (schema mmfusion/2) to FILE, "
-          "replacing it; - for standard output", "FILE|-"},
+          "replacing it; - for standard output; with several inputs a "
+          "folder DIR/ or a name with {source}", "FILE|-"},
     {"overlay", 0, 0, G_OPTION_ARG_FILENAME, &o->overlay,
           "Write the video with the results drawn on it, and the original "
           "audio, to OUT.mkv (Matroska)", "OUT.mkv"},
@@ -812,13 +905,33 @@ parse_options (int argc, char **argv, Options * o)
         "Seconds recorded before an event (default 5)", "S"},
     {"post", 0, 0, G_OPTION_ARG_CALLBACK, take_seconds,
         "Seconds recorded after an event (default 5)", "S"},
+    {"inputs", 0, 0, G_OPTION_ARG_FILENAME, &o->inputs_file,
+          "Analyze the inputs listed in FILE, one 'NAME URI' a line (# "
+          "comments), with any given on the command line: all in this "
+          "process, one model for all, each its own JSON and MQTT stream "
+          "(see Several inputs below)", "FILE"},
+    {"mqtt", 0, 0, G_OPTION_ARG_CALLBACK, take_mqtt,
+          "Also publish each result to the MQTT broker HOST (port 1883 or "
+          "PORT)", "HOST[:PORT]"},
+    {"mqtt-topic", 0, 0, G_OPTION_ARG_STRING, &o->mqtt_topic,
+          "The results' topic, {source} the input's name (default "
+          "mmfusion/results; with several inputs mmfusion/{source}/results)",
+          "TOPIC"},
+    {"max-reconnects", 0, 0, G_OPTION_ARG_CALLBACK, take_count,
+          "Several inputs: a live network stream (rtsp, rtmp, srt, udp) "
+          "that drops is reconnected (1 s, doubling to 30 s); after N "
+          "failed attempts in a row it has failed for good (default 10; "
+          "-1: for ever; 0: no reconnection)", "N"},
+    {"batch", 0, 0, G_OPTION_ARG_CALLBACK, take_count,
+          "Several inputs: the shared model's batch size, 1 to 64, where "
+          "mmfusion batches (default: the number of inputs)", "N"},
     {"version", 0, 0, G_OPTION_ARG_NONE, &version,
         "Print the version and exit", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL,
         NULL},
     {NULL}
   };
-  GOptionContext *ctx = g_option_context_new ("URI|PATH");
+  GOptionContext *ctx = g_option_context_new ("URI|PATH...");
   GOptionGroup *main_group = g_option_group_new (NULL, NULL, NULL, o, NULL);
   g_option_group_add_entries (main_group, entries);
   g_option_context_set_main_group (ctx, main_group);
@@ -828,7 +941,18 @@ parse_options (int argc, char **argv, Options * o)
       "standard error, results as JSON Lines, the video with the results "
       "drawn on it, events (--event-on), a clip around each event "
       "(--record), a report page (--report), a summary at the end.");
-  g_option_context_set_description (ctx, "Ctrl-C, SIGTERM and SIGHUP end "
+  g_option_context_set_description (ctx, "Several inputs (more than one "
+      "URI|PATH, or --inputs FILE): each runs in its own pipeline in this "
+      "process, all with one shared model (mmfusion's model-instance, "
+      "batched up to --batch), each named (from --inputs, else its file "
+      "name or its URI's host and path) and that name is its JSON lines' "
+      "\"stream\" and {source} in --json and --mqtt-topic. --json then "
+      "takes a folder (DIR/: DIR/NAME.jsonl each), a name with {source} "
+      "(out/{source}.jsonl), or - (every line to standard output). An input "
+      "that fails for good is said on one line \"mmfusion-analyze: NAME: "
+      "URI: reason\"; the others go on, and the exit status is 1 at the "
+      "end. --overlay, --report, --record and --live take one input.\n\n"
+      "Ctrl-C, SIGTERM and SIGHUP end "
       "the stream cleanly (every output complete); a second one stops at "
       "once.\nErrors: exit status 1 and one line "
       "\"mmfusion-analyze: FILE: reason\" on standard error.\n");
@@ -849,7 +973,12 @@ parse_options (int argc, char **argv, Options * o)
     return -1;
   }
   guint n_rest = rest ? g_strv_length (rest) : 0;
-  if (n_rest > 1 || (n_rest == 1 && o->live)) {
+  if (n_rest > 1 || o->inputs_file) {
+    int status = parse_several (o, rest);
+    g_strfreev (rest);
+    return status;
+  }
+  if (n_rest == 1 && o->live) {
     gchar *why = g_strdup_printf ("one input only (%s)", o->live ?
         "--live takes none" : "see --help");
     fail (rest[o->live ? 0 : 1], why);
@@ -916,8 +1045,8 @@ take_refusal (GstBus * bus)
   return refusal;
 }
 
-static void
-graph_clear (Graph * g)
+void
+analyze_graph_clear (Graph * g)
 {
   g_clear_object (&g->fusion_video);
   g_clear_object (&g->fusion_audio);
@@ -936,12 +1065,22 @@ static gboolean
 add_publishers (Graph * g, const Options * o, GstElement ** results)
 {
   gboolean ok = TRUE;
-  if (o->json) {
+  if (o->json || o->mqtt_host) {
     GstElement *pub = add (g, "mmpublish");
     ok = pub && gst_element_link (*results, pub);
-    if (pub)
+    if (pub && o->json)
       g_object_set (pub, "location", o->json, NULL);
-    g->json_writer = pub;
+    if (pub && o->mqtt_host) {
+      gchar *name = o->live ? g_strdup ("live") : analyze_input_name
+          (o->input);
+      g_object_set (pub, "mqtt-host", o->mqtt_host, "mqtt-port",
+          o->mqtt_port, "stream", name, NULL);
+      if (o->mqtt_topic)
+        g_object_set (pub, "mqtt-topic", o->mqtt_topic, NULL);
+      g_free (name);
+    }
+    if (o->json)
+      g->json_writer = pub;
     *results = pub;
   }
   if (!o->report)
@@ -1091,6 +1230,18 @@ main (int argc, char **argv)
     options_clear (&o);
     return parsed < 0 ? 0 : 1;
   }
+  if (o.inputs) {
+    AnalyzeMultiOptions m = {.model = o.model,.json = o.json,
+      .interval = o.interval,.top_k = o.top_k,.event_on = o.event_on,
+      .event_off = o.event_off,.mqtt_host = o.mqtt_host,
+      .mqtt_port = o.mqtt_port,.mqtt_topic = o.mqtt_topic ? o.mqtt_topic :
+          "mmfusion/{source}/results",.max_reconnects = o.max_reconnects,
+      .batch = o.batch
+    };
+    int status = analyze_multi_run (o.inputs, &m);
+    options_clear (&o);
+    return status;
+  }
 
   /* Ctrl-C, and SIGTERM and SIGHUP (what systemd, docker and a closed
    * terminal send), are caught from here on: one that comes while the
@@ -1106,7 +1257,7 @@ main (int argc, char **argv)
   if (build (&g, &o, &source)) {
     for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
       g_source_remove (interrupt[i]);
-    graph_clear (&g);
+    analyze_graph_clear (&g);
     options_clear (&o);
     return 1;
   }
@@ -1118,19 +1269,19 @@ main (int argc, char **argv)
     for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
       GstPad *pad = gst_element_get_static_pad (source, names[i]);
       if (pad)
-        on_decoder_pad (source, pad, &g);
+        analyze_on_decoder_pad (source, pad, &g);
       g_clear_object (&pad);
     }
-    on_decoder_done (source, &g);
+    analyze_on_decoder_done (source, &g);
   } else if (g.parser) {
     g_signal_connect (source, "pad-added", G_CALLBACK (analyze_on_source_pad),
         g.parser);
     g_signal_connect (g.parser, "pad-added", G_CALLBACK (analyze_on_parsed_pad), &g);
-    g_signal_connect (g.parser, "no-more-pads", G_CALLBACK (on_decoder_done),
+    g_signal_connect (g.parser, "no-more-pads", G_CALLBACK (analyze_on_decoder_done),
         &g);
   } else {
-    g_signal_connect (source, "pad-added", G_CALLBACK (on_decoder_pad), &g);
-    g_signal_connect (source, "no-more-pads", G_CALLBACK (on_decoder_done),
+    g_signal_connect (source, "pad-added", G_CALLBACK (analyze_on_decoder_pad), &g);
+    g_signal_connect (source, "no-more-pads", G_CALLBACK (analyze_on_decoder_done),
         &g);
   }
 
@@ -1226,7 +1377,7 @@ main (int argc, char **argv)
   if (stats)
     gst_structure_free (stats);
   gst_object_unref (bus);
-  graph_clear (&g);
+  analyze_graph_clear (&g);
   g_main_loop_unref (r.loop);
   if (r.clip_fd >= 0)
     close (r.clip_fd);

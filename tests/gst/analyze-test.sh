@@ -145,7 +145,12 @@ expect_error "interval not a number" "--interval takes a whole number" \
   "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --interval abc
 expect_error "negative interval" "not '-1'" \
   "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --interval -1
-expect_error "two inputs" "one input only" "$tmp/av.mkv" "$tmp/av.mkv" --model "$sync/probe_s10.onnx"
+# several inputs are analyze-multi-test.sh's; the options of one input
+# refuse them
+expect_error "two inputs with --overlay" "command line: --overlay takes one input" \
+  "$tmp/av.mkv" "$tmp/av.mkv" --model "$sync/probe_s10.onnx" --overlay "$tmp/o.mkv"
+expect_error "--live with an input" "one input only" "$tmp/av.mkv" --live=test \
+  --model "$sync/probe_s10.onnx"
 # --help describes every option; --version answers
 help=$("$tool" --help) || fail "--help exited $?"
 for opt in --model --json --overlay --interval --top-k --live --version; do
