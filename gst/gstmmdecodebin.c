@@ -604,9 +604,14 @@ worker_main (gpointer data)
   return NULL;
 }
 
+static void stop_worker (GstMmDecodebin * self);
+
 static void
 start_worker (GstMmDecodebin * self)
 {
+  /* one worker at a time: a READY -> PAUSED that went async and failed
+   * leaves the last one running without a PAUSED -> READY */
+  stop_worker (self);
   GST_OBJECT_LOCK (self);
   self->link = LINK_UP;
   self->lost = FALSE;
@@ -662,6 +667,10 @@ gst_mm_decodebin_change_state (GstElement * element,
       GST_OBJECT_UNLOCK (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      /* READY -> NULL too: after a failed async READY -> PAUSED the bin
+       * goes down from READY, and the worker must not outlive the
+       * element (valgrind saw it read a freed element) */
       stop_worker (self);
       break;
     default:
