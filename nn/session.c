@@ -80,11 +80,25 @@ print_profile (nn_session * s)
     total += s->profile[k];
   for (guint k = 0; k < s->g->steps->len; k++) {
     nn_node *n = nn_nod (s->g, g_array_index (s->g->steps, int, k));
-    g_printerr ("%8.2f us %5.1f%%  %s %s%s%s%s\n",
+    /* the shapes of the first two inputs and of the output: enough to
+     * tell which kernel a Conv or MatMul took */
+    GString *shapes = g_string_new (NULL);
+    for (int i = 0; i < MIN (n->n_in, 2) + 1; i++) {
+      int v = i < MIN (n->n_in, 2) ? n->in[i] : n->out[0];
+      if (v < 0)
+        continue;
+      const nn_tensor *t = &nn_val (s->g, v)->t;
+      g_string_append (shapes, i == MIN (n->n_in, 2) ? " -> " : " ");
+      for (int d = 0; d < t->ndim; d++)
+        g_string_append_printf (shapes, "%s%" G_GINT64_FORMAT, d ? "x" : "",
+            t->shape[d]);
+    }
+    g_printerr ("%8.2f us %5.1f%%  %s %s%s%s%s %s\n",
         (double) s->profile[k] / MAX (s->runs, 1),
         100.0 * s->profile[k] / MAX (total, 1), n->op_type, n->name,
         n->epi.residual >= 0 ? " +Add" : "", n->epi.act ? " +" : "",
-        nn_activation_name (n->epi.act));
+        nn_activation_name (n->epi.act), shapes->str);
+    g_string_free (shapes, TRUE);
   }
 }
 

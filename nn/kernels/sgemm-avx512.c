@@ -86,8 +86,9 @@ pack_a (const float *A, int64_t lda, int64_t M, int64_t kc, float *ap)
  * registers */
 __attribute__ ((target ("avx512f,fma"), always_inline))
 static inline void
-micro_rows (int64_t kc, const float *a, const float *b, float *c,
-    int64_t ldc, gboolean accumulate, int64_t mr, int64_t nr, const int ROWS)
+micro_rows (int64_t kc, const float *a, int64_t si, int64_t sk,
+    const float *b, float *c, int64_t ldc, gboolean accumulate, int64_t mr,
+    int64_t nr, const int ROWS)
 {
   __m512 acc[MR][2];
 #pragma GCC unroll 12
@@ -97,11 +98,11 @@ micro_rows (int64_t kc, const float *a, const float *b, float *c,
     __m512 b0 = _mm512_load_ps (b), b1 = _mm512_load_ps (b + 16);
 #pragma GCC unroll 12
     for (int i = 0; i < ROWS; i++) {
-      __m512 ai = _mm512_set1_ps (a[i]);
+      __m512 ai = _mm512_set1_ps (a[i * si]);
       acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
     }
-    a += MR;
+    a += sk;
     b += NR;
   }
   __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
@@ -130,11 +131,38 @@ micro (int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
     gboolean accumulate, int64_t mr, int64_t nr)
 {
   if (mr > 8)
-    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 12);
+    micro_rows (kc, a, 1, MR, b, c, ldc, accumulate, mr, nr, 12);
   else if (mr > 4)
-    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 8);
+    micro_rows (kc, a, 1, MR, b, c, ldc, accumulate, mr, nr, 8);
   else
-    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 4);
+    micro_rows (kc, a, 1, MR, b, c, ldc, accumulate, mr, nr, 4);
+}
+
+/* the same reading A's rows where they are (lda apart): no packing pass
+ * over A, which costs as much as the product itself when B has few
+ * columns (attention weights times values); rows past mr are not read */
+__attribute__ ((target ("avx512f,fma")))
+static void
+micro_direct (int64_t kc, const float *a, int64_t lda, const float *b,
+    float *c, int64_t ldc, gboolean accumulate, int64_t mr, int64_t nr)
+{
+  if (mr == 12)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 12);
+  else if (mr >= 8)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 8);
+  else if (mr >= 4)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 4);
+  else if (mr == 3)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 3);
+  else if (mr == 2)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 2);
+  else
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 1);
+  /* 8 < mr < 12 and 4 < mr < 8: the rows a smaller tile left */
+  int64_t done = mr == 12 ? 12 : mr >= 8 ? 8 : mr >= 4 ? 4 : mr;
+  if (done < mr)
+    micro_direct (kc, a + done * lda, lda, b, c + done * ldc, ldc,
+        accumulate, mr - done, nr);
 }
 
 size_t
@@ -150,20 +178,18 @@ nn_sgemm_avx512_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
   pack_a (A, lda, M, K, ap);
 }
 
-/* C = A B with A packed ([M/MR][K][MR]) or, when apk is NULL, packed here
- * block by block. Blocks: KC of K, MC rows of A (an A block stays in L2),
- * and B one NR-column panel at a time (it stays in L1). */
+/* C = A B with A packed at load ([M/MR][K][MR]) or, when apk is NULL,
+ * read in place (micro_direct). Blocks: KC of K, MC rows of A (an A block
+ * stays in L2), and B one NR-column panel at a time (it stays in L1). */
 static void
 product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
     const float *apk, const float *B, int64_t ldb, const float *bpk,
     float *C, int64_t ldc)
 {
   int64_t np = (N + NR - 1) / NR;
-  int64_t kcmax = MIN (K, KC), mcmax = MIN ((M + MR - 1) / MR * MR, MC);
+  int64_t kcmax = MIN (K, KC);
   /* B panels start 64-byte aligned, for the aligned loads */
-  int64_t asize = apk ? 0 : (mcmax * kcmax + 15) / 16 * 16;
-  float *ap = work_buffer ((size_t) (asize + NP_FEW * NR * kcmax));
-  float *bp = ap + asize;
+  float *bp = work_buffer ((size_t) (NP_FEW * NR * kcmax));
   gboolean few = np <= NP_FEW;
   for (int64_t k0 = 0; k0 < K; k0 += KC) {
     int64_t kc = MIN (KC, K - k0);
@@ -173,35 +199,28 @@ product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
             bp + p * NR * kc);
     for (int64_t m0 = 0; m0 < M; m0 += MC) {
       int64_t mc = MIN (MC, M - m0), mp = (mc + MR - 1) / MR;
-      /* panel q of this block: at q * MR * kc when packed here, within the
-       * whole-K panel (q * MR * K + k0 * MR) when packed at load */
-      int64_t pstride = apk ? MR * K : MR * kc;
-      const float *a0 = apk ? apk + m0 * K + k0 * MR : ap;
-      if (!apk)
-        pack_a (A + m0 * lda + k0, lda, mc, kc, ap);
       float *cm = C + m0 * ldc;
-      if (few) {
+      for (int64_t pp = 0; pp < (few ? 1 : np); pp++) {
         /* few columns (the late layers of a CNN, with large weights):
-         * each A panel read once for all B panels */
+         * each A panel read once for all B panels; otherwise one B panel
+         * at a time, packed right before use (or at load) */
+        int64_t p0 = few ? 0 : pp, p1 = few ? np : pp + 1;
+        if (!few && !bpk)
+          pack_b (B + k0 * ldb + pp * NR, ldb, kc, MIN (NR, N - pp * NR),
+              bp);
         for (int64_t q = 0; q < mp; q++)
-          for (int64_t p = 0; p < np; p++)
-            micro (kc, a0 + q * pstride, bpk ? bpk + p * NR * K + k0 * NR :
-                bp + p * NR * kc,
-                cm + q * MR * ldc + p * NR, ldc, k0 > 0,
-                MIN (MR, mc - q * MR), MIN (NR, N - p * NR));
-        continue;
-      }
-      for (int64_t p = 0; p < np; p++) {
-        int64_t nr = MIN (NR, N - p * NR);
-        /* one panel at a time, packed right before use (or at load) */
-        const float *panel = bp;
-        if (bpk)
-          panel = bpk + p * NR * K + k0 * NR;
-        else
-          pack_b (B + k0 * ldb + p * NR, ldb, kc, nr, bp);
-        for (int64_t q = 0; q < mp; q++)
-          micro (kc, a0 + q * pstride, panel, cm + q * MR * ldc + p * NR,
-              ldc, k0 > 0, MIN (MR, mc - q * MR), nr);
+          for (int64_t p = p0; p < p1; p++) {
+            const float *panel = bpk ? bpk + p * NR * K + k0 * NR :
+                bp + (few ? p * NR * kc : 0);
+            float *c = cm + q * MR * ldc + p * NR;
+            int64_t mr = MIN (MR, mc - q * MR), nr = MIN (NR, N - p * NR);
+            if (apk)
+              micro (kc, apk + (m0 + q * MR) * K + k0 * MR, panel, c, ldc,
+                  k0 > 0, mr, nr);
+            else
+              micro_direct (kc, A + (m0 + q * MR) * lda + k0, lda, panel, c,
+                  ldc, k0 > 0, mr, nr);
+          }
       }
     }
   }
