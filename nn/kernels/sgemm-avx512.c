@@ -197,8 +197,11 @@ product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
       for (int64_t p = 0; p < np; p++)
         pack_b (B + k0 * ldb + p * NR, ldb, kc, MIN (NR, N - p * NR),
             bp + p * NR * kc);
-    for (int64_t m0 = 0; m0 < M; m0 += MC) {
-      int64_t mc = MIN (MC, M - m0), mp = (mc + MR - 1) / MR;
+    /* weights packed at load: all rows in one block when its K block
+     * fits half of L2 (512 KiB), so each B panel is packed only once */
+    int64_t mcb = apk && M * kc <= (1 << 17) ? M : MC;
+    for (int64_t m0 = 0; m0 < M; m0 += mcb) {
+      int64_t mc = MIN (mcb, M - m0), mp = (mc + MR - 1) / MR;
       float *cm = C + m0 * ldc;
       for (int64_t pp = 0; pp < (few ? 1 : np); pp++) {
         /* few columns (the late layers of a CNN, with large weights):

@@ -180,9 +180,10 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
   const float *res = node->epi.residual >= 0 ? in[node->epi.residual]->data :
       NULL;
   int workers = nn_parallel_workers ();
-  /* at least one tile per worker, in multiples of 16 columns */
+  /* at least one tile per worker, in multiples of 32 columns (the
+   * product's panel width) */
   int64_t share = (p->osz + workers - 1) / workers;
-  job.tile = MAX (1, MIN (p->tile, MAX (16, (share + 15) / 16 * 16)));
+  job.tile = MAX (1, MIN (p->tile, MAX (32, (share + 31) / 32 * 32)));
   int64_t ntiles = (p->osz + job.tile - 1) / job.tile;
   for (int64_t b = 0; b < p->N; b++) {
     job.x = (const float *) in[0]->data + b * p->C * p->isz;
@@ -320,8 +321,8 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
   } else {
     int64_t k = p->cg * p->kk;
     /* tiles of output columns whose column matrix fits the budget, in
-     * multiples of 16, at least 64 wide so sgemm keeps its speed */
-    int64_t tile = MAX (64, COL_BUDGET / MAX (k, 1)) / 16 * 16;
+     * multiples of 32, at least 64 wide so sgemm keeps its speed */
+    int64_t tile = MAX (64, COL_BUDGET / MAX (k, 1)) / 32 * 32;
     p->tile = MIN (tile, p->osz);
     if (p->kind == CONV_GENERAL)
       n->scratch_bytes = (size_t) (k * p->tile) * sizeof (float);
