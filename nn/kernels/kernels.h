@@ -20,6 +20,14 @@ void nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y, float *scratch);
 
+/* depthwise-avx512.c: the same straight from NCHW with masked loads, no
+ * scratch; for dilation 1, row strides 1 and 2, kernels up to 16x16, on
+ * CPUs with AVX-512 (nn_depthwise_avx512_fits) */
+gboolean nn_depthwise_avx512_fits (const nn_depthwise * p);
+void nn_depthwise_avx512_run (const nn_depthwise * p, int64_t c0, int64_t c1,
+    const float *x, const float *w, const float *bias, const float *res,
+    const nn_epilogue * e, float *y);
+
 /* isa.c: the instruction set chosen once from the CPU and NN_ISA */
 typedef enum {
   NN_ISA_GENERIC,

@@ -32,6 +32,7 @@ typedef struct {
   int64_t isz, osz, kk;         /* spatial sizes: input, output, kernel */
   int64_t tile;                 /* output columns per tile, at most */
   nn_depthwise dw;
+  gboolean dw_direct;           /* the AVX-512 kernel, no scratch */
   int64_t packed_group;         /* floats per group in packed[], or 0 */
   float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
@@ -166,8 +167,12 @@ static void
 depthwise_channels (void *data, int64_t c0, int64_t c1, void *scratch)
 {
   const conv_job *job = data;
-  nn_depthwise_run (&job->p->dw, c0, c1, job->x, job->w, job->bias, job->res,
-      &job->node->epi, job->y, scratch);
+  if (job->p->dw_direct)
+    nn_depthwise_avx512_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
+        job->res, &job->node->epi, job->y);
+  else
+    nn_depthwise_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
+        job->res, &job->node->epi, job->y, scratch);
 }
 
 static void
@@ -317,7 +322,9 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     d->pw = p->pb[2];
     d->dh = p->d[1];
     d->dw = p->d[2];
-    n->scratch_bytes = nn_depthwise_scratch (d);
+    p->dw_direct = nn_depthwise_avx512_fits (d) && g_strcmp0 (g_getenv
+        ("NN_DEPTHWISE"), "planes") != 0;
+    n->scratch_bytes = p->dw_direct ? 0 : nn_depthwise_scratch (d);
   } else {
     int64_t k = p->cg * p->kk;
     /* tiles of output columns whose column matrix fits the budget, in
