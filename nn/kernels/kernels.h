@@ -59,4 +59,12 @@ void nn_sgemm_avx512_pack_b (int64_t K, int64_t N, const float *B,
 void nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K,
     const float *A, int64_t lda, const float *bp, float *C, int64_t ldc);
 
+/* C[M][N] = W[M][K] X[K][N] for few columns (N <= 64), as Cᵀ = Xᵀ Wᵀ
+ * with Wᵀ packed at load ([M/32][K][32] panels, nn_sgemm_avx512_packed_b_size
+ * (K, M) floats); X read in place */
+void nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W,
+    int64_t ldw, float *wt);
+void nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K,
+    const float *wt, const float *X, int64_t ldx, float *C, int64_t ldc);
+
 #endif /* MMFUSION_NN_KERNELS_H */

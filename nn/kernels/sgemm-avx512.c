@@ -229,6 +229,57 @@ product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
   }
 }
 
+/* Few columns (N <= 64, the 7x7 and 14x14 maps of a CNN's late layers):
+ * C = W X computed as its transpose, Cᵀ = Xᵀ Wᵀ, so that the wide side
+ * (M output channels) fills the 32-lane panels instead of N = 49 filling
+ * two panels to 77%. Wᵀ is packed at load into [M/32][K][32] panels
+ * (nn_sgemm_avx512_pack_wt); X's columns are read in place as the rows
+ * of Xᵀ (12 of them per tile, broadcast from X[k][n0..n0+11]), over the
+ * whole K without blocking; each 12x32 tile of Cᵀ is written back
+ * transposed. */
+void
+nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
+    float *wt)
+{
+  for (int64_t p = 0; p * NR < M; p++) {
+    float *panel = wt + p * NR * K;
+    for (int64_t k = 0; k < K; k++)
+      for (int64_t l = 0; l < NR; l++)
+        panel[k * NR + l] = p * NR + l < M ? W[(p * NR + l) * ldw + k] : 0.0f;
+  }
+}
+
+__attribute__ ((target ("avx512f,fma")))
+void
+nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
+    const float *X, int64_t ldx, float *C, int64_t ldc)
+{
+  float tile[MR * NR] __attribute__ ((aligned (64)));
+  for (int64_t n0 = 0; n0 < N; n0 += MR) {
+    int64_t nr = MIN (MR, N - n0);
+    for (int64_t p = 0; p * NR < M; p++) {
+      int64_t mr = MIN (NR, M - p * NR);
+      /* rows of Cᵀ n0.. into tile[i][0..31] */
+      if (nr == MR)
+        micro_rows (K, X + n0, 1, ldx, wt + p * NR * K, tile, NR, FALSE, MR,
+            NR, MR);
+      else if (nr > 8)
+        micro_rows (K, X + n0, 1, ldx, wt + p * NR * K, tile, NR, FALSE, nr,
+            NR, MR);
+      else if (nr > 4)
+        micro_rows (K, X + n0, 1, ldx, wt + p * NR * K, tile, NR, FALSE, nr,
+            NR, 8);
+      else
+        micro_rows (K, X + n0, 1, ldx, wt + p * NR * K, tile, NR, FALSE, nr,
+            NR, 4);
+      float *c = C + p * NR * ldc + n0;
+      for (int64_t m = 0; m < mr; m++)
+        for (int64_t i = 0; i < nr; i++)
+          c[m * ldc + i] = tile[i * NR + m];
+    }
+  }
+}
+
 gboolean
 nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc)
@@ -268,6 +319,18 @@ nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
 }
 
 #else
+
+void
+nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
+    float *wt)
+{
+}
+
+void
+nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
+    const float *X, int64_t ldx, float *C, int64_t ldc)
+{
+}
 
 size_t
 nn_sgemm_avx512_packed_b_size (int64_t K, int64_t N)
