@@ -36,8 +36,8 @@ typedef struct {
   nn_depthwise dw;
   gboolean dw_direct;           /* the AVX-512 kernel, no scratch */
   int64_t packed_group;         /* floats per group in packed[], or 0 */
-  const float *small_n;         /* or Wᵀ for the transposed product of
-                                 * few columns, in packed[] 64-byte
+  const float *small_n;         /* or Wᵀ for the transposed product
+                                 * (nn_sgemm_avx512_small_n), in packed[] 64-byte
                                  * aligned (the kernel's aligned loads) */
   float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
@@ -347,11 +347,17 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
       n->scratch_bytes = (size_t) (k * p->tile) * sizeof (float);
     /* constant weights of products with a few rows are packed once for
      * the AVX-512 kernel (the same test as nn_sgemm's) */
-    /* few output columns (late layers: 7x7, 14x14 maps) in one group:
-     * the transposed product, 1.2-1.8x faster there (measured with
-     * N = 49 and 196 on Zen 5; at 196 only with a long K) */
+    /* the transposed product (no packing of the column matrix at run
+     * time, output channels filling the 32-lane panels), where it
+     * measured faster on Zen 5 than the packed one: few output columns
+     * (7x7 maps: 1.2-1.8x), and long K when the channels fill the
+     * panels (K = 576, M = 64: 1.3x; M = 32, K = 144: 1.05x); it loses
+     * with short K (the transposed stores dominate) and with M = 96-384
+     * at K = 128-144 */
+    int64_t lanes = (p->M + 31) / 32 * 32;
     gboolean small_n = nn_isa_get () == NN_ISA_AVX512 && w->is_const
-        && p->group == 1 && (p->osz <= 64 || (p->osz <= 256 && k >= 1024));
+        && p->group == 1 && (p->osz <= 64 || (4 * p->M >= 3 * lanes
+            && (k >= 256 || (k >= 144 && p->M <= 64))));
     if (small_n) {
       size_t floats = nn_sgemm_avx512_packed_b_size (k, p->M);
       conv_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);
