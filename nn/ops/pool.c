@@ -41,10 +41,11 @@ axis_windows (const pool_params * p, int a, window * w)
 
 /* the most common pool of all: 2x2, stride 2, windows inside the input */
 NN_VECTORIZE static void
-max_pool_2x2 (const pool_params * p, const float *x, float *y)
+max_pool_2x2 (const pool_params * p, const float *x, float *y, int64_t c0,
+    int64_t c1)
 {
   int64_t H = p->in[1], W = p->in[2], OH = p->out[1], OW = p->out[2];
-  for (int64_t c = 0; c < p->NC; c++) {
+  for (int64_t c = c0; c < c1; c++) {
     for (int64_t oh = 0; oh < OH; oh++) {
       const float *r0 = x + (c * H + 2 * oh) * W, *r1 = r0 + W;
       float *yr = y + (c * OH + oh) * OW;
@@ -57,20 +58,56 @@ max_pool_2x2 (const pool_params * p, const float *x, float *y)
   }
 }
 
-/* the common case: 2-D, no dilation */
+/* 2-D max pool, no dilation, output columns [lo, hi) of row yr whose
+ * windows lie inside the input: one running maximum per tap over the whole
+ * range, so GCC vectorizes along the row (stride 1 and 2 as constants) */
+NN_VECTORIZE static void
+max_row_interior (const pool_params * p, const float *xc, const window * a,
+    float *yr, int64_t lo, int64_t hi)
+{
+  const int64_t W = p->in[2], K = p->k[2], s = p->s[2];
+  for (int64_t ow = lo; ow < hi; ow++)
+    yr[ow] = -INFINITY;
+  for (int64_t ih = a->lo; ih < a->hi; ih++)
+    for (int64_t kw = 0; kw < K; kw++) {
+      const float *r = xc + ih * W + kw - p->pb[2];
+      if (s == 1)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] = r[ow] > yr[ow] ? r[ow] : yr[ow];
+      else if (s == 2)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] = r[2 * ow] > yr[ow] ? r[2 * ow] : yr[ow];
+      else
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] = r[ow * s] > yr[ow] ? r[ow * s] : yr[ow];
+    }
+}
+
+/* the common case: 2-D, no dilation; channels [c0, c1) */
 NN_VECTORIZE static void
 pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
-    const window * ww)
+    const window * ww, int64_t c0, int64_t c1)
 {
   int64_t H = p->in[1], W = p->in[2], OH = p->out[1], OW = p->out[2];
-  for (int64_t c = 0; c < p->NC; c++) {
+  /* output columns whose whole window is inside the input */
+  int64_t ilo = (p->pb[2] + p->s[2] - 1) / p->s[2];
+  int64_t ihi = W + p->pb[2] - p->k[2] >= 0 ?
+      (W + p->pb[2] - p->k[2]) / p->s[2] + 1 : 0;
+  ilo = MIN (ilo, OW);
+  ihi = CLAMP (ihi, ilo, OW);
+  for (int64_t c = c0; c < c1; c++) {
     const float *xc = x + c * H * W;
     float *yc = y + c * OH * OW;
     for (int64_t oh = 0; oh < OH; oh++) {
       const window *a = &wh[oh];
       float *yr = yc + oh * OW;
       if (p->is_max) {
+        max_row_interior (p, xc, a, yr, ilo, ihi);
         for (int64_t ow = 0; ow < OW; ow++) {
+          if (ow == ilo)
+            ow = ihi;
+          if (ow >= OW)
+            break;
           const window *b = &ww[ow];
           float acc = -INFINITY;
           for (int64_t ih = a->lo; ih < a->hi; ih++)
@@ -94,6 +131,24 @@ pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
   }
 }
 
+typedef struct {
+  const pool_params *p;
+  const float *x;
+  float *y;
+  const window *wh, *ww;
+  gboolean two_by_two;
+} pool_job;
+
+static void
+pool_channels (void *data, int64_t c0, int64_t c1, void *scratch)
+{
+  const pool_job *job = data;
+  if (job->two_by_two)
+    max_pool_2x2 (job->p, job->x, job->y, c0, c1);
+  else
+    pool_2d (job->p, job->x, job->y, job->wh, job->ww, c0, c1);
+}
+
 static void
 pool_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
@@ -112,11 +167,16 @@ pool_kernel (const nn_node * node, nn_tensor * const *in,
       && p->k[1] == 2 && p->k[2] == 2 && p->s[1] == 2 && p->s[2] == 2
       && p->pb[1] == 0 && p->pb[2] == 0 && 2 * p->out[1] <= p->in[1]
       && 2 * p->out[2] <= p->in[2]) {
-    max_pool_2x2 (p, x, y);
+    pool_job job = {.p = p,.x = x,.y = y,.two_by_two = TRUE };
+    nn_parallel_for (p->NC, MAX (1, 32768 / MAX (osz, 1)), pool_channels,
+        &job, NULL);
     return;
   }
   if (p->out[0] == 1 && p->in[0] == 1 && d1 == 1 && d2 == 1) {
-    pool_2d (p, x, y, w1, w2);
+    /* the windows (in this worker's scratch) are read by all workers */
+    pool_job job = {.p = p,.x = x,.y = y,.wh = w1,.ww = w2 };
+    nn_parallel_for (p->NC, MAX (1, 32768 / MAX (osz, 1)), pool_channels,
+        &job, NULL);
     return;
   }
 
