@@ -358,6 +358,11 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     gboolean small_n = nn_isa_get () == NN_ISA_AVX512 && w->is_const
         && p->group == 1 && (p->osz <= 64 || (4 * p->M >= 3 * lanes
             && (k >= 256 || (k >= 144 && p->M <= 64))));
+    /* NN_CONV=packed or transposed forces one product (for measuring) */
+    const char *force = g_getenv ("NN_CONV");
+    if (force && nn_isa_get () == NN_ISA_AVX512 && w->is_const
+        && p->group == 1)
+      small_n = strcmp (force, "transposed") == 0;
     if (small_n) {
       size_t floats = nn_sgemm_avx512_packed_b_size (k, p->M);
       conv_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);

@@ -58,29 +58,44 @@ max_pool_2x2 (const pool_params * p, const float *x, float *y, int64_t c0,
   }
 }
 
-/* 2-D max pool, no dilation, output columns [lo, hi) of row yr whose
- * windows lie inside the input: one running maximum per tap over the whole
- * range, so GCC vectorizes along the row (stride 1 and 2 as constants) */
+/* 2-D pool, no dilation, output columns [lo, hi) of row yr whose windows
+ * lie inside the input along the row: one running maximum or sum per tap
+ * over the whole range, so GCC vectorizes along the row (strides 1 and 2
+ * as constants). `divisor`: the average's count (rows of the window
+ * times its width), 0 for max. */
 NN_VECTORIZE static void
-max_row_interior (const pool_params * p, const float *xc, const window * a,
-    float *yr, int64_t lo, int64_t hi)
+row_interior (const pool_params * p, const float *xc, const window * a,
+    float *yr, int64_t lo, int64_t hi, float divisor)
 {
   const int64_t W = p->in[2], K = p->k[2], s = p->s[2];
+  gboolean mx = p->is_max;
   for (int64_t ow = lo; ow < hi; ow++)
-    yr[ow] = -INFINITY;
+    yr[ow] = mx ? -INFINITY : 0.0f;
   for (int64_t ih = a->lo; ih < a->hi; ih++)
     for (int64_t kw = 0; kw < K; kw++) {
       const float *r = xc + ih * W + kw - p->pb[2];
-      if (s == 1)
+      if (mx && s == 1)
         for (int64_t ow = lo; ow < hi; ow++)
           yr[ow] = r[ow] > yr[ow] ? r[ow] : yr[ow];
-      else if (s == 2)
+      else if (mx && s == 2)
         for (int64_t ow = lo; ow < hi; ow++)
           yr[ow] = r[2 * ow] > yr[ow] ? r[2 * ow] : yr[ow];
-      else
+      else if (mx)
         for (int64_t ow = lo; ow < hi; ow++)
           yr[ow] = r[ow * s] > yr[ow] ? r[ow * s] : yr[ow];
+      else if (s == 1)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] += r[ow];
+      else if (s == 2)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] += r[2 * ow];
+      else
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] += r[ow * s];
     }
+  if (!mx)
+    for (int64_t ow = lo; ow < hi; ow++)
+      yr[ow] /= divisor;
 }
 
 /* the common case: 2-D, no dilation; channels [c0, c1) */
@@ -101,8 +116,10 @@ pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
     for (int64_t oh = 0; oh < OH; oh++) {
       const window *a = &wh[oh];
       float *yr = yc + oh * OW;
+      /* the window's rows as the average counts them, times its width */
+      int64_t rows = p->include_pad ? a->padded : a->hi - a->lo;
+      row_interior (p, xc, a, yr, ilo, ihi, (float) MAX (rows * p->k[2], 1));
       if (p->is_max) {
-        max_row_interior (p, xc, a, yr, ilo, ihi);
         for (int64_t ow = 0; ow < OW; ow++) {
           if (ow == ilo)
             ow = ihi;
@@ -117,6 +134,10 @@ pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
         }
       } else {
         for (int64_t ow = 0; ow < OW; ow++) {
+          if (ow == ilo)
+            ow = ihi;
+          if (ow >= OW)
+            break;
           const window *b = &ww[ow];
           float acc = 0.0f;
           for (int64_t ih = a->lo; ih < a->hi; ih++)
