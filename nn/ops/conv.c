@@ -192,7 +192,10 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
   job.bias = node->n_in > 2 && in[2] ? in[2]->data : NULL;
   const float *res = node->epi.residual >= 0 ? in[node->epi.residual]->data :
       NULL;
-  int workers = nn_parallel_workers ();
+  /* small layers run on one worker (the wake-up would cost more) */
+  double work = (double) p->M * p->osz * p->cg * p->kk;
+  int workers = work < 2.0 * NN_PARALLEL_MIN_WORK ? 1 :
+      nn_parallel_workers ();
   /* at least one tile per worker, in multiples of 32 columns (the
    * product's panel width) */
   int64_t share = (p->osz + workers - 1) / workers;
@@ -203,9 +206,11 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
     job.y = (float *) out[0]->data + b * p->M * p->osz;
     job.res = res ? res + b * p->M * p->osz : NULL;
     if (p->kind == CONV_DEPTHWISE)
-      nn_parallel_for (p->C, 1, depthwise_channels, &job, scratch);
+      nn_parallel_for (p->C, nn_parallel_grain (p->C, work), depthwise_channels,
+          &job, scratch);
     else
-      nn_parallel_for (ntiles, 1, conv_tiles, &job, scratch);
+      nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work), conv_tiles,
+          &job, scratch);
   }
 }
 

@@ -79,7 +79,8 @@ gemm_kernel (const nn_node * node, nn_tensor * const *in,
     gemm_job job = {.node = node,.p = p,.a = in[0]->data,
       .c = c ? c->data : NULL,.res = residual_of (node, in),.y = y
     };
-    nn_parallel_for (p->M, 16, gemm_packed_rows, &job, scratch);
+    nn_parallel_for (p->M, MAX (16, nn_parallel_grain (p->M, (double) p->M
+                * p->N * p->K)), gemm_packed_rows, &job, scratch);
     return;
   }
   float beta = 0.0f;
@@ -224,10 +225,13 @@ matmul_kernel (const nn_node * node, nn_tensor * const *in,
     .y = out[0]->data,.res = residual_of (node, in)
   };
   /* split when each worker gets enough rows to amortize its wake-up */
+  double work = (double) p->batch * p->M * p->N * p->K;
   if (p->flat)
-    nn_parallel_for (p->batch * p->M, 16, matmul_rows, &job, scratch);
+    nn_parallel_for (p->batch * p->M, MAX (16, nn_parallel_grain (p->batch
+                * p->M, work)), matmul_rows, &job, scratch);
   else
-    nn_parallel_for (p->batch, 1, matmul_batches, &job, scratch);
+    nn_parallel_for (p->batch, nn_parallel_grain (p->batch, work),
+        matmul_batches, &job, scratch);
 }
 
 gboolean
