@@ -86,9 +86,9 @@ pack_a (const float *A, int64_t lda, int64_t M, int64_t kc, float *ap)
  * registers */
 __attribute__ ((target ("avx512f,fma"), always_inline))
 static inline void
-micro_rows (int64_t kc, const float *a, int64_t si, int64_t sk,
-    const float *b, float *c, int64_t ldc, gboolean accumulate, int64_t mr,
-    int64_t nr, const int ROWS)
+micro_rows_off (int64_t kc, const float *a, int64_t si, int64_t sk,
+    const int64_t * offs, const float *b, float *c, int64_t ldc,
+    gboolean accumulate, int64_t mr, int64_t nr, const int ROWS)
 {
   __m512 acc[MR][2];
 #pragma GCC unroll 12
@@ -96,13 +96,15 @@ micro_rows (int64_t kc, const float *a, int64_t si, int64_t sk,
     acc[i][0] = acc[i][1] = _mm512_setzero_ps ();
   for (int64_t k = 0; k < kc; k++) {
     __m512 b0 = _mm512_load_ps (b), b1 = _mm512_load_ps (b + 16);
+    /* row k of the A block: sk apart, or at offs[k] (direct convolution:
+     * the input pixel of tap k) */
+    const float *ak = offs ? a + offs[k] : a + k * sk;
 #pragma GCC unroll 12
     for (int i = 0; i < ROWS; i++) {
-      __m512 ai = _mm512_set1_ps (a[i * si]);
+      __m512 ai = _mm512_set1_ps (ak[i * si]);
       acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
     }
-    a += sk;
     b += NR;
   }
   __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
@@ -121,6 +123,15 @@ micro_rows (int64_t kc, const float *a, int64_t si, int64_t sk,
     _mm512_mask_storeu_ps (ci, m0, acc[i][0]);
     _mm512_mask_storeu_ps (ci + 16, m1, acc[i][1]);
   }
+}
+
+__attribute__ ((target ("avx512f,fma"), always_inline))
+static inline void
+micro_rows (int64_t kc, const float *a, int64_t si, int64_t sk,
+    const float *b, float *c, int64_t ldc, gboolean accumulate, int64_t mr,
+    int64_t nr, const int ROWS)
+{
+  micro_rows_off (kc, a, si, sk, NULL, b, c, ldc, accumulate, mr, nr, ROWS);
 }
 
 /* a short last panel (M = 16 leaves 4 rows) runs a smaller tile instead
@@ -249,6 +260,41 @@ nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
   }
 }
 
+/* nr (<= MR) rows of Cᵀ into tile[i][0..NR): row i of Xᵀ is read at
+ * x + i * si (+ k * sk, or + offs[k]); in exact chunks of 12, 8, 4, 3,
+ * 2, 1 rows, so no row past nr is ever read */
+__attribute__ ((target ("avx512f,fma")))
+static void
+transposed_rows (int64_t kc, const float *x, int64_t si, int64_t sk,
+    const int64_t * offs, const float *panel, float *tile, int64_t nr)
+{
+  while (nr > 0) {
+    int64_t r;
+    if (nr >= 12) {
+      r = 12;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 12);
+    } else if (nr >= 8) {
+      r = 8;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 8);
+    } else if (nr >= 4) {
+      r = 4;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 4);
+    } else if (nr == 3) {
+      r = 3;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 3);
+    } else if (nr == 2) {
+      r = 2;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 2);
+    } else {
+      r = 1;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 1);
+    }
+    x += r * si;
+    tile += r * NR;
+    nr -= r;
+  }
+}
+
 __attribute__ ((target ("avx512f,fma")))
 void
 nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
@@ -270,15 +316,7 @@ nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
         int64_t mr = MIN (NR, M - p * NR);
         const float *panel = wt + p * NR * K + k0 * NR;
         /* rows n0.. of Cᵀ into tile[i][0..31] */
-        if (nr > 8)
-          micro_rows (kc, xk + n0, 1, ldx, panel, tile, NR, FALSE, nr, NR,
-              MR);
-        else if (nr > 4)
-          micro_rows (kc, xk + n0, 1, ldx, panel, tile, NR, FALSE, nr, NR,
-              8);
-        else
-          micro_rows (kc, xk + n0, 1, ldx, panel, tile, NR, FALSE, nr, NR,
-              4);
+        transposed_rows (kc, xk + n0, 1, ldx, NULL, panel, tile, nr);
         float *c = C + p * NR * ldc + n0;
         if (k0 == 0)
           for (int64_t m = 0; m < mr; m++)
