@@ -67,4 +67,15 @@ void nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W,
 void nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K,
     const float *wt, const float *X, int64_t ldx, float *C, int64_t ldc);
 
+/* direct stride-1 convolution through the same transposed product, no
+ * column matrix: grid columns [n0, n1) of the padded input xpad, tap k at
+ * xpad[offs[k] + n]; results to y[m][output index of n] (ldy apart) */
+typedef struct {
+  int64_t P2, plane;            /* padded row length, P1 * P2 */
+  int64_t OH, OW;               /* output rows and columns per plane */
+} nn_direct_grid;
+void nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
+    const float *xpad, const int64_t * offs, const nn_direct_grid * g,
+    int64_t n0, int64_t n1, float *y, int64_t ldy);
+
 #endif /* MMFUSION_NN_KERNELS_H */

@@ -331,6 +331,56 @@ nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
   }
 }
 
+/* Direct convolution (stride 1) as the transposed product without a
+ * column matrix: the input is padded once (xpad, [C][P0][P1][P2]), and
+ * output pixel n of the padded grid (n = o0 P1 P2 + o1 P2 + o2) reads tap
+ * k at xpad[offs[k] + n], so 12 neighbouring pixels are 12 neighbouring
+ * floats. Grid points past the output row or plane (o2 >= OW, o1 >= OH)
+ * are computed and dropped (2 of 58 columns for a 3x3 kernel on 56x56).
+ * Columns [n0, n1) of the grid; y[m][j] with j the output index. */
+__attribute__ ((target ("avx512f,fma")))
+void
+nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
+    const float *xpad, const int64_t * offs, const nn_direct_grid * g,
+    int64_t n0, int64_t n1, float *y, int64_t ldy)
+{
+  float tile[MR * NR] __attribute__ ((aligned (64)));
+  int64_t jmap[MR];
+  int64_t nkb = (K + MAX (KC, (1 << 18) / MAX (M, 1)) - 1)
+      / MAX (KC, (1 << 18) / MAX (M, 1));
+  int64_t kcb = (K + nkb - 1) / nkb;
+  for (int64_t k0 = 0; k0 < K; k0 += kcb) {
+    int64_t kc = MIN (kcb, K - k0);
+    for (int64_t nb = n0; nb < n1; nb += MR) {
+      int64_t nr = MIN (MR, n1 - nb);
+      /* output index of each grid point, -1 past a row or plane */
+      for (int64_t i = 0; i < nr; i++) {
+        int64_t n = nb + i, o0 = n / g->plane, r = n % g->plane;
+        int64_t o1 = r / g->P2, o2 = r % g->P2;
+        jmap[i] = o1 < g->OH && o2 < g->OW ? (o0 * g->OH + o1) * g->OW + o2
+            : -1;
+      }
+      for (int64_t p = 0; p * NR < M; p++) {
+        int64_t mr = MIN (NR, M - p * NR);
+        transposed_rows (kc, xpad + nb, 1, 0, offs + k0, wt + p * NR * K
+            + k0 * NR, tile, nr);
+        float *c = y + p * NR * ldy;
+        for (int64_t i = 0; i < nr; i++) {
+          if (jmap[i] < 0)
+            continue;
+          float *ci = c + jmap[i];
+          if (k0 == 0)
+            for (int64_t m = 0; m < mr; m++)
+              ci[m * ldy] = tile[i * NR + m];
+          else
+            for (int64_t m = 0; m < mr; m++)
+              ci[m * ldy] += tile[i * NR + m];
+        }
+      }
+    }
+  }
+}
+
 gboolean
 nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc)
@@ -370,6 +420,13 @@ nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
 }
 
 #else
+
+void
+nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
+    const float *xpad, const int64_t * offs, const nn_direct_grid * g,
+    int64_t n0, int64_t n1, float *y, int64_t ldy)
+{
+}
 
 void
 nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,

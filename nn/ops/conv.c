@@ -39,6 +39,12 @@ typedef struct {
   const float *small_n;         /* or Wᵀ for the transposed product
                                  * (nn_sgemm_avx512_small_n), in packed[] 64-byte
                                  * aligned (the kernel's aligned loads) */
+  /* direct (stride 1, with small_n): no im2col; the input padded once to
+   * P[] in the calling worker's scratch, tap offsets in packed[] after
+   * Wᵀ, grid columns nflat */
+  const int64_t *offs;
+  int64_t P[3], nflat;
+  nn_direct_grid grid;
   float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
 
@@ -133,6 +139,7 @@ typedef struct {
   const float *x, *w, *bias, *res;
   float *y;
   int64_t tile;
+  const float *xpad;            /* direct: the padded input */
 } conv_job;
 
 /* output column tiles [t0, t1) of one image */
@@ -171,6 +178,65 @@ conv_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
   }
 }
 
+/* direct convolution: grid column tiles [t0, t1) */
+static void
+direct_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  const nn_direct_grid *g = &p->grid;
+  for (int64_t t = t0; t < t1; t++) {
+    int64_t n0 = t * job->tile, n1 = MIN (p->nflat, n0 + job->tile);
+    nn_sgemm_avx512_conv_direct (p->M, p->C * p->kk, p->small_n, job->xpad,
+        p->offs, g, n0, n1, job->y, p->osz);
+    /* the output indices of the tile's grid points form one range */
+    int64_t first = n0, last = n1 - 1;
+    while (first <= last && (first % g->plane / g->P2 >= g->OH
+            || first % g->P2 >= g->OW))
+      first++;
+    while (last >= first && (last % g->plane / g->P2 >= g->OH
+            || last % g->P2 >= g->OW))
+      last--;
+    if (first > last)
+      continue;
+    int64_t j0 = (first / g->plane * g->OH + first % g->plane / g->P2)
+        * g->OW + first % g->P2;
+    int64_t j1 = (last / g->plane * g->OH + last % g->plane / g->P2)
+        * g->OW + last % g->P2 + 1;
+    for (int64_t m = 0; m < p->M; m++)
+      nn_epilogue_apply (&job->node->epi, job->y + m * p->osz + j0, j1 - j0,
+          job->bias ? job->bias[m] : 0.0f, NULL,
+          job->res ? job->res + m * p->osz + j0 : NULL);
+  }
+}
+
+/* the input of one image into the padded grid (zeros around) */
+NN_VECTORIZE static void
+pad_input (const conv_params * p, const float *x, float *xpad)
+{
+  const int64_t P0 = p->P[0], P1 = p->P[1], P2 = p->P[2];
+  for (int64_t c = 0; c < p->C; c++)
+    for (int64_t i0 = 0; i0 < P0; i0++)
+      for (int64_t i1 = 0; i1 < P1; i1++) {
+        float *row = xpad + ((c * P0 + i0) * P1 + i1) * P2;
+        int64_t s0 = i0 - p->pb[0], s1 = i1 - p->pb[1];
+        if (s0 < 0 || s0 >= p->in[0] || s1 < 0 || s1 >= p->in[1]) {
+          memset (row, 0, P2 * sizeof (float));
+          continue;
+        }
+        const float *src = x + ((c * p->in[0] + s0) * p->in[1] + s1)
+            * p->in[2];
+        int64_t lo = MIN (p->pb[2], P2);
+        int64_t hi = MIN (P2, p->pb[2] + p->in[2]);
+        for (int64_t i = 0; i < lo; i++)
+          row[i] = 0.0f;
+        if (hi > lo)
+          memcpy (row + lo, src, (hi - lo) * sizeof (float));
+        for (int64_t i = MAX (hi, lo); i < P2; i++)
+          row[i] = 0.0f;
+      }
+}
+
 static void
 depthwise_channels (void *data, int64_t c0, int64_t c1, void *scratch)
 {
@@ -201,11 +267,25 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
   int64_t share = (p->osz + workers - 1) / workers;
   job.tile = MAX (1, MIN (p->tile, MAX (32, (share + 31) / 32 * 32)));
   int64_t ntiles = (p->osz + job.tile - 1) / job.tile;
+  if (p->offs) {
+    /* direct: tiles of grid columns in multiples of the 12-row tile,
+     * whose output block stays in L2 */
+    int64_t dshare = (p->nflat + workers - 1) / workers;
+    job.tile = MAX (12, MIN ((dshare + 11) / 12 * 12,
+            MAX (96, OUT_BUDGET / MAX (p->M, 1)) / 12 * 12));
+    ntiles = (p->nflat + job.tile - 1) / job.tile;
+  }
   for (int64_t b = 0; b < p->N; b++) {
     job.x = (const float *) in[0]->data + b * p->C * p->isz;
     job.y = (float *) out[0]->data + b * p->M * p->osz;
     job.res = res ? res + b * p->M * p->osz : NULL;
-    if (p->kind == CONV_DEPTHWISE)
+    if (p->offs) {
+      /* padded by the calling worker into its scratch, read by all */
+      pad_input (p, job.x, scratch);
+      job.xpad = scratch;
+      nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
+          direct_tiles, &job, NULL);
+    } else if (p->kind == CONV_DEPTHWISE)
       nn_parallel_for (p->C, nn_parallel_grain (p->C, work), depthwise_channels,
           &job, scratch);
     else
@@ -363,14 +443,28 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     gboolean small_n = nn_isa_get () == NN_ISA_AVX512 && w->is_const
         && p->group == 1 && (p->osz <= 64 || (4 * p->M >= 3 * lanes
             && (k >= 256 || (k >= 144 && p->M <= 64))));
-    /* NN_CONV=packed or transposed forces one product (for measuring) */
+    /* NN_CONV=packed, transposed or direct forces one product (for
+     * measuring; direct only applies at stride 1) */
     const char *force = g_getenv ("NN_CONV");
     if (force && nn_isa_get () == NN_ISA_AVX512 && w->is_const
         && p->group == 1)
-      small_n = strcmp (force, "transposed") == 0;
+      small_n = strcmp (force, "packed") != 0;
+    /* stride 1 with a kernel wider than one tap: direct, when the padded
+     * input (in each worker's scratch) stays within 16 MiB */
+    int64_t P[3], vol = 1;
+    gboolean direct = small_n && p->kind == CONV_GENERAL;
+    for (int a = 0; a < 3; a++) {
+      P[a] = p->out[a] + (p->k[a] - 1) * p->d[a];
+      vol *= P[a];
+      direct = direct && p->s[a] == 1;
+    }
+    direct = direct && vol * p->C <= (1 << 22)
+        && g_strcmp0 (force, "transposed") != 0;
     if (small_n) {
       size_t floats = nn_sgemm_avx512_packed_b_size (k, p->M);
-      conv_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);
+      size_t offs_bytes = direct ? (size_t) k * sizeof (int64_t) : 0;
+      conv_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64
+          + offs_bytes);
       *q = *p;
       g_free (p);
       n->params = p = q;
@@ -378,6 +472,24 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
       nn_sgemm_avx512_pack_wt (p->M, k, w->t.data, k, wt);
       p->small_n = wt;
       n->packed_inputs |= 1u << 1;
+      if (direct) {
+        int64_t *offs = (int64_t *) (wt + floats);
+        for (int64_t c = 0; c < p->C; c++)
+          for (int64_t k0 = 0; k0 < p->k[0]; k0++)
+            for (int64_t k1 = 0; k1 < p->k[1]; k1++)
+              for (int64_t k2 = 0; k2 < p->k[2]; k2++)
+                *offs++ = ((c * P[0] + k0 * p->d[0]) * P[1] + k1 * p->d[1])
+                    * P[2] + k2 * p->d[2];
+        p->offs = (const int64_t *) (wt + floats);
+        memcpy (p->P, P, sizeof P);
+        p->grid.P2 = P[2];
+        p->grid.plane = P[1] * P[2];
+        p->grid.OH = p->out[1];
+        p->grid.OW = p->out[2];
+        p->nflat = (p->out[0] - 1) * p->grid.plane + (p->out[1] - 1) * P[2]
+            + p->out[2];
+        n->scratch_bytes = (size_t) (vol * p->C) * sizeof (float);
+      }
     } else if (nn_isa_get () == NN_ISA_AVX512 && w->is_const && p->mg >= 4) {
       size_t per = nn_sgemm_avx512_packed_size (p->mg, k);
       conv_params *q = g_malloc0 (sizeof *q + per * p->group * sizeof (float));
