@@ -281,6 +281,8 @@ frand (GRand * r)
   return (float) g_rand_double_range (r, -1.0, 1.0);
 }
 
+static void check_conv_case (GRand * r, conv_case c, int idx);
+
 /* one random convolution, followed by residual Add and Relu (fused) */
 static void
 check_conv (GRand * r, int idx)
@@ -313,6 +315,14 @@ check_conv (GRand * r, int idx)
       c.in[a] = span;
     c.out[a] = (c.in[a] + c.pb[a] + c.pe[a] - span) / c.s[a] + 1;
   }
+  check_conv_case (r, c, idx);
+}
+
+/* one convolution case, followed by residual Add and Relu (fused and
+ * not, on 1 and 3 threads) against the reference loop */
+static void
+check_conv_case (GRand * r, conv_case c, int idx)
+{
   int64_t xs[5] = { 1, c.C }, ws[5] = { c.M, c.C / c.group }, ys[5] = { 1,
     c.M
   };
@@ -404,6 +414,42 @@ test_conv_random (void)
   GRand *r = g_rand_new_with_seed (12);
   for (int i = 0; i < 150; i++)
     check_conv (r, i);
+  g_rand_free (r);
+}
+
+/* layers as deep as a CNN's: long K (several K blocks of the transposed
+ * and direct products), many channels (several 32-lane panels), maps
+ * larger than one tile, stride 1 (direct) and 2 (column matrix), 2-D and
+ * 3-D, dilation; whichever product the shapes pick (NN_CONV forces one) */
+static void
+test_conv_deep (void)
+{
+  GRand *r = g_rand_new_with_seed (17);
+  const conv_case cases[] = {
+    {.sp = 2,.C = 64,.M = 70,.group = 1,.in = {20, 23},.k = {3, 3},.s = {1,
+            1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1}},
+    {.sp = 2,.C = 40,.M = 33,.group = 1,.in = {9, 31},.k = {5, 3},.s = {1,
+            1},.d = {2, 1},.pb = {4, 0},.pe = {2, 2}},
+    {.sp = 2,.C = 48,.M = 64,.group = 1,.in = {15, 15},.k = {3, 3},.s = {2,
+            2},.d = {1, 1},.pb = {1, 1},.pe = {1, 1}},
+    {.sp = 3,.C = 12,.M = 40,.group = 1,.in = {5, 11, 12},.k = {3, 3, 3},
+        .s = {1, 1, 1},.d = {1, 1, 1},.pb = {1, 1, 1},.pe = {1, 1, 1}},
+    {.sp = 1,.C = 100,.M = 32,.group = 1,.in = {90},.k = {7},.s = {1},.d = {1},
+        .pb = {3},.pe = {3}},
+    {.sp = 2,.C = 300,.M = 16,.group = 1,.in = {5, 6},.k = {1, 1},.s = {1,
+            1},.d = {1, 1},.pb = {0, 0},.pe = {0, 0}},
+    /* 520 channels: K = 576 is two K blocks of the transposed product */
+    {.sp = 2,.C = 64,.M = 520,.group = 1,.in = {6, 7},.k = {3, 3},.s = {1,
+            1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1}},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    conv_case c = cases[i];
+    for (int a = 0; a < c.sp; a++) {
+      int64_t span = (c.k[a] - 1) * c.d[a] + 1;
+      c.out[a] = (c.in[a] + c.pb[a] + c.pe[a] - span) / c.s[a] + 1;
+    }
+    check_conv_case (r, c, 1000 + i);
+  }
   g_rand_free (r);
 }
 
@@ -931,6 +977,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_message ("kernels for %s", nn_isa_name (nn_isa_get ()));
   g_test_add_func ("/nn/kernels/conv-random", test_conv_random);
+  g_test_add_func ("/nn/kernels/conv-deep", test_conv_deep);
   g_test_add_func ("/nn/kernels/depthwise-large", test_depthwise_large);
   g_test_add_func ("/nn/kernels/depthwise-direct", test_depthwise_direct);
   g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
