@@ -39,11 +39,11 @@ typedef struct {
   const float *small_n;         /* or Wᵀ for the transposed product
                                  * (nn_sgemm_avx512_small_n), in packed[] 64-byte
                                  * aligned (the kernel's aligned loads) */
-  /* direct (stride 1, with small_n): no im2col; the input padded once to
-   * P[] in the calling worker's scratch, tap offsets in packed[] after
-   * Wᵀ, grid columns nflat */
+  /* direct (with small_n): no im2col; the input padded and split into
+   * stride phases once (Q[] per phase plane) in the calling worker's
+   * scratch, tap offsets in packed[] after Wᵀ, grid columns nflat */
   const int64_t *offs;
-  int64_t P[3], nflat;
+  int64_t Q[3], nflat;
   nn_direct_grid grid;
   float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
@@ -210,31 +210,49 @@ direct_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
   }
 }
 
-/* the input of one image into the padded grid (zeros around) */
+/* the input of one image into the padded grid (zeros around), split
+ * into stride phases: plane (c, h0, h1, h2) holds padded pixel
+ * (q0 s0 + h0, q1 s1 + h1, q2 s2 + h2) at [q0][q1][q2], so every tap
+ * reads its plane at stride 1 */
 NN_VECTORIZE static void
 pad_input (const conv_params * p, const float *x, float *xpad)
 {
-  const int64_t P0 = p->P[0], P1 = p->P[1], P2 = p->P[2];
+  const int64_t Q0 = p->Q[0], Q1 = p->Q[1], Q2 = p->Q[2];
+  const int64_t s2 = p->s[2], W = p->in[2];
+  float *row = xpad;
   for (int64_t c = 0; c < p->C; c++)
-    for (int64_t i0 = 0; i0 < P0; i0++)
-      for (int64_t i1 = 0; i1 < P1; i1++) {
-        float *row = xpad + ((c * P0 + i0) * P1 + i1) * P2;
-        int64_t s0 = i0 - p->pb[0], s1 = i1 - p->pb[1];
-        if (s0 < 0 || s0 >= p->in[0] || s1 < 0 || s1 >= p->in[1]) {
-          memset (row, 0, P2 * sizeof (float));
-          continue;
-        }
-        const float *src = x + ((c * p->in[0] + s0) * p->in[1] + s1)
-            * p->in[2];
-        int64_t lo = MIN (p->pb[2], P2);
-        int64_t hi = MIN (P2, p->pb[2] + p->in[2]);
-        for (int64_t i = 0; i < lo; i++)
-          row[i] = 0.0f;
-        if (hi > lo)
-          memcpy (row + lo, src, (hi - lo) * sizeof (float));
-        for (int64_t i = MAX (hi, lo); i < P2; i++)
-          row[i] = 0.0f;
-      }
+    for (int64_t h0 = 0; h0 < p->s[0]; h0++)
+      for (int64_t h1 = 0; h1 < p->s[1]; h1++)
+        for (int64_t h2 = 0; h2 < s2; h2++)
+          for (int64_t q0 = 0; q0 < Q0; q0++)
+            for (int64_t q1 = 0; q1 < Q1; q1++, row += Q2) {
+              int64_t i0 = q0 * p->s[0] + h0 - p->pb[0];
+              int64_t i1 = q1 * p->s[1] + h1 - p->pb[1];
+              if (i0 < 0 || i0 >= p->in[0] || i1 < 0 || i1 >= p->in[1]) {
+                memset (row, 0, Q2 * sizeof (float));
+                continue;
+              }
+              const float *src = x + ((c * p->in[0] + i0) * p->in[1] + i1)
+                  * W;
+              /* columns q2 with 0 <= q2 s2 + h2 - pb < W */
+              int64_t c0 = h2 - p->pb[2];
+              int64_t lo = c0 >= 0 ? 0 : (-c0 + s2 - 1) / s2;
+              int64_t hi = W - c0 > 0 ? (W - c0 + s2 - 1) / s2 : 0;
+              lo = MIN (lo, Q2);
+              hi = CLAMP (hi, lo, Q2);
+              for (int64_t q = 0; q < lo; q++)
+                row[q] = 0.0f;
+              if (s2 == 1)
+                memcpy (row + lo, src + lo + c0, (hi - lo) * sizeof (float));
+              else if (s2 == 2)
+                for (int64_t q = lo; q < hi; q++)
+                  row[q] = src[2 * q + c0];
+              else
+                for (int64_t q = lo; q < hi; q++)
+                  row[q] = src[q * s2 + c0];
+              for (int64_t q = hi; q < Q2; q++)
+                row[q] = 0.0f;
+            }
 }
 
 static void
@@ -449,14 +467,13 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     if (force && nn_isa_get () == NN_ISA_AVX512 && w->is_const
         && p->group == 1)
       small_n = strcmp (force, "packed") != 0;
-    /* stride 1 with a kernel wider than one tap: direct, when the padded
-     * input (in each worker's scratch) stays within 16 MiB */
-    int64_t P[3], vol = 1;
+    /* direct, when the padded, phase-split input (in each worker's
+     * scratch) stays within 16 MiB */
+    int64_t Q[3], vol = 1;
     gboolean direct = small_n && p->kind == CONV_GENERAL;
     for (int a = 0; a < 3; a++) {
-      P[a] = p->out[a] + (p->k[a] - 1) * p->d[a];
-      vol *= P[a];
-      direct = direct && p->s[a] == 1;
+      Q[a] = p->out[a] + (p->k[a] - 1) * p->d[a] / p->s[a];
+      vol *= Q[a] * p->s[a];
     }
     direct = direct && vol * p->C <= (1 << 22)
         && g_strcmp0 (force, "transposed") != 0;
@@ -473,20 +490,27 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
       p->small_n = wt;
       n->packed_inputs |= 1u << 1;
       if (direct) {
-        int64_t *offs = (int64_t *) (wt + floats);
+        /* tap (c, t0, t1, t2): phase plane (t d) % s of channel c, shifted
+         * by (t d) / s on each axis */
+        int64_t *offs = (int64_t *) (wt + floats), qv = Q[0] * Q[1] * Q[2];
         for (int64_t c = 0; c < p->C; c++)
-          for (int64_t k0 = 0; k0 < p->k[0]; k0++)
-            for (int64_t k1 = 0; k1 < p->k[1]; k1++)
-              for (int64_t k2 = 0; k2 < p->k[2]; k2++)
-                *offs++ = ((c * P[0] + k0 * p->d[0]) * P[1] + k1 * p->d[1])
-                    * P[2] + k2 * p->d[2];
+          for (int64_t t0 = 0; t0 < p->k[0]; t0++)
+            for (int64_t t1 = 0; t1 < p->k[1]; t1++)
+              for (int64_t t2 = 0; t2 < p->k[2]; t2++) {
+                int64_t a0 = t0 * p->d[0], a1 = t1 * p->d[1];
+                int64_t a2 = t2 * p->d[2];
+                int64_t ph = ((c * p->s[0] + a0 % p->s[0]) * p->s[1]
+                    + a1 % p->s[1]) * p->s[2] + a2 % p->s[2];
+                *offs++ = ph * qv + ((a0 / p->s[0]) * Q[1] + a1 / p->s[1])
+                    * Q[2] + a2 / p->s[2];
+              }
         p->offs = (const int64_t *) (wt + floats);
-        memcpy (p->P, P, sizeof P);
-        p->grid.P2 = P[2];
-        p->grid.plane = P[1] * P[2];
+        memcpy (p->Q, Q, sizeof Q);
+        p->grid.P2 = Q[2];
+        p->grid.plane = Q[1] * Q[2];
         p->grid.OH = p->out[1];
         p->grid.OW = p->out[2];
-        p->nflat = (p->out[0] - 1) * p->grid.plane + (p->out[1] - 1) * P[2]
+        p->nflat = (p->out[0] - 1) * p->grid.plane + (p->out[1] - 1) * Q[2]
             + p->out[2];
         n->scratch_bytes = (size_t) (vol * p->C) * sizeof (float);
       }
