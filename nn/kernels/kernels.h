@@ -43,6 +43,11 @@ const char *nn_isa_name (nn_isa isa);
 gboolean nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc);
 
+/* the same with B stored transposed ([N][K], ldb apart) */
+gboolean nn_sgemm_avx512_bt (int64_t M, int64_t N, int64_t K,
+    const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
+    int64_t ldc);
+
 /* the same with A (constant weights) packed once at load: floats needed,
  * packing, and the product (only when nn_isa_get () is NN_ISA_AVX512) */
 size_t nn_sgemm_avx512_packed_size (int64_t M, int64_t K);

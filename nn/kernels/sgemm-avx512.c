@@ -62,6 +62,22 @@ pack_b (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
   }
 }
 
+/* the same from B stored transposed ([N][K], ldb apart: a Linear layer's
+ * weight, or an RNN's): column j of the panel is row j of B */
+static void
+pack_bt (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
+{
+  for (int64_t j = 0; j < NR; j++) {
+    const float *src = B + j * ldb;
+    if (j < nr)
+      for (int64_t k = 0; k < kc; k++)
+        bp[k * NR + j] = src[k];
+    else
+      for (int64_t k = 0; k < kc; k++)
+        bp[k * NR + j] = 0.0f;
+  }
+}
+
 static void
 pack_a (const float *A, int64_t lda, int64_t M, int64_t kc, float *ap)
 {
@@ -195,7 +211,7 @@ nn_sgemm_avx512_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
 static void
 product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
     const float *apk, const float *B, int64_t ldb, const float *bpk,
-    float *C, int64_t ldc)
+    float *C, int64_t ldc, gboolean bt)
 {
   int64_t np = (N + NR - 1) / NR;
   int64_t kcmax = MIN (K, KC);
@@ -204,10 +220,16 @@ product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
   gboolean few = np <= NP_FEW;
   for (int64_t k0 = 0; k0 < K; k0 += KC) {
     int64_t kc = MIN (KC, K - k0);
-    if (few && !bpk)            /* all B panels of the block, packed once */
-      for (int64_t p = 0; p < np; p++)
-        pack_b (B + k0 * ldb + p * NR, ldb, kc, MIN (NR, N - p * NR),
-            bp + p * NR * kc);
+    if (few && !bpk) {          /* all B panels of the block, packed once */
+      for (int64_t p = 0; p < np; p++) {
+        if (bt)
+          pack_bt (B + p * NR * ldb + k0, ldb, kc, MIN (NR, N - p * NR),
+              bp + p * NR * kc);
+        else
+          pack_b (B + k0 * ldb + p * NR, ldb, kc, MIN (NR, N - p * NR),
+              bp + p * NR * kc);
+      }
+    }
     /* weights packed at load: all rows in one block when its K block
      * fits half of L2 (512 KiB), so each B panel is packed only once */
     int64_t mcb = apk && M * kc <= (1 << 17) ? M : MC;
@@ -220,8 +242,9 @@ product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
          * at a time, packed right before use (or at load) */
         int64_t p0 = few ? 0 : pp, p1 = few ? np : pp + 1;
         if (!few && !bpk)
-          pack_b (B + k0 * ldb + pp * NR, ldb, kc, MIN (NR, N - pp * NR),
-              bp);
+          bt ? pack_bt (B + pp * NR * ldb + k0, ldb, kc, MIN (NR,
+                  N - pp * NR), bp) : pack_b (B + k0 * ldb + pp * NR, ldb, kc,
+              MIN (NR, N - pp * NR), bp);
         for (int64_t q = 0; q < mp; q++)
           for (int64_t p = p0; p < p1; p++) {
             const float *panel = bpk ? bpk + p * NR * K + k0 * NR :
@@ -387,7 +410,17 @@ nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
 {
   if (nn_isa_get () < NN_ISA_AVX512)
     return FALSE;
-  product (M, N, K, A, lda, NULL, B, ldb, NULL, C, ldc);
+  product (M, N, K, A, lda, NULL, B, ldb, NULL, C, ldc, FALSE);
+  return TRUE;
+}
+
+gboolean
+nn_sgemm_avx512_bt (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc)
+{
+  if (nn_isa_get () < NN_ISA_AVX512)
+    return FALSE;
+  product (M, N, K, A, lda, NULL, B, ldb, NULL, C, ldc, TRUE);
   return TRUE;
 }
 
@@ -395,7 +428,7 @@ void
 nn_sgemm_avx512_packed (int64_t M, int64_t N, int64_t K, const float *ap,
     const float *B, int64_t ldb, float *C, int64_t ldc)
 {
-  product (M, N, K, NULL, 0, ap, B, ldb, NULL, C, ldc);
+  product (M, N, K, NULL, 0, ap, B, ldb, NULL, C, ldc, FALSE);
 }
 
 size_t
@@ -416,10 +449,17 @@ void
 nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *bp, float *C, int64_t ldc)
 {
-  product (M, N, K, A, lda, NULL, NULL, 0, bp, C, ldc);
+  product (M, N, K, A, lda, NULL, NULL, 0, bp, C, ldc, FALSE);
 }
 
 #else
+
+gboolean
+nn_sgemm_avx512_bt (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc)
+{
+  return FALSE;
+}
 
 void
 nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
