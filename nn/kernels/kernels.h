@@ -24,6 +24,8 @@ void nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
  * scratch; for dilation 1, row strides 1 and 2, kernels up to 16x16, on
  * CPUs with AVX-512 (nn_depthwise_avx512_fits) */
 gboolean nn_depthwise_avx512_fits (const nn_depthwise * p);
+/* and where it was measured faster than the phase planes */
+gboolean nn_depthwise_avx512_wins (const nn_depthwise * p);
 void nn_depthwise_avx512_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y);

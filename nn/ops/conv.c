@@ -456,8 +456,11 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     d->pw = p->pb[2];
     d->dh = p->d[1];
     d->dw = p->d[2];
-    p->dw_direct = nn_depthwise_avx512_fits (d) && g_strcmp0 (g_getenv
-        ("NN_DEPTHWISE"), "planes") != 0;
+    /* NN_DEPTHWISE=planes or direct forces one kernel (for measuring) */
+    const char *force = g_getenv ("NN_DEPTHWISE");
+    p->dw_direct = nn_depthwise_avx512_fits (d)
+        && (g_strcmp0 (force, "direct") == 0 || (g_strcmp0 (force, "planes")
+            != 0 && nn_depthwise_avx512_wins (d)));
     n->scratch_bytes = p->dw_direct ? 0 : nn_depthwise_scratch (d);
   } else {
     int64_t k = p->cg * p->kk;
