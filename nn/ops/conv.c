@@ -478,15 +478,18 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
      * the AVX-512 kernel (the same test as nn_sgemm's) */
     /* the transposed product (no packing of the column matrix at run
      * time, output channels filling the 32-lane panels), where it
-     * measured faster on Zen 5 than the packed one: few output columns
-     * (7x7 maps: 1.2-1.8x), and long K when the channels fill the
-     * panels (K = 576, M = 64: 1.3x; M = 32, K = 144: 1.05x); it loses
-     * with short K (the transposed stores dominate) and with M = 96-384
-     * at K = 128-144 */
+     * measured faster on Zen 5 than the packed one, layer by layer in the
+     * zoo's models: few output columns (7x7 maps: 1.2-1.8x), and long K
+     * on maps up to 64x64 when the channels fill the panels (resnet's
+     * K = 576 layers: 1.1x; AV-digits' 32-channel K = 144 ones: 1.05x).
+     * It loses with short K (the transposed stores dominate), with 64
+     * channels at K = 144 (squeezenet: 0.35 vs 0.37 ms), and on large
+     * maps (r2plus1d's 8x56x56 maps: 24 vs 38 ms: its scattered stores
+     * touch one page per channel) */
     int64_t lanes = (p->M + 31) / 32 * 32;
     gboolean small_n = nn_isa_get () == NN_ISA_AVX512 && w->is_const
         && p->group == 1 && (p->osz <= 64 || (4 * p->M >= 3 * lanes
-            && (k >= 256 || (k >= 144 && p->M <= 64))));
+            && p->osz <= 4096 && (k >= 256 || (k >= 144 && p->M <= 32))));
     /* NN_CONV=packed, transposed or direct forces one product (for
      * measuring; direct only applies at stride 1) */
     const char *force = g_getenv ("NN_CONV");
