@@ -41,10 +41,14 @@ nn_sgemm (gboolean trans_a, gboolean trans_b, int64_t M, int64_t N,
           (int) ldb, A, incx, beta, C, 1);
     return;
   }
-  /* our AVX-512 kernel where OpenBLAS would run its AVX2 one; the plain
-   * products with more than a few rows that conv and MatMul make */
-  if (!trans_a && !trans_b && alpha == 1.0f && beta == 0.0f && M >= 4
+  /* our AVX-512 kernel where OpenBLAS would run its AVX2 one, for every
+   * product of two rows or more without alpha or beta */
+  if (!trans_a && !trans_b && alpha == 1.0f && beta == 0.0f && M >= 2
       && nn_sgemm_avx512 (M, N, K, A, lda, B, ldb, C, ldc))
+    return;
+  /* B stored transposed (RNN input weights, Gemm with a per-run B) */
+  if (!trans_a && trans_b && alpha == 1.0f && beta == 0.0f && M >= 2
+      && nn_sgemm_avx512_bt (M, N, K, A, lda, B, ldb, C, ldc))
     return;
   cblas_sgemm (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
       trans_b ? CblasTrans : CblasNoTrans, (int) M, (int) N, (int) K, alpha,

@@ -366,6 +366,18 @@ void nn_parallel_for (int64_t n, int64_t grain, nn_range_fn fn, void *ctx,
     void *scratch);
 /* number of workers of the running session (1 outside a run) */
 int nn_parallel_workers (void);
+/* the grain for n items worth `work` multiply-adds (or element operations)
+ * in all: each chunk gets at least NN_PARALLEL_MIN_WORK of it, since
+ * waking a worker costs several microseconds (more on a busy machine) */
+#define NN_PARALLEL_MIN_WORK (1 << 20)
+static inline int64_t
+nn_parallel_grain (int64_t n, double work)
+{
+  if (work <= 0.0 || n <= 0)
+    return 1;
+  double g = (double) n * NN_PARALLEL_MIN_WORK / work;
+  return g >= (double) n ? n : MAX (1, (int64_t) g);
+}
 typedef struct nn_pool nn_pool;
 nn_pool *nn_pool_new (int threads);
 void nn_pool_free (nn_pool * pool);

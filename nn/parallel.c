@@ -36,6 +36,17 @@ typedef struct {
   int index;
 } worker_arg;
 
+/* pause instructions a worker spins for before it sleeps */
+#define SPIN_ROUNDS 1000
+
+static inline void
+spin_pause (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
+
 static __thread nn_pool *current;
 static __thread size_t current_stride;
 
@@ -70,6 +81,19 @@ worker_main (void *data)
   guint64 seen = 0;
   pthread_mutex_lock (&p->lock);
   for (;;) {
+    if (!p->quit && p->generation == seen) {
+      /* the next job of a run usually follows within microseconds: watch
+       * for it a little (~20 us) before sleeping, since a sleeping worker
+       * takes longer to wake than most layers take to run */
+      pthread_mutex_unlock (&p->lock);
+      for (int i = 0; i < SPIN_ROUNDS; i++) {
+        if (__atomic_load_n (&p->generation, __ATOMIC_ACQUIRE) != seen
+            || __atomic_load_n (&p->quit, __ATOMIC_ACQUIRE))
+          break;
+        spin_pause ();
+      }
+      pthread_mutex_lock (&p->lock);
+    }
     while (!p->quit && p->generation == seen)
       pthread_cond_wait (&p->start, &p->lock);
     if (p->quit)
@@ -110,7 +134,7 @@ nn_pool_free (nn_pool * p)
   if (!p)
     return;
   pthread_mutex_lock (&p->lock);
-  p->quit = TRUE;
+  __atomic_store_n (&p->quit, TRUE, __ATOMIC_RELEASE);
   pthread_cond_broadcast (&p->start);
   pthread_mutex_unlock (&p->lock);
   for (int w = 1; w < p->threads; w++)
@@ -163,7 +187,8 @@ nn_parallel_for (int64_t n, int64_t grain, nn_range_fn fn, void *ctx,
   p->chunk = (n + use - 1) / use;
   p->nchunks = (n + p->chunk - 1) / p->chunk;
   p->next = p->finished = 0;
-  p->generation++;
+  /* atomic: spinning workers read it without the lock */
+  __atomic_store_n (&p->generation, p->generation + 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast (&p->start);
   take_chunks (p, 0);
   while (p->finished < p->nchunks)

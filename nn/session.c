@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct nn_session {
   nn_graph *g;
@@ -18,7 +19,8 @@ struct nn_session {
   int threads;
   nn_pool *pool;                /* NULL with one thread */
   size_t scratch_stride;        /* per worker */
-  gint64 *profile;              /* NN_PROFILE set: microseconds per step */
+  gint64 *profile;              /* NN_PROFILE set: nanoseconds per step, */
+  gint64 *profile_min;          /* summed over runs and the fastest run */
   guint64 runs;
 };
 
@@ -66,25 +68,44 @@ nn_session_new (const nn_model * model, const nn_session_options * opts,
   }
   if (s->threads > 1)
     s->pool = nn_pool_new (s->threads);
-  if (g_getenv ("NN_PROFILE"))
+  if (g_getenv ("NN_PROFILE")) {
     s->profile = g_new0 (gint64, MAX (g->steps->len, 1));
+    s->profile_min = g_new0 (gint64, MAX (g->steps->len, 1));
+  }
   return s;
 }
 
-/* NN_PROFILE=1: per-step mean times on stderr when the session ends */
+/* NN_PROFILE=1: per-step mean and fastest times on stderr when the
+ * session ends; the share is of the fastest times, which a busy machine
+ * disturbs least */
 static void
 print_profile (nn_session * s)
 {
   gint64 total = 0;
   for (guint k = 0; k < s->g->steps->len; k++)
-    total += s->profile[k];
+    total += s->profile_min[k];
   for (guint k = 0; k < s->g->steps->len; k++) {
     nn_node *n = nn_nod (s->g, g_array_index (s->g->steps, int, k));
-    g_printerr ("%8.2f us %5.1f%%  %s %s%s%s%s\n",
-        (double) s->profile[k] / MAX (s->runs, 1),
-        100.0 * s->profile[k] / MAX (total, 1), n->op_type, n->name,
+    /* the shapes of the first two inputs and of the output: enough to
+     * tell which kernel a Conv or MatMul took */
+    GString *shapes = g_string_new (NULL);
+    for (int i = 0; i < MIN (n->n_in, 2) + 1; i++) {
+      int v = i < MIN (n->n_in, 2) ? n->in[i] : n->out[0];
+      if (v < 0)
+        continue;
+      const nn_tensor *t = &nn_val (s->g, v)->t;
+      g_string_append (shapes, i == MIN (n->n_in, 2) ? " -> " : " ");
+      for (int d = 0; d < t->ndim; d++)
+        g_string_append_printf (shapes, "%s%" G_GINT64_FORMAT, d ? "x" : "",
+            t->shape[d]);
+    }
+    g_printerr ("%8.2f us (min %8.2f) %5.1f%%  %s %s%s%s%s %s\n",
+        (double) s->profile[k] / MAX (s->runs, 1) / 1e3,
+        s->profile_min[k] / 1e3, 100.0 * s->profile_min[k] / MAX (total, 1),
+        n->op_type, n->name,
         n->epi.residual >= 0 ? " +Add" : "", n->epi.act ? " +" : "",
-        nn_activation_name (n->epi.act));
+        nn_activation_name (n->epi.act), shapes->str);
+    g_string_free (shapes, TRUE);
   }
 }
 
@@ -97,6 +118,7 @@ nn_session_free (nn_session * s)
   if (s->profile) {
     print_profile (s);
     g_free (s->profile);
+    g_free (s->profile_min);
   }
   for (guint k = 0; k < s->g->steps->len; k++) {
     g_free (s->in_args[k]);
@@ -123,16 +145,28 @@ nn_session_output (nn_session * s, size_t i)
   return &s->tensors[g_array_index (s->g->outputs, int, i)];
 }
 
+static gint64
+now_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 gboolean
 nn_session_run (nn_session * s, GError ** error)
 {
   nn_pool_enter (s->pool, s->scratch_stride);
   for (guint k = 0; k < s->g->steps->len; k++) {
     nn_node *n = nn_nod (s->g, g_array_index (s->g->steps, int, k));
-    gint64 t0 = s->profile ? g_get_monotonic_time () : 0;
+    gint64 t0 = s->profile ? now_ns () : 0;
     n->run (n, s->in_args[k], s->out_args[k], s->scratch);
-    if (s->profile)
-      s->profile[k] += g_get_monotonic_time () - t0;
+    if (s->profile) {
+      gint64 dt = now_ns () - t0;
+      s->profile[k] += dt;
+      if (s->runs == 0 || dt < s->profile_min[k])
+        s->profile_min[k] = dt;
+    }
   }
   nn_pool_leave ();
   s->runs++;

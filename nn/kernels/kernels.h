@@ -20,6 +20,16 @@ void nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y, float *scratch);
 
+/* depthwise-avx512.c: the same straight from NCHW with masked loads, no
+ * scratch; for dilation 1, row strides 1 and 2, kernels up to 16x16, on
+ * CPUs with AVX-512 (nn_depthwise_avx512_fits) */
+gboolean nn_depthwise_avx512_fits (const nn_depthwise * p);
+/* and where it was measured faster than the phase planes */
+gboolean nn_depthwise_avx512_wins (const nn_depthwise * p);
+void nn_depthwise_avx512_run (const nn_depthwise * p, int64_t c0, int64_t c1,
+    const float *x, const float *w, const float *bias, const float *res,
+    const nn_epilogue * e, float *y);
+
 /* isa.c: the instruction set chosen once from the CPU and NN_ISA */
 typedef enum {
   NN_ISA_GENERIC,
@@ -34,6 +44,11 @@ const char *nn_isa_name (nn_isa isa);
  * transposes; FALSE when this build or CPU has no AVX-512 kernel */
 gboolean nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc);
+
+/* the same with B stored transposed ([N][K], ldb apart) */
+gboolean nn_sgemm_avx512_bt (int64_t M, int64_t N, int64_t K,
+    const float *A, int64_t lda, const float *B, int64_t ldb, float *C,
+    int64_t ldc);
 
 /* the same with A (constant weights) packed once at load: floats needed,
  * packing, and the product (only when nn_isa_get () is NN_ISA_AVX512) */
@@ -50,5 +65,24 @@ void nn_sgemm_avx512_pack_b (int64_t K, int64_t N, const float *B,
     int64_t ldb, float *bp);
 void nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K,
     const float *A, int64_t lda, const float *bp, float *C, int64_t ldc);
+
+/* C[M][N] = W[M][K] X[K][N] for few columns (N <= 64), as Cᵀ = Xᵀ Wᵀ
+ * with Wᵀ packed at load ([M/32][K][32] panels, nn_sgemm_avx512_packed_b_size
+ * (K, M) floats); X read in place */
+void nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W,
+    int64_t ldw, float *wt);
+void nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K,
+    const float *wt, const float *X, int64_t ldx, float *C, int64_t ldc);
+
+/* direct stride-1 convolution through the same transposed product, no
+ * column matrix: grid columns [n0, n1) of the padded input xpad, tap k at
+ * xpad[offs[k] + n]; results to y[m][output index of n] (ldy apart) */
+typedef struct {
+  int64_t P2, plane;            /* padded row length, P1 * P2 */
+  int64_t OH, OW;               /* output rows and columns per plane */
+} nn_direct_grid;
+void nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
+    const float *xpad, const int64_t * offs, const nn_direct_grid * g,
+    int64_t n0, int64_t n1, float *y, int64_t ldy);
 
 #endif /* MMFUSION_NN_KERNELS_H */

@@ -62,6 +62,22 @@ pack_b (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
   }
 }
 
+/* the same from B stored transposed ([N][K], ldb apart: a Linear layer's
+ * weight, or an RNN's): column j of the panel is row j of B */
+static void
+pack_bt (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
+{
+  for (int64_t j = 0; j < NR; j++) {
+    const float *src = B + j * ldb;
+    if (j < nr)
+      for (int64_t k = 0; k < kc; k++)
+        bp[k * NR + j] = src[k];
+    else
+      for (int64_t k = 0; k < kc; k++)
+        bp[k * NR + j] = 0.0f;
+  }
+}
+
 static void
 pack_a (const float *A, int64_t lda, int64_t M, int64_t kc, float *ap)
 {
@@ -86,8 +102,9 @@ pack_a (const float *A, int64_t lda, int64_t M, int64_t kc, float *ap)
  * registers */
 __attribute__ ((target ("avx512f,fma"), always_inline))
 static inline void
-micro_rows (int64_t kc, const float *a, const float *b, float *c,
-    int64_t ldc, gboolean accumulate, int64_t mr, int64_t nr, const int ROWS)
+micro_rows_off (int64_t kc, const float *a, int64_t si, int64_t sk,
+    const int64_t * offs, const float *b, float *c, int64_t ldc,
+    gboolean accumulate, int64_t mr, int64_t nr, const int ROWS)
 {
   __m512 acc[MR][2];
 #pragma GCC unroll 12
@@ -95,13 +112,15 @@ micro_rows (int64_t kc, const float *a, const float *b, float *c,
     acc[i][0] = acc[i][1] = _mm512_setzero_ps ();
   for (int64_t k = 0; k < kc; k++) {
     __m512 b0 = _mm512_load_ps (b), b1 = _mm512_load_ps (b + 16);
+    /* row k of the A block: sk apart, or at offs[k] (direct convolution:
+     * the input pixel of tap k) */
+    const float *ak = offs ? a + offs[k] : a + k * sk;
 #pragma GCC unroll 12
     for (int i = 0; i < ROWS; i++) {
-      __m512 ai = _mm512_set1_ps (a[i]);
+      __m512 ai = _mm512_set1_ps (ak[i * si]);
       acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
     }
-    a += MR;
     b += NR;
   }
   __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
@@ -122,6 +141,15 @@ micro_rows (int64_t kc, const float *a, const float *b, float *c,
   }
 }
 
+__attribute__ ((target ("avx512f,fma"), always_inline))
+static inline void
+micro_rows (int64_t kc, const float *a, int64_t si, int64_t sk,
+    const float *b, float *c, int64_t ldc, gboolean accumulate, int64_t mr,
+    int64_t nr, const int ROWS)
+{
+  micro_rows_off (kc, a, si, sk, NULL, b, c, ldc, accumulate, mr, nr, ROWS);
+}
+
 /* a short last panel (M = 16 leaves 4 rows) runs a smaller tile instead
  * of multiplying zeros */
 __attribute__ ((target ("avx512f,fma")))
@@ -130,11 +158,38 @@ micro (int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
     gboolean accumulate, int64_t mr, int64_t nr)
 {
   if (mr > 8)
-    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 12);
+    micro_rows (kc, a, 1, MR, b, c, ldc, accumulate, mr, nr, 12);
   else if (mr > 4)
-    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 8);
+    micro_rows (kc, a, 1, MR, b, c, ldc, accumulate, mr, nr, 8);
   else
-    micro_rows (kc, a, b, c, ldc, accumulate, mr, nr, 4);
+    micro_rows (kc, a, 1, MR, b, c, ldc, accumulate, mr, nr, 4);
+}
+
+/* the same reading A's rows where they are (lda apart): no packing pass
+ * over A, which costs as much as the product itself when B has few
+ * columns (attention weights times values); rows past mr are not read */
+__attribute__ ((target ("avx512f,fma")))
+static void
+micro_direct (int64_t kc, const float *a, int64_t lda, const float *b,
+    float *c, int64_t ldc, gboolean accumulate, int64_t mr, int64_t nr)
+{
+  if (mr == 12)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 12);
+  else if (mr >= 8)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 8);
+  else if (mr >= 4)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 4);
+  else if (mr == 3)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 3);
+  else if (mr == 2)
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 2);
+  else
+    micro_rows (kc, a, lda, 1, b, c, ldc, accumulate, mr, nr, 1);
+  /* 8 < mr < 12 and 4 < mr < 8: the rows a smaller tile left */
+  int64_t done = mr == 12 ? 12 : mr >= 8 ? 8 : mr >= 4 ? 4 : mr;
+  if (done < mr)
+    micro_direct (kc, a + done * lda, lda, b, c + done * ldc, ldc,
+        accumulate, mr - done, nr);
 }
 
 size_t
@@ -150,58 +205,200 @@ nn_sgemm_avx512_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
   pack_a (A, lda, M, K, ap);
 }
 
-/* C = A B with A packed ([M/MR][K][MR]) or, when apk is NULL, packed here
- * block by block. Blocks: KC of K, MC rows of A (an A block stays in L2),
- * and B one NR-column panel at a time (it stays in L1). */
+/* C = A B with A packed at load ([M/MR][K][MR]) or, when apk is NULL,
+ * read in place (micro_direct). Blocks: KC of K, MC rows of A (an A block
+ * stays in L2), and B one NR-column panel at a time (it stays in L1). */
 static void
 product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
     const float *apk, const float *B, int64_t ldb, const float *bpk,
-    float *C, int64_t ldc)
+    float *C, int64_t ldc, gboolean bt)
 {
   int64_t np = (N + NR - 1) / NR;
-  int64_t kcmax = MIN (K, KC), mcmax = MIN ((M + MR - 1) / MR * MR, MC);
+  int64_t kcmax = MIN (K, KC);
   /* B panels start 64-byte aligned, for the aligned loads */
-  int64_t asize = apk ? 0 : (mcmax * kcmax + 15) / 16 * 16;
-  float *ap = work_buffer ((size_t) (asize + NP_FEW * NR * kcmax));
-  float *bp = ap + asize;
+  float *bp = work_buffer ((size_t) (NP_FEW * NR * kcmax));
   gboolean few = np <= NP_FEW;
   for (int64_t k0 = 0; k0 < K; k0 += KC) {
     int64_t kc = MIN (KC, K - k0);
-    if (few && !bpk)            /* all B panels of the block, packed once */
-      for (int64_t p = 0; p < np; p++)
-        pack_b (B + k0 * ldb + p * NR, ldb, kc, MIN (NR, N - p * NR),
-            bp + p * NR * kc);
-    for (int64_t m0 = 0; m0 < M; m0 += MC) {
-      int64_t mc = MIN (MC, M - m0), mp = (mc + MR - 1) / MR;
-      /* panel q of this block: at q * MR * kc when packed here, within the
-       * whole-K panel (q * MR * K + k0 * MR) when packed at load */
-      int64_t pstride = apk ? MR * K : MR * kc;
-      const float *a0 = apk ? apk + m0 * K + k0 * MR : ap;
-      if (!apk)
-        pack_a (A + m0 * lda + k0, lda, mc, kc, ap);
-      float *cm = C + m0 * ldc;
-      if (few) {
-        /* few columns (the late layers of a CNN, with large weights):
-         * each A panel read once for all B panels */
-        for (int64_t q = 0; q < mp; q++)
-          for (int64_t p = 0; p < np; p++)
-            micro (kc, a0 + q * pstride, bpk ? bpk + p * NR * K + k0 * NR :
-                bp + p * NR * kc,
-                cm + q * MR * ldc + p * NR, ldc, k0 > 0,
-                MIN (MR, mc - q * MR), MIN (NR, N - p * NR));
-        continue;
-      }
+    if (few && !bpk) {          /* all B panels of the block, packed once */
       for (int64_t p = 0; p < np; p++) {
-        int64_t nr = MIN (NR, N - p * NR);
-        /* one panel at a time, packed right before use (or at load) */
-        const float *panel = bp;
-        if (bpk)
-          panel = bpk + p * NR * K + k0 * NR;
+        if (bt)
+          pack_bt (B + p * NR * ldb + k0, ldb, kc, MIN (NR, N - p * NR),
+              bp + p * NR * kc);
         else
-          pack_b (B + k0 * ldb + p * NR, ldb, kc, nr, bp);
+          pack_b (B + k0 * ldb + p * NR, ldb, kc, MIN (NR, N - p * NR),
+              bp + p * NR * kc);
+      }
+    }
+    /* weights packed at load: all rows in one block when its K block
+     * fits half of L2 (512 KiB), so each B panel is packed only once */
+    int64_t mcb = apk && M * kc <= (1 << 17) ? M : MC;
+    for (int64_t m0 = 0; m0 < M; m0 += mcb) {
+      int64_t mc = MIN (mcb, M - m0), mp = (mc + MR - 1) / MR;
+      float *cm = C + m0 * ldc;
+      for (int64_t pp = 0; pp < (few ? 1 : np); pp++) {
+        /* few columns (the late layers of a CNN, with large weights):
+         * each A panel read once for all B panels; otherwise one B panel
+         * at a time, packed right before use (or at load) */
+        int64_t p0 = few ? 0 : pp, p1 = few ? np : pp + 1;
+        if (!few && !bpk)
+          bt ? pack_bt (B + pp * NR * ldb + k0, ldb, kc, MIN (NR,
+                  N - pp * NR), bp) : pack_b (B + k0 * ldb + pp * NR, ldb, kc,
+              MIN (NR, N - pp * NR), bp);
         for (int64_t q = 0; q < mp; q++)
-          micro (kc, a0 + q * pstride, panel, cm + q * MR * ldc + p * NR,
-              ldc, k0 > 0, MIN (MR, mc - q * MR), nr);
+          for (int64_t p = p0; p < p1; p++) {
+            const float *panel = bpk ? bpk + p * NR * K + k0 * NR :
+                bp + (few ? p * NR * kc : 0);
+            float *c = cm + q * MR * ldc + p * NR;
+            int64_t mr = MIN (MR, mc - q * MR), nr = MIN (NR, N - p * NR);
+            if (apk)
+              micro (kc, apk + (m0 + q * MR) * K + k0 * MR, panel, c, ldc,
+                  k0 > 0, mr, nr);
+            else
+              micro_direct (kc, A + (m0 + q * MR) * lda + k0, lda, panel, c,
+                  ldc, k0 > 0, mr, nr);
+          }
+      }
+    }
+  }
+}
+
+/* Few columns (N <= 64, the 7x7 and 14x14 maps of a CNN's late layers):
+ * C = W X computed as its transpose, Cᵀ = Xᵀ Wᵀ, so that the wide side
+ * (M output channels) fills the 32-lane panels instead of N = 49 filling
+ * two panels to 77%. Wᵀ is packed at load into [M/32][K][32] panels
+ * (nn_sgemm_avx512_pack_wt); X's columns are read in place as the rows
+ * of Xᵀ (12 of them per tile, broadcast from X[k][n0..n0+11]), in K
+ * blocks whose Wᵀ rows stay in L2; each 12x32 tile of Cᵀ is written back
+ * transposed. */
+void
+nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
+    float *wt)
+{
+  for (int64_t p = 0; p * NR < M; p++) {
+    float *panel = wt + p * NR * K;
+    for (int64_t k = 0; k < K; k++)
+      for (int64_t l = 0; l < NR; l++)
+        panel[k * NR + l] = p * NR + l < M ? W[(p * NR + l) * ldw + k] : 0.0f;
+  }
+}
+
+/* nr (<= MR) rows of Cᵀ into tile[i][0..NR): row i of Xᵀ is read at
+ * x + i * si (+ k * sk, or + offs[k]); in exact chunks of 12, 8, 4, 3,
+ * 2, 1 rows, so no row past nr is ever read */
+__attribute__ ((target ("avx512f,fma")))
+static void
+transposed_rows (int64_t kc, const float *x, int64_t si, int64_t sk,
+    const int64_t * offs, const float *panel, float *tile, int64_t nr)
+{
+  while (nr > 0) {
+    int64_t r;
+    if (nr >= 12) {
+      r = 12;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 12);
+    } else if (nr >= 8) {
+      r = 8;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 8);
+    } else if (nr >= 4) {
+      r = 4;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 4);
+    } else if (nr == 3) {
+      r = 3;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 3);
+    } else if (nr == 2) {
+      r = 2;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 2);
+    } else {
+      r = 1;
+      micro_rows_off (kc, x, si, sk, offs, panel, tile, NR, FALSE, r, NR, 1);
+    }
+    x += r * si;
+    tile += r * NR;
+    nr -= r;
+  }
+}
+
+__attribute__ ((target ("avx512f,fma")))
+void
+nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
+    const float *X, int64_t ldx, float *C, int64_t ldc)
+{
+  float tile[MR * NR] __attribute__ ((aligned (64)));
+  /* K in blocks whose Wᵀ rows for all M fit L2 (1 MiB on Zen 4 and 5;
+   * half that measured slower on resnet's 512-channel layers), at least
+   * KC deep; the blocks after the first add to C */
+  int64_t nkb = (K + MAX (KC, (1 << 18) / MAX (M, 1)) - 1)
+      / MAX (KC, (1 << 18) / MAX (M, 1));
+  int64_t kcb = (K + nkb - 1) / nkb;
+  for (int64_t k0 = 0; k0 < K; k0 += kcb) {
+    int64_t kc = MIN (kcb, K - k0);
+    const float *xk = X + k0 * ldx;
+    for (int64_t n0 = 0; n0 < N; n0 += MR) {
+      int64_t nr = MIN (MR, N - n0);
+      for (int64_t p = 0; p * NR < M; p++) {
+        int64_t mr = MIN (NR, M - p * NR);
+        const float *panel = wt + p * NR * K + k0 * NR;
+        /* rows n0.. of Cᵀ into tile[i][0..31] */
+        transposed_rows (kc, xk + n0, 1, ldx, NULL, panel, tile, nr);
+        float *c = C + p * NR * ldc + n0;
+        if (k0 == 0)
+          for (int64_t m = 0; m < mr; m++)
+            for (int64_t i = 0; i < nr; i++)
+              c[m * ldc + i] = tile[i * NR + m];
+        else
+          for (int64_t m = 0; m < mr; m++)
+            for (int64_t i = 0; i < nr; i++)
+              c[m * ldc + i] += tile[i * NR + m];
+      }
+    }
+  }
+}
+
+/* Direct convolution (stride 1) as the transposed product without a
+ * column matrix: the input is padded once (xpad, [C][P0][P1][P2]), and
+ * output pixel n of the padded grid (n = o0 P1 P2 + o1 P2 + o2) reads tap
+ * k at xpad[offs[k] + n], so 12 neighbouring pixels are 12 neighbouring
+ * floats. Grid points past the output row or plane (o2 >= OW, o1 >= OH)
+ * are computed and dropped (2 of 58 columns for a 3x3 kernel on 56x56).
+ * Columns [n0, n1) of the grid; y[m][j] with j the output index. */
+__attribute__ ((target ("avx512f,fma")))
+void
+nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
+    const float *xpad, const int64_t * offs, const nn_direct_grid * g,
+    int64_t n0, int64_t n1, float *y, int64_t ldy)
+{
+  float tile[MR * NR] __attribute__ ((aligned (64)));
+  int64_t jmap[MR];
+  int64_t nkb = (K + MAX (KC, (1 << 18) / MAX (M, 1)) - 1)
+      / MAX (KC, (1 << 18) / MAX (M, 1));
+  int64_t kcb = (K + nkb - 1) / nkb;
+  for (int64_t k0 = 0; k0 < K; k0 += kcb) {
+    int64_t kc = MIN (kcb, K - k0);
+    for (int64_t nb = n0; nb < n1; nb += MR) {
+      int64_t nr = MIN (MR, n1 - nb);
+      /* output index of each grid point, -1 past a row or plane */
+      for (int64_t i = 0; i < nr; i++) {
+        int64_t n = nb + i, o0 = n / g->plane, r = n % g->plane;
+        int64_t o1 = r / g->P2, o2 = r % g->P2;
+        jmap[i] = o1 < g->OH && o2 < g->OW ? (o0 * g->OH + o1) * g->OW + o2
+            : -1;
+      }
+      for (int64_t p = 0; p * NR < M; p++) {
+        int64_t mr = MIN (NR, M - p * NR);
+        transposed_rows (kc, xpad + nb, 1, 0, offs + k0, wt + p * NR * K
+            + k0 * NR, tile, nr);
+        float *c = y + p * NR * ldy;
+        for (int64_t i = 0; i < nr; i++) {
+          if (jmap[i] < 0)
+            continue;
+          float *ci = c + jmap[i];
+          if (k0 == 0)
+            for (int64_t m = 0; m < mr; m++)
+              ci[m * ldy] = tile[i * NR + m];
+          else
+            for (int64_t m = 0; m < mr; m++)
+              ci[m * ldy] += tile[i * NR + m];
+        }
       }
     }
   }
@@ -213,7 +410,17 @@ nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
 {
   if (nn_isa_get () < NN_ISA_AVX512)
     return FALSE;
-  product (M, N, K, A, lda, NULL, B, ldb, NULL, C, ldc);
+  product (M, N, K, A, lda, NULL, B, ldb, NULL, C, ldc, FALSE);
+  return TRUE;
+}
+
+gboolean
+nn_sgemm_avx512_bt (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc)
+{
+  if (nn_isa_get () < NN_ISA_AVX512)
+    return FALSE;
+  product (M, N, K, A, lda, NULL, B, ldb, NULL, C, ldc, TRUE);
   return TRUE;
 }
 
@@ -221,7 +428,7 @@ void
 nn_sgemm_avx512_packed (int64_t M, int64_t N, int64_t K, const float *ap,
     const float *B, int64_t ldb, float *C, int64_t ldc)
 {
-  product (M, N, K, NULL, 0, ap, B, ldb, NULL, C, ldc);
+  product (M, N, K, NULL, 0, ap, B, ldb, NULL, C, ldc, FALSE);
 }
 
 size_t
@@ -242,10 +449,36 @@ void
 nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *bp, float *C, int64_t ldc)
 {
-  product (M, N, K, A, lda, NULL, NULL, 0, bp, C, ldc);
+  product (M, N, K, A, lda, NULL, NULL, 0, bp, C, ldc, FALSE);
 }
 
 #else
+
+gboolean
+nn_sgemm_avx512_bt (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc)
+{
+  return FALSE;
+}
+
+void
+nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
+    const float *xpad, const int64_t * offs, const nn_direct_grid * g,
+    int64_t n0, int64_t n1, float *y, int64_t ldy)
+{
+}
+
+void
+nn_sgemm_avx512_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
+    float *wt)
+{
+}
+
+void
+nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
+    const float *X, int64_t ldx, float *C, int64_t ldc)
+{
+}
 
 size_t
 nn_sgemm_avx512_packed_b_size (int64_t K, int64_t N)

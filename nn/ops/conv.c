@@ -24,6 +24,8 @@ typedef enum { CONV_GENERAL, CONV_POINTWISE, CONV_DEPTHWISE } conv_kind;
 
 /* im2col tiles hold at most this many floats */
 #define COL_BUDGET (1 << 18)
+/* and the output tile (all output channels) at most this many */
+#define OUT_BUDGET (1 << 16)
 
 typedef struct {
   conv_kind kind;
@@ -32,7 +34,17 @@ typedef struct {
   int64_t isz, osz, kk;         /* spatial sizes: input, output, kernel */
   int64_t tile;                 /* output columns per tile, at most */
   nn_depthwise dw;
+  gboolean dw_direct;           /* the AVX-512 kernel, no scratch */
   int64_t packed_group;         /* floats per group in packed[], or 0 */
+  const float *small_n;         /* or Wᵀ for the transposed product
+                                 * (nn_sgemm_avx512_small_n), in packed[] 64-byte
+                                 * aligned (the kernel's aligned loads) */
+  /* direct (with small_n): no im2col; the input padded and split into
+   * stride phases once (Q[] per phase plane) in the calling worker's
+   * scratch, tap offsets in packed[] after Wᵀ, grid columns nflat */
+  const int64_t *offs;
+  int64_t Q[3], nflat;
+  nn_direct_grid grid;
   float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
 
@@ -127,6 +139,7 @@ typedef struct {
   const float *x, *w, *bias, *res;
   float *y;
   int64_t tile;
+  const float *xpad;            /* direct: the padded input */
 } conv_job;
 
 /* output column tiles [t0, t1) of one image */
@@ -148,7 +161,10 @@ conv_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
         ldb = j1 - j0;
       }
       float *c = job->y + gi * p->mg * osz + j0;
-      if (p->packed_group)
+      if (p->small_n)
+        nn_sgemm_avx512_small_n (p->mg, j1 - j0, k, p->small_n, b, ldb, c,
+            osz);
+      else if (p->packed_group)
         nn_sgemm_avx512_packed (p->mg, j1 - j0, k, p->packed
             + gi * p->packed_group, b, ldb, c, osz);
       else
@@ -162,12 +178,111 @@ conv_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
   }
 }
 
+/* direct convolution: grid column tiles [t0, t1) */
+static void
+direct_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  const nn_direct_grid *g = &p->grid;
+  for (int64_t t = t0; t < t1; t++) {
+    int64_t n0 = t * job->tile, n1 = MIN (p->nflat, n0 + job->tile);
+    nn_sgemm_avx512_conv_direct (p->M, p->C * p->kk, p->small_n, job->xpad,
+        p->offs, g, n0, n1, job->y, p->osz);
+    /* the output indices of the tile's grid points form one range */
+    int64_t first = n0, last = n1 - 1;
+    while (first <= last && (first % g->plane / g->P2 >= g->OH
+            || first % g->P2 >= g->OW))
+      first++;
+    while (last >= first && (last % g->plane / g->P2 >= g->OH
+            || last % g->P2 >= g->OW))
+      last--;
+    if (first > last)
+      continue;
+    int64_t j0 = (first / g->plane * g->OH + first % g->plane / g->P2)
+        * g->OW + first % g->P2;
+    int64_t j1 = (last / g->plane * g->OH + last % g->plane / g->P2)
+        * g->OW + last % g->P2 + 1;
+    for (int64_t m = 0; m < p->M; m++)
+      nn_epilogue_apply (&job->node->epi, job->y + m * p->osz + j0, j1 - j0,
+          job->bias ? job->bias[m] : 0.0f, NULL,
+          job->res ? job->res + m * p->osz + j0 : NULL);
+  }
+}
+
+/* direct convolution, few grid columns (7x7, 14x14 maps): output
+ * channel panels [q0, q1) (32 channels each) over all columns, so that
+ * each worker streams only its share of the weights (9.4 MB in a
+ * 512-channel 3x3 layer) instead of all of them */
+static void
+direct_channels (void *data, int64_t q0, int64_t q1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  int64_t m0 = q0 * 32, m1 = MIN (p->M, q1 * 32), K = p->C * p->kk;
+  nn_sgemm_avx512_conv_direct (m1 - m0, K, p->small_n + m0 * K, job->xpad,
+      p->offs, &p->grid, 0, p->nflat, job->y + m0 * p->osz, p->osz);
+  for (int64_t m = m0; m < m1; m++)
+    nn_epilogue_apply (&job->node->epi, job->y + m * p->osz, p->osz,
+        job->bias ? job->bias[m] : 0.0f, NULL,
+        job->res ? job->res + m * p->osz : NULL);
+}
+
+/* the input of one image into the padded grid (zeros around), split
+ * into stride phases: plane (c, h0, h1, h2) holds padded pixel
+ * (q0 s0 + h0, q1 s1 + h1, q2 s2 + h2) at [q0][q1][q2], so every tap
+ * reads its plane at stride 1 */
+NN_VECTORIZE static void
+pad_input (const conv_params * p, const float *x, float *xpad)
+{
+  const int64_t Q0 = p->Q[0], Q1 = p->Q[1], Q2 = p->Q[2];
+  const int64_t s2 = p->s[2], W = p->in[2];
+  float *row = xpad;
+  for (int64_t c = 0; c < p->C; c++)
+    for (int64_t h0 = 0; h0 < p->s[0]; h0++)
+      for (int64_t h1 = 0; h1 < p->s[1]; h1++)
+        for (int64_t h2 = 0; h2 < s2; h2++)
+          for (int64_t q0 = 0; q0 < Q0; q0++)
+            for (int64_t q1 = 0; q1 < Q1; q1++, row += Q2) {
+              int64_t i0 = q0 * p->s[0] + h0 - p->pb[0];
+              int64_t i1 = q1 * p->s[1] + h1 - p->pb[1];
+              if (i0 < 0 || i0 >= p->in[0] || i1 < 0 || i1 >= p->in[1]) {
+                memset (row, 0, Q2 * sizeof (float));
+                continue;
+              }
+              const float *src = x + ((c * p->in[0] + i0) * p->in[1] + i1)
+                  * W;
+              /* columns q2 with 0 <= q2 s2 + h2 - pb < W */
+              int64_t c0 = h2 - p->pb[2];
+              int64_t lo = c0 >= 0 ? 0 : (-c0 + s2 - 1) / s2;
+              int64_t hi = W - c0 > 0 ? (W - c0 + s2 - 1) / s2 : 0;
+              lo = MIN (lo, Q2);
+              hi = CLAMP (hi, lo, Q2);
+              for (int64_t q = 0; q < lo; q++)
+                row[q] = 0.0f;
+              if (s2 == 1)
+                memcpy (row + lo, src + lo + c0, (hi - lo) * sizeof (float));
+              else if (s2 == 2)
+                for (int64_t q = lo; q < hi; q++)
+                  row[q] = src[2 * q + c0];
+              else
+                for (int64_t q = lo; q < hi; q++)
+                  row[q] = src[q * s2 + c0];
+              for (int64_t q = hi; q < Q2; q++)
+                row[q] = 0.0f;
+            }
+}
+
 static void
 depthwise_channels (void *data, int64_t c0, int64_t c1, void *scratch)
 {
   const conv_job *job = data;
-  nn_depthwise_run (&job->p->dw, c0, c1, job->x, job->w, job->bias, job->res,
-      &job->node->epi, job->y, scratch);
+  if (job->p->dw_direct)
+    nn_depthwise_avx512_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
+        job->res, &job->node->epi, job->y);
+  else
+    nn_depthwise_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
+        job->res, &job->node->epi, job->y, scratch);
 }
 
 static void
@@ -179,19 +294,44 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
   job.bias = node->n_in > 2 && in[2] ? in[2]->data : NULL;
   const float *res = node->epi.residual >= 0 ? in[node->epi.residual]->data :
       NULL;
-  int workers = nn_parallel_workers ();
-  /* at least one tile per worker, in multiples of 16 columns */
+  /* small layers run on one worker (the wake-up would cost more) */
+  double work = (double) p->M * p->osz * p->cg * p->kk;
+  int workers = work < 2.0 * NN_PARALLEL_MIN_WORK ? 1 :
+      nn_parallel_workers ();
+  /* at least one tile per worker, in multiples of 32 columns (the
+   * product's panel width) */
   int64_t share = (p->osz + workers - 1) / workers;
-  job.tile = MAX (1, MIN (p->tile, MAX (16, (share + 15) / 16 * 16)));
+  job.tile = MAX (1, MIN (p->tile, MAX (32, (share + 31) / 32 * 32)));
   int64_t ntiles = (p->osz + job.tile - 1) / job.tile;
+  if (p->offs) {
+    /* direct: tiles of grid columns in multiples of the 12-row tile,
+     * whose output block stays in L2 */
+    int64_t dshare = (p->nflat + workers - 1) / workers;
+    job.tile = MAX (12, MIN ((dshare + 11) / 12 * 12,
+            MAX (96, OUT_BUDGET / MAX (p->M, 1)) / 12 * 12));
+    ntiles = (p->nflat + job.tile - 1) / job.tile;
+  }
   for (int64_t b = 0; b < p->N; b++) {
     job.x = (const float *) in[0]->data + b * p->C * p->isz;
     job.y = (float *) out[0]->data + b * p->M * p->osz;
     job.res = res ? res + b * p->M * p->osz : NULL;
-    if (p->kind == CONV_DEPTHWISE)
-      nn_parallel_for (p->C, 1, depthwise_channels, &job, scratch);
+    if (p->offs) {
+      /* padded by the calling worker into its scratch, read by all */
+      pad_input (p, job.x, scratch);
+      job.xpad = scratch;
+      int64_t panels = (p->M + 31) / 32;
+      if (workers > 1 && p->nflat <= 128 * workers && panels >= 2 * workers)
+        nn_parallel_for (panels, nn_parallel_grain (panels, work),
+            direct_channels, &job, NULL);
+      else
+        nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
+            direct_tiles, &job, NULL);
+    } else if (p->kind == CONV_DEPTHWISE)
+      nn_parallel_for (p->C, nn_parallel_grain (p->C, work), depthwise_channels,
+          &job, scratch);
     else
-      nn_parallel_for (ntiles, 1, conv_tiles, &job, scratch);
+      nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work), conv_tiles,
+          &job, scratch);
   }
 }
 
@@ -316,18 +456,94 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     d->pw = p->pb[2];
     d->dh = p->d[1];
     d->dw = p->d[2];
-    n->scratch_bytes = nn_depthwise_scratch (d);
+    /* NN_DEPTHWISE=planes or direct forces one kernel (for measuring) */
+    const char *force = g_getenv ("NN_DEPTHWISE");
+    p->dw_direct = nn_depthwise_avx512_fits (d)
+        && (g_strcmp0 (force, "direct") == 0 || (g_strcmp0 (force, "planes")
+            != 0 && nn_depthwise_avx512_wins (d)));
+    n->scratch_bytes = p->dw_direct ? 0 : nn_depthwise_scratch (d);
   } else {
     int64_t k = p->cg * p->kk;
     /* tiles of output columns whose column matrix fits the budget, in
-     * multiples of 16, at least 64 wide so sgemm keeps its speed */
-    int64_t tile = MAX (64, COL_BUDGET / MAX (k, 1)) / 16 * 16;
+     * multiples of 32, at least 64 wide so sgemm keeps its speed */
+    int64_t tile = MAX (64, COL_BUDGET / MAX (k, 1)) / 32 * 32;
+    /* and whose output block stays in L2 for the epilogue pass that
+     * follows the product (a 96-channel 112x112 map is 4.8 MB: one
+     * tile for all of it sent the epilogue to memory) */
+    tile = MIN (tile, MAX (64, OUT_BUDGET / MAX (p->M, 1)) / 32 * 32);
     p->tile = MIN (tile, p->osz);
     if (p->kind == CONV_GENERAL)
       n->scratch_bytes = (size_t) (k * p->tile) * sizeof (float);
     /* constant weights of products with a few rows are packed once for
      * the AVX-512 kernel (the same test as nn_sgemm's) */
-    if (nn_isa_get () == NN_ISA_AVX512 && w->is_const && p->mg >= 4) {
+    /* the transposed product (no packing of the column matrix at run
+     * time, output channels filling the 32-lane panels), where it
+     * measured faster on Zen 5 than the packed one, layer by layer in the
+     * zoo's models: few output columns (7x7 maps: 1.2-1.8x), and long K
+     * on maps up to 64x64 when the channels fill the panels (resnet's
+     * K = 576 layers: 1.1x; AV-digits' 32-channel K = 144 ones: 1.05x).
+     * It loses with short K (the transposed stores dominate), with 64
+     * channels at K = 144 (squeezenet: 0.35 vs 0.37 ms), and on large
+     * maps (r2plus1d's 8x56x56 maps: 24 vs 38 ms: its scattered stores
+     * touch one page per channel) */
+    int64_t lanes = (p->M + 31) / 32 * 32;
+    gboolean small_n = nn_isa_get () == NN_ISA_AVX512 && w->is_const
+        && p->group == 1 && (p->osz <= 64 || (4 * p->M >= 3 * lanes
+            && p->osz <= 4096 && (k >= 256 || (k >= 144 && p->M <= 32))));
+    /* NN_CONV=packed, transposed or direct forces one product (for
+     * measuring; direct only applies at stride 1) */
+    const char *force = g_getenv ("NN_CONV");
+    if (force && nn_isa_get () == NN_ISA_AVX512 && w->is_const
+        && p->group == 1)
+      small_n = strcmp (force, "packed") != 0;
+    /* direct, when the padded, phase-split input (in each worker's
+     * scratch) stays within 16 MiB */
+    int64_t Q[3], vol = 1;
+    gboolean direct = small_n && p->kind == CONV_GENERAL;
+    for (int a = 0; a < 3; a++) {
+      Q[a] = p->out[a] + (p->k[a] - 1) * p->d[a] / p->s[a];
+      vol *= Q[a] * p->s[a];
+    }
+    direct = direct && vol * p->C <= (1 << 22)
+        && g_strcmp0 (force, "transposed") != 0;
+    if (small_n) {
+      size_t floats = nn_sgemm_avx512_packed_b_size (k, p->M);
+      size_t offs_bytes = direct ? (size_t) k * sizeof (int64_t) : 0;
+      conv_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64
+          + offs_bytes);
+      *q = *p;
+      g_free (p);
+      n->params = p = q;
+      float *wt = (float *) (((uintptr_t) p->packed + 63) & ~(uintptr_t) 63);
+      nn_sgemm_avx512_pack_wt (p->M, k, w->t.data, k, wt);
+      p->small_n = wt;
+      n->packed_inputs |= 1u << 1;
+      if (direct) {
+        /* tap (c, t0, t1, t2): phase plane (t d) % s of channel c, shifted
+         * by (t d) / s on each axis */
+        int64_t *offs = (int64_t *) (wt + floats), qv = Q[0] * Q[1] * Q[2];
+        for (int64_t c = 0; c < p->C; c++)
+          for (int64_t t0 = 0; t0 < p->k[0]; t0++)
+            for (int64_t t1 = 0; t1 < p->k[1]; t1++)
+              for (int64_t t2 = 0; t2 < p->k[2]; t2++) {
+                int64_t a0 = t0 * p->d[0], a1 = t1 * p->d[1];
+                int64_t a2 = t2 * p->d[2];
+                int64_t ph = ((c * p->s[0] + a0 % p->s[0]) * p->s[1]
+                    + a1 % p->s[1]) * p->s[2] + a2 % p->s[2];
+                *offs++ = ph * qv + ((a0 / p->s[0]) * Q[1] + a1 / p->s[1])
+                    * Q[2] + a2 / p->s[2];
+              }
+        p->offs = (const int64_t *) (wt + floats);
+        memcpy (p->Q, Q, sizeof Q);
+        p->grid.P2 = Q[2];
+        p->grid.plane = Q[1] * Q[2];
+        p->grid.OH = p->out[1];
+        p->grid.OW = p->out[2];
+        p->nflat = (p->out[0] - 1) * p->grid.plane + (p->out[1] - 1) * Q[2]
+            + p->out[2];
+        n->scratch_bytes = (size_t) (vol * p->C) * sizeof (float);
+      }
+    } else if (nn_isa_get () == NN_ISA_AVX512 && w->is_const && p->mg >= 4) {
       size_t per = nn_sgemm_avx512_packed_size (p->mg, k);
       conv_params *q = g_malloc0 (sizeof *q + per * p->group * sizeof (float));
       *q = *p;

@@ -39,7 +39,34 @@ typedef struct {
   gboolean ta, tb;
   float alpha, beta;
   int64_t c_rs, c_cs;           /* strides of C broadcast to [M, N] */
+  const float *bpacked;         /* constant B (transposed when transB)
+                                 * packed for the AVX-512 product */
 } gemm_params;
+
+typedef struct {
+  const nn_node *node;
+  const gemm_params *p;
+  const float *a, *c, *res;
+  float *y;
+} gemm_job;
+
+/* rows [r0, r1) with B packed at load: the product, then alpha and
+ * beta C, then the epilogue, on rows still in cache */
+static void
+gemm_packed_rows (void *data, int64_t r0, int64_t r1, void *scratch)
+{
+  const gemm_job *job = data;
+  const gemm_params *p = job->p;
+  float *y = job->y;
+  nn_sgemm_avx512_packed_b (r1 - r0, p->N, p->K, job->a + r0 * p->K, p->K,
+      p->bpacked, y + r0 * p->N, p->N);
+  if (p->alpha != 1.0f || (job->c && p->beta != 0.0f))
+    for (int64_t i = r0; i < r1; i++)
+      for (int64_t j = 0; j < p->N; j++)
+        y[i * p->N + j] = p->alpha * y[i * p->N + j] + (job->c ? p->beta
+            * job->c[i * p->c_rs + j * p->c_cs] : 0.0f);
+  rows_epilogue (job->node, y, job->res, r0, r1, p->N);
+}
 
 static void
 gemm_kernel (const nn_node * node, nn_tensor * const *in,
@@ -48,6 +75,14 @@ gemm_kernel (const nn_node * node, nn_tensor * const *in,
   const gemm_params *p = node->params;
   float *y = out[0]->data;
   const nn_tensor *c = node->n_in > 2 ? in[2] : NULL;
+  if (p->bpacked) {
+    gemm_job job = {.node = node,.p = p,.a = in[0]->data,
+      .c = c ? c->data : NULL,.res = residual_of (node, in),.y = y
+    };
+    nn_parallel_for (p->M, MAX (16, nn_parallel_grain (p->M, (double) p->M
+                * p->N * p->K)), gemm_packed_rows, &job, scratch);
+    return;
+  }
   float beta = 0.0f;
   if (c && p->beta != 0.0f) {
     const float *cd = c->data;
@@ -97,6 +132,30 @@ nn_prepare_gemm (nn_graph * g, nn_node * n, GError ** error)
     }
     p->c_rs = rows == 1 ? 0 : cols;
     p->c_cs = cols == 1 ? 0 : 1;
+  }
+  /* A [M, K] (not transposed) times constant B with more than one row:
+   * B packed once at load for the AVX-512 product, transposed first when
+   * transB (a Linear layer's weight), so no run copies or transposes it */
+  if (!p->ta && b->is_const && p->M >= 2 && nn_isa_get () == NN_ISA_AVX512) {
+    size_t floats = nn_sgemm_avx512_packed_b_size (p->K, p->N);
+    gemm_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);
+    *q = *p;
+    g_free (p);
+    n->params = p = q;
+    float *bp = (float *) (((uintptr_t) (q + 1) + 63) & ~(uintptr_t) 63);
+    const float *bd = b->t.data;
+    if (p->tb) {
+      float *t = g_new (float, MAX (p->K * p->N, 1));
+      for (int64_t j = 0; j < p->N; j++)
+        for (int64_t k = 0; k < p->K; k++)
+          t[k * p->N + j] = bd[j * p->K + k];
+      nn_sgemm_avx512_pack_b (p->K, p->N, t, p->N, bp);
+      g_free (t);
+    } else {
+      nn_sgemm_avx512_pack_b (p->K, p->N, bd, p->N, bp);
+    }
+    p->bpacked = bp;
+    n->packed_inputs |= 1u << 1;
   }
   int64_t shape[2] = { p->M, p->N };
   nn_set_out (g, n, 0, NN_TYPE_FLOAT, 2, shape);
@@ -166,10 +225,13 @@ matmul_kernel (const nn_node * node, nn_tensor * const *in,
     .y = out[0]->data,.res = residual_of (node, in)
   };
   /* split when each worker gets enough rows to amortize its wake-up */
+  double work = (double) p->batch * p->M * p->N * p->K;
   if (p->flat)
-    nn_parallel_for (p->batch * p->M, 16, matmul_rows, &job, scratch);
+    nn_parallel_for (p->batch * p->M, MAX (16, nn_parallel_grain (p->batch
+                * p->M, work)), matmul_rows, &job, scratch);
   else
-    nn_parallel_for (p->batch, 1, matmul_batches, &job, scratch);
+    nn_parallel_for (p->batch, nn_parallel_grain (p->batch, work),
+        matmul_batches, &job, scratch);
 }
 
 gboolean

@@ -807,7 +807,13 @@ nn_prepare_pad (nn_graph * g, nn_node * n, GError ** error)
   gboolean cropping = FALSE;
   for (int d = 0; d < nd; d++)
     cropping = cropping || p->before[d] < 0 || p->oshape[d] < p->ishape[d];
+  gboolean padding = FALSE;
+  for (int d = 0; d < nd; d++)
+    padding = padding || p->before[d] != 0 || p->oshape[d] != p->ishape[d];
   n->run = p->mode == 0 && !cropping && nd > 0 ? pad_constant_kernel :
       pad_kernel;
+  /* all pads zero (PANNs exports them before each pool): one copy */
+  if (!padding)
+    n->run = copy_kernel;
   return TRUE;
 }

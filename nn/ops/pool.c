@@ -41,10 +41,11 @@ axis_windows (const pool_params * p, int a, window * w)
 
 /* the most common pool of all: 2x2, stride 2, windows inside the input */
 NN_VECTORIZE static void
-max_pool_2x2 (const pool_params * p, const float *x, float *y)
+max_pool_2x2 (const pool_params * p, const float *x, float *y, int64_t c0,
+    int64_t c1)
 {
   int64_t H = p->in[1], W = p->in[2], OH = p->out[1], OW = p->out[2];
-  for (int64_t c = 0; c < p->NC; c++) {
+  for (int64_t c = c0; c < c1; c++) {
     for (int64_t oh = 0; oh < OH; oh++) {
       const float *r0 = x + (c * H + 2 * oh) * W, *r1 = r0 + W;
       float *yr = y + (c * OH + oh) * OW;
@@ -57,20 +58,73 @@ max_pool_2x2 (const pool_params * p, const float *x, float *y)
   }
 }
 
-/* the common case: 2-D, no dilation */
+/* 2-D pool, no dilation, output columns [lo, hi) of row yr whose windows
+ * lie inside the input along the row: one running maximum or sum per tap
+ * over the whole range, so GCC vectorizes along the row (strides 1 and 2
+ * as constants). `divisor`: the average's count (rows of the window
+ * times its width), 0 for max. */
+NN_VECTORIZE static void
+row_interior (const pool_params * p, const float *xc, const window * a,
+    float *yr, int64_t lo, int64_t hi, float divisor)
+{
+  const int64_t W = p->in[2], K = p->k[2], s = p->s[2];
+  gboolean mx = p->is_max;
+  for (int64_t ow = lo; ow < hi; ow++)
+    yr[ow] = mx ? -INFINITY : 0.0f;
+  for (int64_t ih = a->lo; ih < a->hi; ih++)
+    for (int64_t kw = 0; kw < K; kw++) {
+      const float *r = xc + ih * W + kw - p->pb[2];
+      if (mx && s == 1)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] = r[ow] > yr[ow] ? r[ow] : yr[ow];
+      else if (mx && s == 2)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] = r[2 * ow] > yr[ow] ? r[2 * ow] : yr[ow];
+      else if (mx)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] = r[ow * s] > yr[ow] ? r[ow * s] : yr[ow];
+      else if (s == 1)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] += r[ow];
+      else if (s == 2)
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] += r[2 * ow];
+      else
+        for (int64_t ow = lo; ow < hi; ow++)
+          yr[ow] += r[ow * s];
+    }
+  if (!mx)
+    for (int64_t ow = lo; ow < hi; ow++)
+      yr[ow] /= divisor;
+}
+
+/* the common case: 2-D, no dilation; channels [c0, c1) */
 NN_VECTORIZE static void
 pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
-    const window * ww)
+    const window * ww, int64_t c0, int64_t c1)
 {
   int64_t H = p->in[1], W = p->in[2], OH = p->out[1], OW = p->out[2];
-  for (int64_t c = 0; c < p->NC; c++) {
+  /* output columns whose whole window is inside the input */
+  int64_t ilo = (p->pb[2] + p->s[2] - 1) / p->s[2];
+  int64_t ihi = W + p->pb[2] - p->k[2] >= 0 ?
+      (W + p->pb[2] - p->k[2]) / p->s[2] + 1 : 0;
+  ilo = MIN (ilo, OW);
+  ihi = CLAMP (ihi, ilo, OW);
+  for (int64_t c = c0; c < c1; c++) {
     const float *xc = x + c * H * W;
     float *yc = y + c * OH * OW;
     for (int64_t oh = 0; oh < OH; oh++) {
       const window *a = &wh[oh];
       float *yr = yc + oh * OW;
+      /* the window's rows as the average counts them, times its width */
+      int64_t rows = p->include_pad ? a->padded : a->hi - a->lo;
+      row_interior (p, xc, a, yr, ilo, ihi, (float) MAX (rows * p->k[2], 1));
       if (p->is_max) {
         for (int64_t ow = 0; ow < OW; ow++) {
+          if (ow == ilo)
+            ow = ihi;
+          if (ow >= OW)
+            break;
           const window *b = &ww[ow];
           float acc = -INFINITY;
           for (int64_t ih = a->lo; ih < a->hi; ih++)
@@ -80,6 +134,10 @@ pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
         }
       } else {
         for (int64_t ow = 0; ow < OW; ow++) {
+          if (ow == ilo)
+            ow = ihi;
+          if (ow >= OW)
+            break;
           const window *b = &ww[ow];
           float acc = 0.0f;
           for (int64_t ih = a->lo; ih < a->hi; ih++)
@@ -92,6 +150,24 @@ pool_2d (const pool_params * p, const float *x, float *y, const window * wh,
       }
     }
   }
+}
+
+typedef struct {
+  const pool_params *p;
+  const float *x;
+  float *y;
+  const window *wh, *ww;
+  gboolean two_by_two;
+} pool_job;
+
+static void
+pool_channels (void *data, int64_t c0, int64_t c1, void *scratch)
+{
+  const pool_job *job = data;
+  if (job->two_by_two)
+    max_pool_2x2 (job->p, job->x, job->y, c0, c1);
+  else
+    pool_2d (job->p, job->x, job->y, job->wh, job->ww, c0, c1);
 }
 
 static void
@@ -112,11 +188,16 @@ pool_kernel (const nn_node * node, nn_tensor * const *in,
       && p->k[1] == 2 && p->k[2] == 2 && p->s[1] == 2 && p->s[2] == 2
       && p->pb[1] == 0 && p->pb[2] == 0 && 2 * p->out[1] <= p->in[1]
       && 2 * p->out[2] <= p->in[2]) {
-    max_pool_2x2 (p, x, y);
+    pool_job job = {.p = p,.x = x,.y = y,.two_by_two = TRUE };
+    nn_parallel_for (p->NC, MAX (1, 32768 / MAX (osz, 1)), pool_channels,
+        &job, NULL);
     return;
   }
   if (p->out[0] == 1 && p->in[0] == 1 && d1 == 1 && d2 == 1) {
-    pool_2d (p, x, y, w1, w2);
+    /* the windows (in this worker's scratch) are read by all workers */
+    pool_job job = {.p = p,.x = x,.y = y,.wh = w1,.ww = w2 };
+    nn_parallel_for (p->NC, MAX (1, 32768 / MAX (osz, 1)), pool_channels,
+        &job, NULL);
     return;
   }
 
@@ -246,6 +327,38 @@ typedef struct {
   int64_t NC, len;
 } global_pool_params;
 
+/* one channel's maximum or mean, in 16 lanes so that GCC vectorizes the
+ * reduction (a single running sum is a chain it may not reorder); the
+ * lanes are combined at the end, which changes only the rounding order */
+NN_VECTORIZE static float
+global_one (const float *x, int64_t n, gboolean is_max)
+{
+  float l[16];
+  for (int i = 0; i < 16; i++)
+    l[i] = is_max ? -INFINITY : 0.0f;
+  int64_t nv = n / 16 * 16;
+  if (is_max) {
+    for (int64_t i = 0; i < nv; i += 16)
+      for (int j = 0; j < 16; j++)
+        l[j] = x[i + j] > l[j] ? x[i + j] : l[j];
+    float acc = -INFINITY;
+    for (int j = 0; j < 16; j++)
+      acc = l[j] > acc ? l[j] : acc;
+    for (int64_t i = nv; i < n; i++)
+      acc = x[i] > acc ? x[i] : acc;
+    return acc;
+  }
+  for (int64_t i = 0; i < nv; i += 16)
+    for (int j = 0; j < 16; j++)
+      l[j] += x[i + j];
+  float acc = 0.0f;
+  for (int j = 0; j < 16; j++)
+    acc += l[j];
+  for (int64_t i = nv; i < n; i++)
+    acc += x[i];
+  return acc / (float) n;
+}
+
 static void
 global_pool_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
@@ -253,19 +366,8 @@ global_pool_kernel (const nn_node * node, nn_tensor * const *in,
   const global_pool_params *p = node->params;
   const float *x = in[0]->data;
   float *y = out[0]->data;
-  for (int64_t c = 0; c < p->NC; c++) {
-    const float *xc = x + c * p->len;
-    float acc = p->is_max ? -INFINITY : 0.0f;
-    if (p->is_max) {
-      for (int64_t i = 0; i < p->len; i++)
-        acc = xc[i] > acc ? xc[i] : acc;
-    } else {
-      for (int64_t i = 0; i < p->len; i++)
-        acc += xc[i];
-      acc /= (float) p->len;
-    }
-    y[c] = acc;
-  }
+  for (int64_t c = 0; c < p->NC; c++)
+    y[c] = global_one (x + c * p->len, p->len, p->is_max);
 }
 
 gboolean

@@ -252,17 +252,73 @@ typedef struct {
   gboolean log;
 } softmax_params;
 
-static void
-softmax_kernel (const nn_node * node, nn_tensor * const *in,
-    nn_tensor * const *out, void *scratch)
+/* One contiguous row (the common case: the last axis). The maximum and
+ * the sum run in 16 lanes so that GCC widens them (a single running sum is
+ * a serial chain it may not reorder); the lanes are added at the end, which
+ * changes only the rounding order of the sum. */
+#define SM_LANES 16
+NN_VECTORIZE static void
+softmax_row (const float *x, float *y, int64_t n, gboolean log)
 {
-  const softmax_params *p = node->params;
-  const float *x = in[0]->data;
-  float *y = out[0]->data;
-  for (int64_t o = 0; o < p->outer; o++) {
+  float mxl[SM_LANES], sl[SM_LANES];
+  for (int l = 0; l < SM_LANES; l++) {
+    mxl[l] = -INFINITY;
+    sl[l] = 0.0f;
+  }
+  int64_t nv = n / SM_LANES * SM_LANES;
+  for (int64_t i = 0; i < nv; i += SM_LANES)
+    for (int l = 0; l < SM_LANES; l++)
+      mxl[l] = x[i + l] > mxl[l] ? x[i + l] : mxl[l];
+  float mx = -INFINITY;
+  for (int l = 0; l < SM_LANES; l++)
+    mx = mxl[l] > mx ? mxl[l] : mx;
+  for (int64_t i = nv; i < n; i++)
+    mx = x[i] > mx ? x[i] : mx;
+  for (int64_t i = 0; i < nv; i += SM_LANES)
+    for (int l = 0; l < SM_LANES; l++) {
+      float e = nn_expf (x[i + l] - mx);
+      y[i + l] = e;
+      sl[l] += e;
+    }
+  float sum = 0.0f;
+  for (int l = 0; l < SM_LANES; l++)
+    sum += sl[l];
+  for (int64_t i = nv; i < n; i++) {
+    float e = nn_expf (x[i] - mx);
+    y[i] = e;
+    sum += e;
+  }
+  if (log) {
+    float sub = mx + logf (sum);
+    for (int64_t i = 0; i < n; i++)
+      y[i] = x[i] - sub;
+  } else {
+    float inv = 1.0f / sum;
+    for (int64_t i = 0; i < n; i++)
+      y[i] *= inv;
+  }
+}
+
+typedef struct {
+  const softmax_params *p;
+  const float *x;
+  float *y;
+} softmax_job;
+
+/* outer blocks [o0, o1) */
+static void
+softmax_blocks (void *data, int64_t o0, int64_t o1, void *scratch)
+{
+  const softmax_job *job = data;
+  const softmax_params *p = job->p;
+  for (int64_t o = o0; o < o1; o++) {
+    if (p->inner == 1) {
+      softmax_row (job->x + o * p->n, job->y + o * p->n, p->n, p->log);
+      continue;
+    }
     for (int64_t k = 0; k < p->inner; k++) {
-      const float *xs = x + o * p->n * p->inner + k;
-      float *ys = y + o * p->n * p->inner + k;
+      const float *xs = job->x + o * p->n * p->inner + k;
+      float *ys = job->y + o * p->n * p->inner + k;
       float mx = -INFINITY, sum = 0.0f;
       for (int64_t i = 0; i < p->n; i++)
         mx = fmaxf (mx, xs[i * p->inner]);
@@ -282,6 +338,18 @@ softmax_kernel (const nn_node * node, nn_tensor * const *in,
       }
     }
   }
+}
+
+static void
+softmax_kernel (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, void *scratch)
+{
+  const softmax_params *p = node->params;
+  softmax_job job = {.p = p,.x = in[0]->data,.y = out[0]->data };
+  /* split when a worker gets at least ~16k elements */
+  int64_t per = MAX (p->n * p->inner, 1);
+  nn_parallel_for (p->outer, MAX (1, 16384 / per), softmax_blocks, &job,
+      NULL);
 }
 
 gboolean

@@ -281,6 +281,8 @@ frand (GRand * r)
   return (float) g_rand_double_range (r, -1.0, 1.0);
 }
 
+static void check_conv_case (GRand * r, conv_case c, int idx);
+
 /* one random convolution, followed by residual Add and Relu (fused) */
 static void
 check_conv (GRand * r, int idx)
@@ -313,6 +315,14 @@ check_conv (GRand * r, int idx)
       c.in[a] = span;
     c.out[a] = (c.in[a] + c.pb[a] + c.pe[a] - span) / c.s[a] + 1;
   }
+  check_conv_case (r, c, idx);
+}
+
+/* one convolution case, followed by residual Add and Relu (fused and
+ * not, on 1 and 3 threads) against the reference loop */
+static void
+check_conv_case (GRand * r, conv_case c, int idx)
+{
   int64_t xs[5] = { 1, c.C }, ws[5] = { c.M, c.C / c.group }, ys[5] = { 1,
     c.M
   };
@@ -407,6 +417,42 @@ test_conv_random (void)
   g_rand_free (r);
 }
 
+/* layers as deep as a CNN's: long K (several K blocks of the transposed
+ * and direct products), many channels (several 32-lane panels), maps
+ * larger than one tile, stride 1 (direct) and 2 (column matrix), 2-D and
+ * 3-D, dilation; whichever product the shapes pick (NN_CONV forces one) */
+static void
+test_conv_deep (void)
+{
+  GRand *r = g_rand_new_with_seed (17);
+  const conv_case cases[] = {
+    {.sp = 2,.C = 64,.M = 70,.group = 1,.in = {20, 23},.k = {3, 3},.s = {1,
+            1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1}},
+    {.sp = 2,.C = 40,.M = 33,.group = 1,.in = {9, 31},.k = {5, 3},.s = {1,
+            1},.d = {2, 1},.pb = {4, 0},.pe = {2, 2}},
+    {.sp = 2,.C = 48,.M = 64,.group = 1,.in = {15, 15},.k = {3, 3},.s = {2,
+            2},.d = {1, 1},.pb = {1, 1},.pe = {1, 1}},
+    {.sp = 3,.C = 12,.M = 40,.group = 1,.in = {5, 11, 12},.k = {3, 3, 3},
+        .s = {1, 1, 1},.d = {1, 1, 1},.pb = {1, 1, 1},.pe = {1, 1, 1}},
+    {.sp = 1,.C = 100,.M = 32,.group = 1,.in = {90},.k = {7},.s = {1},.d = {1},
+        .pb = {3},.pe = {3}},
+    {.sp = 2,.C = 300,.M = 16,.group = 1,.in = {5, 6},.k = {1, 1},.s = {1,
+            1},.d = {1, 1},.pb = {0, 0},.pe = {0, 0}},
+    /* 520 channels: K = 576 is two K blocks of the transposed product */
+    {.sp = 2,.C = 64,.M = 520,.group = 1,.in = {6, 7},.k = {3, 3},.s = {1,
+            1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1}},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    conv_case c = cases[i];
+    for (int a = 0; a < c.sp; a++) {
+      int64_t span = (c.k[a] - 1) * c.d[a] + 1;
+      c.out[a] = (c.in[a] + c.pb[a] + c.pe[a] - span) / c.s[a] + 1;
+    }
+    check_conv_case (r, c, 1000 + i);
+  }
+  g_rand_free (r);
+}
+
 /* a depthwise layer as large as mobilenet's, with stride 1 and 2 */
 static void
 test_depthwise_large (void)
@@ -445,6 +491,85 @@ test_depthwise_large (void)
     g_free (ref);
   }
   g_rand_free (r);
+}
+
+/* the AVX-512 depthwise kernel (straight from NCHW, masked loads) on
+ * small maps of every width around the 16-lane vector, each kernel width
+ * and stride it takes, pads up to the kernel's half, the activations it
+ * applies in registers and through the epilogue, with and without a
+ * residual; skipped where the CPU (or NN_ISA) has no AVX-512 */
+static void
+test_depthwise_direct (void)
+{
+  GRand *r = g_rand_new_with_seed (21);
+  int checked = 0;
+  const nn_activation acts[] = { NN_ACT_NONE, NN_ACT_RELU, NN_ACT_CLIP,
+    NN_ACT_HARD_SWISH, NN_ACT_SILU
+  };
+  for (int i = 0; i < 400; i++) {
+    int64_t kw = 3 + 2 * g_rand_int_range (r, 0, 3);
+    int64_t kh = g_rand_int_range (r, 1, 8);
+    int64_t sw = kw == 7 ? 1 : g_rand_int_range (r, 1, 3);
+    int64_t sh = g_rand_int_range (r, 1, 4);
+    int64_t C = g_rand_int_range (r, 1, 6);
+    int64_t H = g_rand_int_range (r, kh, 20), W = g_rand_int_range (r, 1,
+        40);
+    int64_t ph = g_rand_int_range (r, 0, kh / 2 + 1);
+    int64_t pw = g_rand_int_range (r, 0, kw / 2 + 1);
+    if (W + 2 * pw < kw)
+      continue;
+    nn_depthwise p = {.C = C,.H = H,.W = W,.KH = kh,.KW = kw,.sh = sh,
+      .sw = sw,.ph = ph,.pw = pw,.dh = 1,.dw = 1
+    };
+    p.OH = (H + 2 * ph - kh) / sh + 1;
+    p.OW = (W + 2 * pw - kw) / sw + 1;
+    if (!nn_depthwise_avx512_fits (&p))
+      continue;
+    conv_case c = {.sp = 2,.C = C,.M = C,.group = C,.in = {H, W},.k = {kh,
+          kw},.s = {sh, sw},.d = {1, 1},.pb = {ph, pw},.out = {p.OH, p.OW}
+    };
+    int64_t nx = C * H * W, ny = C * p.OH * p.OW;
+    float *x = g_new (float, nx), *w = g_new (float, C * kh * kw);
+    float *bias = g_new (float, C), *res = g_new (float, ny);
+    float *y = g_new (float, ny), *ref = g_new (float, ny);
+    for (int64_t j = 0; j < nx; j++)
+      x[j] = 3.0f * frand (r);
+    for (int64_t j = 0; j < C * kh * kw; j++)
+      w[j] = frand (r);
+    for (int64_t j = 0; j < C; j++)
+      bias[j] = frand (r);
+    for (int64_t j = 0; j < ny; j++)
+      res[j] = frand (r);
+    gboolean with_res = g_rand_boolean (r);
+    nn_epilogue e = {.act = acts[g_rand_int_range (r, 0, G_N_ELEMENTS
+              (acts))],.alpha = -0.5f,.beta = 1.5f,.residual = -1
+    };
+    nn_depthwise_avx512_run (&p, 0, C, x, w, bias, with_res ? res : NULL, &e,
+        y);
+    reference_conv (&c, x, w, bias, ref);
+    for (int64_t j = 0; j < ny; j++) {
+      float v = ref[j] + (with_res ? res[j] : 0.0f);
+      nn_activation_apply (e.act, e.alpha, e.beta, &v, &v, 1);
+      if (fabsf (y[j] - v) > 1e-5f * MAX (1.0f, fabsf (v)))
+        g_error ("depthwise %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT
+            " kernel %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " stride %"
+            G_GINT64_FORMAT ",%" G_GINT64_FORMAT " pad %" G_GINT64_FORMAT
+            ",%" G_GINT64_FORMAT ": element %" G_GINT64_FORMAT " is %g, "
+            "expected %g", H, W, kh, kw, sh, sw, ph, pw, j, y[j], v);
+    }
+    checked++;
+    g_free (x);
+    g_free (w);
+    g_free (bias);
+    g_free (res);
+    g_free (y);
+    g_free (ref);
+  }
+  g_rand_free (r);
+  if (nn_isa_get () == NN_ISA_AVX512)
+    g_assert_cmpint (checked, >, 100);
+  else
+    g_assert_cmpint (checked, ==, 0);
 }
 
 /* ---- epilogue patterns: fused == unfused ---- */
@@ -581,8 +706,155 @@ test_matmul (void)
     check_matmul (37, 300, 45, w_input);
     check_matmul (151, 20, 100, w_input);
     check_matmul (301, 513, 67, w_input);
-    check_matmul (2, 30, 40, w_input);  /* too few rows: the BLAS path */
+    check_matmul (2, 30, 40, w_input);
+    check_matmul (3, 30, 40, w_input);
+    check_matmul (1, 30, 40, w_input);  /* one row: the BLAS gemv path */
   }
+}
+
+/* Gemm with a constant B (packed at load, transposed first for transB)
+ * or B as an input (the BLAS path), C absent, a row vector or a full
+ * matrix, alpha and beta, against a double-precision loop */
+static Onnx__AttributeProto *
+attr_float (builder * b, const char *name, float v)
+{
+  Onnx__AttributeProto *a = keep (b, g_new0 (Onnx__AttributeProto, 1));
+  onnx__attribute_proto__init (a);
+  a->name = keep (b, g_strdup (name));
+  a->has_type = TRUE;
+  a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+  a->has_f = TRUE;
+  a->f = v;
+  return a;
+}
+
+static void
+check_gemm (int64_t rows, int64_t K, int64_t N, gboolean tb,
+    gboolean w_input, int c_kind, float alpha, float beta)
+{
+  GRand *r = g_rand_new_with_seed (rows * 1000 + K + N + tb);
+  int64_t xs[2] = { rows, K }, ws[2] = { tb ? N : K, tb ? K : N };
+  int64_t ys[2] = { rows, N }, cs[2] = { c_kind == 2 ? rows : 1, N };
+  float *x = g_new (float, rows * K), *w = g_new (float, K * N);
+  float *cv = g_new (float, rows * N);
+  for (int64_t i = 0; i < rows * K; i++)
+    x[i] = frand (r);
+  for (int64_t i = 0; i < K * N; i++)
+    w[i] = frand (r);
+  for (int64_t i = 0; i < rows * N; i++)
+    cv[i] = frand (r);
+  builder b;
+  builder_init (&b);
+  g_ptr_array_add (b.inputs, value_info (&b, "x", 2, xs));
+  g_ptr_array_add (b.outputs, value_info (&b, "y", 2, ys));
+  if (w_input)
+    g_ptr_array_add (b.inputs, value_info (&b, "w", 2, ws));
+  else
+    add_init (&b, "w", 2, ws, w);
+  if (c_kind)
+    add_init (&b, "c", 2, cs, cv);
+  Onnx__NodeProto *n = add_node (&b, "Gemm", c_kind ? "x w c" : "x w", "y");
+  Onnx__AttributeProto *attrs[3] = { attr_int (&b, "transB", tb),
+    attr_float (&b, "alpha", alpha), attr_float (&b, "beta", beta)
+  };
+  set_attrs (&b, n, 3, attrs);
+  nn_model *m = build (&b, FALSE);
+  size_t ny;
+  float *y = run2 (m, 2, x, rows * K, w_input ? w : NULL, K * N, &ny);
+  g_assert_cmpuint (ny, ==, rows * N);
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < N; j++) {
+      double acc = 0.0;
+      for (int64_t k = 0; k < K; k++)
+        acc += (double) x[i * K + k] * w[tb ? j * K + k : k * N + j];
+      acc *= alpha;
+      if (c_kind)
+        acc += beta * cv[(c_kind == 2 ? i * N : 0) + j];
+      if (fabs (y[i * N + j] - acc) > 1e-4 * MAX (1.0, fabs (acc)))
+        g_error ("gemm %ldx%ldx%ld transB %d C %d: y[%ld][%ld] = %g, "
+            "reference %g", (long) rows, (long) K, (long) N, tb, c_kind,
+            (long) i, (long) j, y[i * N + j], acc);
+    }
+  g_free (y);
+  nn_model_free (m);
+  builder_clear (&b);
+  g_free (x);
+  g_free (w);
+  g_free (cv);
+  g_rand_free (r);
+}
+
+static void
+test_gemm (void)
+{
+  for (int w_input = 0; w_input < 2; w_input++)
+    for (int tb = 0; tb < 2; tb++) {
+      check_gemm (1, 40, 10, tb, w_input, 1, 1.0f, 1.0f);
+      check_gemm (2, 30, 33, tb, w_input, 0, 1.0f, 1.0f);
+      check_gemm (3, 7, 5, tb, w_input, 2, 0.5f, 2.0f);
+      check_gemm (37, 300, 45, tb, w_input, 1, 1.0f, 1.0f);
+      check_gemm (100, 128, 128, tb, w_input, 2, 1.0f, -1.0f);
+      check_gemm (13, 513, 67, tb, w_input, 1, 2.0f, 0.0f);
+    }
+}
+
+/* the AVX-512 products on their own: A packed at load, A read in place,
+ * and the transposed product for few columns, on sizes around every
+ * block edge (12-row and 32-column tiles, K blocks of 256) */
+static void
+test_sgemm_avx512 (void)
+{
+  if (nn_isa_get () != NN_ISA_AVX512) {
+    g_test_skip ("no AVX-512 (or NN_ISA lowered it)");
+    return;
+  }
+  GRand *r = g_rand_new_with_seed (5);
+  const int64_t sizes[][3] = { {1, 1, 1}, {12, 32, 256}, {13, 33, 257},
+    {5, 49, 320}, {70, 3, 600}, {64, 196, 576}, {31, 100, 9}, {100, 64, 1},
+    {3, 300, 40}, {1280, 49, 320}
+  };
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++) {
+    int64_t M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];
+    float *A = g_new (float, M * K), *B = g_new (float, K * N);
+    float *C = g_new (float, M * N), *ref = g_new (float, M * N);
+    for (int64_t i = 0; i < M * K; i++)
+      A[i] = frand (r);
+    for (int64_t i = 0; i < K * N; i++)
+      B[i] = frand (r);
+    for (int64_t i = 0; i < M; i++)
+      for (int64_t j = 0; j < N; j++) {
+        double acc = 0.0;
+        for (int64_t k = 0; k < K; k++)
+          acc += (double) A[i * K + k] * B[k * N + j];
+        ref[i * N + j] = (float) acc;
+      }
+    float *ap = g_malloc (nn_sgemm_avx512_packed_size (M, K) * sizeof (float));
+    float *wt = g_aligned_alloc (nn_sgemm_avx512_packed_b_size (K, M),
+        sizeof (float), 64);
+    nn_sgemm_avx512_pack_a (M, K, A, K, ap);
+    nn_sgemm_avx512_pack_wt (M, K, A, K, wt);
+    for (int path = 0; path < 3; path++) {
+      memset (C, 0xff, M * N * sizeof (float));     /* NaN */
+      if (path == 0)
+        nn_sgemm_avx512_packed (M, N, K, ap, B, N, C, N);
+      else if (path == 1)
+        g_assert_true (nn_sgemm_avx512 (M, N, K, A, K, B, N, C, N));
+      else
+        nn_sgemm_avx512_small_n (M, N, K, wt, B, N, C, N);
+      for (int64_t i = 0; i < M * N; i++)
+        if (!(fabsf (C[i] - ref[i]) <= 1e-4f * MAX (1.0f, fabsf (ref[i]))))
+          g_error ("sgemm path %d %ldx%ldx%ld: element %ld is %g, "
+              "reference %g", path, (long) M, (long) N, (long) K, (long) i,
+              C[i], ref[i]);
+    }
+    g_free (ap);
+    g_aligned_free (wt);
+    g_free (A);
+    g_free (B);
+    g_free (C);
+    g_free (ref);
+  }
+  g_rand_free (r);
 }
 
 /* ---- sessions own their threads ---- */
@@ -705,9 +977,13 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_message ("kernels for %s", nn_isa_name (nn_isa_get ()));
   g_test_add_func ("/nn/kernels/conv-random", test_conv_random);
+  g_test_add_func ("/nn/kernels/conv-deep", test_conv_deep);
   g_test_add_func ("/nn/kernels/depthwise-large", test_depthwise_large);
+  g_test_add_func ("/nn/kernels/depthwise-direct", test_depthwise_direct);
   g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
   g_test_add_func ("/nn/kernels/matmul", test_matmul);
+  g_test_add_func ("/nn/kernels/gemm", test_gemm);
+  g_test_add_func ("/nn/kernels/sgemm-avx512", test_sgemm_avx512);
   g_test_add_func ("/nn/kernels/sessions-concurrent",
       test_sessions_concurrent);
   g_test_add_func ("/nn/kernels/math", test_math);
