@@ -22,7 +22,10 @@
  * loader picks one at start-up (GCC function multiversioning), so the
  * library stays portable to any x86-64 and still uses the wider units
  * (the AVX-512 clone runs activations such as SiLU 16 lanes at a time). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* Not under ThreadSanitizer: the clones' resolvers run while the program is
+ * relocated, before TSan's runtime is up, and crash every test binary. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) \
+    && !defined(__SANITIZE_THREAD__)
 #define NN_VECTORIZE __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define NN_VECTORIZE
