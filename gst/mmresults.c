@@ -210,6 +210,27 @@ mm_results_active_event (const MmResults * r)
   return best;
 }
 
+/* one item of an event-on/off list, cut in place: "0.8" (label NULL) or
+ * "label=0.8" */
+static gboolean
+parse_item (gchar * text, const gchar ** label, gdouble * v, GError ** error)
+{
+  gchar *item = g_strstrip (text);
+  gchar *eq = strchr (item, '=');
+  const gchar *num = eq ? eq + 1 : item;
+  char *end;
+  *v = g_ascii_strtod (num, &end);
+  if (end == num || *end != '\0' || !isfinite (*v)) {
+    g_set_error (error, MM_MODEL_ERROR, 0, "'%s' is not a threshold "
+        "(expected a finite number: 0.8 or label=0.8)", item);
+    return FALSE;
+  }
+  if (eq)
+    *eq = '\0';
+  *label = eq ? g_strstrip (item) : NULL;
+  return TRUE;
+}
+
 gboolean
 mm_results_parse_thresholds (const gchar * spec, const MmModel * model,
     gfloat * out, GError ** error)
@@ -221,32 +242,24 @@ mm_results_parse_thresholds (const gchar * spec, const MmModel * model,
   gchar **parts = g_strsplit (spec, ",", -1);
   gboolean ok = TRUE;
   for (gchar ** p = parts; ok && *p; p++) {
-    gchar *item = g_strstrip (*p);
-    gchar *eq = strchr (item, '=');
-    const gchar *num = eq ? eq + 1 : item;
-    char *end;
-    gdouble v = g_ascii_strtod (num, &end);
-    if (end == num || *end != '\0' || !isfinite (v)) {
-      g_set_error (error, MM_MODEL_ERROR, 0, "'%s' is not a threshold "
-          "(expected a finite number: 0.8 or label=0.8)", item);
-      ok = FALSE;
+    const gchar *label;
+    gdouble v;
+    if (!(ok = parse_item (*p, &label, &v, error)))
       break;
-    }
-    if (!eq) {
+    if (!label) {
       for (guint i = 0; i < model->n_classes; i++)
         out[i] = (gfloat) v;
       continue;
     }
-    *eq = '\0';
     gboolean found = FALSE;
     for (guint i = 0; i < model->n_classes; i++)
-      if (strcmp (model->labels[i], g_strstrip (item)) == 0) {
+      if (strcmp (model->labels[i], label) == 0) {
         out[i] = (gfloat) v;
         found = TRUE;
       }
     if (!found) {
       g_set_error (error, MM_MODEL_ERROR, 0, "the model has no class '%s'",
-          item);
+          label);
       ok = FALSE;
     }
   }
@@ -266,20 +279,10 @@ mm_results_parse_thresholds_outputs (const gchar * spec,
   gchar **parts = g_strsplit (spec, ",", -1);
   gboolean ok = TRUE;
   for (gchar ** p = parts; ok && *p; p++) {
-    gchar *item = g_strstrip (*p);
-    gchar *eq = strchr (item, '=');
-    const gchar *num = eq ? eq + 1 : item;
-    char *end;
-    gdouble v = g_ascii_strtod (num, &end);
-    if (end == num || *end != '\0' || !isfinite (v)) {
-      g_set_error (error, MM_MODEL_ERROR, 0, "'%s' is not a threshold "
-          "(expected a finite number: 0.8 or label=0.8)", item);
-      ok = FALSE;
+    const gchar *label;
+    gdouble v;
+    if (!(ok = parse_item (*p, &label, &v, error)))
       break;
-    }
-    if (eq)
-      *eq = '\0';
-    const gchar *label = eq ? g_strstrip (item) : NULL;
     gboolean found = FALSE;
     for (guint o = 0; o < model->n_outputs; o++) {
       const MmModelOutput *mo = &model->outputs[o];

@@ -49,6 +49,12 @@ void analyze_on_decoder_done (GstElement * dec, gpointer graph);
 /* drops the graph's references (and its temporary records file) */
 void analyze_graph_clear (Graph * g);
 
+/* mmfusion says why it refused a pad in a warning on the bus: a model with
+ * one modality refuses the other (expected), a model that does not load
+ * refuses both (then the reason is the error). The first, or NULL; the
+ * bus's warnings are taken. */
+gchar *analyze_take_refusal (GstBus * bus);
+
 /* whether two names (paths or URIs) are one local file */
 gboolean analyze_same_file (const char *a, const char *b);
 

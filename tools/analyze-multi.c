@@ -329,23 +329,6 @@ is_live_uri (const gchar * uri)
   return is;
 }
 
-/* mmfusion says why it refused a pad in a warning on the bus */
-static gchar *
-first_warning (GstBus * bus)
-{
-  gchar *text = NULL;
-  GstMessage *w;
-  while ((w = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
-    GError *err = NULL;
-    gst_message_parse_warning (w, &err, NULL);
-    if (!text)
-      text = g_strdup (err->message);
-    g_error_free (err);
-    gst_message_unref (w);
-  }
-  return text;
-}
-
 /* the input's pipeline: mmdecodebin, mmaudiowindow for an audio input,
  * mmfusion, mmpublish (JSON and/or MQTT), a sink; 0 or 1 (said) */
 static int
@@ -389,7 +372,7 @@ build_stream (Stream * s, const AnalyzeMultiOptions * o, guint n)
   g->fusion_audio = gst_element_request_pad_simple (g->fusion, "audio");
   if (!g->fusion_video && !g->fusion_audio) {
     GstBus *bus = gst_element_get_bus (g->pipe);
-    gchar *why = first_warning (bus);
+    gchar *why = analyze_take_refusal (bus);
     gst_object_unref (bus);
     fail (o->model, why ? why : "not a usable model");
     g_free (why);

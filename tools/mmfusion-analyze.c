@@ -1026,11 +1026,8 @@ parse_options (int argc, char **argv, Options * o)
   return 0;
 }
 
-/* mmfusion says why it refused a pad in a warning on the bus: a model with
- * one modality refuses the other (expected), a model that does not load
- * refuses both (then the reason is the error). Returns the first. */
-static gchar *
-take_refusal (GstBus * bus)
+gchar *
+analyze_take_refusal (GstBus * bus)
 {
   gchar *refusal = NULL;
   GstMessage *warning;
@@ -1144,7 +1141,7 @@ build (Graph * g, const Options * o, GstElement ** source)
   g->fusion_video = gst_element_request_pad_simple (g->fusion, "video");
   g->fusion_audio = gst_element_request_pad_simple (g->fusion, "audio");
   GstBus *bus = gst_element_get_bus (g->pipe);
-  gchar *refusal = take_refusal (bus);
+  gchar *refusal = analyze_take_refusal (bus);
   gst_object_unref (bus);
   int status = 0;
   if (!g->fusion_video && !g->fusion_audio)

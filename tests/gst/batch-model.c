@@ -54,3 +54,22 @@ batch_model_remove (gchar * path)
   g_free (dir);
   g_free (path);
 }
+
+int
+batch_model_main (int argc, char **argv, Suite * (*make_suite) (void),
+    gchar ** fixed, gchar ** batch)
+{
+  gst_check_init (&argc, &argv);
+  const gchar *models = g_getenv ("MM_MODELS");
+  *fixed = g_build_filename (models ? models : "models", "avdigits",
+      "avdigits-concat.onnx", NULL);
+  *batch = batch_model_write (*fixed);
+  SRunner *sr = srunner_create (make_suite ());
+  srunner_run_all (sr, CK_NORMAL);
+  int n = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  batch_model_remove (*batch);
+  *batch = NULL;
+  g_clear_pointer (fixed, g_free);
+  return n == 0 ? 0 : 1;
+}

@@ -8,12 +8,18 @@
 #ifndef MM_TEST_BATCH_MODEL_H
 #define MM_TEST_BATCH_MODEL_H
 
-#include <glib.h>
+#include <gst/check/gstcheck.h>
 
 /* writes the copy into a new temporary folder; g_error on failure (it runs
  * before the tests) */
 gchar *batch_model_write (const gchar * src);
 /* removes the copy and its folder */
 void batch_model_remove (gchar * path);
+
+/* A test program's main: gst_check_init, the shipped AV-digits concat
+ * model (MM_MODELS) into *fixed and its batch copy into *batch, the suite
+ * run, then both let go; the exit status. */
+int batch_model_main (int argc, char **argv, Suite * (*make_suite) (void),
+    gchar ** fixed, gchar ** batch);
 
 #endif

@@ -301,17 +301,5 @@ batch_suite (void)
 int
 main (int argc, char **argv)
 {
-  gst_check_init (&argc, &argv);
-  const gchar *models = g_getenv ("MM_MODELS");
-  fixed_model = g_build_filename (models ? models : "models", "avdigits",
-      "avdigits-concat.onnx", NULL);
-  batch_model = batch_model_write (fixed_model);
-  Suite *s = batch_suite ();
-  SRunner *sr = srunner_create (s);
-  srunner_run_all (sr, CK_NORMAL);
-  int n = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  batch_model_remove (batch_model);
-  g_free (fixed_model);
-  return n == 0 ? 0 : 1;
+  return batch_model_main (argc, argv, batch_suite, &fixed_model, &batch_model);
 }
