@@ -17,8 +17,11 @@
  * `inputs` {NAME: {`start`, `end`, `missing`}}. Every event start and end
  * of every class is a line `{"schema":"mmfusion/2","type":"event",
  * "state":"start"|"end","output":…,"class":…,"class_id":…,"score":…,
- * "peak_score":…,"duration":…,…}`. Floats have 6 significant digits;
- * infinite and NaN values are null. Buffers pass untouched.
+ * "peak_score":…,"duration":…,…}`. A stretch of GAP events (a camera
+ * away) is a line `{…,"type":"gap","state":"start",…}` when it begins and
+ * one with `"state":"end"` and its `duration` when data flows again.
+ * Floats have 6 significant digits; infinite and NaN values are null.
+ * Buffers pass untouched.
  *
  * With #GstMmPublish:mqtt-host set, each record is also published to an
  * MQTT broker, in the background: the client retries (0.1 s, doubling up
@@ -53,6 +56,7 @@
 
 #include "gstmmfusionelements.h"
 #include "mmmqtt.h"
+#include "mmoutputs.h"
 
 #include <gst/base/gstbasetransform.h>
 #include <mmfusion/mmfusionmeta.h>
@@ -135,6 +139,12 @@ struct _GstMmPublish {
   GString *line;                /* the record being written, reused */
   gint write_errno;             /* of the last failed write */
   gboolean warned_score;        /* a non-finite score was reported */
+  /* a stretch of GAP events (no input upstream: a camera away): its start
+   * (NONE outside one) and how far the gaps reached; the source of the
+   * last result names it */
+  GstClockTime gap_start, gap_end;
+  GstClockTime gap_running_time;        /* of gap_start, in its segment */
+  GQuark last_source;
 };
 
 G_DEFINE_TYPE (GstMmPublish, gst_mm_publish, GST_TYPE_BASE_TRANSFORM);
@@ -476,6 +486,45 @@ write_event (GstMmPublish * self, const GstMmFusionMeta * m,
   return write_line (self);
 }
 
+/* a gap line: "start" when the first GAP event of a stretch comes, "end"
+ * with its duration when data flows again (or at EOS); a back end sees an
+ * outage as it begins, not only once it is over */
+static gboolean
+write_gap (GstMmPublish * self, gboolean start, GstClockTime until)
+{
+  GST_OBJECT_LOCK (self);
+  gchar *stream = g_strdup (self->stream ? self->stream :
+      GST_OBJECT_NAME (self));
+  GST_OBJECT_UNLOCK (self);
+  GString *out = self->line;
+  begin_record (out, stream, self->last_source ?
+      g_quark_to_string (self->last_source) : stream);
+  g_free (stream);
+  put_member (out, "type");
+  put_string (out, "gap");
+  put_member (out, "state");
+  put_string (out, start ? "start" : "end");
+  /* taken at the start: data may come back in a new segment */
+  if (start)
+    self->gap_running_time = gst_segment_to_running_time
+        (&GST_BASE_TRANSFORM (self)->segment, GST_FORMAT_TIME,
+        self->gap_start);
+  GstClockTime rt = self->gap_running_time;
+  put_utc (out, mm_outputs_capture_utc (GST_ELEMENT (self), NULL, rt));
+  put_time (out, "start", self->gap_start);
+  put_time (out, "running_time", rt);
+  if (!start) {
+    /* in running time: the data that ends it may be in a new segment */
+    GstClockTime until_rt = gst_segment_to_running_time
+        (&GST_BASE_TRANSFORM (self)->segment, GST_FORMAT_TIME, until);
+    GstClockTime d = until > self->gap_start ? until - self->gap_start : 0;
+    if (GST_CLOCK_TIME_IS_VALID (rt) && GST_CLOCK_TIME_IS_VALID (until_rt))
+      d = until_rt > rt ? until_rt - rt : 0;
+    put_time (out, "duration", d);
+  }
+  return write_line (self);
+}
+
 /* the label of class_id, if the meta's top-k has it */
 static GQuark
 label_of (const GstMmFusionMeta * m, gint class_id)
@@ -486,13 +535,77 @@ label_of (const GstMmFusionMeta * m, gint class_id)
   return 0;
 }
 
+/* the file and the reason in the message itself: an application
+ * (mmfusion-analyze) shows only that line */
+static GstFlowReturn
+write_failed (GstMmPublish * self)
+{
+  GST_OBJECT_LOCK (self);
+  gchar *location = g_strdup (self->location);
+  GST_OBJECT_UNLOCK (self);
+  GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to %s: %s",
+          location, g_strerror (self->write_errno)), ("system error: %s",
+          g_strerror (self->write_errno)));
+  g_free (location);
+  return GST_FLOW_ERROR;
+}
+
+/* GAP events mark a stretch without input; EOS ends one that is open */
+static gboolean
+gst_mm_publish_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstMmPublish *self = GST_MM_PUBLISH (trans);
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_GAP:{
+      GstClockTime ts, dur;
+      gst_event_parse_gap (event, &ts, &dur);
+      if (!GST_CLOCK_TIME_IS_VALID (ts))
+        break;
+      GstClockTime end = GST_CLOCK_TIME_IS_VALID (dur) ? ts + dur : ts;
+      if (!GST_CLOCK_TIME_IS_VALID (self->gap_start)) {
+        self->gap_start = ts;
+        self->gap_end = end;
+        if (!write_gap (self, TRUE, end))
+          write_failed (self);
+      } else {
+        self->gap_end = MAX (self->gap_end, end);
+      }
+      break;
+    }
+    case GST_EVENT_EOS:
+      if (GST_CLOCK_TIME_IS_VALID (self->gap_start)) {
+        if (!write_gap (self, FALSE, self->gap_end))
+          write_failed (self);
+        self->gap_start = GST_CLOCK_TIME_NONE;
+      }
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      self->gap_start = GST_CLOCK_TIME_NONE;
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS (gst_mm_publish_parent_class)->sink_event
+      (trans, event);
+}
+
 static GstFlowReturn
 gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstMmPublish *self = GST_MM_PUBLISH (trans);
+  if (GST_CLOCK_TIME_IS_VALID (self->gap_start)) {
+    /* data again: the stretch of gaps ends where this buffer starts */
+    GstClockTime until = GST_BUFFER_PTS_IS_VALID (buf) ?
+        GST_BUFFER_PTS (buf) : self->gap_end;
+    gboolean ok = write_gap (self, FALSE, until);
+    self->gap_start = GST_CLOCK_TIME_NONE;
+    if (!ok)
+      return write_failed (self);
+  }
   GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (buf);
   if (!m || !m->fresh)
     return GST_FLOW_OK;
+  self->last_source = m->source;
   GST_OBJECT_LOCK (self);
   gchar *stream = g_strdup (self->stream ? self->stream :
       GST_OBJECT_NAME (self));
@@ -523,18 +636,8 @@ gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
   self->event_class = m->event_class;
   g_free (stream);
-  if (!ok) {
-    /* the file and the reason in the message itself: an application
-     * (mmfusion-analyze) shows only that line */
-    GST_OBJECT_LOCK (self);
-    gchar *location = g_strdup (self->location);
-    GST_OBJECT_UNLOCK (self);
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to %s: %s",
-            location, g_strerror (self->write_errno)), ("system error: %s",
-            g_strerror (self->write_errno)));
-    g_free (location);
-    return GST_FLOW_ERROR;
-  }
+  if (!ok)
+    return write_failed (self);
   GST_OBJECT_LOCK (self);
   self->records++;
   GST_OBJECT_UNLOCK (self);
@@ -721,6 +824,8 @@ gst_mm_publish_start (GstBaseTransform * trans)
   self->event_class = -1;
   self->warned_at = 0;
   self->warned_score = FALSE;
+  self->gap_start = GST_CLOCK_TIME_NONE;
+  self->last_source = 0;
 
   MmMqtt *mqtt = NULL;
   gboolean ok = TRUE;
@@ -1094,6 +1199,7 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   bt_class->transform_ip = GST_DEBUG_FUNCPTR (gst_mm_publish_transform_ip);
   bt_class->start = GST_DEBUG_FUNCPTR (gst_mm_publish_start);
+  bt_class->sink_event = GST_DEBUG_FUNCPTR (gst_mm_publish_sink_event);
   bt_class->stop = GST_DEBUG_FUNCPTR (gst_mm_publish_stop);
   bt_class->passthrough_on_same_caps = TRUE;
   GST_DEBUG_CATEGORY_INIT (mm_publish_debug, "mmpublish", 0,
@@ -1103,6 +1209,7 @@ gst_mm_publish_class_init (GstMmPublishClass * klass)
 static void
 gst_mm_publish_init (GstMmPublish * self)
 {
+  self->gap_start = GST_CLOCK_TIME_NONE;
   self->event_class = -1;
   self->line = g_string_sized_new (1024);
   self->mqtt_port = DEFAULT_MQTT_PORT;

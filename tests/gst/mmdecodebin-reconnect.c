@@ -370,13 +370,23 @@ check_json (GstClockTime before, GstClockTime back)
   gchar *text = NULL;
   fail_unless (g_file_get_contents (json_path, &text, NULL, NULL));
   gchar **lines = g_strsplit (text, "\n", -1);
-  gint n_before = 0, n_after = 0;
+  gint n_before = 0, n_after = 0, gap_starts = 0, gap_ends = 0;
   gboolean seen_back = FALSE;
   for (gchar ** l = lines; *l && **l; l++) {
     fail_unless (g_str_has_suffix (*l, "}"), "a cut line: %s", *l);
     const gchar *r = strstr (*l, "\"running_time\":");
     fail_unless (r != NULL, "%s", *l);
     GstClockTime rt = g_ascii_strtoull (r + 15, NULL, 10);
+    if (strstr (*l, "\"type\":\"gap\"")) {
+      /* the outage itself, marked by mmpublish from the GAP events: it
+       * begins after the last result before the hole */
+      fail_unless (rt >= before, "a gap before the hole: %s", *l);
+      if (strstr (*l, "\"state\":\"start\""))
+        gap_starts++;
+      else
+        gap_ends++;
+      continue;
+    }
     fail_if (rt > before + GST_SECOND && rt < back, "a record in the hole: "
         "%s", *l);
     if (rt < back)
@@ -399,7 +409,10 @@ check_json (GstClockTime before, GstClockTime back)
           g_str_has_prefix (a, "null") ? "missing" : "new data");
     }
   }
-  g_print ("json_records_before_hole=%d after=%d\n", n_before, n_after);
+  g_print ("json_records_before_hole=%d after=%d gap_lines=%d+%d\n",
+      n_before, n_after, gap_starts, gap_ends);
+  /* the hole is in the JSON: a gap that starts and ends */
+  fail_unless (gap_starts >= 1 && gap_ends >= 1, "the hole is not marked");
   fail_unless (seen_back, "no record of the first result after the hole");
   fail_unless (n_before > 0 && n_after > 0);
   g_strfreev (lines);

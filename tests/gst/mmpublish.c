@@ -405,6 +405,64 @@ GST_START_TEST (test_disk_full)
 
 GST_END_TEST;
 
+/* GAP events (a camera away): one "start" line when the stretch begins,
+ * one "end" line with its duration when data flows again, however many
+ * GAP events the stretch has; an open stretch is ended by EOS */
+GST_START_TEST (test_gap_lines)
+{
+  gchar *path = g_build_filename (g_get_tmp_dir (), "mmpublish-gaps.jsonl",
+      NULL);
+  g_unlink (path);
+  GstHarness *h = publish_harness (path, "cam1");
+  gst_harness_push (h, result_buffer (0, TRUE, -1));
+  /* 40 ms to 200 ms in four GAP events, then frame 5 (200 ms) */
+  for (guint i = 1; i < 5; i++)
+    fail_unless (gst_harness_push_event (h, gst_event_new_gap (i * 40 *
+                GST_MSECOND, 40 * GST_MSECOND)));
+  gst_harness_push (h, result_buffer (5, TRUE, -1));
+  /* a second stretch, still open at EOS: 240 ms to 320 ms */
+  for (guint i = 6; i < 8; i++)
+    fail_unless (gst_harness_push_event (h, gst_event_new_gap (i * 40 *
+                GST_MSECOND, 40 * GST_MSECOND)));
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  gst_harness_teardown (h);
+
+  guint n;
+  gchar **lines = read_lines (path, &n);
+  fail_unless_equals_int (n, 6);
+  JsonParser *p = json_parser_new ();
+  const char *types[] = { NULL, "gap", "gap", NULL, "gap", "gap" };
+  const char *states[] = { NULL, "start", "end", NULL, "start", "end" };
+  const gint64 starts[] = { 0, 40, 40, 0, 240, 240 };
+  const gint64 durations[] = { 0, -1, 160, 0, -1, 80 };
+  for (guint i = 0; i < n; i++) {
+    JsonObject *o = parse (p, lines[i]);
+    if (!types[i]) {
+      fail_if (json_object_has_member (o, "type"), "%s", lines[i]);
+      continue;
+    }
+    fail_unless_equals_string (json_object_get_string_member (o, "type"),
+        types[i]);
+    fail_unless_equals_string (json_object_get_string_member (o, "state"),
+        states[i]);
+    fail_unless_equals_string (json_object_get_string_member (o, "stream"),
+        "cam1");
+    fail_unless_equals_int64 (int_member (o, "start"), starts[i] *
+        GST_MSECOND);
+    if (durations[i] < 0)
+      fail_if (json_object_has_member (o, "duration"), "%s", lines[i]);
+    else
+      fail_unless_equals_int64 (int_member (o, "duration"), durations[i] *
+          GST_MSECOND);
+  }
+  g_object_unref (p);
+  g_strfreev (lines);
+  g_unlink (path);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 publish_suite (void)
 {
@@ -416,6 +474,7 @@ publish_suite (void)
   tcase_add_test (tc, test_bad_location);
   tcase_add_test (tc, test_json_always_valid);
   tcase_add_test (tc, test_disk_full);
+  tcase_add_test (tc, test_gap_lines);
   return s;
 }
 
