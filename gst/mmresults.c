@@ -232,42 +232,6 @@ parse_item (gchar * text, const gchar ** label, gdouble * v, GError ** error)
 }
 
 gboolean
-mm_results_parse_thresholds (const gchar * spec, const MmModel * model,
-    gfloat * out, GError ** error)
-{
-  for (guint i = 0; i < model->n_classes; i++)
-    out[i] = NAN;
-  if (!spec || !*spec)
-    return TRUE;
-  gchar **parts = g_strsplit (spec, ",", -1);
-  gboolean ok = TRUE;
-  for (gchar ** p = parts; ok && *p; p++) {
-    const gchar *label;
-    gdouble v;
-    if (!(ok = parse_item (*p, &label, &v, error)))
-      break;
-    if (!label) {
-      for (guint i = 0; i < model->n_classes; i++)
-        out[i] = (gfloat) v;
-      continue;
-    }
-    gboolean found = FALSE;
-    for (guint i = 0; i < model->n_classes; i++)
-      if (strcmp (model->labels[i], label) == 0) {
-        out[i] = (gfloat) v;
-        found = TRUE;
-      }
-    if (!found) {
-      g_set_error (error, MM_MODEL_ERROR, 0, "the model has no class '%s'",
-          label);
-      ok = FALSE;
-    }
-  }
-  g_strfreev (parts);
-  return ok;
-}
-
-gboolean
 mm_results_parse_thresholds_outputs (const gchar * spec,
     const MmModel * model, gfloat ** out, GError ** error)
 {

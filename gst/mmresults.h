@@ -51,11 +51,6 @@ gboolean mm_results_event_on (const MmResults * r, guint i, gfloat * peak);
 gint mm_results_active_event (const MmResults * r);
 void mm_results_reset (MmResults * r);
 
-/* parses "0.8" (every class) or "dog=0.8,cat=0.6" into per-class values
- * (NAN where not given) */
-gboolean mm_results_parse_thresholds (const gchar * spec,
-    const MmModel * model, gfloat * out, GError ** error);
-
 /* the same for every output that has events (classes, multi-label): a
  * bare number applies to all their classes, label=value to the classes of
  * that name in any of them; out[o] has model->outputs[o].n values (NAN

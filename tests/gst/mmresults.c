@@ -104,22 +104,22 @@ GST_END_TEST;
 
 GST_START_TEST (test_parse_thresholds)
 {
-  MmModel m = { 0 };
   gchar *labels[] = { (gchar *) "cat", (gchar *) "dog", NULL };
-  m.labels = labels;
-  m.n_classes = 2;
+  MmModelOutput out = {.kind = MM_OUTPUT_CLASSES,.n = 2,.labels = labels };
+  MmModel m = {.outputs = &out,.n_outputs = 1 };
   gfloat v[2];
+  gfloat *vs[] = { v };
   GError *err = NULL;
-  fail_unless (mm_results_parse_thresholds ("0.7", &m, v, &err));
+  fail_unless (mm_results_parse_thresholds_outputs ("0.7", &m, vs, &err));
   fail_unless (v[0] == 0.7f && v[1] == 0.7f);
-  fail_unless (mm_results_parse_thresholds ("dog=0.6", &m, v, &err));
+  fail_unless (mm_results_parse_thresholds_outputs ("dog=0.6", &m, vs, &err));
   fail_unless (isnan (v[0]) && v[1] == 0.6f);
-  fail_unless (mm_results_parse_thresholds (NULL, &m, v, &err));
+  fail_unless (mm_results_parse_thresholds_outputs (NULL, &m, vs, &err));
   fail_unless (isnan (v[0]) && isnan (v[1]));
-  fail_if (mm_results_parse_thresholds ("bird=0.5", &m, v, &err));
+  fail_if (mm_results_parse_thresholds_outputs ("bird=0.5", &m, vs, &err));
   fail_unless (g_strrstr (err->message, "bird") != NULL);
   g_clear_error (&err);
-  fail_if (mm_results_parse_thresholds ("cat=high", &m, v, &err));
+  fail_if (mm_results_parse_thresholds_outputs ("cat=high", &m, vs, &err));
   g_clear_error (&err);
 }
 
