@@ -1635,11 +1635,12 @@ gst_mm_fusion_finalize (GObject * object)
   g_free (self->event_on);
   g_free (self->event_off);
   g_free (self->model_instance);
-  g_free (self->last.all_scores);
-  g_free (self->scratch);
+  gst_mm_fusion_meta_clear (&self->last);
+  /* the spare outputs block of the results built on the stack */
+  GstMmFusionMeta spare = {.outputs = self->scratch };
+  gst_mm_fusion_meta_clear (&spare);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->outputs, mm_outputs_free);
-  g_free (self->last.outputs);
   g_free (self->source);
   gst_clear_buffer (&self->seen);
   g_clear_pointer (&self->tick, mm_tick_free);

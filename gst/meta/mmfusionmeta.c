@@ -5,6 +5,8 @@
  */
 #include <mmfusion/mmfusionmeta.h>
 
+#include "mmblocks.h"
+
 #include <string.h>
 
 /* Every output's result and the events of one inference, in one block so
@@ -64,7 +66,7 @@ meta_free (GstMeta * meta, GstBuffer * buffer)
 {
   GstMmFusionMeta *m = (GstMmFusionMeta *) meta;
   g_clear_pointer (&m->all_scores, g_free);
-  g_clear_pointer (&m->outputs, g_free);
+  g_clear_pointer (&m->outputs, mm_block_put);
 }
 
 static gboolean
@@ -136,13 +138,29 @@ gst_mm_fusion_meta_copy_into (GstMmFusionMeta * dst,
   dst->height = src->height;
   const OutputBlock *b = src->outputs;
   if (b) {
-    dst->outputs = g_realloc (dst->outputs, b->size);
+    dst->outputs = mm_block_get (dst->outputs, b->size);
     memcpy (dst->outputs, b, b->size);
   } else {
-    g_clear_pointer (&dst->outputs, g_free);
+    g_clear_pointer (&dst->outputs, mm_block_put);
   }
   gst_mm_fusion_meta_set_all_scores (dst, src->all_scores ? src->n_all : 0,
       src->all_scores);
+}
+
+/**
+ * gst_mm_fusion_meta_clear: (skip)
+ * @meta: a bare result struct (not one attached to a buffer)
+ *
+ * Frees the all-scores array and the outputs block that
+ * gst_mm_fusion_meta_copy_into() or the setters gave @meta, and zeroes
+ * those fields; the outputs block goes back to the cache the metas share.
+ */
+void
+gst_mm_fusion_meta_clear (GstMmFusionMeta * meta)
+{
+  g_return_if_fail (meta != NULL);
+  meta_free ((GstMeta *) meta, NULL);
+  meta->n_all = 0;
 }
 
 /**
@@ -398,8 +416,9 @@ gst_mm_fusion_meta_set_outputs (GstMmFusionMeta * meta,
   for (guint o = 0; o < n_outputs; o++)
     size += outputs[o].n * (sizeof (gint) + sizeof (GQuark) + sizeof (gfloat))
         + (outputs[o].all ? outputs[o].n_all : 0) * sizeof (gfloat);
-  /* reuses the block of the meta's last result when it is big enough */
-  OutputBlock *b = g_realloc (meta->outputs, size);
+  /* the meta's last block when it is big enough, or one freed with an
+   * earlier buffer (mmblocks.c): no allocation per result */
+  OutputBlock *b = mm_block_get (meta->outputs, size);
   meta->outputs = b;
   memset (b, 0, sizeof (OutputBlock));
   b->size = size;

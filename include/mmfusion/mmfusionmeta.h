@@ -228,11 +228,15 @@ GQuark gst_mm_fusion_meta_get_quark (const GstMmFusionMeta * meta, gsize i);
 gint gst_mm_fusion_meta_get_class_id (const GstMmFusionMeta * meta, gsize i);
 
 /* makes dst hold the same result as src: every field but the GstMeta
- * header, the all-scores array duplicated (dst's own is freed first).
- * dst may be a meta on a buffer or a bare struct the caller keeps (then
- * free its all_scores with g_free when done). */
+ * header, the all-scores array and the outputs block duplicated (dst's own
+ * reused or freed). dst may be a meta on a buffer or a bare struct the
+ * caller keeps, zeroed before first use (then release what it holds with
+ * gst_mm_fusion_meta_clear() when done). */
 void gst_mm_fusion_meta_copy_into (GstMmFusionMeta * dst,
     const GstMmFusionMeta * src);
+/* frees what a bare struct filled by gst_mm_fusion_meta_copy_into() or the
+ * setters holds (never call it on a meta attached to a buffer) */
+void gst_mm_fusion_meta_clear (GstMmFusionMeta * meta);
 
 /* copies the top-k (at most GST_MM_FUSION_META_MAX_CLASSES) */
 void gst_mm_fusion_meta_set_classes (GstMmFusionMeta * meta, gsize n,

@@ -232,10 +232,8 @@ seen_init (Seen * s)
 static void
 seen_clear (Seen * s)
 {
-  for (guint i = 0; i < MIN (s->frames, 64); i++) {
-    g_free (s->metas[i].all_scores);
-    g_free (s->metas[i].outputs);
-  }
+  for (guint i = 0; i < MIN (s->frames, 64); i++)
+    gst_mm_fusion_meta_clear (&s->metas[i]);
   g_string_free (s->why, TRUE);
 }
 
