@@ -4,7 +4,8 @@
 # mmfusion; every event (a class whose score reaches EVENT_ON) gives a
 # Matroska clip from 2 s before it to 2 s after it in OUTDIR, overlapping
 # events share one clip. Results go to OUTDIR/results.jsonl and, when
-# build/tools/mmfusion-report exists, a page with the score timelines,
+# mmfusion-report exists ($MMFUSION_REPORT, by default this checkout's
+# build/tools/mmfusion-report), a page with the score timelines,
 # events, pictures and clip links to OUTDIR/report.html.
 # Without arguments: the shipped AV-digits clip and fused model (a digit is
 # shown and spoken every second: clips of 3 digits and more, cut at the
@@ -47,8 +48,9 @@ p
 echo "$(grep -c '"type":"event"' "$out/results.jsonl" || true) event records," \
   "$(wc -l < "$out/clips.jsonl") clips in $out:"
 sed 's/.*"path":"\([^"]*\)".*"class":"\([^"]*\)".*/  \1 (\2)/' "$out/clips.jsonl"
-if [ -x "$ROOT/build/tools/mmfusion-report" ]; then
+report=${MMFUSION_REPORT:-$ROOT/build/tools/mmfusion-report}
+if [ -x "$report" ]; then
   cat "$out/results.jsonl" "$out/clips.jsonl" > "$out/all.jsonl"
-  "$ROOT/build/tools/mmfusion-report" "$out/all.jsonl" --out "$out/report.html" \
+  "$report" "$out/all.jsonl" --out "$out/report.html" \
     --media "$file" --event-on "$on" --source "$name"
 fi

@@ -2,9 +2,11 @@
 # pipelines/record-events.sh on the shipped AV-digits clip: it ends, writes
 # JSON Lines with events, at least one clip that plays with video and
 # audio, and the report page linking the clips.
-# usage: record-pipeline-test.sh SOURCE_ROOT
+# usage: record-pipeline-test.sh SOURCE_ROOT MMFUSION_REPORT
+# (the report tool of the build under test: a sanitizer build has its own)
 set -euo pipefail
 root=$1
+export MMFUSION_REPORT=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
