@@ -34,14 +34,22 @@ fail (GError ** error, const MmModel * m, const char *fmt, ...)
   return FALSE;
 }
 
-/* metadata value of mmfusion.input.NAME.KEY, or NULL */
+/* metadata value of mmfusion.PART.NAME.KEY (PART: input or output), or
+ * NULL */
 static const char *
-input_key (const MmModel * m, const char *input, const char *key)
+model_key (const MmModel * m, const char *part, const char *name,
+    const char *key)
 {
-  gchar *full = g_strdup_printf ("mmfusion.input.%s.%s", input, key);
+  gchar *full = g_strdup_printf ("mmfusion.%s.%s.%s", part, name, key);
   const char *v = nn_model_metadata (m->nn, full);
   g_free (full);
   return v;
+}
+
+static const char *
+input_key (const MmModel * m, const char *input, const char *key)
+{
+  return model_key (m, "input", input, key);
 }
 
 static gboolean
@@ -320,10 +328,7 @@ static const char *const output_suffixes[] = {
 static const char *
 output_key (const MmModel * m, const char *output, const char *key)
 {
-  gchar *full = g_strdup_printf ("mmfusion.output.%s.%s", output, key);
-  const char *v = nn_model_metadata (m->nn, full);
-  g_free (full);
-  return v;
+  return model_key (m, "output", output, key);
 }
 
 static gboolean

@@ -55,6 +55,11 @@ void analyze_graph_clear (Graph * g);
  * bus's warnings are taken. */
 gchar *analyze_take_refusal (GstBus * bus);
 
+/* where the decoded streams go: video straight to mmfusion's video pad,
+ * audio through `win` (mmaudiowindow) to its audio pad; FALSE when the
+ * window does not link */
+gboolean analyze_link_inputs (Graph * g, GstElement * win);
+
 /* whether two names (paths or URIs) are one local file */
 gboolean analyze_same_file (const char *a, const char *b);
 

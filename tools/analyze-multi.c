@@ -378,15 +378,7 @@ build_stream (Stream * s, const AnalyzeMultiOptions * o, guint n)
     g_free (why);
     return 1;
   }
-  gboolean ok = TRUE;
-  if (g->fusion_video)
-    g->video_in = gst_object_ref (g->fusion_video);
-  if (g->fusion_audio) {
-    GstPad *features = gst_element_get_static_pad (win, "src");
-    ok = gst_pad_link (features, g->fusion_audio) == GST_PAD_LINK_OK;
-    gst_object_unref (features);
-    g->audio_in = gst_element_get_static_pad (win, "sink");
-  }
+  gboolean ok = analyze_link_inputs (g, win);
   GstElement *last = g->fusion;
   if (s->json || o->mqtt_host) {
     GstElement *pub = add (g, "mmpublish");

@@ -1026,6 +1026,21 @@ parse_options (int argc, char **argv, Options * o)
   return 0;
 }
 
+gboolean
+analyze_link_inputs (Graph * g, GstElement * win)
+{
+  gboolean ok = TRUE;
+  if (g->fusion_video)
+    g->video_in = gst_object_ref (g->fusion_video);
+  if (g->fusion_audio) {
+    GstPad *features = gst_element_get_static_pad (win, "src");
+    ok = gst_pad_link (features, g->fusion_audio) == GST_PAD_LINK_OK;
+    gst_object_unref (features);
+    g->audio_in = gst_element_get_static_pad (win, "sink");
+  }
+  return ok;
+}
+
 gchar *
 analyze_take_refusal (GstBus * bus)
 {
@@ -1179,15 +1194,7 @@ build (Graph * g, const Options * o, GstElement ** source)
           "--audio-device %s is not opened\n", prog, o->audio_device);
   }
 
-  gboolean ok = TRUE;
-  if (g->fusion_video)
-    g->video_in = gst_object_ref (g->fusion_video);
-  if (g->fusion_audio) {
-    GstPad *features = gst_element_get_static_pad (win, "src");
-    ok = gst_pad_link (features, g->fusion_audio) == GST_PAD_LINK_OK;
-    gst_object_unref (features);
-    g->audio_in = gst_element_get_static_pad (win, "sink");
-  }
+  gboolean ok = analyze_link_inputs (g, win);
   GstElement *results = g->fusion;
   ok = ok && add_publishers (g, o, &results);
   if (o->overlay) {

@@ -92,6 +92,19 @@ overlay (GstVideoFormat format, const char *props, GstVideoInfo * info)
   return h;
 }
 
+/* downstream with the overlay meta's caps feature and the meta in its
+ * allocation answer */
+static void
+downstream_takes_meta (GstHarness * h, const GstVideoInfo * info)
+{
+  GstCaps *caps = gst_video_info_to_caps (info);
+  gst_caps_set_features (caps, 0, gst_caps_features_new
+      (GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION, NULL));
+  gst_harness_set_sink_caps (h, caps);
+  gst_harness_add_propose_allocation_meta (h,
+      GST_VIDEO_OVERLAY_COMPOSITION_META_API_TYPE, NULL);
+}
+
 static const GstVideoFormat formats[] = {
   GST_VIDEO_FORMAT_RGB, GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_RGBx,
   GST_VIDEO_FORMAT_BGRx, GST_VIDEO_FORMAT_xRGB, GST_VIDEO_FORMAT_xBGR,
@@ -163,12 +176,7 @@ GST_START_TEST (test_attaches_meta_when_downstream_takes_it)
 {
   GstVideoInfo info;
   GstHarness *h = overlay (GST_VIDEO_FORMAT_NV12, "corner=top-right", &info);
-  GstCaps *caps = gst_video_info_to_caps (&info);
-  gst_caps_set_features (caps, 0, gst_caps_features_new
-      (GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION, NULL));
-  gst_harness_set_sink_caps (h, caps);
-  gst_harness_add_propose_allocation_meta (h,
-      GST_VIDEO_OVERLAY_COMPOSITION_META_API_TYPE, NULL);
+  downstream_takes_meta (h, &info);
   GstBuffer *out = gst_harness_push_and_pull (h, uniform_frame (&info, TRUE,
           TRUE));
   guint in, outside;
@@ -200,12 +208,7 @@ GST_START_TEST (test_outputs_and_events)
 {
   GstVideoInfo info;
   GstHarness *h = overlay (GST_VIDEO_FORMAT_NV12, "", &info);
-  GstCaps *caps = gst_video_info_to_caps (&info);
-  gst_caps_set_features (caps, 0, gst_caps_features_new
-      (GST_CAPS_FEATURE_META_GST_VIDEO_OVERLAY_COMPOSITION, NULL));
-  gst_harness_set_sink_caps (h, caps);
-  gst_harness_add_propose_allocation_meta (h,
-      GST_VIDEO_OVERLAY_COMPOSITION_META_API_TYPE, NULL);
+  downstream_takes_meta (h, &info);
   GstBuffer *b = uniform_frame (&info, TRUE, TRUE);
   GstMmFusionMeta *m = gst_buffer_get_mm_fusion_meta (b);
   gint ids[3] = { 1, 0, 2 };
