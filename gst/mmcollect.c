@@ -247,6 +247,7 @@ mm_clip_collector_reset (MmClipCollector * c)
 {
   c->len = 0;
   c->staged = 0;
+  c->held = c->last = NULL;
   c->start = c->end = GST_CLOCK_TIME_NONE;
 }
 
@@ -267,8 +268,16 @@ mm_clip_stage (MmClipCollector * c, MmPreprocess * pp,
   }
   c->staged++;
   guint slot = (c->at + c->staged) % c->cap;
-  mm_preprocess_frame (pp, &vf, c->ring + slot * c->frame_floats);
+  if (c->held == (gconstpointer) buf && c->held_pts == GST_BUFFER_PTS (buf)
+      && c->held_slot == slot)
+    c->reused++;
+  else
+    mm_preprocess_frame (pp, &vf, c->ring + slot * c->frame_floats);
   gst_video_frame_unmap (&vf);
+  c->held = NULL;
+  c->last = buf;
+  c->last_pts = GST_BUFFER_PTS (buf);
+  c->last_slot = slot;
   c->start = start;
   c->end = end;
   return TRUE;
@@ -277,6 +286,13 @@ mm_clip_stage (MmClipCollector * c, MmPreprocess * pp,
 void
 mm_clip_unstage (MmClipCollector * c)
 {
+  /* (the caller keeps a reference to the frame while it waits, so the
+   * pointer cannot come back as another buffer meanwhile) */
+  if (c->staged == 1) {
+    c->held = c->last;
+    c->held_pts = c->last_pts;
+    c->held_slot = c->last_slot;
+  }
   c->staged = 0;
 }
 
@@ -349,4 +365,5 @@ mm_clip_commit (MmClipCollector * c)
   c->at = (c->at + c->staged) % c->cap;
   c->len += c->staged;
   c->staged = 0;
+  c->held = NULL;
 }

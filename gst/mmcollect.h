@@ -120,6 +120,16 @@ typedef struct {
   guint64 len;                  /* frames committed since the reset */
   guint staged;                 /* frames after `at`, not committed */
   GstClockTime start, end;      /* span of the newest frame */
+  /* the frame unstaged when its tick had to wait for audio: its slot
+   * still holds its pixels, so staging the same buffer (with the same
+   * PTS) into the same slot again costs no preprocessing; NULL when none */
+  gconstpointer held;
+  GstClockTime held_pts;
+  guint held_slot;
+  gconstpointer last;           /* the buffer staged last, and its slot */
+  GstClockTime last_pts;
+  guint last_slot;
+  guint64 reused;               /* stagings that found the pixels held */
 } MmClipCollector;
 
 void mm_clip_collector_init (MmClipCollector * c, const MmModelInput * in);
@@ -131,7 +141,8 @@ gboolean mm_clip_stage (MmClipCollector * c, MmPreprocess * pp,
     const GstVideoInfo * info, GstBuffer * buf, GstClockTime start,
     GstClockTime end);
 /* forgets the staged frames (the leading frame stays on its queue and is
- * staged again when its tick is collected again) */
+ * staged again when its tick is collected again: its preprocessed pixels
+ * are kept for that, while nothing else is staged) */
 void mm_clip_unstage (MmClipCollector * c);
 /* A following video input: stages its frames at or before running time
  * t, taking them off the queue; found when it has had a frame by then

@@ -516,6 +516,56 @@ GST_START_TEST (test_clip_unstage)
 
 GST_END_TEST;
 
+/* a tick that waits for audio comes back with the same frame: its pixels
+ * are still in their slot and are not preprocessed again; another frame,
+ * a commit or a reset forget them */
+GST_START_TEST (test_clip_held_while_waiting)
+{
+  Video v;
+  video_setup (&v, "probe_clip4");
+  for (guint k = 1; k <= 4; k++) {
+    stage (&v, k);
+    mm_clip_commit (&v.c);
+  }
+  GstBuffer *b = frame (&v, 5, 500 * MS);
+  for (gint i = 0; i < 3; i++) {
+    fail_unless (mm_clip_stage (&v.c, v.pp, &v.info, b, 500 * MS, 600 * MS));
+    mm_clip_unstage (&v.c);
+  }
+  fail_unless_equals_uint64 (v.c.reused, 2);
+  /* the slot really holds frame 5: staged once more and filled */
+  fail_unless (mm_clip_stage (&v.c, v.pp, &v.info, b, 500 * MS, 600 * MS));
+  fail_unless_equals_uint64 (v.c.reused, 3);
+  mm_clip_fill (&v.c, FALSE, MM_MISSING_ZEROS, v.x);
+  for (guint t = 0; t < 4; t++)
+    fail_unless_equals_int (frame_at (&v, t), (gint) (2 + t));
+  mm_clip_commit (&v.c);
+  /* committed: the next frame into that buffer's old slot is preprocessed
+   * (its content changed: a pool may hand the same buffer back) */
+  gst_buffer_memset (b, 0, 9, v.info.size);
+  fail_unless (mm_clip_stage (&v.c, v.pp, &v.info, b, 500 * MS, 600 * MS));
+  fail_unless_equals_uint64 (v.c.reused, 3);
+  mm_clip_unstage (&v.c);
+  /* another frame after a wait is preprocessed, not taken for the held one */
+  GstBuffer *other = frame (&v, 7, 700 * MS);
+  fail_unless (mm_clip_stage (&v.c, v.pp, &v.info, other, 700 * MS,
+          800 * MS));
+  fail_unless_equals_uint64 (v.c.reused, 3);
+  mm_clip_fill (&v.c, FALSE, MM_MISSING_ZEROS, v.x);
+  fail_unless_equals_int (frame_at (&v, 3), 7);
+  mm_clip_unstage (&v.c);
+  /* a reset (flush) forgets it too */
+  mm_clip_collector_reset (&v.c);
+  fail_unless (mm_clip_stage (&v.c, v.pp, &v.info, other, 700 * MS,
+          800 * MS));
+  fail_unless_equals_uint64 (v.c.reused, 3);
+  gst_buffer_unref (other);
+  gst_buffer_unref (b);
+  video_teardown (&v);
+}
+
+GST_END_TEST;
+
 /* a missing picture: zeros, or with `last` the clip as it was */
 GST_START_TEST (test_clip_missing)
 {
@@ -589,6 +639,7 @@ mmcollect_suite (void)
   tcase_add_test (tc, test_running_time);
   tcase_add_test (tc, test_clip_order);
   tcase_add_test (tc, test_clip_unstage);
+  tcase_add_test (tc, test_clip_held_while_waiting);
   tcase_add_test (tc, test_clip_missing);
   tcase_add_test (tc, test_follower);
   return s;
