@@ -120,7 +120,8 @@ struct _GstMmPublish {
   GstBaseTransform parent;
   /* properties, under the object lock */
   gchar *location;
-  gchar *stream;
+  gchar *stream;                /* a GRefString: a result takes a
+                                 * reference, not a copy */
   guint64 records;
   gchar *mqtt_host, *mqtt_topic, *mqtt_client_id;
   gint mqtt_port, mqtt_qos;
@@ -486,20 +487,37 @@ write_event (GstMmPublish * self, const GstMmFusionMeta * m,
   return write_line (self);
 }
 
+/* the stream's name for a record: a reference to the `stream` property's
+ * string or the element's name (fixed once the element is in a
+ * pipeline); give it back with stream_name_release() */
+static const gchar *
+stream_name_acquire (GstMmPublish * self)
+{
+  GST_OBJECT_LOCK (self);
+  const gchar *name = self->stream ? g_ref_string_acquire (self->stream) :
+      GST_OBJECT_NAME (self);
+  GST_OBJECT_UNLOCK (self);
+  return name;
+}
+
+static void
+stream_name_release (GstMmPublish * self, const gchar * name)
+{
+  if (name != GST_OBJECT_NAME (self))
+    g_ref_string_release ((gchar *) name);
+}
+
 /* a gap line: "start" when the first GAP event of a stretch comes, "end"
  * with its duration when data flows again (or at EOS); a back end sees an
  * outage as it begins, not only once it is over */
 static gboolean
 write_gap (GstMmPublish * self, gboolean start, GstClockTime until)
 {
-  GST_OBJECT_LOCK (self);
-  gchar *stream = g_strdup (self->stream ? self->stream :
-      GST_OBJECT_NAME (self));
-  GST_OBJECT_UNLOCK (self);
+  const gchar *stream = stream_name_acquire (self);
   GString *out = self->line;
   begin_record (out, stream, self->last_source ?
       g_quark_to_string (self->last_source) : stream);
-  g_free (stream);
+  stream_name_release (self, stream);
   put_member (out, "type");
   put_string (out, "gap");
   put_member (out, "state");
@@ -606,11 +624,7 @@ gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   if (!m || !m->fresh)
     return GST_FLOW_OK;
   self->last_source = m->source;
-  GST_OBJECT_LOCK (self);
-  gchar *stream = g_strdup (self->stream ? self->stream :
-      GST_OBJECT_NAME (self));
-  GST_OBJECT_UNLOCK (self);
-
+  const gchar *stream = stream_name_acquire (self);
   gboolean ok = write_result (self, m, stream);
   if (gst_mm_fusion_meta_get_n_outputs (m) > 0) {
     /* every class's own start and end */
@@ -635,7 +649,7 @@ gst_mm_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       ok = write_event (self, m, NULL, &e, stream);
   }
   self->event_class = m->event_class;
-  g_free (stream);
+  stream_name_release (self, stream);
   if (!ok)
     return write_failed (self);
   GST_OBJECT_LOCK (self);
@@ -907,8 +921,9 @@ gst_mm_publish_set_property (GObject * object, guint id, const GValue * value,
       self->location = g_value_dup_string (value);
       break;
     case PROP_STREAM:
-      g_free (self->stream);
-      self->stream = g_value_dup_string (value);
+      g_clear_pointer (&self->stream, g_ref_string_release);
+      if (g_value_get_string (value))
+        self->stream = g_ref_string_new (g_value_get_string (value));
       break;
     case PROP_MQTT_HOST:
       g_free (self->mqtt_host);
@@ -1030,7 +1045,7 @@ gst_mm_publish_finalize (GObject * object)
 {
   GstMmPublish *self = GST_MM_PUBLISH (object);
   g_free (self->location);
-  g_free (self->stream);
+  g_clear_pointer (&self->stream, g_ref_string_release);
   g_free (self->mqtt_host);
   g_free (self->mqtt_topic);
   g_free (self->mqtt_client_id);
