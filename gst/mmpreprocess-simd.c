@@ -416,7 +416,238 @@ vacc_p010_avx512 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
   vacc_avx512 (acc, next, row, w, wn, first, n, ahead, MM_SAMPLES_P010);
 }
 
+/* AVX-512 horizontal sums, from gather patterns made once per geometry
+ * (mm_hplan_new). Hand-written: each output reads its own window at an
+ * offset of its own, a gather that ORC's lockstep array programs cannot
+ * express. The patterns put 16 consecutive outputs in the 16 dword lanes
+ * of a vector: pair slot p of lane j holds taps 2p and 2p+1 of output j's
+ * window (from its first non-zero weight), picked by vpermi2w from 64
+ * consecutive sums (a region, two loads) and merged lane by lane (write
+ * masks) over the few regions the 16 windows span; one vpmaddwd with the
+ * slot's weights (0, 1 or 2) and one add per slot. For 1080p into 224x224,
+ * 16 luma outputs are 5 slots of 3 regions, 16 chroma outputs 3 slots of
+ * 2: about 2 instructions per output against 5 to 6 for hsum_avx2's one
+ * padded dot product per output (and its horizontal adds). Lanes that no
+ * region writes keep their pattern index and weigh 0. */
+#define HP_RMAX 8               /* regions per 16 outputs */
+#define HP_SPAN 64              /* samples per region */
+
+struct _MmHplan {
+  gint n, n_groups, P;          /* outputs, groups of 16, pair slots */
+  gint R;                       /* regions per group */
+  gint32 *base;                 /* [group][HP_RMAX]: region starts */
+  guint32 *mask;                /* [group][HP_RMAX]: word lanes */
+  gint16 *idx;                  /* [group][P][32]: index into the region */
+  gint16 *w;                    /* [group][P][32]: weights */
+};
+
+/* group sums of S sources (1 or 2: U and V) read with the same pattern,
+ * sharing its loads */
+__attribute__ ((target (AVX512), always_inline))
+static inline void
+hplan_group_r (const gint16 * const *acc, const gint32 * base,
+    const guint32 * mask, const gint16 * idx, const gint16 * w, gint P,
+    const gint R, const gint S, __m512i * out)
+{
+  __m512i lo[2][HP_RMAX], hi[2][HP_RMAX];
+  __mmask32 m[HP_RMAX];
+  for (gint r = 0; r < R; r++) {
+    m[r] = mask[r];
+    for (gint i = 0; i < S; i++) {
+      lo[i][r] = _mm512_loadu_si512 (acc[i] + base[r]);
+      hi[i][r] = _mm512_loadu_si512 (acc[i] + base[r] + 32);
+    }
+  }
+  __m512i s[2][2];
+  for (gint i = 0; i < S; i++)
+    s[i][0] = s[i][1] = _mm512_setzero_si512 ();
+  for (gint p = 0; p < P; p++) {
+    __m512i ix = _mm512_load_si512 (idx + 32 * p);
+    __m512i wv = _mm512_load_si512 (w + 32 * p);
+    for (gint i = 0; i < S; i++) {
+      __m512i v = ix;
+      for (gint r = 0; r < R; r++)
+        v = _mm512_mask2_permutex2var_epi16 (lo[i][r], v, m[r], hi[i][r]);
+      s[i][p & 1] = _mm512_add_epi32 (s[i][p & 1], _mm512_madd_epi16 (v, wv));
+    }
+  }
+  for (gint i = 0; i < S; i++)
+    out[i] = _mm512_add_epi32 (s[i][0], s[i][1]);
+}
+
+/* all groups with R regions each (R constant: the loop unrolls over the
+ * regions, and there is no branch per group) */
+__attribute__ ((target (AVX512), always_inline))
+static inline void
+hplan_sums_r (const MmHplan * pl, const gint16 * const *acc,
+    gint32 * const *out, gint g0, gint g1, const gint R, const gint S)
+{
+  for (gint g = g0; g < g1; g++) {
+    __m512i v[2];
+    hplan_group_r (acc, pl->base + (gsize) g * HP_RMAX, pl->mask +
+        (gsize) g * HP_RMAX, pl->idx + (gsize) g * pl->P * 32, pl->w +
+        (gsize) g * pl->P * 32, pl->P, R, S, v);
+    gint left = pl->n - 16 * g;
+    for (gint i = 0; i < S; i++) {
+      if (left >= 16)
+        _mm512_storeu_si512 (out[i] + 16 * g, v[i]);
+      else
+        _mm512_mask_storeu_epi32 (out[i] + 16 * g, (1u << left) - 1, v[i]);
+    }
+  }
+}
+
+#define HPLAN_SUMS(S) \
+__attribute__ ((target (AVX512))) \
+static void \
+hplan_sums##S##_avx512 (const MmHplan * pl, const gint16 * const *acc, \
+    gint32 * const *out, gint g0, gint g1) \
+{ \
+  switch (pl->R) { \
+    case 1: hplan_sums_r (pl, acc, out, g0, g1, 1, S); break; \
+    case 2: hplan_sums_r (pl, acc, out, g0, g1, 2, S); break; \
+    case 3: hplan_sums_r (pl, acc, out, g0, g1, 3, S); break; \
+    case 4: hplan_sums_r (pl, acc, out, g0, g1, 4, S); break; \
+    default: hplan_sums_r (pl, acc, out, g0, g1, HP_RMAX, S); break; \
+  } \
+}
+HPLAN_SUMS (1)
+HPLAN_SUMS (2)
+
 #endif
+
+MmHplan *
+mm_hplan_new (const gint32 * start, const gint16 * w, gint K, gint n)
+{
+#ifdef MM_HAVE_X86
+  if (mm_preprocess_simd_level () != MM_SIMD_AVX512 || n < 1)
+    return NULL;
+  gint *a = g_new (gint, n), *b = g_new (gint, n);
+  gint P = 1;
+  gboolean ok = TRUE;
+  for (gint o = 0; o < n; o++) {
+    const gint16 *wo = w + (gsize) o * K;
+    gint f = 0, l = K;
+    while (f < K && wo[f] == 0)
+      f++;
+    while (l > f && wo[l - 1] == 0)
+      l--;
+    a[o] = start[o] + f;
+    b[o] = start[o] + MAX (l, f);
+    if (b[o] - a[o] > HP_SPAN)
+      ok = FALSE;
+    P = MAX (P, (b[o] - a[o] + 1) / 2);
+  }
+  MmHplan *pl = NULL;
+  if (!ok)
+    goto out;
+  /* only where it does less than hsum_avx2: packed formats' components
+   * (every second or fourth sample) span so many regions that it does not
+   * (in instructions per 16 outputs, roughly: per slot the permutes, a
+   * multiply-add and an add; per region two loads and a mask; against
+   * per output one multiply-add and load per 16 weights and a share of
+   * the reduction) */
+  gint regions = 0;
+  for (gint g = 0; g * 16 < n; g++) {
+    gint r = 0, lo = 0;
+    for (gint o = g * 16; o < MIN (n, g * 16 + 16); o++)
+      if (o == g * 16 || a[o] < lo || b[o] > lo + HP_SPAN) {
+        r++;
+        lo = a[o];
+      }
+    regions = MAX (regions, r);
+  }
+  gint cost = P * (regions + 2) + 3 * regions + 4;
+  gint cost_avx2 = 16 * (K == 8 ? 4 : 2 * K / 16 + 2);
+  if (regions > HP_RMAX || cost >= cost_avx2)
+    goto out;
+  pl = g_new0 (MmHplan, 1);
+  pl->n = n;
+  pl->n_groups = (n + 15) / 16;
+  pl->P = P;
+  pl->base = g_new0 (gint32, (gsize) pl->n_groups * HP_RMAX);
+  pl->mask = g_new0 (guint32, (gsize) pl->n_groups * HP_RMAX);
+  gsize len = (gsize) pl->n_groups * P * 32;
+  pl->idx = g_aligned_alloc0 (len, sizeof (gint16), 64);
+  pl->w = g_aligned_alloc0 (len, sizeof (gint16), 64);
+  for (gint g = 0; g < pl->n_groups && ok; g++) {
+    gint32 *base = pl->base + (gsize) g * HP_RMAX;
+    guint32 *mask = pl->mask + (gsize) g * HP_RMAX;
+    gint r = -1;
+    for (gint j = 0; j < 16 && 16 * g + j < n; j++) {
+      gint o = 16 * g + j;
+      if (r < 0 || a[o] < base[r] || b[o] > base[r] + HP_SPAN) {
+        if (++r == HP_RMAX) {
+          ok = FALSE;
+          break;
+        }
+        base[r] = a[o];
+      }
+      mask[r] |= 3u << (2 * j);
+      for (gint p = 0; p < P; p++)
+        for (gint h = 0; h < 2; h++) {
+          gint t = a[o] + 2 * p + h;
+          gsize lane = ((gsize) g * P + p) * 32 + 2 * j + h;
+          if (t < b[o]) {
+            pl->idx[lane] = (gint16) (t - base[r]);
+            pl->w[lane] = w[(gsize) o * K + t - start[o]];
+          }
+        }
+    }
+    pl->R = MAX (pl->R, r + 1);
+  }
+  /* every group as many regions (an empty one merges nothing): one
+   * kernel per plan, no branch per group that the predictor misses (the
+   * region count of 1080p luma windows into 224 varies between 2 and 3
+   * irregularly) */
+  for (gint g = 0; g < pl->n_groups && ok; g++)
+    for (gint r = 1; r < pl->R; r++)
+      if (!pl->mask[(gsize) g * HP_RMAX + r])
+        pl->base[(gsize) g * HP_RMAX + r] = pl->base[(gsize) g * HP_RMAX];
+  if (!ok) {
+    mm_hplan_free (pl);
+    pl = NULL;
+  }
+out:
+  g_free (a);
+  g_free (b);
+  return pl;
+#else
+  return NULL;
+#endif
+}
+
+void
+mm_hplan_free (MmHplan * pl)
+{
+  if (!pl)
+    return;
+  g_free (pl->base);
+  g_free (pl->mask);
+  g_aligned_free (pl->idx);
+  g_aligned_free (pl->w);
+  g_free (pl);
+}
+
+void
+mm_hplan_sums (const MmHplan * plan, const gint16 * acc, gint32 * out,
+    gint x0, gint x1)
+{
+#ifdef MM_HAVE_X86
+  hplan_sums1_avx512 (plan, &acc, &out, x0 / 16, (x1 + 15) / 16);
+#endif
+}
+
+void
+mm_hplan_sums2 (const MmHplan * plan, const gint16 * acc0,
+    const gint16 * acc1, gint32 * out0, gint32 * out1, gint x0, gint x1)
+{
+#ifdef MM_HAVE_X86
+  const gint16 *const acc[2] = { acc0, acc1 };
+  gint32 *const out[2] = { out0, out1 };
+  hplan_sums2_avx512 (plan, acc, out, x0 / 16, (x1 + 15) / 16);
+#endif
+}
 
 /* Portable row accumulation: the ORC programs */
 static void
