@@ -435,10 +435,13 @@ vacc_p010_avx512 (gint16 * acc, gint16 * next, const guint8 * row, gint w,
 struct _MmHplan {
   gint n, n_groups, P;          /* outputs, groups of 16, pair slots */
   gint R;                       /* regions per group */
-  gint32 *base;                 /* [group][HP_RMAX]: region starts */
-  guint32 *mask;                /* [group][HP_RMAX]: word lanes */
-  gint16 *idx;                  /* [group][P][32]: index into the region */
-  gint16 *w;                    /* [group][P][32]: weights */
+  gint32 *base;                 /* [group][R]: region starts */
+  guint32 *mask;                /* [group][R]: word lanes */
+  /* [group][P]: 32 indices into the regions, then 32 weights, a byte each
+   * (a 64-byte line per slot): the patterns are read once per output row,
+   * between rows of the frame streaming through the cache, and at 16 bits
+   * they were twice as many lines to fetch again */
+  guint8 *pat;
 };
 
 /* group sums of S sources (1 or 2: U and V) read with the same pattern,
@@ -446,8 +449,8 @@ struct _MmHplan {
 __attribute__ ((target (AVX512), always_inline))
 static inline void
 hplan_group_r (const gint16 * const *acc, const gint32 * base,
-    const guint32 * mask, const gint16 * idx, const gint16 * w, gint P,
-    const gint R, const gint S, __m512i * out)
+    const guint32 * mask, const guint8 * pat, gint P, const gint R,
+    const gint S, __m512i * out)
 {
   __m512i lo[2][HP_RMAX], hi[2][HP_RMAX];
   __mmask32 m[HP_RMAX];
@@ -462,8 +465,10 @@ hplan_group_r (const gint16 * const *acc, const gint32 * base,
   for (gint i = 0; i < S; i++)
     s[i][0] = s[i][1] = _mm512_setzero_si512 ();
   for (gint p = 0; p < P; p++) {
-    __m512i ix = _mm512_load_si512 (idx + 32 * p);
-    __m512i wv = _mm512_load_si512 (w + 32 * p);
+    __m512i ix = _mm512_cvtepu8_epi16 (_mm256_load_si256 ((const __m256i *)
+            (pat + 64 * p)));
+    __m512i wv = _mm512_cvtepi8_epi16 (_mm256_load_si256 ((const __m256i *)
+            (pat + 64 * p + 32)));
     for (gint i = 0; i < S; i++) {
       __m512i v = ix;
       for (gint r = 0; r < R; r++)
@@ -484,9 +489,8 @@ hplan_sums_r (const MmHplan * pl, const gint16 * const *acc,
 {
   for (gint g = g0; g < g1; g++) {
     __m512i v[2];
-    hplan_group_r (acc, pl->base + (gsize) g * HP_RMAX, pl->mask +
-        (gsize) g * HP_RMAX, pl->idx + (gsize) g * pl->P * 32, pl->w +
-        (gsize) g * pl->P * 32, pl->P, R, S, v);
+    hplan_group_r (acc, pl->base + (gsize) g * R, pl->mask + (gsize) g * R,
+        pl->pat + (gsize) g * pl->P * 64, pl->P, R, S, v);
     gint left = pl->n - 16 * g;
     for (gint i = 0; i < S; i++) {
       if (left >= 16)
@@ -565,14 +569,12 @@ mm_hplan_new (const gint32 * start, const gint16 * w, gint K, gint n)
   pl->n = n;
   pl->n_groups = (n + 15) / 16;
   pl->P = P;
-  pl->base = g_new0 (gint32, (gsize) pl->n_groups * HP_RMAX);
-  pl->mask = g_new0 (guint32, (gsize) pl->n_groups * HP_RMAX);
-  gsize len = (gsize) pl->n_groups * P * 32;
-  pl->idx = g_aligned_alloc0 (len, sizeof (gint16), 64);
-  pl->w = g_aligned_alloc0 (len, sizeof (gint16), 64);
+  gint32 *bases = g_new0 (gint32, (gsize) pl->n_groups * HP_RMAX);
+  guint32 *masks = g_new0 (guint32, (gsize) pl->n_groups * HP_RMAX);
+  pl->pat = g_aligned_alloc0 ((gsize) pl->n_groups * P, 64, 64);
   for (gint g = 0; g < pl->n_groups && ok; g++) {
-    gint32 *base = pl->base + (gsize) g * HP_RMAX;
-    guint32 *mask = pl->mask + (gsize) g * HP_RMAX;
+    gint32 *base = bases + (gsize) g * HP_RMAX;
+    guint32 *mask = masks + (gsize) g * HP_RMAX;
     gint r = -1;
     for (gint j = 0; j < 16 && 16 * g + j < n; j++) {
       gint o = 16 * g + j;
@@ -587,10 +589,13 @@ mm_hplan_new (const gint32 * start, const gint16 * w, gint K, gint n)
       for (gint p = 0; p < P; p++)
         for (gint h = 0; h < 2; h++) {
           gint t = a[o] + 2 * p + h;
-          gsize lane = ((gsize) g * P + p) * 32 + 2 * j + h;
+          guint8 *slot = pl->pat + ((gsize) g * P + p) * 64;
           if (t < b[o]) {
-            pl->idx[lane] = (gint16) (t - base[r]);
-            pl->w[lane] = w[(gsize) o * K + t - start[o]];
+            gint16 wt = w[(gsize) o * K + t - start[o]];
+            if (wt < -128 || wt > 127)
+              ok = FALSE;
+            slot[2 * j + h] = (guint8) (t - base[r]);
+            slot[32 + 2 * j + h] = (guint8) (gint8) wt;
           }
         }
     }
@@ -600,10 +605,20 @@ mm_hplan_new (const gint32 * start, const gint16 * w, gint K, gint n)
    * kernel per plan, no branch per group that the predictor misses (the
    * region count of 1080p luma windows into 224 varies between 2 and 3
    * irregularly) */
+  /* kernels are made for 1 to 4 regions and for HP_RMAX */
+  if (pl->R > 4)
+    pl->R = HP_RMAX;
+  pl->base = g_new0 (gint32, (gsize) pl->n_groups * MAX (pl->R, 1));
+  pl->mask = g_new0 (guint32, (gsize) pl->n_groups * MAX (pl->R, 1));
   for (gint g = 0; g < pl->n_groups && ok; g++)
-    for (gint r = 1; r < pl->R; r++)
-      if (!pl->mask[(gsize) g * HP_RMAX + r])
-        pl->base[(gsize) g * HP_RMAX + r] = pl->base[(gsize) g * HP_RMAX];
+    for (gint r = 0; r < pl->R; r++) {
+      gsize i = (gsize) g * HP_RMAX + r;
+      pl->base[(gsize) g * pl->R + r] = masks[i] ? bases[i] :
+          bases[(gsize) g * HP_RMAX];
+      pl->mask[(gsize) g * pl->R + r] = masks[i];
+    }
+  g_free (bases);
+  g_free (masks);
   if (!ok) {
     mm_hplan_free (pl);
     pl = NULL;
@@ -624,8 +639,7 @@ mm_hplan_free (MmHplan * pl)
     return;
   g_free (pl->base);
   g_free (pl->mask);
-  g_aligned_free (pl->idx);
-  g_aligned_free (pl->w);
+  g_aligned_free (pl->pat);
   g_free (pl);
 }
 
