@@ -19,8 +19,10 @@
  * row kernels of mmpreprocess-simd.c (AVX-512 or AVX2 chosen at run time,
  * the ORC programs of mmpreprocess-kernels.orc elsewhere); when an output
  * row's sums are complete, each output column sums its window of them
- * (AVX2, or C the compiler vectorizes; the reasons for each choice are in
- * mmpreprocess-simd.c). Where a chroma row falls in three windows (mild
+ * (AVX-512 permute patterns made once per geometry, AVX2 dot products, or
+ * C the compiler vectorizes; the reasons for each choice are in
+ * mmpreprocess-simd.c; U and V with the same windows go through one
+ * pattern together). Where a chroma row falls in three windows (mild
  * shrinks) the rows of each window are summed side by side instead. Sums
  * stay below 32768 (window rows × largest sample), or the float path
  * below takes the geometry. Subsampled chroma
