@@ -592,6 +592,9 @@ mm_hplan_new (const gint32 * start, const gint16 * w, gint K, gint n)
       }
     regions = MAX (regions, r);
   }
+  /* kernels are made for 1 to 4 regions and for HP_RMAX */
+  if (regions > 4)
+    regions = HP_RMAX;
   gint cost = P * (regions + 2) + 3 * regions + 4;
   gint cost_avx2 = 16 * (K == 8 ? 4 : 2 * K / 16 + 2);
   if (regions > HP_RMAX || cost >= cost_avx2)
