@@ -62,6 +62,29 @@ typedef void (*MmVaccFunc) (gint16 * acc, gint16 * next, const guint8 * row,
 
 MmVaccFunc mm_vacc_func (MmSamples samples);
 
+/* AVX-512 horizontal sums (see mmpreprocess-simd.c): the windows of one
+ * component (start, w, K, n as for MmHsumFunc) turned once into gather
+ * patterns of 16 outputs. NULL when the kernel choice is below AVX-512 or
+ * a window does not fit the patterns (then MmHsumFunc serves). acc must
+ * be readable (and, past the windows, finite: zeros) up to max(start) + K
+ * + 64. */
+typedef struct _MmHplan MmHplan;
+
+MmHplan *mm_hplan_new (const gint32 * start, const gint16 * w, gint K,
+    gint n);
+void mm_hplan_free (MmHplan * plan);
+
+/* out[o] for x0 <= o < x1, as MmHsumFunc gives them; x0 a multiple of 16,
+ * x1 too or n */
+void mm_hplan_sums (const MmHplan * plan, const gint16 * acc, gint32 * out,
+    gint x0, gint x1);
+
+/* two sources read with the same windows (U and V of I420, or of NV12
+ * with acc1 one sample on): out0 from acc0, out1 from acc1, sharing the
+ * pattern's loads */
+void mm_hplan_sums2 (const MmHplan * plan, const gint16 * acc0,
+    const gint16 * acc1, gint32 * out0, gint32 * out1, gint x0, gint x1);
+
 /* the level the kernels chosen now are for (never MM_SIMD_AUTO) */
 MmSimd mm_preprocess_simd_level (void);
 

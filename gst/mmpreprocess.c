@@ -19,8 +19,10 @@
  * row kernels of mmpreprocess-simd.c (AVX-512 or AVX2 chosen at run time,
  * the ORC programs of mmpreprocess-kernels.orc elsewhere); when an output
  * row's sums are complete, each output column sums its window of them
- * (AVX2, or C the compiler vectorizes; the reasons for each choice are in
- * mmpreprocess-simd.c). Where a chroma row falls in three windows (mild
+ * (AVX-512 permute patterns made once per geometry, AVX2 dot products, or
+ * C the compiler vectorizes; the reasons for each choice are in
+ * mmpreprocess-simd.c; U and V with the same windows go through one
+ * pattern together). Where a chroma row falls in three windows (mild
  * shrinks) the rows of each window are summed side by side instead. Sums
  * stay below 32768 (window rows × largest sample), or the float path
  * below takes the geometry. Subsampled chroma
@@ -130,6 +132,11 @@ struct _MmPreprocess {
   gint32 *sums;                 /* n_sources * dw */
   gfloat *inv_cx, *inv_cy;      /* 1 / window size, per column and row */
   MmHsumFunc hsum;
+  /* AVX-512 horizontal sums per component, or NULL (pp->hsum); V reads
+   * with U's pattern, uv_shift samples on, when uv_shared */
+  MmHplan *hplan[3];
+  gboolean uv_shared;
+  gint uv_shift;
   MmVsumFunc vsum;              /* NULL: the ORC programs */
   MmVaccFunc vacc;
   /* the planes are read front to back (vacc), unless a source row belongs
@@ -452,6 +459,25 @@ integer_setup (MmPreprocess * pp, const GstVideoInfo * info, gint sx,
   }
   pp->sums = g_new (gint32, (gsize) pp->n_sources * dw);
   pp->hsum = mm_hsum_func ();
+  /* U and V of one plane layout have the same windows, V's a constant
+   * number of samples on (0 in I420, 1 in NV12): one pattern for both */
+  if (pp->kind == SRC_YUV && pp->ht[1].K == pp->ht[2].K
+      && pp->src[1].pstride == pp->src[2].pstride
+      && pp->src[1].sub_x == pp->src[2].sub_x
+      && memcmp (pp->ht[1].w, pp->ht[2].w, (gsize) dw * pp->ht[1].K *
+          sizeof (gint16)) == 0) {
+    pp->uv_shared = TRUE;
+    pp->uv_shift = pp->ht[2].start[0] - pp->ht[1].start[0];
+    for (gint ox = 0; ox < dw; ox++)
+      if (pp->ht[2].start[ox] - pp->ht[1].start[ox] != pp->uv_shift)
+        pp->uv_shared = FALSE;
+  }
+  /* the AVX-512 patterns where they are the cheaper choice (V with U's
+   * when the two share windows) */
+  for (gint c = 0; c < pp->n_sources; c++)
+    if (c != 2 || !pp->uv_shared || !pp->hplan[1])
+      pp->hplan[c] = mm_hplan_new (pp->ht[c].start, pp->ht[c].w,
+          pp->ht[c].K, dw);
   MmSamples samples = pp->bytes == 1 ? MM_SAMPLES_U8 : pp->shift ?
       MM_SAMPLES_P010 : MM_SAMPLES_U16;
   pp->vsum = mm_vsum_func (samples);
@@ -472,6 +498,8 @@ integer_free (MmPreprocess * pp)
   for (gint c = 0; c < 3; c++) {
     g_free (pp->ht[c].start);
     g_free (pp->ht[c].w);
+    mm_hplan_free (pp->hplan[c]);
+    pp->hplan[c] = NULL;
   }
   g_free (pp->sums);
   g_free (pp->inv_cx);
@@ -908,14 +936,49 @@ vacc_plane (const MmPreprocess * pp, VPlane * v, const guint8 * base,
   }
 }
 
+/* Output row oy's horizontal sums of its rows of vertical sums acc (per
+ * plane), then the folded output stage for a 3-channel model input, the
+ * means and colour rows for others. */
 static void
-integer_frame (MmPreprocess * pp, const GstVideoFrame * frame, gfloat * dst)
+integer_hrow (MmPreprocess * pp, gint16 * const *acc, gint oy, gfloat * dst)
 {
   const MmModelInput *in = &pp->in;
   gint dw = pp->dw;
   gsize dhw = (gsize) dw * pp->dh, hw = (gsize) in->height * in->width;
   gint ri = in->color == MM_COLOR_BGR ? 2 : 0;
   gboolean fused = in->channels == 3 && in->color != MM_COLOR_GRAY;
+  for (gint c = 0; c < pp->n_sources; c++) {
+    const HTaps *h = &pp->ht[c];
+    gint32 *sums = pp->sums + (gsize) c * dw;
+    const gint16 *a = acc[pp->src[c].plane];
+    if (c == 1 && pp->hplan[1] && pp->uv_shared) {
+      mm_hplan_sums2 (pp->hplan[1], a, acc[pp->src[2].plane] +
+          pp->uv_shift, sums, sums + dw, 0, dw);
+      c++;
+    } else if (pp->hplan[c]) {
+      mm_hplan_sums (pp->hplan[c], a, sums, 0, dw);
+    } else {
+      pp->hsum (a, h->start, h->w, h->K, dw, sums);
+    }
+  }
+  if (!fused) {
+    for (gint c = 0; c < pp->n_sources; c++)
+      means_row (pp->sums + (gsize) c * dw, pp->inv_cx, pp->inv_cy[oy],
+          pp->planes + c * dhw + (gsize) oy * dw, dw);
+    colour_row (pp, oy, FALSE, dst);
+    return;
+  }
+  gfloat *out = dst + (gsize) (oy + pp->dy) * in->width + pp->dx;
+  const gint32 *s0 = pp->sums;
+  const gint32 *s1 = s0 + (pp->n_sources == 3 ? dw : 0);
+  const gint32 *s2 = s0 + (pp->n_sources == 3 ? 2 * dw : 0);
+  sums_rgb_row (pp, s0, s1, s2, pp->inv_cx, pp->inv_cy[oy],
+      out + ri * hw, out + hw, out + (2 - ri) * hw, dw);
+}
+
+static void
+integer_frame (MmPreprocess * pp, const GstVideoFrame * frame, gfloat * dst)
+{
   for (gint p = 0; p < pp->n_planes; p++) {
     pp->vp[p].fetched = 0;
     pp->vp[p].plane_bytes = (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (frame, p) *
@@ -923,7 +986,6 @@ integer_frame (MmPreprocess * pp, const GstVideoFrame * frame, gfloat * dst)
   }
   for (gint oy = 0; oy < pp->dh; oy++) {
     gint16 *acc[4];
-
     for (gint p = 0; p < pp->n_planes; p++) {
       VPlane *v = &pp->vp[p];
       if (!v->acc)
@@ -939,23 +1001,7 @@ integer_frame (MmPreprocess * pp, const GstVideoFrame * frame, gfloat * dst)
       vacc_plane (pp, v, base, stride, oy, acc[p], v->acc + ((oy + 1) & 1) *
           v->acc_len);
     }
-    for (gint c = 0; c < pp->n_sources; c++) {
-      const HTaps *h = &pp->ht[c];
-      gint32 *sums = pp->sums + (gsize) c * dw;
-      pp->hsum (acc[pp->src[c].plane], h->start, h->w, h->K, dw, sums);
-      if (!fused)
-        means_row (sums, pp->inv_cx, pp->inv_cy[oy], pp->planes + c * dhw +
-            (gsize) oy * dw, dw);
-    }
-    if (!fused) {
-      colour_row (pp, oy, FALSE, dst);
-      continue;
-    }
-    gfloat *out = dst + (gsize) (oy + pp->dy) * in->width + pp->dx;
-    const gint32 *s1 = pp->sums + (pp->n_sources == 3 ? dw : 0);
-    const gint32 *s2 = pp->sums + (pp->n_sources == 3 ? 2 * dw : 0);
-    sums_rgb_row (pp, pp->sums, s1, s2, pp->inv_cx, pp->inv_cy[oy],
-        out + ri * hw, out + hw, out + (2 - ri) * hw, dw);
+    integer_hrow (pp, acc, oy, dst);
   }
 }
 

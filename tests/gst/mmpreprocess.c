@@ -655,6 +655,115 @@ GST_START_TEST (test_yuv_odd_sizes)
 
 GST_END_TEST;
 
+/* The AVX-512 horizontal patterns (mm_hplan_*, where the CPU has AVX-512)
+ * against the sums they stand for, on the windows the preprocessor makes:
+ * planar luma and chroma, every second and every fourth sample (NV12's
+ * chroma, YUY2), shrinks by 2 to 80, crops starting between chroma
+ * samples; whole rows, slices of whole groups of 16, and two sources
+ * through one pattern (V one sample after U). Patterns the kernel does not
+ * take (too wide, or costlier than hsum_avx2) are only counted. */
+static void
+area_taps (gint sx, gint sw, gint dw, gint sub, gint pstride, gint off,
+    gint32 ** start, gint16 ** w, gint * Kp)
+{
+  gint K = 0;
+  *start = g_new (gint32, dw);
+  for (gint o = 0; o < dw; o++) {
+    gint s = (gint) ((gint64) o * sw / dw);
+    gint e = (gint) (((gint64) (o + 1) * sw + dw - 1) / dw);
+    (*start)[o] = ((sx + s) >> sub) * pstride + off;
+    K = MAX (K, ((sx + e - 1) >> sub) * pstride + off - (*start)[o] + 1);
+  }
+  K = K <= 8 ? 8 : (K + 15) / 16 * 16;
+  *w = g_new0 (gint16, (gsize) dw * K);
+  for (gint o = 0; o < dw; o++) {
+    gint s = (gint) ((gint64) o * sw / dw);
+    gint e = (gint) (((gint64) (o + 1) * sw + dw - 1) / dw);
+    for (gint x = sx + s; x < sx + e; x++)
+      (*w)[(gsize) o * K + ((x >> sub) * pstride + off) - (*start)[o]]++;
+  }
+  *Kp = K;
+}
+
+GST_START_TEST (test_hplan_windows)
+{
+  if (!mm_preprocess_force_simd (MM_SIMD_AVX512)) {
+    GST_INFO ("no AVX-512 here: nothing to test");
+    return;
+  }
+  static const struct {
+    gint sx, sw, dw, sub, pstride;
+  } geo[] = {
+    {0, 1920, 224, 0, 1}, {0, 1920, 224, 1, 1}, {0, 1920, 224, 1, 2},
+    {0, 1920, 112, 0, 1}, {0, 1920, 64, 1, 1}, {0, 1920, 37, 1, 2},
+    {0, 640, 224, 0, 1}, {0, 640, 224, 1, 2}, {73, 187, 24, 0, 1},
+    {73, 187, 24, 1, 1}, {73, 187, 24, 0, 2}, {73, 187, 24, 1, 4},
+    {0, 333, 240, 1, 1}, {0, 1000, 500, 0, 1}, {1, 999, 333, 1, 2},
+    {0, 5000, 61, 0, 1},
+  };
+  gsize len = 16384;
+  gint16 *acc = g_aligned_alloc0 (len, sizeof (gint16), 64);
+  GRand *rand = g_rand_new_with_seed (7);
+  for (gsize i = 0; i < len / 2; i++)
+    acc[i] = (gint16) g_rand_int_range (rand, 0, 4000);
+  gint planned = 0;
+  for (gsize g = 0; g < G_N_ELEMENTS (geo); g++) {
+    gint32 *start;
+    gint16 *w;
+    gint K, dw = geo[g].dw;
+    area_taps (geo[g].sx, geo[g].sw, dw, geo[g].sub, geo[g].pstride, 0,
+        &start, &w, &K);
+    gint first = start[0];
+    for (gint o = 0; o < dw; o++)
+      start[o] -= first;
+    MmHplan *plan = mm_hplan_new (start, w, K, dw);
+    if (!plan) {
+      g_free (start);
+      g_free (w);
+      continue;
+    }
+    planned++;
+    gint32 *ref0 = g_new (gint32, dw), *ref1 = g_new (gint32, dw);
+    gint32 *out0 = g_new (gint32, dw), *out1 = g_new (gint32, dw);
+    for (gint o = 0; o < dw; o++) {
+      ref0[o] = ref1[o] = 0;
+      for (gint k = 0; k < K; k++) {
+        ref0[o] += acc[start[o] + k] * w[(gsize) o * K + k];
+        ref1[o] += acc[start[o] + k + 1] * w[(gsize) o * K + k];
+      }
+    }
+    memset (out0, 0, dw * sizeof (gint32));
+    mm_hplan_sums (plan, acc, out0, 0, dw);
+    fail_unless (memcmp (out0, ref0, dw * sizeof (gint32)) == 0,
+        "geometry %d: sums differ", (gint) g);
+    /* in slices of 32 columns */
+    memset (out0, 0, dw * sizeof (gint32));
+    for (gint x = 0; x < dw; x += 32)
+      mm_hplan_sums (plan, acc, out0, x, MIN (x + 32, dw));
+    fail_unless (memcmp (out0, ref0, dw * sizeof (gint32)) == 0,
+        "geometry %d: sliced sums differ", (gint) g);
+    memset (out0, 0, dw * sizeof (gint32));
+    mm_hplan_sums2 (plan, acc, acc + 1, out0, out1, 0, dw);
+    fail_unless (memcmp (out0, ref0, dw * sizeof (gint32)) == 0
+        && memcmp (out1, ref1, dw * sizeof (gint32)) == 0,
+        "geometry %d: two-source sums differ", (gint) g);
+    g_free (ref0);
+    g_free (ref1);
+    g_free (out0);
+    g_free (out1);
+    mm_hplan_free (plan);
+    g_free (start);
+    g_free (w);
+  }
+  /* planar 4:2:0 into 224x224 and the like must take the patterns */
+  fail_unless (planned >= 8, "only %d geometries planned", planned);
+  g_rand_free (rand);
+  g_aligned_free (acc);
+  mm_preprocess_force_simd (MM_SIMD_AUTO);
+}
+
+GST_END_TEST;
+
 static Suite *
 preprocess_suite (void)
 {
@@ -670,6 +779,7 @@ preprocess_suite (void)
       G_N_ELEMENTS (yuv10_formats) * G_N_ELEMENTS (yuv10_cases));
   tcase_add_test (tc, test_yuv_odd_sizes);
   tcase_add_test (tc, test_kernels_agree);
+  tcase_add_test (tc, test_hplan_windows);
   tcase_add_test (tc, test_unsupported_format_error);
   return s;
 }
