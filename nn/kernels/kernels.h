@@ -65,6 +65,12 @@ void nn_sgemm_avx512_pack_b (int64_t K, int64_t N, const float *B,
     int64_t ldb, float *bp);
 void nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K,
     const float *A, int64_t lda, const float *bp, float *C, int64_t ldc);
+/* the same panels from B stored transposed ([N][K], ldb apart) */
+void nn_sgemm_avx512_pack_bt (int64_t K, int64_t N, const float *B,
+    int64_t ldb, float *bp);
+/* one row: y[N] = x[K] B with B packed as above (an RNN step) */
+void nn_sgemv_avx512_packed (int64_t N, int64_t K, const float *x,
+    const float *bp, float *y);
 
 /* C[M][N] = W[M][K] X[K][N] for few columns (N <= 64), as Cᵀ = Xᵀ Wᵀ
  * with Wᵀ packed at load ([M/32][K][32] panels, nn_sgemm_avx512_packed_b_size

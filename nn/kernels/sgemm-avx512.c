@@ -452,7 +452,93 @@ nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
   product (M, N, K, A, lda, NULL, NULL, 0, bp, C, ldc, FALSE);
 }
 
+/* B stored transposed ([N][K], ldb apart: an RNN's W or R) into the same
+ * panels as nn_sgemm_avx512_pack_b */
+void
+nn_sgemm_avx512_pack_bt (int64_t K, int64_t N, const float *B, int64_t ldb,
+    float *bp)
+{
+  for (int64_t p = 0; p * NR < N; p++)
+    pack_bt (B + p * NR * ldb, ldb, K, MIN (NR, N - p * NR), bp + p * NR * K);
+}
+
+/* y[0..N) = x[0..K) B for one row x, with B in the packed panels of
+ * nn_sgemm_avx512_pack_b ([N/32][K][32]): the per-step product of an RNN.
+ * Up to PG panels (2 PG accumulators) go through K together, each k one
+ * broadcast of x[k] and 2 PG loads, so the FMA chains are independent;
+ * the panels are shared evenly between the passes (12 panels: 6 + 6, not
+ * 8 + 4, whose 8 chains would wait on the FMA latency). */
+#define PG 8
+__attribute__ ((target ("avx512f,fma"), always_inline))
+static inline void
+gemv_panels (int64_t K, const float *x, const float *bp, float *y,
+    int64_t ncols, const int NP)
+{
+  __m512 acc[2 * PG];
+#pragma GCC unroll 16
+  for (int i = 0; i < 2 * NP; i++)
+    acc[i] = _mm512_setzero_ps ();
+  for (int64_t k = 0; k < K; k++) {
+    __m512 xk = _mm512_set1_ps (x[k]);
+#pragma GCC unroll 8
+    for (int p = 0; p < NP; p++) {
+      const float *b = bp + p * NR * K + k * NR;
+      acc[2 * p] = _mm512_fmadd_ps (xk, _mm512_load_ps (b), acc[2 * p]);
+      acc[2 * p + 1] = _mm512_fmadd_ps (xk, _mm512_load_ps (b + 16),
+          acc[2 * p + 1]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < 2 * NP; i++) {
+    int64_t c0 = i * 16;
+    if (c0 >= ncols)
+      break;
+    __mmask16 m = ncols - c0 >= 16 ? 0xffff :
+        (__mmask16) ((1u << (ncols - c0)) - 1);
+    _mm512_mask_storeu_ps (y + c0, m, acc[i]);
+  }
+}
+
+__attribute__ ((target ("avx512f,fma")))
+void
+nn_sgemv_avx512_packed (int64_t N, int64_t K, const float *x, const float *bp,
+    float *y)
+{
+  int64_t np = (N + NR - 1) / NR;
+  int64_t passes = (np + PG - 1) / PG;
+  int64_t p0 = 0;
+  for (int64_t g = 0; g < passes; g++) {
+    int64_t cnt = (np - p0 + (passes - g) - 1) / (passes - g);
+    const float *b = bp + p0 * NR * K;
+    float *yo = y + p0 * NR;
+    int64_t ncols = MIN (N - p0 * NR, cnt * NR);
+    switch (cnt) {
+      case 1: gemv_panels (K, x, b, yo, ncols, 1); break;
+      case 2: gemv_panels (K, x, b, yo, ncols, 2); break;
+      case 3: gemv_panels (K, x, b, yo, ncols, 3); break;
+      case 4: gemv_panels (K, x, b, yo, ncols, 4); break;
+      case 5: gemv_panels (K, x, b, yo, ncols, 5); break;
+      case 6: gemv_panels (K, x, b, yo, ncols, 6); break;
+      case 7: gemv_panels (K, x, b, yo, ncols, 7); break;
+      default: gemv_panels (K, x, b, yo, ncols, 8); break;
+    }
+    p0 += cnt;
+  }
+}
+
 #else
+
+void
+nn_sgemm_avx512_pack_bt (int64_t K, int64_t N, const float *B, int64_t ldb,
+    float *bp)
+{
+}
+
+void
+nn_sgemv_avx512_packed (int64_t N, int64_t K, const float *x, const float *bp,
+    float *y)
+{
+}
 
 gboolean
 nn_sgemm_avx512_bt (int64_t M, int64_t N, int64_t K, const float *A,

@@ -857,6 +857,65 @@ test_sgemm_avx512 (void)
   g_rand_free (r);
 }
 
+/* weights stored transposed ([N][K], an RNN's W and R) packed into
+ * column panels, times one row (the matrix-vector pass of an RNN step)
+ * and times a few rows (the packed product), against a double loop; the
+ * row vector writes nothing past N */
+static void
+test_sgemv_avx512 (void)
+{
+  if (nn_isa_get () != NN_ISA_AVX512) {
+    g_test_skip ("no AVX-512 (or NN_ISA lowered it)");
+    return;
+  }
+  GRand *r = g_rand_new_with_seed (7);
+  const int64_t Ns[] = { 1, 15, 16, 17, 32, 33, 100, 256, 257, 384, 512,
+    544, 1024, 1056
+  };
+  const int64_t Ks[] = { 1, 7, 128, 300 };
+  for (guint a = 0; a < G_N_ELEMENTS (Ns); a++)
+    for (guint b = 0; b < G_N_ELEMENTS (Ks); b++) {
+      int64_t N = Ns[a], K = Ks[b], M = 3, guard = 40;
+      float *Bt = g_new (float, N * K), *X = g_new (float, M * K);
+      float *y = g_new (float, M * N + guard), *ref = g_new (float, M * N);
+      float *bp = g_aligned_alloc (nn_sgemm_avx512_packed_b_size (K, N),
+          sizeof (float), 64);
+      for (int64_t i = 0; i < N * K; i++)
+        Bt[i] = frand (r);
+      for (int64_t i = 0; i < M * K; i++)
+        X[i] = frand (r);
+      for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+          double acc = 0.0;
+          for (int64_t k = 0; k < K; k++)
+            acc += (double) X[i * K + k] * Bt[j * K + k];
+          ref[i * N + j] = (float) acc;
+        }
+      nn_sgemm_avx512_pack_bt (K, N, Bt, K, bp);
+      for (int path = 0; path < 2; path++) {
+        int64_t rows = path == 0 ? 1 : M;
+        memset (y, 0xff, (M * N + guard) * sizeof (float));     /* NaN */
+        if (path == 0)
+          nn_sgemv_avx512_packed (N, K, X, bp, y);
+        else
+          nn_sgemm_avx512_packed_b (M, N, K, X, K, bp, y, N);
+        for (int64_t i = 0; i < rows * N; i++)
+          if (!(fabsf (y[i] - ref[i]) <= 1e-4f * MAX (1.0f, fabsf (ref[i]))))
+            g_error ("packed %s N=%ld K=%ld: element %ld is %g, reference "
+                "%g", path ? "product" : "sgemv", (long) N, (long) K,
+                (long) i, y[i], ref[i]);
+        for (int64_t i = rows * N; i < M * N + guard; i++)
+          g_assert_true (isnan (y[i]));
+      }
+      g_aligned_free (bp);
+      g_free (Bt);
+      g_free (X);
+      g_free (y);
+      g_free (ref);
+    }
+  g_rand_free (r);
+}
+
 /* ---- sessions own their threads ---- */
 
 typedef struct {
@@ -984,6 +1043,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/kernels/matmul", test_matmul);
   g_test_add_func ("/nn/kernels/gemm", test_gemm);
   g_test_add_func ("/nn/kernels/sgemm-avx512", test_sgemm_avx512);
+  g_test_add_func ("/nn/kernels/sgemv-avx512", test_sgemv_avx512);
   g_test_add_func ("/nn/kernels/sessions-concurrent",
       test_sessions_concurrent);
   g_test_add_func ("/nn/kernels/math", test_math);
