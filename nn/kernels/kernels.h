@@ -91,4 +91,11 @@ void nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
     const float *xpad, const int64_t * offs, const nn_direct_grid * g,
     int64_t n0, int64_t n1, float *y, int64_t ldy);
 
+/* implicit convolution: C = W X with W packed as A (nn_sgemm_avx512_pack_a)
+ * and X's rows read at xpad[offs[k] + n]: grid columns [n0, n1) of all
+ * M channels into yg[m][n - n0], ldg apart (pixels in the lanes) */
+void nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
+    const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
+    float *yg, int64_t ldg);
+
 #endif /* MMFUSION_NN_KERNELS_H */

@@ -404,6 +404,101 @@ nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
   }
 }
 
+/* Implicit convolution: the plain product C = W X with W packed at load
+ * as A ([M/12][K][12], nn_sgemm_avx512_pack_a) and the rows of X read
+ * straight from the padded input (tap k of grid column n at
+ * xpad[offs[k] + n]), so the pixels fill the 32 lanes, with no column
+ * matrix, no packing of B and no transposed stores. A ROWS x 32 tile of
+ * output channels by grid columns; B loads are unaligned, masked in a
+ * short last strip (nr < 32) so nothing past the grid is read. */
+__attribute__ ((target ("avx512f,fma"), always_inline))
+static inline void
+micro_implicit (int64_t kc, const float *a, const float *xb,
+    const int64_t * offs, float *c, int64_t ldc, gboolean accumulate,
+    int64_t mr, int64_t nr, const int ROWS)
+{
+  __m512 acc[MR][2];
+  __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
+  __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 :
+      (__mmask16) ((1u << (nr - 16)) - 1);
+#pragma GCC unroll 12
+  for (int i = 0; i < ROWS; i++)
+    acc[i][0] = acc[i][1] = _mm512_setzero_ps ();
+  if (nr == NR) {
+    for (int64_t k = 0; k < kc; k++) {
+      const float *bk = xb + offs[k];
+      __m512 b0 = _mm512_loadu_ps (bk), b1 = _mm512_loadu_ps (bk + 16);
+#pragma GCC unroll 12
+      for (int i = 0; i < ROWS; i++) {
+        __m512 ai = _mm512_set1_ps (a[i]);
+        acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
+        acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
+      }
+      a += MR;
+    }
+  } else {
+    for (int64_t k = 0; k < kc; k++) {
+      const float *bk = xb + offs[k];
+      __m512 b0 = _mm512_maskz_loadu_ps (m0, bk);
+      __m512 b1 = _mm512_maskz_loadu_ps (m1, bk + 16);
+#pragma GCC unroll 12
+      for (int i = 0; i < ROWS; i++) {
+        __m512 ai = _mm512_set1_ps (a[i]);
+        acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
+        acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
+      }
+      a += MR;
+    }
+  }
+#pragma GCC unroll 12
+  for (int i = 0; i < ROWS; i++) {
+    if (i >= mr)
+      break;
+    float *ci = c + i * ldc;
+    if (accumulate) {
+      acc[i][0] = _mm512_add_ps (acc[i][0], _mm512_maskz_loadu_ps (m0, ci));
+      acc[i][1] = _mm512_add_ps (acc[i][1],
+          _mm512_maskz_loadu_ps (m1, ci + 16));
+    }
+    _mm512_mask_storeu_ps (ci, m0, acc[i][0]);
+    _mm512_mask_storeu_ps (ci + 16, m1, acc[i][1]);
+  }
+}
+
+/* grid columns [n0, n1) of all M channels into yg[m][n - n0] (ldg
+ * apart); K in blocks of about KC (the strip of input rows they read
+ * stays in L1), 32-column strips, each strip read by every 12-channel
+ * panel of A */
+__attribute__ ((target ("avx512f,fma")))
+void
+nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
+    const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
+    float *yg, int64_t ldg)
+{
+  int64_t nkb = (K + KC - 1) / KC, kcb = (K + nkb - 1) / nkb;
+  int64_t mp = (M + MR - 1) / MR;
+  for (int64_t k0 = 0; k0 < K; k0 += kcb) {
+    int64_t kc = MIN (kcb, K - k0);
+    for (int64_t s = n0; s < n1; s += NR) {
+      int64_t nr = MIN (NR, n1 - s);
+      for (int64_t q = 0; q < mp; q++) {
+        int64_t mr = MIN (MR, M - q * MR);
+        const float *a = apk + q * MR * K + k0 * MR;
+        float *c = yg + q * MR * ldg + (s - n0);
+        if (mr > 8)
+          micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
+              12);
+        else if (mr > 4)
+          micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
+              8);
+        else
+          micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
+              4);
+      }
+    }
+  }
+}
+
 gboolean
 nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc)
@@ -527,6 +622,13 @@ nn_sgemv_avx512_packed (int64_t N, int64_t K, const float *x, const float *bp,
 }
 
 #else
+
+void
+nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
+    const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
+    float *yg, int64_t ldg)
+{
+}
 
 void
 nn_sgemm_avx512_pack_bt (int64_t K, int64_t N, const float *B, int64_t ldb,
