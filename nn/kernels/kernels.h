@@ -98,4 +98,8 @@ void nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
     float *yg, int64_t ldg);
 
+/* softmax-avx512.c: Softmax of one contiguous row (x may equal y), only
+ * when nn_isa_get () is NN_ISA_AVX512 */
+void nn_softmax_row_avx512 (const float *x, float *y, int64_t n);
+
 #endif /* MMFUSION_NN_KERNELS_H */

@@ -648,6 +648,88 @@ test_epilogues (void)
     check_matmul_pattern (acts[i]);
 }
 
+/* MatMul (Q, Kᵀ) -> Softmax -> MatMul (·, V), fused into one step (the
+ * scores kept per block of rows), against a double-precision loop, on 1
+ * and 3 threads, and the unfused graph; rows across the block edge */
+static void
+check_attention (int64_t B, int64_t M, int64_t K, int64_t N, int64_t D)
+{
+  GRand *r = g_rand_new_with_seed (M * 7 + N * 3 + K + D);
+  int64_t qs[3] = { B, M, K }, ks[3] = { B, K, N }, vs[3] = { B, N, D };
+  int64_t ys[3] = { B, M, D };
+  float *q = g_new (float, B * M * K), *kt = g_new (float, B * K * N);
+  float *v = g_new (float, B * N * D), *ref = g_new (float, B * M * D);
+  for (int64_t i = 0; i < B * M * K; i++)
+    q[i] = 2.0f * frand (r);
+  for (int64_t i = 0; i < B * K * N; i++)
+    kt[i] = 2.0f * frand (r);
+  for (int64_t i = 0; i < B * N * D; i++)
+    v[i] = frand (r);
+  double *srow = g_new (double, N);
+  for (int64_t b = 0; b < B; b++)
+    for (int64_t i = 0; i < M; i++) {
+      double mx = -INFINITY, sum = 0.0;
+      for (int64_t j = 0; j < N; j++) {
+        double acc = 0.0;
+        for (int64_t k = 0; k < K; k++)
+          acc += (double) q[(b * M + i) * K + k] * kt[(b * K + k) * N + j];
+        srow[j] = acc;
+        mx = MAX (mx, acc);
+      }
+      for (int64_t j = 0; j < N; j++)
+        sum += srow[j] = exp (srow[j] - mx);
+      for (int64_t d = 0; d < D; d++) {
+        double acc = 0.0;
+        for (int64_t j = 0; j < N; j++)
+          acc += srow[j] / sum * v[(b * N + j) * D + d];
+        ref[(b * M + i) * D + d] = (float) acc;
+      }
+    }
+  builder bl;
+  builder_init (&bl);
+  g_ptr_array_add (bl.inputs, value_info (&bl, "q", 3, qs));
+  g_ptr_array_add (bl.inputs, value_info (&bl, "kt", 3, ks));
+  g_ptr_array_add (bl.outputs, value_info (&bl, "y", 3, ys));
+  add_init (&bl, "v", 3, vs, v);
+  add_node (&bl, "MatMul", "q kt", "s");
+  add_node (&bl, "Softmax", "s", "p");
+  add_node (&bl, "MatMul", "p v", "y");
+  nn_model *fused = build (&bl, FALSE), *plain = build (&bl, TRUE);
+  g_assert_cmpuint (nn_model_n_steps (fused), ==, 1);
+  g_assert_cmpuint (nn_model_n_steps (plain), ==, 3);
+  for (int t = 0; t < 3; t++) {
+    size_t ny;
+    float *y = run2 (t == 2 ? plain : fused, t == 1 ? 3 : 1, q, B * M * K, kt,
+        B * K * N, &ny);
+    g_assert_cmpuint (ny, ==, B * M * D);
+    for (int64_t i = 0; i < B * M * D; i++)
+      if (!(fabsf (y[i] - ref[i]) <= 1e-5f * MAX (1.0f, fabsf (ref[i]))))
+        g_error ("attention %s B=%ld M=%ld K=%ld N=%ld D=%ld: element %ld is "
+            "%g, reference %g", t == 2 ? "unfused" : "fused", (long) B,
+            (long) M, (long) K, (long) N, (long) D, (long) i, y[i], ref[i]);
+    g_free (y);
+  }
+  nn_model_free (fused);
+  nn_model_free (plain);
+  builder_clear (&bl);
+  g_free (srow);
+  g_free (q);
+  g_free (kt);
+  g_free (v);
+  g_free (ref);
+  g_rand_free (r);
+}
+
+static void
+test_attention (void)
+{
+  check_attention (1, 1, 3, 1, 5);
+  check_attention (2, 97, 32, 17, 32);
+  check_attention (4, 200, 32, 400, 32);
+  check_attention (3, 96, 7, 33, 40);
+  check_attention (1, 193, 64, 197, 64);
+}
+
 /* x [rows][K] @ W [K][N] + bias, with W constant (packed at load on
  * AVX-512), against the definition: sizes reach every blocking edge */
 static void
@@ -1040,6 +1122,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/kernels/depthwise-large", test_depthwise_large);
   g_test_add_func ("/nn/kernels/depthwise-direct", test_depthwise_direct);
   g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
+  g_test_add_func ("/nn/kernels/attention", test_attention);
   g_test_add_func ("/nn/kernels/matmul", test_matmul);
   g_test_add_func ("/nn/kernels/gemm", test_gemm);
   g_test_add_func ("/nn/kernels/sgemm-avx512", test_sgemm_avx512);
