@@ -318,6 +318,73 @@ transposed_rows (int64_t kc, const float *x, int64_t si, int64_t sk,
   }
 }
 
+/* A 12x32 tile of Cᵀ (tile[i][m]: column i, channel m) written back as
+ * C[m][i] for i < nr, m < mr (ldc apart), added to C when accumulate:
+ * each half of the channels is a 16x16 transpose in registers (rows past
+ * nr are zeros), then one masked store of nr columns per channel, instead
+ * of 2 x 384 scalar moves (GCC 12's unpack and shuffle intrinsics pass
+ * an "undefined" vector that -Wuninitialized reports) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__ ((target ("avx512f")))
+static void
+store_transposed (const float *tile, int64_t nr, int64_t mr, float *c,
+    int64_t ldc, gboolean accumulate)
+{
+  __mmask16 cm = (__mmask16) ((1u << nr) - 1);
+  for (int h = 0; h * 16 < mr; h++) {
+    __m512 r[16], t[16], u[16], v[16];
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; i++)
+      r[i] = i < nr ? _mm512_load_ps (tile + i * NR + h * 16) :
+          _mm512_setzero_ps ();
+#pragma GCC unroll 8
+    for (int i = 0; i < 16; i += 2) {
+      t[i] = _mm512_unpacklo_ps (r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_ps (r[i], r[i + 1]);
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < 16; i += 4) {
+      __m512d a = _mm512_castps_pd (t[i]), b = _mm512_castps_pd (t[i + 1]);
+      __m512d c2 = _mm512_castps_pd (t[i + 2]);
+      __m512d d = _mm512_castps_pd (t[i + 3]);
+      u[i] = _mm512_castpd_ps (_mm512_unpacklo_pd (a, c2));
+      u[i + 1] = _mm512_castpd_ps (_mm512_unpackhi_pd (a, c2));
+      u[i + 2] = _mm512_castpd_ps (_mm512_unpacklo_pd (b, d));
+      u[i + 3] = _mm512_castpd_ps (_mm512_unpackhi_pd (b, d));
+    }
+    /* u[4g + j]: rows 4g..4g+3, columns 4k + j in 128-bit lane k */
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; j++) {
+      v[j] = _mm512_shuffle_f32x4 (u[j], u[4 + j], 0x88);
+      v[4 + j] = _mm512_shuffle_f32x4 (u[j], u[4 + j], 0xdd);
+      v[8 + j] = _mm512_shuffle_f32x4 (u[8 + j], u[12 + j], 0x88);
+      v[12 + j] = _mm512_shuffle_f32x4 (u[8 + j], u[12 + j], 0xdd);
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; j++) {
+      /* columns j and j + 8 of the half */
+      __m512 lo = _mm512_shuffle_f32x4 (v[j], v[8 + j], 0x88);
+      __m512 hi = _mm512_shuffle_f32x4 (v[j], v[8 + j], 0xdd);
+      int64_t m0 = h * 16 + j, m1 = m0 + 8;
+      if (m0 < mr) {
+        float *o = c + m0 * ldc;
+        if (accumulate)
+          lo = _mm512_add_ps (lo, _mm512_maskz_loadu_ps (cm, o));
+        _mm512_mask_storeu_ps (o, cm, lo);
+      }
+      if (m1 < mr) {
+        float *o = c + m1 * ldc;
+        if (accumulate)
+          hi = _mm512_add_ps (hi, _mm512_maskz_loadu_ps (cm, o));
+        _mm512_mask_storeu_ps (o, cm, hi);
+      }
+    }
+  }
+}
+#pragma GCC diagnostic pop
+
 __attribute__ ((target ("avx512f,fma")))
 void
 nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
@@ -333,22 +400,21 @@ nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
   for (int64_t k0 = 0; k0 < K; k0 += kcb) {
     int64_t kc = MIN (kcb, K - k0);
     const float *xk = X + k0 * ldx;
-    for (int64_t n0 = 0; n0 < N; n0 += MR) {
+    /* columns in chunks whose X block stays in L2 beside the Wᵀ block;
+     * in a chunk, each 32-channel panel of Wᵀ (kc x 32) is read once
+     * for all its 12-column tiles, from L1, instead of streaming all of
+     * Wᵀ per tile */
+    int64_t chunk = MAX (MR, (1 << 15) / MAX (kc, 1) / MR * MR);
+    for (int64_t c0 = 0; c0 < N; c0 += chunk)
+    for (int64_t p = 0; p * NR < M; p++)
+    for (int64_t n0 = c0; n0 < MIN (N, c0 + chunk); n0 += MR) {
       int64_t nr = MIN (MR, N - n0);
-      for (int64_t p = 0; p * NR < M; p++) {
+      {
         int64_t mr = MIN (NR, M - p * NR);
         const float *panel = wt + p * NR * K + k0 * NR;
         /* rows n0.. of Cᵀ into tile[i][0..31] */
         transposed_rows (kc, xk + n0, 1, ldx, NULL, panel, tile, nr);
-        float *c = C + p * NR * ldc + n0;
-        if (k0 == 0)
-          for (int64_t m = 0; m < mr; m++)
-            for (int64_t i = 0; i < nr; i++)
-              c[m * ldc + i] = tile[i * NR + m];
-        else
-          for (int64_t m = 0; m < mr; m++)
-            for (int64_t i = 0; i < nr; i++)
-              c[m * ldc + i] += tile[i * NR + m];
+        store_transposed (tile, nr, mr, C + p * NR * ldc + n0, ldc, k0 > 0);
       }
     }
   }
