@@ -8,6 +8,10 @@
  *  - pointwise (1x1, unit stride, no padding): sgemm straight on the input;
  *  - 2-D depthwise (one input and output channel per group): the phase
  *    plane kernel of kernels/depthwise.c;
+ *  - with AVX-512 and constant weights in one group, large maps: the
+ *    implicit product on the padded input (1x1: on the input itself);
+ *    smaller maps with a long K: the direct (transposed) product; see
+ *    docs/kernels.md for the rules and their measurements;
  *  - everything else: im2col into the worker's scratch, in tiles of output
  *    columns sized so the column matrix stays in cache (and large 3-D
  *    inputs never need the whole matrix), and one sgemm per group per tile.
