@@ -256,6 +256,30 @@ fuse_gelu (fuser * f, nn_node * n)
   return TRUE;
 }
 
+/* MatMul (Q, Kᵀ) whose only consumer is a Softmax over the last axis,
+ * whose only consumer is MatMul (·, V): one node (ops/gemm.c) */
+static gboolean
+fuse_attention (fuser * f, nn_node * n)
+{
+  nn_graph *g = f->g;
+  if (n->op != NN_OP_MATMUL || n->bias || !nn_epilogue_is_identity (&n->epi))
+    return FALSE;
+  nn_node *sm = sole_consumer (f, n->out[0]);
+  if (!sm || sm->op != NN_OP_SOFTMAX || sm->in[0] != n->out[0])
+    return FALSE;
+  nn_node *m2 = sole_consumer (f, sm->out[0]);
+  /* V becomes one more input of n: it must be computed before n runs */
+  if (!m2 || m2->op != NN_OP_MATMUL || m2->bias || m2->n_in != 2
+      || !nn_epilogue_is_identity (&m2->epi) || m2->in[1] < 0
+      || f->avail[m2->in[1]] >= f->avail[n->out[0]]
+      || !nn_matmul_fuse_attention (g, n, sm, m2))
+    return FALSE;
+  nn_val (g, m2->in[1])->n_uses++;
+  kill_node (f, sm);
+  absorb (f, n, m2);
+  return TRUE;
+}
+
 void
 nn_fuse (nn_graph * g)
 {
@@ -268,6 +292,7 @@ nn_fuse (nn_graph * g)
       continue;
     /* each fusion keeps the use counts exact (kill, absorb): no recount,
      * so a long chain fuses in linear time */
+    fuse_attention (&f, n);
     fuse_bias (&f, n);
     fuse_residual (&f, n, (int) s);
     if (!fuse_activation (&f, n) && !fuse_silu (&f, n))

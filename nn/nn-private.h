@@ -358,6 +358,14 @@ nn_epilogue_is_identity (const nn_epilogue * e)
 }
 const char *nn_activation_name (nn_activation act);
 
+/* fused attention (ops/gemm.c, ops/unary.c): MatMul (Q, Kᵀ) -> Softmax
+ * over the last axis -> MatMul (·, V) run by the first MatMul row block
+ * by row block, the scores never leaving the cache */
+void nn_softmax_row (const float *x, float *y, int64_t n);
+gboolean nn_softmax_is_rows (const nn_node * n, int64_t cols);
+gboolean nn_matmul_fuse_attention (nn_graph * g, nn_node * n,
+    nn_node * softmax, nn_node * m2);
+
 /* parallel.c: intra-op parallelism over the running session's workers.
  * fn is called on disjoint ranges [lo, hi) covering [0, n), each with the
  * calling worker's own slice of the scratch buffer (`scratch` advanced by

@@ -65,6 +65,12 @@ void nn_sgemm_avx512_pack_b (int64_t K, int64_t N, const float *B,
     int64_t ldb, float *bp);
 void nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K,
     const float *A, int64_t lda, const float *bp, float *C, int64_t ldc);
+/* the same panels from B stored transposed ([N][K], ldb apart) */
+void nn_sgemm_avx512_pack_bt (int64_t K, int64_t N, const float *B,
+    int64_t ldb, float *bp);
+/* one row: y[N] = x[K] B with B packed as above (an RNN step) */
+void nn_sgemv_avx512_packed (int64_t N, int64_t K, const float *x,
+    const float *bp, float *y);
 
 /* C[M][N] = W[M][K] X[K][N] for few columns (N <= 64), as Cᵀ = Xᵀ Wᵀ
  * with Wᵀ packed at load ([M/32][K][32] panels, nn_sgemm_avx512_packed_b_size
@@ -84,5 +90,16 @@ typedef struct {
 void nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
     const float *xpad, const int64_t * offs, const nn_direct_grid * g,
     int64_t n0, int64_t n1, float *y, int64_t ldy);
+
+/* implicit convolution: C = W X with W packed as A (nn_sgemm_avx512_pack_a)
+ * and X's rows read at xpad[offs[k] + n]: grid columns [n0, n1) of all
+ * M channels into yg[m][n - n0], ldg apart (pixels in the lanes) */
+void nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
+    const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
+    float *yg, int64_t ldg);
+
+/* softmax-avx512.c: Softmax of one contiguous row (x may equal y), only
+ * when nn_isa_get () is NN_ISA_AVX512 */
+void nn_softmax_row_avx512 (const float *x, float *y, int64_t n);
 
 #endif /* MMFUSION_NN_KERNELS_H */

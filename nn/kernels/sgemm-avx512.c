@@ -318,6 +318,73 @@ transposed_rows (int64_t kc, const float *x, int64_t si, int64_t sk,
   }
 }
 
+/* A 12x32 tile of Cᵀ (tile[i][m]: column i, channel m) written back as
+ * C[m][i] for i < nr, m < mr (ldc apart), added to C when accumulate:
+ * each half of the channels is a 16x16 transpose in registers (rows past
+ * nr are zeros), then one masked store of nr columns per channel, instead
+ * of 2 x 384 scalar moves (GCC 12's unpack and shuffle intrinsics pass
+ * an "undefined" vector that -Wuninitialized reports) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+__attribute__ ((target ("avx512f")))
+static void
+store_transposed (const float *tile, int64_t nr, int64_t mr, float *c,
+    int64_t ldc, gboolean accumulate)
+{
+  __mmask16 cm = (__mmask16) ((1u << nr) - 1);
+  for (int h = 0; h * 16 < mr; h++) {
+    __m512 r[16], t[16], u[16], v[16];
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; i++)
+      r[i] = i < nr ? _mm512_load_ps (tile + i * NR + h * 16) :
+          _mm512_setzero_ps ();
+#pragma GCC unroll 8
+    for (int i = 0; i < 16; i += 2) {
+      t[i] = _mm512_unpacklo_ps (r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_ps (r[i], r[i + 1]);
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < 16; i += 4) {
+      __m512d a = _mm512_castps_pd (t[i]), b = _mm512_castps_pd (t[i + 1]);
+      __m512d c2 = _mm512_castps_pd (t[i + 2]);
+      __m512d d = _mm512_castps_pd (t[i + 3]);
+      u[i] = _mm512_castpd_ps (_mm512_unpacklo_pd (a, c2));
+      u[i + 1] = _mm512_castpd_ps (_mm512_unpackhi_pd (a, c2));
+      u[i + 2] = _mm512_castpd_ps (_mm512_unpacklo_pd (b, d));
+      u[i + 3] = _mm512_castpd_ps (_mm512_unpackhi_pd (b, d));
+    }
+    /* u[4g + j]: rows 4g..4g+3, columns 4k + j in 128-bit lane k */
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; j++) {
+      v[j] = _mm512_shuffle_f32x4 (u[j], u[4 + j], 0x88);
+      v[4 + j] = _mm512_shuffle_f32x4 (u[j], u[4 + j], 0xdd);
+      v[8 + j] = _mm512_shuffle_f32x4 (u[8 + j], u[12 + j], 0x88);
+      v[12 + j] = _mm512_shuffle_f32x4 (u[8 + j], u[12 + j], 0xdd);
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; j++) {
+      /* columns j and j + 8 of the half */
+      __m512 lo = _mm512_shuffle_f32x4 (v[j], v[8 + j], 0x88);
+      __m512 hi = _mm512_shuffle_f32x4 (v[j], v[8 + j], 0xdd);
+      int64_t m0 = h * 16 + j, m1 = m0 + 8;
+      if (m0 < mr) {
+        float *o = c + m0 * ldc;
+        if (accumulate)
+          lo = _mm512_add_ps (lo, _mm512_maskz_loadu_ps (cm, o));
+        _mm512_mask_storeu_ps (o, cm, lo);
+      }
+      if (m1 < mr) {
+        float *o = c + m1 * ldc;
+        if (accumulate)
+          hi = _mm512_add_ps (hi, _mm512_maskz_loadu_ps (cm, o));
+        _mm512_mask_storeu_ps (o, cm, hi);
+      }
+    }
+  }
+}
+#pragma GCC diagnostic pop
+
 __attribute__ ((target ("avx512f,fma")))
 void
 nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
@@ -333,22 +400,21 @@ nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
   for (int64_t k0 = 0; k0 < K; k0 += kcb) {
     int64_t kc = MIN (kcb, K - k0);
     const float *xk = X + k0 * ldx;
-    for (int64_t n0 = 0; n0 < N; n0 += MR) {
+    /* columns in chunks whose X block stays in L2 beside the Wᵀ block;
+     * in a chunk, each 32-channel panel of Wᵀ (kc x 32) is read once
+     * for all its 12-column tiles, from L1, instead of streaming all of
+     * Wᵀ per tile */
+    int64_t chunk = MAX (MR, (1 << 15) / MAX (kc, 1) / MR * MR);
+    for (int64_t c0 = 0; c0 < N; c0 += chunk)
+    for (int64_t p = 0; p * NR < M; p++)
+    for (int64_t n0 = c0; n0 < MIN (N, c0 + chunk); n0 += MR) {
       int64_t nr = MIN (MR, N - n0);
-      for (int64_t p = 0; p * NR < M; p++) {
+      {
         int64_t mr = MIN (NR, M - p * NR);
         const float *panel = wt + p * NR * K + k0 * NR;
         /* rows n0.. of Cᵀ into tile[i][0..31] */
         transposed_rows (kc, xk + n0, 1, ldx, NULL, panel, tile, nr);
-        float *c = C + p * NR * ldc + n0;
-        if (k0 == 0)
-          for (int64_t m = 0; m < mr; m++)
-            for (int64_t i = 0; i < nr; i++)
-              c[m * ldc + i] = tile[i * NR + m];
-        else
-          for (int64_t m = 0; m < mr; m++)
-            for (int64_t i = 0; i < nr; i++)
-              c[m * ldc + i] += tile[i * NR + m];
+        store_transposed (tile, nr, mr, C + p * NR * ldc + n0, ldc, k0 > 0);
       }
     }
   }
@@ -404,6 +470,101 @@ nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
   }
 }
 
+/* Implicit convolution: the plain product C = W X with W packed at load
+ * as A ([M/12][K][12], nn_sgemm_avx512_pack_a) and the rows of X read
+ * straight from the padded input (tap k of grid column n at
+ * xpad[offs[k] + n]), so the pixels fill the 32 lanes, with no column
+ * matrix, no packing of B and no transposed stores. A ROWS x 32 tile of
+ * output channels by grid columns; B loads are unaligned, masked in a
+ * short last strip (nr < 32) so nothing past the grid is read. */
+__attribute__ ((target ("avx512f,fma"), always_inline))
+static inline void
+micro_implicit (int64_t kc, const float *a, const float *xb,
+    const int64_t * offs, float *c, int64_t ldc, gboolean accumulate,
+    int64_t mr, int64_t nr, const int ROWS)
+{
+  __m512 acc[MR][2];
+  __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
+  __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 :
+      (__mmask16) ((1u << (nr - 16)) - 1);
+#pragma GCC unroll 12
+  for (int i = 0; i < ROWS; i++)
+    acc[i][0] = acc[i][1] = _mm512_setzero_ps ();
+  if (nr == NR) {
+    for (int64_t k = 0; k < kc; k++) {
+      const float *bk = xb + offs[k];
+      __m512 b0 = _mm512_loadu_ps (bk), b1 = _mm512_loadu_ps (bk + 16);
+#pragma GCC unroll 12
+      for (int i = 0; i < ROWS; i++) {
+        __m512 ai = _mm512_set1_ps (a[i]);
+        acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
+        acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
+      }
+      a += MR;
+    }
+  } else {
+    for (int64_t k = 0; k < kc; k++) {
+      const float *bk = xb + offs[k];
+      __m512 b0 = _mm512_maskz_loadu_ps (m0, bk);
+      __m512 b1 = _mm512_maskz_loadu_ps (m1, bk + 16);
+#pragma GCC unroll 12
+      for (int i = 0; i < ROWS; i++) {
+        __m512 ai = _mm512_set1_ps (a[i]);
+        acc[i][0] = _mm512_fmadd_ps (ai, b0, acc[i][0]);
+        acc[i][1] = _mm512_fmadd_ps (ai, b1, acc[i][1]);
+      }
+      a += MR;
+    }
+  }
+#pragma GCC unroll 12
+  for (int i = 0; i < ROWS; i++) {
+    if (i >= mr)
+      break;
+    float *ci = c + i * ldc;
+    if (accumulate) {
+      acc[i][0] = _mm512_add_ps (acc[i][0], _mm512_maskz_loadu_ps (m0, ci));
+      acc[i][1] = _mm512_add_ps (acc[i][1],
+          _mm512_maskz_loadu_ps (m1, ci + 16));
+    }
+    _mm512_mask_storeu_ps (ci, m0, acc[i][0]);
+    _mm512_mask_storeu_ps (ci + 16, m1, acc[i][1]);
+  }
+}
+
+/* grid columns [n0, n1) of all M channels into yg[m][n - n0] (ldg
+ * apart); K in blocks of about KC (the strip of input rows they read
+ * stays in L1), 32-column strips, each strip read by every 12-channel
+ * panel of A */
+__attribute__ ((target ("avx512f,fma")))
+void
+nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
+    const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
+    float *yg, int64_t ldg)
+{
+  int64_t nkb = (K + KC - 1) / KC, kcb = (K + nkb - 1) / nkb;
+  int64_t mp = (M + MR - 1) / MR;
+  for (int64_t k0 = 0; k0 < K; k0 += kcb) {
+    int64_t kc = MIN (kcb, K - k0);
+    for (int64_t s = n0; s < n1; s += NR) {
+      int64_t nr = MIN (NR, n1 - s);
+      for (int64_t q = 0; q < mp; q++) {
+        int64_t mr = MIN (MR, M - q * MR);
+        const float *a = apk + q * MR * K + k0 * MR;
+        float *c = yg + q * MR * ldg + (s - n0);
+        if (mr > 8)
+          micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
+              12);
+        else if (mr > 4)
+          micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
+              8);
+        else
+          micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
+              4);
+      }
+    }
+  }
+}
+
 gboolean
 nn_sgemm_avx512 (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *B, int64_t ldb, float *C, int64_t ldc)
@@ -452,7 +613,100 @@ nn_sgemm_avx512_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
   product (M, N, K, A, lda, NULL, NULL, 0, bp, C, ldc, FALSE);
 }
 
+/* B stored transposed ([N][K], ldb apart: an RNN's W or R) into the same
+ * panels as nn_sgemm_avx512_pack_b */
+void
+nn_sgemm_avx512_pack_bt (int64_t K, int64_t N, const float *B, int64_t ldb,
+    float *bp)
+{
+  for (int64_t p = 0; p * NR < N; p++)
+    pack_bt (B + p * NR * ldb, ldb, K, MIN (NR, N - p * NR), bp + p * NR * K);
+}
+
+/* y[0..N) = x[0..K) B for one row x, with B in the packed panels of
+ * nn_sgemm_avx512_pack_b ([N/32][K][32]): the per-step product of an RNN.
+ * Up to PG panels (2 PG accumulators) go through K together, each k one
+ * broadcast of x[k] and 2 PG loads, so the FMA chains are independent;
+ * the panels are shared evenly between the passes (12 panels: 6 + 6, not
+ * 8 + 4, whose 8 chains would wait on the FMA latency). */
+#define PG 8
+__attribute__ ((target ("avx512f,fma"), always_inline))
+static inline void
+gemv_panels (int64_t K, const float *x, const float *bp, float *y,
+    int64_t ncols, const int NP)
+{
+  __m512 acc[2 * PG];
+#pragma GCC unroll 16
+  for (int i = 0; i < 2 * NP; i++)
+    acc[i] = _mm512_setzero_ps ();
+  for (int64_t k = 0; k < K; k++) {
+    __m512 xk = _mm512_set1_ps (x[k]);
+#pragma GCC unroll 8
+    for (int p = 0; p < NP; p++) {
+      const float *b = bp + p * NR * K + k * NR;
+      acc[2 * p] = _mm512_fmadd_ps (xk, _mm512_load_ps (b), acc[2 * p]);
+      acc[2 * p + 1] = _mm512_fmadd_ps (xk, _mm512_load_ps (b + 16),
+          acc[2 * p + 1]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < 2 * NP; i++) {
+    int64_t c0 = i * 16;
+    if (c0 >= ncols)
+      break;
+    __mmask16 m = ncols - c0 >= 16 ? 0xffff :
+        (__mmask16) ((1u << (ncols - c0)) - 1);
+    _mm512_mask_storeu_ps (y + c0, m, acc[i]);
+  }
+}
+
+__attribute__ ((target ("avx512f,fma")))
+void
+nn_sgemv_avx512_packed (int64_t N, int64_t K, const float *x, const float *bp,
+    float *y)
+{
+  int64_t np = (N + NR - 1) / NR;
+  int64_t passes = (np + PG - 1) / PG;
+  int64_t p0 = 0;
+  for (int64_t g = 0; g < passes; g++) {
+    int64_t cnt = (np - p0 + (passes - g) - 1) / (passes - g);
+    const float *b = bp + p0 * NR * K;
+    float *yo = y + p0 * NR;
+    int64_t ncols = MIN (N - p0 * NR, cnt * NR);
+    switch (cnt) {
+      case 1: gemv_panels (K, x, b, yo, ncols, 1); break;
+      case 2: gemv_panels (K, x, b, yo, ncols, 2); break;
+      case 3: gemv_panels (K, x, b, yo, ncols, 3); break;
+      case 4: gemv_panels (K, x, b, yo, ncols, 4); break;
+      case 5: gemv_panels (K, x, b, yo, ncols, 5); break;
+      case 6: gemv_panels (K, x, b, yo, ncols, 6); break;
+      case 7: gemv_panels (K, x, b, yo, ncols, 7); break;
+      default: gemv_panels (K, x, b, yo, ncols, 8); break;
+    }
+    p0 += cnt;
+  }
+}
+
 #else
+
+void
+nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
+    const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
+    float *yg, int64_t ldg)
+{
+}
+
+void
+nn_sgemm_avx512_pack_bt (int64_t K, int64_t N, const float *B, int64_t ldb,
+    float *bp)
+{
+}
+
+void
+nn_sgemv_avx512_packed (int64_t N, int64_t K, const float *x, const float *bp,
+    float *y)
+{
+}
 
 gboolean
 nn_sgemm_avx512_bt (int64_t M, int64_t N, int64_t K, const float *A,

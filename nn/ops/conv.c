@@ -8,6 +8,10 @@
  *  - pointwise (1x1, unit stride, no padding): sgemm straight on the input;
  *  - 2-D depthwise (one input and output channel per group): the phase
  *    plane kernel of kernels/depthwise.c;
+ *  - with AVX-512 and constant weights in one group, large maps: the
+ *    implicit product on the padded input (1x1: on the input itself);
+ *    smaller maps with a long K: the direct (transposed) product; see
+ *    docs/kernels.md for the rules and their measurements;
  *  - everything else: im2col into the worker's scratch, in tiles of output
  *    columns sized so the column matrix stays in cache (and large 3-D
  *    inputs never need the whole matrix), and one sgemm per group per tile.
@@ -44,6 +48,12 @@ typedef struct {
    * scratch, tap offsets in packed[] after Wᵀ, grid columns nflat */
   const int64_t *offs;
   int64_t Q[3], nflat;
+  /* implicit (with offs): W packed as A in packed[] and the plain
+   * product over grid columns read from the padded input, through a
+   * [M][itile] grid block at the start of each worker's scratch (the
+   * padded input follows it in the calling worker's) */
+  const float *apk;
+  int64_t itile;
   nn_direct_grid grid;
   float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
@@ -210,6 +220,92 @@ direct_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
   }
 }
 
+/* the output range [*j0, *j1) of grid columns [n0, n1) (one range:
+ * the grid walks the output in order); FALSE when none is an output */
+static gboolean
+grid_range (const nn_direct_grid * g, int64_t n0, int64_t n1, int64_t * j0,
+    int64_t * j1)
+{
+  int64_t first = n0, last = n1 - 1;
+  while (first <= last && (first % g->plane / g->P2 >= g->OH
+          || first % g->P2 >= g->OW))
+    first++;
+  while (last >= first && (last % g->plane / g->P2 >= g->OH
+          || last % g->P2 >= g->OW))
+    last--;
+  if (first > last)
+    return FALSE;
+  *j0 = (first / g->plane * g->OH + first % g->plane / g->P2) * g->OW
+      + first % g->P2;
+  *j1 = (last / g->plane * g->OH + last % g->plane / g->P2) * g->OW
+      + last % g->P2 + 1;
+  return TRUE;
+}
+
+/* implicit convolution: grid column tiles [t0, t1); each tile's block
+ * of all channels goes to the worker's scratch, then its output rows
+ * (the grid points inside the map) are copied out and the epilogue runs
+ * on them */
+static void
+implicit_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  const nn_direct_grid *g = &p->grid;
+  float *yg = scratch;
+  for (int64_t t = t0; t < t1; t++) {
+    int64_t n0 = t * job->tile, n1 = MIN (p->nflat, n0 + job->tile);
+    int64_t ldg = n1 - n0;
+    nn_sgemm_avx512_conv_implicit (p->M, p->C * p->kk, p->apk, job->xpad,
+        p->offs, n0, n1, yg, ldg);
+    int64_t j0, j1;
+    if (!grid_range (g, n0, n1, &j0, &j1))
+      continue;
+    for (int64_t m = 0; m < p->M; m++) {
+      const float *src = yg + m * ldg;
+      float *dst = job->y + m * p->osz;
+      for (int64_t n = n0; n < n1;) {
+        int64_t o0 = n / g->plane, r = n % g->plane;
+        int64_t o1 = r / g->P2, o2 = r % g->P2;
+        if (o1 >= g->OH) {
+          n += g->plane - r;
+          continue;
+        }
+        if (o2 >= g->OW) {
+          n += g->P2 - o2;
+          continue;
+        }
+        int64_t len = MIN (g->OW - o2, n1 - n);
+        memcpy (dst + (o0 * g->OH + o1) * g->OW + o2, src + (n - n0),
+            len * sizeof (float));
+        n += len;
+      }
+      nn_epilogue_apply (&job->node->epi, dst + j0, j1 - j0,
+          job->bias ? job->bias[m] : 0.0f, NULL,
+          job->res ? job->res + m * p->osz + j0 : NULL);
+    }
+  }
+}
+
+/* implicit pointwise (1x1) convolution: the input is its own grid (no
+ * padding), so the product writes straight into the output, columns
+ * [t0 tile, t1 tile), and the epilogue follows on them */
+static void
+pointwise_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  for (int64_t t = t0; t < t1; t++) {
+    int64_t n0 = t * job->tile, n1 = MIN (p->osz, n0 + job->tile);
+    nn_sgemm_avx512_conv_implicit (p->M, p->C, p->apk, job->x, p->offs, n0,
+        n1, job->y + n0, p->osz);
+    for (int64_t m = 0; m < p->M; m++)
+      nn_epilogue_apply (&job->node->epi, job->y + m * p->osz + n0, n1 - n0,
+          job->bias ? job->bias[m] : 0.0f, NULL,
+          job->res ? job->res + m * p->osz + n0 : NULL);
+  }
+}
+
 /* direct convolution, few grid columns (7x7, 14x14 maps): output
  * channel panels [q0, q1) (32 channels each) over all columns, so that
  * each worker streams only its share of the weights (9.4 MB in a
@@ -303,7 +399,13 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
   int64_t share = (p->osz + workers - 1) / workers;
   job.tile = MAX (1, MIN (p->tile, MAX (32, (share + 31) / 32 * 32)));
   int64_t ntiles = (p->osz + job.tile - 1) / job.tile;
-  if (p->offs) {
+  if (p->apk) {
+    /* implicit: tiles of grid columns in multiples of the 32-column
+     * strip, at most itile (the grid block in scratch) */
+    int64_t dshare = (p->nflat + workers - 1) / workers;
+    job.tile = MAX (32, MIN ((dshare + 31) / 32 * 32, p->itile));
+    ntiles = (p->nflat + job.tile - 1) / job.tile;
+  } else if (p->offs) {
     /* direct: tiles of grid columns in multiples of the 12-row tile,
      * whose output block stays in L2 */
     int64_t dshare = (p->nflat + workers - 1) / workers;
@@ -315,7 +417,18 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
     job.x = (const float *) in[0]->data + b * p->C * p->isz;
     job.y = (float *) out[0]->data + b * p->M * p->osz;
     job.res = res ? res + b * p->M * p->osz : NULL;
-    if (p->offs) {
+    if (p->apk && p->kind == CONV_POINTWISE) {
+      nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
+          pointwise_tiles, &job, NULL);
+    } else if (p->apk) {
+      /* padded by the calling worker into its scratch after its grid
+       * block, read by all */
+      float *xpad = (float *) scratch + p->M * p->itile;
+      pad_input (p, job.x, xpad);
+      job.xpad = xpad;
+      nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
+          implicit_tiles, &job, scratch);
+    } else if (p->offs) {
       /* padded by the calling worker into its scratch, read by all */
       pad_input (p, job.x, scratch);
       job.xpad = scratch;
@@ -333,6 +446,46 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
       nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work), conv_tiles,
           &job, scratch);
   }
+}
+
+/* the tap offsets of the direct and implicit kernels and their grid:
+ * tap (c, t0, t1, t2) reads phase plane (t d) % s of channel c, shifted
+ * by (t d) / s on each axis */
+static void
+fill_offsets (conv_params * p, const int64_t Q[3], int64_t * offs)
+{
+  int64_t qv = Q[0] * Q[1] * Q[2];
+  p->offs = offs;
+  for (int64_t c = 0; c < p->C; c++)
+    for (int64_t t0 = 0; t0 < p->k[0]; t0++)
+      for (int64_t t1 = 0; t1 < p->k[1]; t1++)
+        for (int64_t t2 = 0; t2 < p->k[2]; t2++) {
+          int64_t a0 = t0 * p->d[0], a1 = t1 * p->d[1];
+          int64_t a2 = t2 * p->d[2];
+          int64_t ph = ((c * p->s[0] + a0 % p->s[0]) * p->s[1]
+              + a1 % p->s[1]) * p->s[2] + a2 % p->s[2];
+          *offs++ = ph * qv + ((a0 / p->s[0]) * Q[1] + a1 / p->s[1])
+              * Q[2] + a2 / p->s[2];
+        }
+  memcpy (p->Q, Q, 3 * sizeof (int64_t));
+  p->grid.P2 = Q[2];
+  p->grid.plane = Q[1] * Q[2];
+  p->grid.OH = p->out[1];
+  p->grid.OW = p->out[2];
+  p->nflat = (p->out[0] - 1) * p->grid.plane + (p->out[1] - 1) * Q[2]
+      + p->out[2];
+}
+
+/* where the implicit product is chosen (AVX-512, constant weights, one
+ * group): see docs/kernels.md for the measurements */
+static gboolean
+implicit_wins (const conv_params * p, int64_t k)
+{
+  /* 1x1: B read in place instead of packed per panel (MobileNet's
+   * 144 -> 24 projection at 56x56: 0.153 -> 0.114 ms; equal with K = 16) */
+  if (p->kind == CONV_POINTWISE)
+    return p->M >= 16 && p->osz >= 1024;
+  return p->M >= 32 && k >= 64 && p->osz >= 1024 && p->out[0] == 1;
 }
 
 gboolean
@@ -506,7 +659,30 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     }
     direct = direct && vol * p->C <= (1 << 22)
         && g_strcmp0 (force, "transposed") != 0;
-    if (small_n) {
+    /* implicit: the plain product with the pixels in the lanes, on the
+     * padded input (no column matrix), where the map is large enough
+     * for the 32-column strips and the channels for the 12-row panels */
+    gboolean implicit = nn_isa_get () == NN_ISA_AVX512 && w->is_const
+        && p->group == 1 && p->kind != CONV_DEPTHWISE
+        && vol * p->C <= (1 << 22) && (g_strcmp0 (force, "implicit") == 0
+        || (!force && implicit_wins (p, k)));
+    if (implicit) {
+      size_t per = nn_sgemm_avx512_packed_size (p->M, k);
+      conv_params *q = g_malloc0 (sizeof *q + per * sizeof (float) + 64
+          + (size_t) k * sizeof (int64_t));
+      *q = *p;
+      g_free (p);
+      n->params = p = q;
+      float *ap = (float *) (((uintptr_t) p->packed + 63) & ~(uintptr_t) 63);
+      nn_sgemm_avx512_pack_a (p->M, k, w->t.data, k, ap);
+      p->apk = ap;
+      n->packed_inputs |= 1u << 1;
+      fill_offsets (p, Q, (int64_t *) (ap + per));
+      p->itile = MAX (64, OUT_BUDGET / MAX (p->M, 1)) / 32 * 32;
+      /* pointwise: the input is the grid, the output the grid block */
+      n->scratch_bytes = p->kind == CONV_POINTWISE ? 0 :
+          (size_t) (p->M * p->itile + vol * p->C) * sizeof (float);
+    } else if (small_n) {
       size_t floats = nn_sgemm_avx512_packed_b_size (k, p->M);
       size_t offs_bytes = direct ? (size_t) k * sizeof (int64_t) : 0;
       conv_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64
@@ -519,28 +695,7 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
       p->small_n = wt;
       n->packed_inputs |= 1u << 1;
       if (direct) {
-        /* tap (c, t0, t1, t2): phase plane (t d) % s of channel c, shifted
-         * by (t d) / s on each axis */
-        int64_t *offs = (int64_t *) (wt + floats), qv = Q[0] * Q[1] * Q[2];
-        for (int64_t c = 0; c < p->C; c++)
-          for (int64_t t0 = 0; t0 < p->k[0]; t0++)
-            for (int64_t t1 = 0; t1 < p->k[1]; t1++)
-              for (int64_t t2 = 0; t2 < p->k[2]; t2++) {
-                int64_t a0 = t0 * p->d[0], a1 = t1 * p->d[1];
-                int64_t a2 = t2 * p->d[2];
-                int64_t ph = ((c * p->s[0] + a0 % p->s[0]) * p->s[1]
-                    + a1 % p->s[1]) * p->s[2] + a2 % p->s[2];
-                *offs++ = ph * qv + ((a0 / p->s[0]) * Q[1] + a1 / p->s[1])
-                    * Q[2] + a2 / p->s[2];
-              }
-        p->offs = (const int64_t *) (wt + floats);
-        memcpy (p->Q, Q, sizeof Q);
-        p->grid.P2 = Q[2];
-        p->grid.plane = Q[1] * Q[2];
-        p->grid.OH = p->out[1];
-        p->grid.OW = p->out[2];
-        p->nflat = (p->out[0] - 1) * p->grid.plane + (p->out[1] - 1) * Q[2]
-            + p->out[2];
+        fill_offsets (p, Q, (int64_t *) (wt + floats));
         n->scratch_bytes = (size_t) (vol * p->C) * sizeof (float);
       }
     } else if (nn_isa_get () == NN_ISA_AVX512 && w->is_const && p->mg >= 4) {

@@ -169,6 +169,10 @@ typedef struct {
   int bdim;                     /* batch rank */
   int64_t bshape[NN_MAX_DIMS], astr[NN_MAX_DIMS], bstr[NN_MAX_DIMS];
   gboolean flat;                /* B has no batch: one sgemm for all rows */
+  /* fused attention: Softmax of each row of A·B, times V (input
+   * attn_v, [batch][N][D]) */
+  int attn_v;
+  int64_t D;
   const float *bpacked;         /* constant B packed for the AVX-512
                                  * product, inside this allocation */
 } matmul_params;
@@ -176,7 +180,7 @@ typedef struct {
 typedef struct {
   const nn_node *node;
   const matmul_params *p;
-  const float *a, *b, *res;
+  const float *a, *b, *res, *v;
   float *y;
 } matmul_job;
 
@@ -216,6 +220,91 @@ matmul_batches (void *data, int64_t i0, int64_t i1, void *scratch)
   }
 }
 
+/* rows of the fused attention per block: the block's scores (R x N)
+ * stay in L2 between the two products */
+#define ATTN_ROWS 96
+
+/* fused attention, batch matrices [i0, i1): per block of rows, S = A B
+ * into scratch, Softmax of each row of S, then S V into the output; with
+ * AVX-512, B and V packed once per matrix into scratch */
+static void
+attention_batches (void *data, int64_t i0, int64_t i1, void *scratch)
+{
+  const matmul_job *job = data;
+  const matmul_params *p = job->p;
+  const int64_t M = p->M, N = p->N, K = p->K, D = p->D;
+  gboolean avx512 = nn_isa_get () == NN_ISA_AVX512;
+  float *sb = (float *) (((uintptr_t) scratch + 63) & ~(uintptr_t) 63);
+  float *bp = sb + (ATTN_ROWS * N + 15) / 16 * 16;
+  float *vp = bp + nn_sgemm_avx512_packed_b_size (K, N);
+  for (int64_t i = i0; i < i1; i++) {
+    int64_t oa = 0, ob = 0, rest = i;
+    for (int d = p->bdim - 1; d >= 0; d--) {
+      int64_t idx = rest % p->bshape[d];
+      rest /= p->bshape[d];
+      oa += idx * p->astr[d];
+      ob += idx * p->bstr[d];
+    }
+    const float *a = job->a + oa, *b = job->b + ob;
+    const float *v = job->v + i * N * D;
+    float *y = job->y + i * M * D;
+    if (avx512) {
+      nn_sgemm_avx512_pack_b (K, N, b, N, bp);
+      nn_sgemm_avx512_pack_b (N, D, v, D, vp);
+    }
+    for (int64_t r0 = 0; r0 < M; r0 += ATTN_ROWS) {
+      int64_t rr = MIN (ATTN_ROWS, M - r0);
+      if (avx512 && rr >= 2)
+        nn_sgemm_avx512_packed_b (rr, N, K, a + r0 * K, K, bp, sb, N);
+      else
+        nn_sgemm (FALSE, FALSE, rr, N, K, 1.0f, a + r0 * K, K, b, N, 0.0f,
+            sb, N);
+      for (int64_t r = 0; r < rr; r++)
+        nn_softmax_row (sb + r * N, sb + r * N, N);
+      if (avx512 && rr >= 2)
+        nn_sgemm_avx512_packed_b (rr, D, N, sb, N, vp, y + r0 * D, D);
+      else
+        nn_sgemm (FALSE, FALSE, rr, D, N, 1.0f, sb, N, v, D, 0.0f,
+            y + r0 * D, D);
+    }
+    rows_epilogue (job->node, job->y, job->res, i * M, (i + 1) * M, D);
+  }
+}
+
+gboolean
+nn_matmul_fuse_attention (nn_graph * g, nn_node * n, nn_node * softmax,
+    nn_node * m2)
+{
+  matmul_params *p = n->params, *q = m2->params;
+  if (n->op != NN_OP_MATMUL || m2->op != NN_OP_MATMUL || !p || !q
+      || p->flat || n->n_in != 2 || m2->n_in != 2
+      || m2->in[0] != softmax->out[0] || m2->in[1] == softmax->out[0]
+      || !nn_softmax_is_rows (softmax, p->N))
+    return FALSE;
+  /* the second product: the same batch, every matrix its own V */
+  nn_value *v = nn_val (g, m2->in[1]), *s = nn_val (g, softmax->out[0]);
+  nn_value *y = nn_val (g, n->out[0]);
+  if (q->M != p->M || q->K != p->N || q->batch != p->batch || q->flat
+      || v->t.ndim != p->bdim + 2 || !v->known
+      || nn_tensor_numel (&v->t) != p->batch * q->K * q->N
+      || y->t.ndim != p->bdim + 2 || s->t.ndim != y->t.ndim
+      || nn_val (g, m2->out[0])->t.ndim != p->bdim + 2)
+    return FALSE;
+  for (int d = 0; d < p->bdim; d++)
+    if (q->bshape[d] != p->bshape[d] || v->t.shape[d] != p->bshape[d])
+      return FALSE;
+  p->D = q->N;
+  p->attn_v = 2;
+  n->in = g_renew (int, n->in, 3);
+  n->in[2] = m2->in[1];
+  n->n_in = 3;
+  size_t need = ((size_t) (ATTN_ROWS * p->N + 16)
+      + nn_sgemm_avx512_packed_b_size (p->K, p->N)
+      + nn_sgemm_avx512_packed_b_size (p->N, p->D)) * sizeof (float) + 64;
+  n->scratch_bytes = MAX (n->scratch_bytes, need);
+  return TRUE;
+}
+
 static void
 matmul_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
@@ -224,6 +313,13 @@ matmul_kernel (const nn_node * node, nn_tensor * const *in,
   matmul_job job = {.node = node,.p = p,.a = in[0]->data,.b = in[1]->data,
     .y = out[0]->data,.res = residual_of (node, in)
   };
+  if (p->attn_v > 0) {
+    job.v = in[p->attn_v]->data;
+    double work = (double) p->batch * p->M * p->N * (p->K + p->D);
+    nn_parallel_for (p->batch, nn_parallel_grain (p->batch, work),
+        attention_batches, &job, scratch);
+    return;
+  }
   /* split when each worker gets enough rows to amortize its wake-up */
   double work = (double) p->batch * p->M * p->N * p->K;
   if (p->flat)

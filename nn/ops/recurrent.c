@@ -6,9 +6,14 @@
  *
  * Per direction, the input projection X·Wᵀ of every time step is one sgemm
  * into scratch; each step then needs one sgemm H·Rᵀ and the gate loops.
+ * With AVX-512 and constant W and R, both are packed at load into the
+ * product's 32-column panels (no per-run transposing or packing), and a
+ * step of batch 1 is one matrix-vector pass over the packed R
+ * (nn_sgemv_avx512_packed) instead of OpenBLAS's sgemv.
  * Gate order: GRU z, r, h; LSTM i, o, f, c (as in the ONNX spec).
  */
 #include "../nn-private.h"
+#include "../kernels/kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -20,6 +25,12 @@ typedef struct {
   gboolean linear_before_reset;
   float clip;                   /* INFINITY: none */
   int64_t seq, batch, in, hid, gates;
+  /* packed at load (AVX-512, constant W and R), per direction dir_*
+   * floats apart: W as [IN][G*H] panels; R's first rcols columns
+   * (all, or z and r of a GRU without linear_before_reset) as [H][rcols]
+   * and the GRU's h columns as [H][H] */
+  const float *wpk, *rpk, *rhpk;
+  int64_t rcols, dir_w, dir_r, dir_rh;
   float zeros[];                /* 3 * hid: stands in for absent vectors */
 } rnn_params;
 
@@ -75,6 +86,13 @@ gru_gates (int64_t H, const float *restrict xg, const float *restrict hg,
   }
 }
 
+NN_VECTORIZE static void
+add_row (float *restrict y, const float *restrict b, int64_t n)
+{
+  for (int64_t k = 0; k < n; k++)
+    y[k] += b[k];
+}
+
 static int64_t
 seq_len (const nn_node * node, nn_tensor * const *in, const rnn_params * p,
     int64_t b)
@@ -111,24 +129,32 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
     memset (y, 0, S * p->dirs * B * H * sizeof (float));
   for (int d = 0; d < p->dirs; d++) {
     gboolean rev = p->dirs == 2 ? d == 1 : p->reverse;
-    const float *w = (const float *) in[1]->data + d * G * H * IN;
-    const float *r = (const float *) in[2]->data + d * G * H * H;
+    /* the originals are gone when packed at load */
+    const float *w = p->wpk ? NULL : (const float *) in[1]->data
+        + d * G * H * IN;
+    const float *r = p->rpk ? NULL : (const float *) in[2]->data
+        + d * G * H * H;
     const float *wb = bias_t ? (const float *) bias_t->data + d * 2 * G * H :
         NULL;
     const float *rb = wb ? wb + G * H : NULL;
     const float *pp = peep ? (const float *) peep->data + d * 3 * H : NULL;
 
-    nn_sgemm (FALSE, TRUE, S * B, G * H, IN, 1.0f, x, IN, w, IN, 0.0f, xw,
-        G * H);
+    const float *rpk = p->rpk ? p->rpk + d * p->dir_r : NULL;
+    const float *rhpk = p->rhpk ? p->rhpk + d * p->dir_rh : NULL;
+    if (p->wpk)
+      nn_sgemm_avx512_packed_b (S * B, G * H, IN, x, IN, p->wpk
+          + d * p->dir_w, xw, G * H);
+    else
+      nn_sgemm (FALSE, TRUE, S * B, G * H, IN, 1.0f, x, IN, w, IN, 0.0f, xw,
+          G * H);
     if (wb) {
+      /* both biases once (the GRU's recurrent bias of the h gate stays
+       * separate), then one vectorized add per row */
+      float *bsum = tmp + B * H;
+      for (int64_t k = 0; k < G * H; k++)
+        bsum[k] = wb[k] + (p->lstm || k < 2 * H ? rb[k] : 0.0f);
       for (int64_t row = 0; row < S * B; row++)
-        for (int64_t k = 0; k < G * H; k++) {
-          /* GRU's recurrent bias of the h gate stays separate */
-          float add = wb[k];
-          if (p->lstm || k < 2 * H)
-            add += rb[k];
-          xw[row * G * H + k] += add;
-        }
+        add_row (xw + row * G * H, bsum, G * H);
     }
     if (h0)
       memcpy (h, (const float *) h0->data + d * B * H, B * H * sizeof (float));
@@ -144,7 +170,13 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
       /* GRU without linear_before_reset needs (r⊙H)·Rhᵀ: only z and r
        * come from H·Rᵀ here */
       int64_t ncols = !p->lstm && !p->linear_before_reset ? 2 * H : G * H;
-      nn_sgemm (FALSE, TRUE, B, ncols, H, 1.0f, h, H, r, H, 0.0f, hr, G * H);
+      if (rpk && B == 1)
+        nn_sgemv_avx512_packed (ncols, H, h, rpk, hr);
+      else if (rpk)
+        nn_sgemm_avx512_packed_b (B, ncols, H, h, H, rpk, hr, G * H);
+      else
+        nn_sgemm (FALSE, TRUE, B, ncols, H, 1.0f, h, H, r, H, 0.0f, hr,
+            G * H);
       if (!p->lstm && !p->linear_before_reset) {
         for (int64_t b = 0; b < B; b++)
           for (int64_t k = 0; k < H; k++) {
@@ -152,8 +184,13 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
                     + hr[b * G * H + H + k], p->clip));
             tmp[b * H + k] = rg * h[b * H + k];
           }
-        nn_sgemm (FALSE, TRUE, B, H, H, 1.0f, tmp, H, r + 2 * H * H, H, 0.0f,
-            hr + 2 * H, G * H);
+        if (rhpk && B == 1)
+          nn_sgemv_avx512_packed (H, H, tmp, rhpk, hr + 2 * H);
+        else if (rhpk)
+          nn_sgemm_avx512_packed_b (B, H, H, tmp, H, rhpk, hr + 2 * H, G * H);
+        else
+          nn_sgemm (FALSE, TRUE, B, H, H, 1.0f, tmp, H, r + 2 * H * H, H,
+              0.0f, hr + 2 * H, G * H);
       }
       for (int64_t b = 0; b < B; b++) {
         if (t >= seq_len (node, in, p, b))
@@ -277,7 +314,39 @@ prepare_rnn (nn_graph * g, nn_node * n, gboolean lstm, GError ** error)
   if (lstm)
     nn_set_out (g, n, 2, NN_TYPE_FLOAT, 3, hshape);
   n->scratch_bytes = (size_t) (p->seq * p->batch * G * H + p->batch * G * H
-      + 3 * p->batch * H) * sizeof (float);
+      + 3 * p->batch * H + G * H) * sizeof (float);
+  /* W and R packed once for the AVX-512 product; the kernel then never
+   * reads the originals (the loader frees them) */
+  if (nn_isa_get () == NN_ISA_AVX512 && w->is_const && r->is_const) {
+    gboolean split = !lstm && !p->linear_before_reset;
+    p->rcols = split ? 2 * H : G * H;
+    p->dir_w = nn_sgemm_avx512_packed_b_size (p->in, G * H);
+    p->dir_r = nn_sgemm_avx512_packed_b_size (H, p->rcols);
+    p->dir_rh = split ? nn_sgemm_avx512_packed_b_size (H, H) : 0;
+    size_t floats = p->dirs * (p->dir_w + p->dir_r + p->dir_rh);
+    rnn_params *q = g_malloc0 (sizeof *q + 3 * hid * sizeof (float)
+        + floats * sizeof (float) + 64);
+    memcpy (q, p, sizeof *q);
+    g_free (p);
+    n->params = p = q;
+    float *buf = (float *) (((uintptr_t) ((char *) (q + 1) + 3 * hid
+                * sizeof (float)) + 63) & ~(uintptr_t) 63);
+    float *wpk = buf, *rpk = wpk + p->dirs * p->dir_w;
+    float *rhpk = rpk + p->dirs * p->dir_r;
+    for (int d = 0; d < p->dirs; d++) {
+      const float *wd = (const float *) w->t.data + d * G * H * p->in;
+      const float *rd = (const float *) r->t.data + d * G * H * H;
+      nn_sgemm_avx512_pack_bt (p->in, G * H, wd, p->in, wpk + d * p->dir_w);
+      nn_sgemm_avx512_pack_bt (H, p->rcols, rd, H, rpk + d * p->dir_r);
+      if (split)
+        nn_sgemm_avx512_pack_bt (H, H, rd + 2 * H * H, H, rhpk
+            + d * p->dir_rh);
+    }
+    p->wpk = wpk;
+    p->rpk = rpk;
+    p->rhpk = split ? rhpk : NULL;
+    n->packed_inputs |= (1u << 1) | (1u << 2);
+  }
   n->run = rnn_kernel;
   return TRUE;
 }

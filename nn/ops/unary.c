@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "../nn-private.h"
+#include "../kernels/kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -299,6 +300,25 @@ softmax_row (const float *x, float *y, int64_t n, gboolean log)
   }
 }
 
+/* for the fused attention of gemm.c: one row, and whether node n is a
+ * plain Softmax over the contiguous last axis of `cols` elements */
+void
+nn_softmax_row (const float *x, float *y, int64_t n)
+{
+  if (nn_isa_get () == NN_ISA_AVX512)
+    nn_softmax_row_avx512 (x, y, n);
+  else
+    softmax_row (x, y, n, FALSE);
+}
+
+gboolean
+nn_softmax_is_rows (const nn_node * n, int64_t cols)
+{
+  const softmax_params *p = n->params;
+  return n->op == NN_OP_SOFTMAX && p && !p->log && p->inner == 1
+      && p->n == cols;
+}
+
 typedef struct {
   const softmax_params *p;
   const float *x;
@@ -313,7 +333,10 @@ softmax_blocks (void *data, int64_t o0, int64_t o1, void *scratch)
   const softmax_params *p = job->p;
   for (int64_t o = o0; o < o1; o++) {
     if (p->inner == 1) {
-      softmax_row (job->x + o * p->n, job->y + o * p->n, p->n, p->log);
+      if (p->log)
+        softmax_row (job->x + o * p->n, job->y + o * p->n, p->n, TRUE);
+      else
+        nn_softmax_row (job->x + o * p->n, job->y + o * p->n, p->n);
       continue;
     }
     for (int64_t k = 0; k < p->inner; k++) {

@@ -648,6 +648,88 @@ test_epilogues (void)
     check_matmul_pattern (acts[i]);
 }
 
+/* MatMul (Q, Kᵀ) -> Softmax -> MatMul (·, V), fused into one step (the
+ * scores kept per block of rows), against a double-precision loop, on 1
+ * and 3 threads, and the unfused graph; rows across the block edge */
+static void
+check_attention (int64_t B, int64_t M, int64_t K, int64_t N, int64_t D)
+{
+  GRand *r = g_rand_new_with_seed (M * 7 + N * 3 + K + D);
+  int64_t qs[3] = { B, M, K }, ks[3] = { B, K, N }, vs[3] = { B, N, D };
+  int64_t ys[3] = { B, M, D };
+  float *q = g_new (float, B * M * K), *kt = g_new (float, B * K * N);
+  float *v = g_new (float, B * N * D), *ref = g_new (float, B * M * D);
+  for (int64_t i = 0; i < B * M * K; i++)
+    q[i] = 2.0f * frand (r);
+  for (int64_t i = 0; i < B * K * N; i++)
+    kt[i] = 2.0f * frand (r);
+  for (int64_t i = 0; i < B * N * D; i++)
+    v[i] = frand (r);
+  double *srow = g_new (double, N);
+  for (int64_t b = 0; b < B; b++)
+    for (int64_t i = 0; i < M; i++) {
+      double mx = -INFINITY, sum = 0.0;
+      for (int64_t j = 0; j < N; j++) {
+        double acc = 0.0;
+        for (int64_t k = 0; k < K; k++)
+          acc += (double) q[(b * M + i) * K + k] * kt[(b * K + k) * N + j];
+        srow[j] = acc;
+        mx = MAX (mx, acc);
+      }
+      for (int64_t j = 0; j < N; j++)
+        sum += srow[j] = exp (srow[j] - mx);
+      for (int64_t d = 0; d < D; d++) {
+        double acc = 0.0;
+        for (int64_t j = 0; j < N; j++)
+          acc += srow[j] / sum * v[(b * N + j) * D + d];
+        ref[(b * M + i) * D + d] = (float) acc;
+      }
+    }
+  builder bl;
+  builder_init (&bl);
+  g_ptr_array_add (bl.inputs, value_info (&bl, "q", 3, qs));
+  g_ptr_array_add (bl.inputs, value_info (&bl, "kt", 3, ks));
+  g_ptr_array_add (bl.outputs, value_info (&bl, "y", 3, ys));
+  add_init (&bl, "v", 3, vs, v);
+  add_node (&bl, "MatMul", "q kt", "s");
+  add_node (&bl, "Softmax", "s", "p");
+  add_node (&bl, "MatMul", "p v", "y");
+  nn_model *fused = build (&bl, FALSE), *plain = build (&bl, TRUE);
+  g_assert_cmpuint (nn_model_n_steps (fused), ==, 1);
+  g_assert_cmpuint (nn_model_n_steps (plain), ==, 3);
+  for (int t = 0; t < 3; t++) {
+    size_t ny;
+    float *y = run2 (t == 2 ? plain : fused, t == 1 ? 3 : 1, q, B * M * K, kt,
+        B * K * N, &ny);
+    g_assert_cmpuint (ny, ==, B * M * D);
+    for (int64_t i = 0; i < B * M * D; i++)
+      if (!(fabsf (y[i] - ref[i]) <= 1e-5f * MAX (1.0f, fabsf (ref[i]))))
+        g_error ("attention %s B=%ld M=%ld K=%ld N=%ld D=%ld: element %ld is "
+            "%g, reference %g", t == 2 ? "unfused" : "fused", (long) B,
+            (long) M, (long) K, (long) N, (long) D, (long) i, y[i], ref[i]);
+    g_free (y);
+  }
+  nn_model_free (fused);
+  nn_model_free (plain);
+  builder_clear (&bl);
+  g_free (srow);
+  g_free (q);
+  g_free (kt);
+  g_free (v);
+  g_free (ref);
+  g_rand_free (r);
+}
+
+static void
+test_attention (void)
+{
+  check_attention (1, 1, 3, 1, 5);
+  check_attention (2, 97, 32, 17, 32);
+  check_attention (4, 200, 32, 400, 32);
+  check_attention (3, 96, 7, 33, 40);
+  check_attention (1, 193, 64, 197, 64);
+}
+
 /* x [rows][K] @ W [K][N] + bias, with W constant (packed at load on
  * AVX-512), against the definition: sizes reach every blocking edge */
 static void
@@ -857,6 +939,65 @@ test_sgemm_avx512 (void)
   g_rand_free (r);
 }
 
+/* weights stored transposed ([N][K], an RNN's W and R) packed into
+ * column panels, times one row (the matrix-vector pass of an RNN step)
+ * and times a few rows (the packed product), against a double loop; the
+ * row vector writes nothing past N */
+static void
+test_sgemv_avx512 (void)
+{
+  if (nn_isa_get () != NN_ISA_AVX512) {
+    g_test_skip ("no AVX-512 (or NN_ISA lowered it)");
+    return;
+  }
+  GRand *r = g_rand_new_with_seed (7);
+  const int64_t Ns[] = { 1, 15, 16, 17, 32, 33, 100, 256, 257, 384, 512,
+    544, 1024, 1056
+  };
+  const int64_t Ks[] = { 1, 7, 128, 300 };
+  for (guint a = 0; a < G_N_ELEMENTS (Ns); a++)
+    for (guint b = 0; b < G_N_ELEMENTS (Ks); b++) {
+      int64_t N = Ns[a], K = Ks[b], M = 3, guard = 40;
+      float *Bt = g_new (float, N * K), *X = g_new (float, M * K);
+      float *y = g_new (float, M * N + guard), *ref = g_new (float, M * N);
+      float *bp = g_aligned_alloc (nn_sgemm_avx512_packed_b_size (K, N),
+          sizeof (float), 64);
+      for (int64_t i = 0; i < N * K; i++)
+        Bt[i] = frand (r);
+      for (int64_t i = 0; i < M * K; i++)
+        X[i] = frand (r);
+      for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+          double acc = 0.0;
+          for (int64_t k = 0; k < K; k++)
+            acc += (double) X[i * K + k] * Bt[j * K + k];
+          ref[i * N + j] = (float) acc;
+        }
+      nn_sgemm_avx512_pack_bt (K, N, Bt, K, bp);
+      for (int path = 0; path < 2; path++) {
+        int64_t rows = path == 0 ? 1 : M;
+        memset (y, 0xff, (M * N + guard) * sizeof (float));     /* NaN */
+        if (path == 0)
+          nn_sgemv_avx512_packed (N, K, X, bp, y);
+        else
+          nn_sgemm_avx512_packed_b (M, N, K, X, K, bp, y, N);
+        for (int64_t i = 0; i < rows * N; i++)
+          if (!(fabsf (y[i] - ref[i]) <= 1e-4f * MAX (1.0f, fabsf (ref[i]))))
+            g_error ("packed %s N=%ld K=%ld: element %ld is %g, reference "
+                "%g", path ? "product" : "sgemv", (long) N, (long) K,
+                (long) i, y[i], ref[i]);
+        for (int64_t i = rows * N; i < M * N + guard; i++)
+          g_assert_true (isnan (y[i]));
+      }
+      g_aligned_free (bp);
+      g_free (Bt);
+      g_free (X);
+      g_free (y);
+      g_free (ref);
+    }
+  g_rand_free (r);
+}
+
 /* ---- sessions own their threads ---- */
 
 typedef struct {
@@ -981,9 +1122,11 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/kernels/depthwise-large", test_depthwise_large);
   g_test_add_func ("/nn/kernels/depthwise-direct", test_depthwise_direct);
   g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
+  g_test_add_func ("/nn/kernels/attention", test_attention);
   g_test_add_func ("/nn/kernels/matmul", test_matmul);
   g_test_add_func ("/nn/kernels/gemm", test_gemm);
   g_test_add_func ("/nn/kernels/sgemm-avx512", test_sgemm_avx512);
+  g_test_add_func ("/nn/kernels/sgemv-avx512", test_sgemv_avx512);
   g_test_add_func ("/nn/kernels/sessions-concurrent",
       test_sessions_concurrent);
   g_test_add_func ("/nn/kernels/math", test_math);
