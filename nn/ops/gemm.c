@@ -199,6 +199,22 @@ matmul_rows (void *data, int64_t r0, int64_t r1, void *scratch)
   rows_epilogue (job->node, job->y, job->res, r0, r1, p->N);
 }
 
+/* where batch matrix i of A and of B starts (broadcast batch axes have
+ * stride 0) */
+static void
+batch_offsets (const matmul_params * p, int64_t i, int64_t * oa,
+    int64_t * ob)
+{
+  int64_t rest = i;
+  *oa = *ob = 0;
+  for (int d = p->bdim - 1; d >= 0; d--) {
+    int64_t idx = rest % p->bshape[d];
+    rest /= p->bshape[d];
+    *oa += idx * p->astr[d];
+    *ob += idx * p->bstr[d];
+  }
+}
+
 /* batch matrices [i0, i1) */
 static void
 matmul_batches (void *data, int64_t i0, int64_t i1, void *scratch)
@@ -206,13 +222,8 @@ matmul_batches (void *data, int64_t i0, int64_t i1, void *scratch)
   const matmul_job *job = data;
   const matmul_params *p = job->p;
   for (int64_t i = i0; i < i1; i++) {
-    int64_t oa = 0, ob = 0, rest = i;
-    for (int d = p->bdim - 1; d >= 0; d--) {
-      int64_t idx = rest % p->bshape[d];
-      rest /= p->bshape[d];
-      oa += idx * p->astr[d];
-      ob += idx * p->bstr[d];
-    }
+    int64_t oa, ob;
+    batch_offsets (p, i, &oa, &ob);
     nn_sgemm (FALSE, FALSE, p->M, p->N, p->K, 1.0f, job->a + oa, p->K,
         job->b + ob, p->N, 0.0f, job->y + i * p->M * p->N, p->N);
     rows_epilogue (job->node, job->y, job->res, i * p->M, (i + 1) * p->M,
@@ -238,13 +249,8 @@ attention_batches (void *data, int64_t i0, int64_t i1, void *scratch)
   float *bp = sb + (ATTN_ROWS * N + 15) / 16 * 16;
   float *vp = bp + nn_sgemm_avx512_packed_b_size (K, N);
   for (int64_t i = i0; i < i1; i++) {
-    int64_t oa = 0, ob = 0, rest = i;
-    for (int d = p->bdim - 1; d >= 0; d--) {
-      int64_t idx = rest % p->bshape[d];
-      rest /= p->bshape[d];
-      oa += idx * p->astr[d];
-      ob += idx * p->bstr[d];
-    }
+    int64_t oa, ob;
+    batch_offsets (p, i, &oa, &ob);
     const float *a = job->a + oa, *b = job->b + ob;
     const float *v = job->v + i * N * D;
     float *y = job->y + i * M * D;
