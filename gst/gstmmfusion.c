@@ -168,6 +168,7 @@ struct _GstMmFusion {
   gboolean have_result;
   GstMmFusionMeta last;         /* the latest result, carried between ticks */
   gpointer scratch;             /* a result's output block, reused */
+  gpointer scratch_all;         /* and its all-scores block */
   /* the leading buffer the source thread first saw waiting for its other
    * inputs, and the clock time then: a live tick is late only when the
    * video itself came late, never because the audio made it wait */
@@ -1389,6 +1390,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
   memset (&result, 0, sizeof result);
   result.event_class = -1;
   result.outputs = g_steal_pointer (&self->scratch);
+  result.all_scores = g_steal_pointer (&self->scratch_all);
   gboolean fresh = FALSE, wait = FALSE;
   if (tick && timed) {
     if (late) {
@@ -1416,6 +1418,7 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
       self->seen = buf;
       self->seen_at = seen_at;
       self->scratch = result.outputs;
+      self->scratch_all = result.all_scores;
       g_rec_mutex_unlock (&self->pads_lock);
       return GST_FLOW_OK;
     }
@@ -1457,8 +1460,8 @@ aggregate_frame (GstMmFusion * self, GstMmFusionPad * lead, gboolean timeout)
     gst_mm_fusion_meta_copy_into (m, &self->last);
     m->fresh = FALSE;
   }
-  g_free (result.all_scores);
   self->scratch = result.outputs;
+  self->scratch_all = result.all_scores;
 
   GstClockTime st = stream_time (alead, GST_BUFFER_PTS (buf));
   GstFlowReturn ret = gst_aggregator_finish_buffer (agg, buf);
@@ -1636,8 +1639,10 @@ gst_mm_fusion_finalize (GObject * object)
   g_free (self->event_off);
   g_free (self->model_instance);
   gst_mm_fusion_meta_clear (&self->last);
-  /* the spare outputs block of the results built on the stack */
-  GstMmFusionMeta spare = {.outputs = self->scratch };
+  /* the spare blocks of the results built on the stack */
+  GstMmFusionMeta spare = {.outputs = self->scratch,
+    .all_scores = self->scratch_all
+  };
   gst_mm_fusion_meta_clear (&spare);
   g_clear_pointer (&self->session, nn_session_free);
   g_clear_pointer (&self->outputs, mm_outputs_free);

@@ -65,7 +65,7 @@ static void
 meta_free (GstMeta * meta, GstBuffer * buffer)
 {
   GstMmFusionMeta *m = (GstMmFusionMeta *) meta;
-  g_clear_pointer (&m->all_scores, g_free);
+  g_clear_pointer (&m->all_scores, mm_block_put);
   g_clear_pointer (&m->outputs, mm_block_put);
 }
 
@@ -244,16 +244,22 @@ gst_mm_fusion_meta_set_classes (GstMmFusionMeta * meta, gsize n,
  * @n: how many classes
  * @scores: (array length=n) (nullable): every class's score
  *
- * Copies every class's score.
+ * Copies every class's score (into a block from the cache the result metas
+ * share, not a fresh allocation per result).
  */
 void
 gst_mm_fusion_meta_set_all_scores (GstMmFusionMeta * meta, gsize n,
     const gfloat * scores)
 {
-  g_clear_pointer (&meta->all_scores, g_free);
   meta->n_all = (guint) n;
-  if (n > 0)
-    meta->all_scores = g_memdup2 (scores, n * sizeof (gfloat));
+  if (n > 0) {
+    /* from the blocks the metas share (mmblocks.c), the one @meta holds
+     * reused when big enough: no allocation per result */
+    meta->all_scores = mm_block_get (meta->all_scores, n * sizeof (gfloat));
+    memcpy (meta->all_scores, scores, n * sizeof (gfloat));
+  } else {
+    g_clear_pointer (&meta->all_scores, mm_block_put);
+  }
 }
 
 /**

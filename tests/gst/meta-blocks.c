@@ -128,6 +128,45 @@ GST_START_TEST (test_meta_reuses_a_freed_buffers_block)
 }
 GST_END_TEST;
 
+/* every class's score (all-scores=true) takes its block from the same
+ * cache: a freed buffer's array is the next result's, a copy's is its own,
+ * and a shorter array reuses a longer one's block */
+GST_START_TEST (test_all_scores_reuse_a_freed_buffers_block)
+{
+  gfloat scores[40];
+  for (guint i = 0; i < G_N_ELEMENTS (scores); i++)
+    scores[i] = i / 40.0f;
+  GstBuffer *a = gst_buffer_new ();
+  GstMmFusionMeta *ma = gst_buffer_add_mm_fusion_meta (a);
+  gst_mm_fusion_meta_set_all_scores (ma, 40, scores);
+  gpointer block = ma->all_scores;
+  gst_buffer_unref (a);
+  gpointer other = g_malloc (40 * sizeof (gfloat));
+
+  GstBuffer *b = gst_buffer_new ();
+  GstMmFusionMeta *mb = gst_buffer_add_mm_fusion_meta (b);
+  gst_mm_fusion_meta_set_all_scores (mb, 10, scores + 30);
+  fail_unless (mb->all_scores == block);
+  gsize n;
+  const gfloat *got = gst_mm_fusion_meta_get_all_scores (mb, &n);
+  fail_unless_equals_int (n, 10);
+  fail_unless_equals_float (got[9], 39 / 40.0f);
+
+  GstBuffer *c = gst_buffer_copy (b);
+  GstMmFusionMeta *mc = gst_buffer_get_mm_fusion_meta (c);
+  fail_unless (mc->all_scores != NULL && mc->all_scores != block);
+  gst_buffer_unref (b);
+  got = gst_mm_fusion_meta_get_all_scores (mc, &n);
+  fail_unless_equals_int (n, 10);
+  fail_unless_equals_float (got[0], 30 / 40.0f);
+  /* none: the block goes back, the array reads as empty */
+  gst_mm_fusion_meta_set_all_scores (mc, 0, NULL);
+  fail_unless (gst_mm_fusion_meta_get_all_scores (mc, &n) == NULL && n == 0);
+  gst_buffer_unref (c);
+  g_free (other);
+}
+GST_END_TEST;
+
 static Suite *
 meta_blocks_suite (void)
 {
@@ -138,6 +177,7 @@ meta_blocks_suite (void)
   tcase_add_test (tc, test_reuse_and_growth);
   tcase_add_test (tc, test_big_blocks_and_the_cap);
   tcase_add_test (tc, test_meta_reuses_a_freed_buffers_block);
+  tcase_add_test (tc, test_all_scores_reuse_a_freed_buffers_block);
   return s;
 }
 
