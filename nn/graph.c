@@ -29,6 +29,26 @@ nn_max_computed_bytes (const nn_graph * g)
 }
 
 gboolean
+nn_output_fits (nn_graph * g, const nn_node * n, int i, GError ** error)
+{
+  nn_value *v = nn_val (g, i < n->n_out ? n->out[i] : -1);
+  if (!v || v->nbytes <= nn_max_computed_bytes (g))
+    return TRUE;
+  char buf[160];
+  gchar *need = nn_size_string (nn_tensor_numel (&v->t) *
+      (double) nn_type_size (v->t.type));
+  gchar *max = nn_size_string (nn_max_computed_bytes (g));
+  nn_node_error (error, n, NN_ERROR_SHAPE,
+      "output '%s' (%s) would take %s, more than the %s a computed "
+      "tensor may take (a quarter of the memory budget, "
+      "nn_load_options.memory_budget)", v->name,
+      nn_shape_string (&v->t, buf, sizeof buf), need, max);
+  g_free (need);
+  g_free (max);
+  return FALSE;
+}
+
+gboolean
 nn_budget_take (nn_graph * g, size_t bytes, const char *what,
     const char *name, GError ** error)
 {
@@ -329,20 +349,8 @@ prepare_steps (nn_graph * g, const_tracker * tracker, GError ** error)
           return FALSE;
         }
       }
-      if (v && v->nbytes > nn_max_computed_bytes (g)) {
-        char buf[160];
-        gchar *need = nn_size_string (nn_tensor_numel (&v->t) *
-            (double) nn_type_size (v->t.type));
-        gchar *max = nn_size_string (nn_max_computed_bytes (g));
-        nn_node_error (error, n, NN_ERROR_SHAPE,
-            "output '%s' (%s) would take %s, more than the %s a computed "
-            "tensor may take (a quarter of the memory budget, "
-            "nn_load_options.memory_budget)", v->name,
-            nn_shape_string (&v->t, buf, sizeof buf), need, max);
-        g_free (need);
-        g_free (max);
+      if (!nn_output_fits (g, n, i, error))
         return FALSE;
-      }
     }
     if (n->scratch_bytes > nn_max_computed_bytes (g)) {
       gchar *need = nn_size_string (n->scratch_bytes);

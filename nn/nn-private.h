@@ -221,6 +221,11 @@ gboolean nn_tensor_from_raw (const Onnx__TensorProto * tp, const void *raw,
 gboolean nn_budget_take (nn_graph * g, size_t bytes, const char *what,
     const char *name, GError ** error);
 size_t nn_max_computed_bytes (const nn_graph * g);
+/* fails with a node error when output `i` of `n` (as nn_set_out gave it)
+ * would pass that limit; prepare functions that fill a tensor at load
+ * time ask before they allocate it */
+gboolean nn_output_fits (nn_graph * g, const nn_node * n, int i,
+    GError ** error);
 /* "381.5 MiB": a size for messages, g_free'd by the caller */
 gchar *nn_size_string (double bytes);
 /* "float32 [1, 3, 224, 224]" into buf */

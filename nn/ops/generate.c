@@ -24,14 +24,21 @@ blob_kernel (const nn_node * node, nn_tensor * const *in,
   memcpy (out[0]->data, p->data, p->nbytes);
 }
 
-static void
-set_blob (nn_node * n, const void *data, size_t nbytes)
+/* the node's output, filled at load time in place (no second copy) */
+static uint8_t *
+new_blob (nn_node * n, size_t nbytes)
 {
   blob_params *p = g_malloc (sizeof (blob_params) + MAX (nbytes, 1));
   p->nbytes = nbytes;
-  memcpy (p->data, data, nbytes);
   n->params = p;
   n->run = blob_kernel;
+  return (uint8_t *) p->data;
+}
+
+static void
+set_blob (nn_node * n, const void *data, size_t nbytes)
+{
+  memcpy (new_blob (n, nbytes), data, nbytes);
 }
 
 /* Shape's output depends only on the input's (static) shape: it becomes a
@@ -127,12 +134,14 @@ nn_prepare_constant_of_shape (nn_graph * g, nn_node * n, GError ** error)
   } else {
     size_t es = nn_type_size (value.type);
     int64_t count = nn_shape_numel ((int) nd, shape);
-    uint8_t *buf = g_malloc (MAX (count * es, 1));
-    for (int64_t i = 0; i < count; i++)
-      memcpy (buf + i * es, value.data, es);
-    set_blob (n, buf, count * es);
-    g_free (buf);
     nn_set_out (g, n, 0, value.type, (int) nd, shape);
+    /* the shape is the file's word: asked before the fill allocates */
+    ok = nn_output_fits (g, n, 0, error);
+    if (ok) {
+      uint8_t *buf = new_blob (n, count * es);
+      for (int64_t i = 0; i < count; i++)
+        memcpy (buf + i * es, value.data, es);
+    }
   }
   g_free (value.data);
   g_free (shape);
@@ -179,7 +188,10 @@ nn_prepare_range (nn_graph * g, nn_node * n, GError ** error)
   }
   int64_t count = (int64_t) MAX (len, 0.0);
   size_t es = nn_type_size (type);
-  uint8_t *buf = g_malloc (MAX (count * es, 1));
+  nn_set_out (g, n, 0, type, 1, &count);
+  if (!nn_output_fits (g, n, 0, error))
+    return FALSE;
+  uint8_t *buf = new_blob (n, count * es);
   for (int64_t i = 0; i < count; i++) {
     if (type == NN_TYPE_FLOAT)
       ((float *) buf)[i] = (float) (scalar (v[0]) + i * delta);
@@ -189,8 +201,5 @@ nn_prepare_range (nn_graph * g, nn_node * n, GError ** error)
     else
       ((int32_t *) buf)[i] = (int32_t) (start + i * delta);
   }
-  set_blob (n, buf, count * es);
-  g_free (buf);
-  nn_set_out (g, n, 0, type, 1, &count);
   return TRUE;
 }

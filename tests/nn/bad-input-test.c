@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static const char *bad_dir, *good_model;
 
@@ -44,6 +45,40 @@ test_bad_models (void)
     g_error_free (err);
     g_free (path);
   }
+}
+
+static long
+peak_rss_kib (void)
+{
+  struct rusage ru;
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &ru), ==, 0);
+  return ru.ru_maxrss;
+}
+
+/* ConstantOfShape and Range fill their output at load time, sized by the
+ * file: the 600 MB and 800 MB tensors are refused before any of them is
+ * allocated and written (the fuzzer once found a 4.8 GB fill), so the
+ * process's peak memory does not move */
+static void
+test_fills_refused_before_allocating (void)
+{
+  long before = peak_rss_kib ();
+  const char *files[] = { "huge_fill", "huge_range" };
+  const char *nodes[] = { "node 'fill' (ConstantOfShape)",
+    "node 'count' (Range)"
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (files); i++) {
+    gchar *path = g_strdup_printf ("%s/%s.onnx", bad_dir, files[i]);
+    GError *err = NULL;
+    g_assert_null (nn_model_load_file (path, NULL, &err));
+    g_assert_error (err, NN_ERROR, NN_ERROR_SHAPE);
+    g_test_message ("%s: %s", files[i], err->message);
+    g_assert_nonnull (strstr (err->message, nodes[i]));
+    g_assert_nonnull (strstr (err->message, "memory budget"));
+    g_error_free (err);
+    g_free (path);
+  }
+  g_assert_cmpint (peak_rss_kib () - before, <, 64 * 1024);
 }
 
 static void
@@ -196,6 +231,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   bad_dir = argc > 1 ? argv[1] : "tests/golden/bad";
   good_model = argc > 2 ? argv[2] : "tests/golden/nn/cnn/model.onnx";
+  /* first: it reads the process's peak memory */
+  g_test_add_func ("/nn/bad/fills-refused-before-allocating",
+      test_fills_refused_before_allocating);
   g_test_add_func ("/nn/bad/models", test_bad_models);
   g_test_add_func ("/nn/bad/missing-file", test_missing_file);
   g_test_add_func ("/nn/bad/truncated", test_truncated);

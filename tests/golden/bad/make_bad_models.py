@@ -78,6 +78,20 @@ def main():
         [helper.make_node("Conv", ["x", "cw"], ["y"], name="conv0")],
         "conv", [vi("x", [1, 3, 8, 8])], [vi("y", [1, 8, 6, 6])], [cw]))
 
+    # tensors filled at load time whose size the file sets: refused before
+    # anything is allocated (600 MB and 800 MB, past a quarter of the
+    # default 1 GiB budget)
+    shape = numpy_helper.from_array(np.array([150_000_000], np.int64), "shape")
+    save("huge_fill", helper.make_graph(
+        [helper.make_node("ConstantOfShape", ["shape"], ["y"], name="fill")],
+        "fill", [], [vi("y", [150_000_000])], [shape]))
+    ends = [numpy_helper.from_array(np.array(v, np.int64), k)
+            for k, v in (("start", 0), ("limit", 100_000_000), ("delta", 1))]
+    save("huge_range", helper.make_graph(
+        [helper.make_node("Range", ["start", "limit", "delta"], ["y"],
+                          name="count")],
+        "range", [], [vi("y", [100_000_000], TensorProto.INT64)], ends))
+
     # an opset from the future
     save("future_opset", helper.make_graph(
         [helper.make_node("Relu", ["x"], ["y"])],
