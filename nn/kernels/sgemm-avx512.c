@@ -47,14 +47,42 @@ work_buffer (size_t floats)
   return (float *) (((uintptr_t) w + 63) & ~(uintptr_t) 63);
 }
 
+/* the lane masks of a 32-column strip's two halves when only its first
+ * nr columns exist */
+#define STRIP_MASKS(nr, m0, m1) \
+  __mmask16 m0 = (nr) >= 16 ? 0xffff : (__mmask16) ((1u << (nr)) - 1); \
+  __mmask16 m1 = (nr) >= 32 ? 0xffff : (nr) <= 16 ? 0 : \
+      (__mmask16) ((1u << ((nr) - 16)) - 1)
+
+/* a tile's accumulators to its first mr rows of C (added to what is
+ * there when accumulating), masked to the strip's columns; inlined with
+ * ROWS constant, so acc never leaves the registers */
+__attribute__ ((target ("avx512f"), always_inline))
+static inline void
+store_tile (__m512 acc[MR][2], float *c, int64_t ldc, gboolean accumulate,
+    int64_t mr, __mmask16 m0, __mmask16 m1, const int ROWS)
+{
+#pragma GCC unroll 12
+  for (int i = 0; i < ROWS; i++) {
+    if (i >= mr)
+      break;
+    float *ci = c + i * ldc;
+    if (accumulate) {
+      acc[i][0] = _mm512_add_ps (acc[i][0], _mm512_maskz_loadu_ps (m0, ci));
+      acc[i][1] = _mm512_add_ps (acc[i][1],
+          _mm512_maskz_loadu_ps (m1, ci + 16));
+    }
+    _mm512_mask_storeu_ps (ci, m0, acc[i][0]);
+    _mm512_mask_storeu_ps (ci + 16, m1, acc[i][1]);
+  }
+}
+
 /* B rows [kc][nr] (nr <= NR) into one zero-padded [kc][NR] panel */
 __attribute__ ((target ("avx512f")))
 static void
 pack_b (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
 {
-  __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
-  __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 :
-      (__mmask16) ((1u << (nr - 16)) - 1);
+  STRIP_MASKS (nr, m0, m1);
   for (int64_t k = 0; k < kc; k++) {
     const float *src = B + k * ldb;
     _mm512_store_ps (bp + k * NR, _mm512_maskz_loadu_ps (m0, src));
@@ -123,22 +151,8 @@ micro_rows_off (int64_t kc, const float *a, int64_t si, int64_t sk,
     }
     b += NR;
   }
-  __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
-  __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 :
-      (__mmask16) ((1u << (nr - 16)) - 1);
-#pragma GCC unroll 12
-  for (int i = 0; i < ROWS; i++) {
-    if (i >= mr)
-      break;
-    float *ci = c + i * ldc;
-    if (accumulate) {
-      acc[i][0] = _mm512_add_ps (acc[i][0], _mm512_maskz_loadu_ps (m0, ci));
-      acc[i][1] = _mm512_add_ps (acc[i][1],
-          _mm512_maskz_loadu_ps (m1, ci + 16));
-    }
-    _mm512_mask_storeu_ps (ci, m0, acc[i][0]);
-    _mm512_mask_storeu_ps (ci + 16, m1, acc[i][1]);
-  }
+  STRIP_MASKS (nr, m0, m1);
+  store_tile (acc, c, ldc, accumulate, mr, m0, m1, ROWS);
 }
 
 __attribute__ ((target ("avx512f,fma"), always_inline))
@@ -484,9 +498,7 @@ micro_implicit (int64_t kc, const float *a, const float *xb,
     int64_t mr, int64_t nr, const int ROWS)
 {
   __m512 acc[MR][2];
-  __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16) ((1u << nr) - 1);
-  __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 :
-      (__mmask16) ((1u << (nr - 16)) - 1);
+  STRIP_MASKS (nr, m0, m1);
 #pragma GCC unroll 12
   for (int i = 0; i < ROWS; i++)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps ();
@@ -516,19 +528,7 @@ micro_implicit (int64_t kc, const float *a, const float *xb,
       a += MR;
     }
   }
-#pragma GCC unroll 12
-  for (int i = 0; i < ROWS; i++) {
-    if (i >= mr)
-      break;
-    float *ci = c + i * ldc;
-    if (accumulate) {
-      acc[i][0] = _mm512_add_ps (acc[i][0], _mm512_maskz_loadu_ps (m0, ci));
-      acc[i][1] = _mm512_add_ps (acc[i][1],
-          _mm512_maskz_loadu_ps (m1, ci + 16));
-    }
-    _mm512_mask_storeu_ps (ci, m0, acc[i][0]);
-    _mm512_mask_storeu_ps (ci + 16, m1, acc[i][1]);
-  }
+  store_tile (acc, c, ldc, accumulate, mr, m0, m1, ROWS);
 }
 
 /* grid columns [n0, n1) of all M channels into yg[m][n - n0] (ldg
