@@ -230,7 +230,7 @@ nn_pool_leave (void)
 int
 nn_parallel_workers (void)
 {
-  return current ? current->threads : 1;
+  return current && !in_chunk ? current->threads : 1;
 }
 
 void
