@@ -423,6 +423,19 @@ pointwise_rows (void *data, int64_t q0, int64_t q1, void *scratch)
   }
 }
 
+/* tiles of n columns for `workers`: at most cap (a multiple of unit)
+ * columns, in multiples of unit, the same number of tiles for every
+ * worker and as even as the unit allows (a 55x55 map in tiles of 1024 was
+ * 2048 columns for one worker and 1032 for the other) */
+static int64_t
+even_tile (int64_t n, int workers, int64_t cap, int64_t unit)
+{
+  int64_t share = (n + workers - 1) / workers;
+  int64_t per = (share + cap - 1) / cap;
+  int64_t t = (share + per - 1) / per;
+  return MAX (unit, MIN (cap, (t + unit - 1) / unit * unit));
+}
+
 /* how evenly `units` split over `workers` (1.0: exactly) */
 static double
 split_balance (int64_t units, int workers)
@@ -464,19 +477,25 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
    * product's panel width) */
   int64_t share = (p->osz + workers - 1) / workers;
   job.tile = MAX (1, MIN (p->tile, MAX (32, (share + 31) / 32 * 32)));
+  if (workers > 1 && p->tile >= 32)
+    job.tile = even_tile (p->osz, workers, p->tile, 32);
   int64_t ntiles = (p->osz + job.tile - 1) / job.tile;
   if (p->apk) {
     /* implicit: tiles of grid columns in multiples of the 32-column
      * strip, at most itile (the grid block in scratch) */
     int64_t dshare = (p->nflat + workers - 1) / workers;
     job.tile = MAX (32, MIN ((dshare + 31) / 32 * 32, p->itile));
+    if (workers > 1)
+      job.tile = even_tile (p->nflat, workers, p->itile, 32);
     ntiles = (p->nflat + job.tile - 1) / job.tile;
   } else if (p->offs) {
     /* direct: tiles of grid columns in multiples of the 12-row tile,
      * whose output block stays in L2 */
     int64_t dshare = (p->nflat + workers - 1) / workers;
-    job.tile = MAX (12, MIN ((dshare + 11) / 12 * 12,
-            MAX (96, OUT_BUDGET / MAX (p->M, 1)) / 12 * 12));
+    int64_t cap = MAX (96, OUT_BUDGET / MAX (p->M, 1)) / 12 * 12;
+    job.tile = MAX (12, MIN ((dshare + 11) / 12 * 12, cap));
+    if (workers > 1)
+      job.tile = even_tile (p->nflat, workers, cap, 12);
     ntiles = (p->nflat + job.tile - 1) / job.tile;
   }
   /* pointwise layers with A packed (12-row panels) or Wᵀ (32-channel
