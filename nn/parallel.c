@@ -17,9 +17,10 @@
  *    for the next run before they sleep on the condition variable;
  *  - a job is published by one atomic store of `state` (generation in the
  *    high 32 bits, chunks left in the low 32), after its description;
- *    chunks are taken by compare-and-swap on `state`, so a worker that
- *    saw an old generation can never take a chunk of a newer job, and the
- *    caller counts finished chunks in `done`. No lock on the way.
+ *    the caller runs chunk 0 itself, the others are taken by
+ *    compare-and-swap on `state`, so a worker that saw an old generation
+ *    can never take a chunk of a newer job, and finished chunks are
+ *    counted in `done`. No lock on the way.
  */
 #include "nn-private.h"
 
@@ -95,7 +96,7 @@ take_chunks (nn_pool * p, int w, guint32 gen)
     if (!__atomic_compare_exchange_n (&p->state, &s, s - 1, TRUE,
             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
       continue;
-    int64_t i = nchunks - (guint32) s;
+    int64_t i = nchunks - (guint32) s;  /* 1 .. nchunks - 1 */
     int64_t lo = i * chunk, hi = MIN (n, lo + chunk);
     in_chunk = TRUE;
     fn (ctx, lo, hi, scratch ? scratch + w * stride : NULL);
@@ -260,9 +261,18 @@ nn_parallel_for (int64_t n, int64_t grain, nn_range_fn fn, void *ctx,
   __atomic_store_n (&p->done, 0, __ATOMIC_RELAXED);
   guint32 gen = (guint32) (__atomic_load_n (&p->state, __ATOMIC_RELAXED)
       >> 32) + 1;
-  /* publishes the fields above to whoever reads this generation */
-  __atomic_store_n (&p->state, (guint64) gen << 32 | nchunks,
+  /* publishes the fields above to whoever reads this generation; chunk 0
+   * is the caller's own: the others hand out 1, 2, ... in the order they
+   * are taken, so with two threads the first half of every loop runs on
+   * the caller and the second on the worker, and a layer finds in its
+   * own core's cache the part of the previous layer's output it wrote
+   * (unless the worker came too late and the caller took its chunk) */
+  __atomic_store_n (&p->state, (guint64) gen << 32 | (nchunks - 1),
       __ATOMIC_RELEASE);
+  in_chunk = TRUE;
+  fn (ctx, 0, MIN (n, chunk), scratch);
+  in_chunk = FALSE;
+  __atomic_add_fetch (&p->done, 1, __ATOMIC_RELEASE);
   take_chunks (p, 0, gen);
   /* the chunks others took; yield now and then in case one of them lost
    * its CPU */
