@@ -380,12 +380,15 @@ typedef void (*nn_range_fn) (void *ctx, int64_t lo, int64_t hi,
     void *scratch);
 void nn_parallel_for (int64_t n, int64_t grain, nn_range_fn fn, void *ctx,
     void *scratch);
-/* number of workers of the running session (1 outside a run) */
+/* number of workers of the running session (1 outside a run, and in a
+ * chunk of a parallel loop, where a nested loop runs inline) */
 int nn_parallel_workers (void);
-/* the grain for n items worth `work` multiply-adds (or element operations)
- * in all: each chunk gets at least NN_PARALLEL_MIN_WORK of it, since
- * waking a worker costs several microseconds (more on a busy machine) */
-#define NN_PARALLEL_MIN_WORK (1 << 20)
+/* the grain for n items worth `work` multiply-adds in all (other ops
+ * count their work in multiply-adds of the same time: the kernels run
+ * ~60 a nanosecond): each chunk gets at least NN_PARALLEL_MIN_WORK of it,
+ * ~1 us, since handing a chunk to a worker that is awake costs ~0.5 us
+ * (tests/nn/pool-test --bench) */
+#define NN_PARALLEL_MIN_WORK (1 << 16)
 static inline int64_t
 nn_parallel_grain (int64_t n, double work)
 {

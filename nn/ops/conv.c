@@ -329,12 +329,13 @@ direct_channels (void *data, int64_t q0, int64_t q1, void *scratch)
  * (q0 s0 + h0, q1 s1 + h1, q2 s2 + h2) at [q0][q1][q2], so every tap
  * reads its plane at stride 1 */
 NN_VECTORIZE static void
-pad_input (const conv_params * p, const float *x, float *xpad)
+pad_channels (const conv_params * p, const float *x, float *xpad, int64_t c0,
+    int64_t c1)
 {
   const int64_t Q0 = p->Q[0], Q1 = p->Q[1], Q2 = p->Q[2];
   const int64_t s2 = p->s[2], W = p->in[2];
-  float *row = xpad;
-  for (int64_t c = 0; c < p->C; c++)
+  float *row = xpad + c0 * p->s[0] * p->s[1] * s2 * Q0 * Q1 * Q2;
+  for (int64_t c = c0; c < c1; c++)
     for (int64_t h0 = 0; h0 < p->s[0]; h0++)
       for (int64_t h1 = 0; h1 < p->s[1]; h1++)
         for (int64_t h2 = 0; h2 < s2; h2++)
@@ -369,6 +370,80 @@ pad_input (const conv_params * p, const float *x, float *xpad)
             }
 }
 
+typedef struct {
+  const conv_params *p;
+  const float *x;
+  float *xpad;
+} pad_job;
+
+static void
+pad_range (void *data, int64_t c0, int64_t c1, void *scratch)
+{
+  const pad_job *job = data;
+  pad_channels (job->p, job->x, job->xpad, c0, c1);
+}
+
+/* the padded input, channels split over the workers (a 3x224x224 image
+ * into a 230x230 grid is 0.6 MB: ~20 us on one thread) */
+static void
+pad_input (const conv_params * p, const float *x, float *xpad)
+{
+  pad_job job = {.p = p,.x = x,.xpad = xpad };
+  double floats = (double) p->C * p->Q[0] * p->Q[1] * p->Q[2] * p->s[0]
+      * p->s[1] * p->s[2];
+  nn_parallel_for (p->C, nn_parallel_grain (p->C, floats), pad_range, &job,
+      NULL);
+}
+
+/* pointwise (1x1) layer of one group, output rows [q0 u, q1 u) over all
+ * columns, u = 32 (Wᵀ panels) or 12 (rows of packed A): with few
+ * columns, a split by output channels keeps each worker's share of the
+ * weights its own, where a split by columns would read all of them on
+ * every worker */
+static void
+pointwise_rows (void *data, int64_t q0, int64_t q1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  const int64_t u = p->small_n ? 32 : 12, osz = p->osz, K = p->C;
+  int64_t m0 = q0 * u, m1 = MIN (p->M, q1 * u);
+  for (int64_t j0 = 0; j0 < osz; j0 += job->tile) {
+    int64_t j1 = MIN (osz, j0 + job->tile);
+    float *c = job->y + m0 * osz + j0;
+    if (p->small_n)
+      nn_sgemm_avx512_small_n (m1 - m0, j1 - j0, K, p->small_n + m0 * K,
+          job->x + j0, osz, c, osz);
+    else
+      nn_sgemm_avx512_packed (m1 - m0, j1 - j0, K, p->packed + m0 * K,
+          job->x + j0, osz, c, osz);
+    for (int64_t m = m0; m < m1; m++)
+      nn_epilogue_apply (&job->node->epi, job->y + m * osz + j0, j1 - j0,
+          job->bias ? job->bias[m] : 0.0f, NULL,
+          job->res ? job->res + m * osz + j0 : NULL);
+  }
+}
+
+/* tiles of n columns for `workers`: at most cap (a multiple of unit)
+ * columns, in multiples of unit, the same number of tiles for every
+ * worker and as even as the unit allows (a 55x55 map in tiles of 1024 was
+ * 2048 columns for one worker and 1032 for the other) */
+static int64_t
+even_tile (int64_t n, int workers, int64_t cap, int64_t unit)
+{
+  int64_t share = (n + workers - 1) / workers;
+  int64_t per = (share + cap - 1) / cap;
+  int64_t t = (share + per - 1) / per;
+  return MAX (unit, MIN (cap, (t + unit - 1) / unit * unit));
+}
+
+/* how evenly `units` split over `workers` (1.0: exactly) */
+static double
+split_balance (int64_t units, int workers)
+{
+  int64_t per = (units + workers - 1) / workers;
+  return (double) units / (double) (per * workers);
+}
+
 static void
 depthwise_channels (void *data, int64_t c0, int64_t c1, void *scratch)
 {
@@ -392,26 +467,50 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
       NULL;
   /* small layers run on one worker (the wake-up would cost more) */
   double work = (double) p->M * p->osz * p->cg * p->kk;
+  /* the depthwise kernels run ~10 GMAC/s, the products ~60: the same
+   * work in time */
+  if (p->kind == CONV_DEPTHWISE)
+    work *= 6.0;
   int workers = work < 2.0 * NN_PARALLEL_MIN_WORK ? 1 :
       nn_parallel_workers ();
   /* at least one tile per worker, in multiples of 32 columns (the
    * product's panel width) */
   int64_t share = (p->osz + workers - 1) / workers;
   job.tile = MAX (1, MIN (p->tile, MAX (32, (share + 31) / 32 * 32)));
+  if (workers > 1 && p->tile >= 32)
+    job.tile = even_tile (p->osz, workers, p->tile, 32);
   int64_t ntiles = (p->osz + job.tile - 1) / job.tile;
   if (p->apk) {
     /* implicit: tiles of grid columns in multiples of the 32-column
      * strip, at most itile (the grid block in scratch) */
     int64_t dshare = (p->nflat + workers - 1) / workers;
     job.tile = MAX (32, MIN ((dshare + 31) / 32 * 32, p->itile));
+    if (workers > 1)
+      job.tile = even_tile (p->nflat, workers, p->itile, 32);
     ntiles = (p->nflat + job.tile - 1) / job.tile;
   } else if (p->offs) {
     /* direct: tiles of grid columns in multiples of the 12-row tile,
      * whose output block stays in L2 */
     int64_t dshare = (p->nflat + workers - 1) / workers;
-    job.tile = MAX (12, MIN ((dshare + 11) / 12 * 12,
-            MAX (96, OUT_BUDGET / MAX (p->M, 1)) / 12 * 12));
+    int64_t cap = MAX (96, OUT_BUDGET / MAX (p->M, 1)) / 12 * 12;
+    job.tile = MAX (12, MIN ((dshare + 11) / 12 * 12, cap));
+    if (workers > 1)
+      job.tile = even_tile (p->nflat, workers, cap, 12);
     ntiles = (p->nflat + job.tile - 1) / job.tile;
+  }
+  /* pointwise layers with A packed (12-row panels) or Wᵀ (32-channel
+   * panels): split by output channels when that shares the work as
+   * evenly as the columns would (few columns) */
+  int64_t rows = 0;
+  if (workers > 1 && p->kind == CONV_POINTWISE && !p->apk && p->group == 1
+      && (p->small_n || p->packed_group)) {
+    int64_t u = p->small_n ? 32 : 12, units = (p->M + u - 1) / u;
+    int64_t strips = (p->osz + 31) / 32;
+    if (units >= workers && split_balance (units, workers)
+        >= split_balance (strips, workers))
+      rows = units;
+    if (rows)
+      job.tile = p->tile;
   }
   for (int64_t b = 0; b < p->N; b++) {
     job.x = (const float *) in[0]->data + b * p->C * p->isz;
@@ -441,6 +540,9 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
             direct_tiles, &job, NULL);
     } else if (p->kind == CONV_DEPTHWISE)
       nn_parallel_for (p->C, nn_parallel_grain (p->C, work), depthwise_channels,
+          &job, scratch);
+    else if (rows > 0)
+      nn_parallel_for (rows, nn_parallel_grain (rows, work), pointwise_rows,
           &job, scratch);
     else
       nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work), conv_tiles,

@@ -68,6 +68,43 @@ gemm_packed_rows (void *data, int64_t r0, int64_t r1, void *scratch)
   rows_epilogue (job->node, y, job->res, r0, r1, p->N);
 }
 
+/* the epilogue over columns [c0, c1) of rows [0, rows) */
+static void
+cols_epilogue (const nn_node * node, float *y, const float *res,
+    int64_t rows, int64_t cols, int64_t c0, int64_t c1)
+{
+  if (!node->bias && nn_epilogue_is_identity (&node->epi))
+    return;
+  for (int64_t r = 0; r < rows; r++)
+    nn_epilogue_apply (&node->epi, y + r * cols + c0, c1 - c0, 0.0f,
+        node->bias ? node->bias + c0 : NULL, res ? res + r * cols + c0 :
+        NULL);
+}
+
+/* few rows (a batch of one: the classifier of a CNN), B packed at load:
+ * column panels [q0, q1) (32 columns each) for all rows, so each worker
+ * streams its own share of B */
+static void
+gemm_packed_cols (void *data, int64_t q0, int64_t q1, void *scratch)
+{
+  const gemm_job *job = data;
+  const gemm_params *p = job->p;
+  float *y = job->y;
+  int64_t c0 = q0 * 32, c1 = MIN (p->N, q1 * 32);
+  const float *bp = p->bpacked + c0 * p->K;
+  if (p->M == 1)
+    nn_sgemv_avx512_packed (c1 - c0, p->K, job->a, bp, y + c0);
+  else
+    nn_sgemm_avx512_packed_b (p->M, c1 - c0, p->K, job->a, p->K, bp,
+        y + c0, p->N);
+  if (p->alpha != 1.0f || (job->c && p->beta != 0.0f))
+    for (int64_t i = 0; i < p->M; i++)
+      for (int64_t j = c0; j < c1; j++)
+        y[i * p->N + j] = p->alpha * y[i * p->N + j] + (job->c ? p->beta
+            * job->c[i * p->c_rs + j * p->c_cs] : 0.0f);
+  cols_epilogue (job->node, y, job->res, p->M, p->N, c0, c1);
+}
+
 static void
 gemm_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
@@ -79,8 +116,18 @@ gemm_kernel (const nn_node * node, nn_tensor * const *in,
     gemm_job job = {.node = node,.p = p,.a = in[0]->data,
       .c = c ? c->data : NULL,.res = residual_of (node, in),.y = y
     };
-    nn_parallel_for (p->M, MAX (16, nn_parallel_grain (p->M, (double) p->M
-                * p->N * p->K)), gemm_packed_rows, &job, scratch);
+    double work = (double) p->M * p->N * p->K;
+    int workers = nn_parallel_workers ();
+    /* rows while every worker gets a micro-kernel's 12 of them (and
+     * always for one worker), else column panels */
+    if (p->M >= 12 * workers || (p->M >= 2 && workers == 1))
+      nn_parallel_for (p->M, MAX (16, nn_parallel_grain (p->M, work)),
+          gemm_packed_rows, &job, scratch);
+    else {
+      int64_t panels = (p->N + 31) / 32;
+      nn_parallel_for (panels, nn_parallel_grain (panels, work),
+          gemm_packed_cols, &job, scratch);
+    }
     return;
   }
   float beta = 0.0f;
@@ -133,10 +180,12 @@ nn_prepare_gemm (nn_graph * g, nn_node * n, GError ** error)
     p->c_rs = rows == 1 ? 0 : cols;
     p->c_cs = cols == 1 ? 0 : 1;
   }
-  /* A [M, K] (not transposed) times constant B with more than one row:
+  /* A [M, K] (not transposed) times constant B:
    * B packed once at load for the AVX-512 product, transposed first when
    * transB (a Linear layer's weight), so no run copies or transposes it */
-  if (!p->ta && b->is_const && p->M >= 2 && nn_isa_get () == NN_ISA_AVX512) {
+  /* (one row: the packed matrix-vector pass, B split by columns over the
+   * workers) */
+  if (!p->ta && b->is_const && nn_isa_get () == NN_ISA_AVX512) {
     size_t floats = nn_sgemm_avx512_packed_b_size (p->K, p->N);
     gemm_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);
     *q = *p;

@@ -297,21 +297,53 @@ typedef struct {
   int64_t total;                /* extent of the joined axis */
 } join_params;
 
+typedef struct {
+  const nn_node *node;
+  const join_params *p;
+  nn_tensor *const *in;
+  char *y;
+  size_t es;
+} concat_job;
+
+/* output elements [e0, e1): per outer block, each input's run in turn */
+static void
+concat_range (void *data, int64_t e0, int64_t e1, void *scratch)
+{
+  const concat_job *job = data;
+  const join_params *p = job->p;
+  const int64_t row = p->total * p->inner;
+  size_t es = job->es;
+  for (int64_t e = e0; e < e1;) {
+    int64_t o = e / row, r = e % row, at = 0;
+    for (int i = 0; i < job->node->n_in; i++) {
+      nn_tensor *x = job->in[i];
+      int64_t len = x->ndim ? nn_tensor_numel (x) / MAX (p->outer, 1) : 0;
+      if (r < at + len) {
+        int64_t k = MIN (at + len - r, e1 - e);
+        memcpy (job->y + e * es, (const char *) x->data + (o * len + r - at)
+            * es, k * es);
+        e += k;
+        r += k;
+        if (e >= e1)
+          break;
+      }
+      at += len;
+    }
+  }
+}
+
 static void
 concat_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
 {
   const join_params *p = node->params;
-  size_t es = nn_type_size (out[0]->type);
-  char *y = out[0]->data;
-  int64_t at = 0;
-  for (int i = 0; i < node->n_in; i++) {
-    int64_t len = in[i]->ndim ? nn_tensor_numel (in[i]) / MAX (p->outer, 1) : 0;
-    for (int64_t o = 0; o < p->outer; o++)
-      memcpy (y + (o * p->total * p->inner + at) * es,
-          (const char *) in[i]->data + o * len * es, len * es);
-    at += len;
-  }
+  concat_job job = {.node = node,.p = p,.in = in,.y = out[0]->data,
+    .es = nn_type_size (out[0]->type)
+  };
+  int64_t n = p->outer * p->total * p->inner;
+  /* work in multiply-adds of the same time: ~0.05 ns a float copied */
+  nn_parallel_for (n, nn_parallel_grain (n, 0.75 * n * job.es), concat_range,
+      &job, NULL);
 }
 
 gboolean

@@ -46,11 +46,11 @@ clipf (float x, float c)
  * for this row. Branch-free so they vectorize: absent peepholes and biases
  * come in as zero vectors, and "no clip" is an infinite clip. */
 NN_VECTORIZE static void
-lstm_gates (int64_t H, const float *restrict xg, const float *restrict hg,
-    const float *restrict pp, float clip, float *restrict hb,
-    float *restrict cb)
+lstm_gates (int64_t H, int64_t k0, int64_t k1, const float *restrict xg,
+    const float *restrict hg, const float *restrict pp, float clip,
+    float *restrict hb, float *restrict cb)
 {
-  for (int64_t k = 0; k < H; k++) {
+  for (int64_t k = k0; k < k1; k++) {
     float ct = cb[k];
     float ig = sigm (clipf (xg[k] + hg[k] + pp[k] * ct, clip));
     float fg = sigm (clipf (xg[2 * H + k] + hg[2 * H + k] + pp[2 * H + k] * ct,
@@ -64,24 +64,24 @@ lstm_gates (int64_t H, const float *restrict xg, const float *restrict hg,
 }
 
 NN_VECTORIZE static void
-gru_gates (int64_t H, const float *restrict xg, const float *restrict hg,
-    const float *restrict rbh, gboolean linear_before_reset, float clip,
-    float *restrict hb)
+gru_gates (int64_t H, int64_t k0, int64_t k1, const float *restrict xg,
+    const float *restrict hg, const float *restrict rbh,
+    gboolean linear_before_reset, float clip, const float *hp, float *hb)
 {
   if (linear_before_reset) {
-    for (int64_t k = 0; k < H; k++) {
+    for (int64_t k = k0; k < k1; k++) {
       float z = sigm (clipf (xg[k] + hg[k], clip));
       float rg = sigm (clipf (xg[H + k] + hg[H + k], clip));
       float hh = nn_tanhf (clipf (xg[2 * H + k] + rg * (hg[2 * H + k]
                   + rbh[k]), clip));
-      hb[k] = (1.0f - z) * hh + z * hb[k];
+      hb[k] = (1.0f - z) * hh + z * hp[k];
     }
   } else {
-    for (int64_t k = 0; k < H; k++) {
+    for (int64_t k = k0; k < k1; k++) {
       float z = sigm (clipf (xg[k] + hg[k], clip));
       float hh = nn_tanhf (clipf (xg[2 * H + k] + hg[2 * H + k] + rbh[k],
               clip));
-      hb[k] = (1.0f - z) * hh + z * hb[k];
+      hb[k] = (1.0f - z) * hh + z * hp[k];
     }
   }
 }
@@ -105,9 +105,67 @@ seq_len (const nn_node * node, nn_tensor * const *in, const rnn_params * p,
   return CLAMP (v, 0, p->seq);
 }
 
+/* one step of batch 1 split over the workers: hidden units [q0 32,
+ * q1 32) each, their columns of every gate in H·Rᵀ (one matrix-vector
+ * pass per gate over the packed R) and their gates; H is read from one
+ * buffer and written to the other, so the steps need no other barrier */
+typedef struct {
+  const rnn_params *p;
+  const float *xg, *rpk, *pp, *rbh, *hp;
+  float *hr, *hb, *cb, *y;
+} step_job;
+
+static void
+step_units (void *data, int64_t q0, int64_t q1, void *scratch)
+{
+  const step_job *j = data;
+  const rnn_params *p = j->p;
+  const int64_t H = p->hid;
+  int64_t k0 = q0 * 32, k1 = MIN (H, q1 * 32);
+  for (int64_t g = 0; g < p->gates; g++)
+    nn_sgemv_avx512_packed (k1 - k0, H, j->hp, j->rpk + (g * H + k0) * H,
+        j->hr + g * H + k0);
+  if (p->lstm)
+    lstm_gates (H, k0, k1, j->xg, j->hr, j->pp, p->clip, j->hb, j->cb);
+  else
+    gru_gates (H, k0, k1, j->xg, j->hr, j->rbh, TRUE, p->clip, j->hp, j->hb);
+  if (j->y)
+    memcpy (j->y + k0, j->hb + k0, (k1 - k0) * sizeof (float));
+}
+
+typedef struct {
+  const nn_node *node;
+  nn_tensor *const *in, *const *out;
+} dir_job;
+
+static void rnn_direction (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, int d, void *scratch);
+
+static void
+dir_range (void *data, int64_t d0, int64_t d1, void *scratch)
+{
+  const dir_job *j = data;
+  for (int64_t d = d0; d < d1; d++)
+    rnn_direction (j->node, j->in, j->out, (int) d, scratch);
+}
+
 static void
 rnn_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
+{
+  const rnn_params *p = node->params;
+  float *y = node->n_out > 0 && out[0] ? out[0]->data : NULL;
+  if (y)
+    memset (y, 0, p->seq * p->dirs * p->batch * p->hid * sizeof (float));
+  /* the directions of a bidirectional layer on two workers, each in its
+   * own scratch */
+  dir_job j = {.node = node,.in = in,.out = out };
+  nn_parallel_for (p->dirs, 1, dir_range, &j, scratch);
+}
+
+static void
+rnn_direction (const nn_node * node, nn_tensor * const *in,
+    nn_tensor * const *out, int d, void *scratch)
 {
   const rnn_params *p = node->params;
   int64_t S = p->seq, B = p->batch, IN = p->in, H = p->hid, G = p->gates;
@@ -117,6 +175,8 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
   float *h = hr + B * G * H;                    /* [B, H] */
   float *c = h + B * H;                         /* [B, H] */
   float *tmp = c + B * H;                       /* [B, H]: r⊙H for GRU */
+  float *h2 = tmp + B * H + G * H;              /* [B, H]: H of the next
+                                                 * step (split steps) */
   float *y = node->n_out > 0 && out[0] ? out[0]->data : NULL;
   float *yh = node->n_out > 1 && out[1] ? out[1]->data : NULL;
   float *yc = node->n_out > 2 && out[2] ? out[2]->data : NULL;
@@ -125,9 +185,7 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
   const nn_tensor *c0 = p->lstm && node->n_in > 6 ? in[6] : NULL;
   const nn_tensor *peep = p->lstm && node->n_in > 7 ? in[7] : NULL;
 
-  if (y)
-    memset (y, 0, S * p->dirs * B * H * sizeof (float));
-  for (int d = 0; d < p->dirs; d++) {
+  {
     gboolean rev = p->dirs == 2 ? d == 1 : p->reverse;
     /* the originals are gone when packed at load */
     const float *w = p->wpk ? NULL : (const float *) in[1]->data
@@ -165,7 +223,23 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
     else
       memset (c, 0, B * H * sizeof (float));
 
-    for (int64_t s = 0; s < S; s++) {
+    /* batch 1 with R packed, each step split over the workers when it
+     * is worth a hand-out (~1 us: LSTM and GRU of 256 units) */
+    gboolean split = rpk && B == 1 && H % 32 == 0 && nn_parallel_workers ()
+        > 1 && (p->lstm || p->linear_before_reset) && !(node->n_in > 4
+        && in[4]) && (double) G * H * H >= 2.0 * NN_PARALLEL_MIN_WORK;
+    for (int64_t s = 0; split && s < S; s++) {
+      int64_t t = rev ? S - 1 - s : s;
+      float *hp = s % 2 ? h2 : h, *hb = s % 2 ? h : h2;
+      step_job sj = {.p = p,.xg = xw + t * G * H,.rpk = rpk,
+        .pp = pp ? pp : p->zeros,.rbh = rb ? rb + 2 * H : p->zeros,.hp = hp,
+        .hr = hr,.hb = hb,.cb = c,.y = y ? y + (t * p->dirs + d) * H : NULL
+      };
+      nn_parallel_for (H / 32, 1, step_units, &sj, NULL);
+      if (s == S - 1 && hb != h)
+        memcpy (h, hb, H * sizeof (float));
+    }
+    for (int64_t s = 0; !split && s < S; s++) {
       int64_t t = rev ? S - 1 - s : s;
       /* GRU without linear_before_reset needs (r⊙H)·Rhᵀ: only z and r
        * come from H·Rᵀ here */
@@ -199,10 +273,10 @@ rnn_kernel (const nn_node * node, nn_tensor * const *in,
         const float *hg = hr + b * G * H;
         float *hb = h + b * H, *cb = c + b * H;
         if (p->lstm)
-          lstm_gates (H, xg, hg, pp ? pp : p->zeros, p->clip, hb, cb);
+          lstm_gates (H, 0, H, xg, hg, pp ? pp : p->zeros, p->clip, hb, cb);
         else
-          gru_gates (H, xg, hg, rb ? rb + 2 * H : p->zeros,
-              p->linear_before_reset, p->clip, hb);
+          gru_gates (H, 0, H, xg, hg, rb ? rb + 2 * H : p->zeros,
+              p->linear_before_reset, p->clip, hb, hb);
         if (y)
           memcpy (y + ((t * p->dirs + d) * B + b) * H, hb,
               H * sizeof (float));
@@ -314,7 +388,7 @@ prepare_rnn (nn_graph * g, nn_node * n, gboolean lstm, GError ** error)
   if (lstm)
     nn_set_out (g, n, 2, NN_TYPE_FLOAT, 3, hshape);
   n->scratch_bytes = (size_t) (p->seq * p->batch * G * H + p->batch * G * H
-      + 3 * p->batch * H + G * H) * sizeof (float);
+      + 4 * p->batch * H + G * H) * sizeof (float);
   /* W and R packed once for the AVX-512 product; the kernel then never
    * reads the originals (the loader frees them) */
   if (nn_isa_get () == NN_ISA_AVX512 && w->is_const && r->is_const) {

@@ -998,6 +998,114 @@ test_sgemv_avx512 (void)
   g_rand_free (r);
 }
 
+/* ---- recurrent steps split over the workers ---- */
+
+static Onnx__AttributeProto *
+attr_string (builder * b, const char *name, const char *v)
+{
+  Onnx__AttributeProto *a = keep (b, g_new0 (Onnx__AttributeProto, 1));
+  onnx__attribute_proto__init (a);
+  a->name = keep (b, g_strdup (name));
+  a->has_type = TRUE;
+  a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING;
+  a->has_s = TRUE;
+  a->s.len = strlen (v);
+  a->s.data = keep (b, g_strdup (v));
+  return a;
+}
+
+/* every output of model m on `threads`, concatenated */
+static float *
+run_all (nn_model * m, int threads, const float *x, size_t nx, size_t * ny)
+{
+  GError *err = NULL;
+  nn_session_options so = {.threads = threads };
+  nn_session *s = nn_session_new (m, &so, &err);
+  g_assert_no_error (err);
+  nn_tensor *in = nn_session_input (s, 0);
+  g_assert_cmpint (nn_tensor_numel (in), ==, nx);
+  memcpy (in->data, x, nx * sizeof (float));
+  g_assert_true (nn_session_run (s, &err));
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (float));
+  for (size_t o = 0; o < nn_model_n_outputs (m); o++) {
+    const nn_tensor *out = nn_session_output (s, o);
+    g_array_append_vals (all, out->data, nn_tensor_numel (out));
+  }
+  nn_session_free (s);
+  *ny = all->len;
+  return (float *) g_array_free (all, FALSE);
+}
+
+/* LSTM and GRU (linear_before_reset) of 256 units, forward, reverse and
+ * bidirectional, odd and even sequence lengths: on 2 and 3 threads (the
+ * directions on two workers; each batch-1 step split by blocks of 32
+ * units, H double-buffered) every output (Y, Y_h, Y_c) equals the one
+ * thread's, which the ONNX node tests check against the definition */
+static void
+test_rnn_threads (void)
+{
+  GRand *r = g_rand_new_with_seed (17);
+  const int64_t H = 256, IN = 24;
+  const char *dirs[] = { "forward", "reverse", "bidirectional" };
+  for (int lstm = 0; lstm < 2; lstm++)
+    for (int di = 0; di < 3; di++)
+      for (int64_t S = 6; S <= 7; S++) {
+        int64_t D = di == 2 ? 2 : 1, G = lstm ? 4 : 3;
+        int64_t xs[3] = { S, 1, IN }, ws[3] = { D, G * H, IN };
+        int64_t rs[3] = { D, G * H, H }, bs[2] = { D, 2 * G * H };
+        int64_t ys[4] = { S, D, 1, H }, hs[3] = { D, 1, H };
+        float *x = g_new (float, S * IN), *w = g_new (float, D * G * H * IN);
+        float *rw = g_new (float, D * G * H * H);
+        float *bw = g_new (float, D * 2 * G * H);
+        for (int64_t i = 0; i < S * IN; i++)
+          x[i] = frand (r);
+        for (int64_t i = 0; i < D * G * H * IN; i++)
+          w[i] = 0.2f * frand (r);
+        for (int64_t i = 0; i < D * G * H * H; i++)
+          rw[i] = 0.1f * frand (r);
+        for (int64_t i = 0; i < D * 2 * G * H; i++)
+          bw[i] = 0.1f * frand (r);
+        builder b;
+        builder_init (&b);
+        g_ptr_array_add (b.inputs, value_info (&b, "x", 3, xs));
+        g_ptr_array_add (b.outputs, value_info (&b, "y", 4, ys));
+        g_ptr_array_add (b.outputs, value_info (&b, "yh", 3, hs));
+        if (lstm)
+          g_ptr_array_add (b.outputs, value_info (&b, "yc", 3, hs));
+        add_init (&b, "w", 3, ws, w);
+        add_init (&b, "r", 3, rs, rw);
+        add_init (&b, "b", 2, bs, bw);
+        Onnx__NodeProto *n = add_node (&b, lstm ? "LSTM" : "GRU", "x w r b",
+            lstm ? "y yh yc" : "y yh");
+        Onnx__AttributeProto *attrs[3] = { attr_int (&b, "hidden_size", H),
+          attr_string (&b, "direction", dirs[di]),
+          attr_int (&b, "linear_before_reset", 1)
+        };
+        set_attrs (&b, n, lstm ? 2 : 3, attrs);
+        nn_model *m = build (&b, FALSE);
+        size_t n1, nt;
+        float *y1 = run_all (m, 1, x, S * IN, &n1);
+        for (int threads = 2; threads <= 3; threads++) {
+          float *yt = run_all (m, threads, x, S * IN, &nt);
+          g_assert_cmpuint (nt, ==, n1);
+          for (size_t i = 0; i < n1; i++)
+            if (!(fabsf (yt[i] - y1[i]) <= 1e-6f * MAX (1.0f, fabsf (y1[i]))))
+              g_error ("%s %s S %ld on %d threads: output element %zu is %g, "
+                  "one thread %g", lstm ? "LSTM" : "GRU", dirs[di], (long) S,
+                  threads, i, yt[i], y1[i]);
+          g_free (yt);
+        }
+        g_free (y1);
+        nn_model_free (m);
+        builder_clear (&b);
+        g_free (x);
+        g_free (w);
+        g_free (rw);
+        g_free (bw);
+      }
+  g_rand_free (r);
+}
+
 /* ---- sessions own their threads ---- */
 
 typedef struct {
@@ -1129,6 +1237,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/kernels/sgemv-avx512", test_sgemv_avx512);
   g_test_add_func ("/nn/kernels/sessions-concurrent",
       test_sessions_concurrent);
+  g_test_add_func ("/nn/kernels/rnn-threads", test_rnn_threads);
   g_test_add_func ("/nn/kernels/math", test_math);
   return g_test_run ();
 }

@@ -1,6 +1,7 @@
 /* The small zoo (tests/zoo/small, made by make_zoo.py small): real
  * architectures at small widths must match PyTorch within
- * 1e-4 x max(1, max |reference|), with and without load-time fusion.
+ * 1e-4 x max(1, max |reference|), with and without load-time fusion, and
+ * on two threads.
  *
  *   zoo-test DIR [NAME...]    every model of DIR, or the named ones
  *
@@ -53,12 +54,19 @@ check_model (gconstpointer data)
   const char *name = data;
   gchar *dir = g_build_filename (zoo_dir, name, NULL);
   gchar *path = g_build_filename (dir, "model.onnx", NULL);
-  for (int fusion = 1; fusion >= 0; fusion--) {
+  /* fused on one and on two threads (the work split between the
+   * session's workers), and unfused */
+  static const struct {
+    int fusion, threads;
+  } configs[] = { {1, 1}, {1, 2}, {0, 1} };
+  for (guint c = 0; c < G_N_ELEMENTS (configs); c++) {
+    int fusion = configs[c].fusion;
     nn_load_options opts = {.no_fusion = !fusion };
+    nn_session_options sopts = {.threads = configs[c].threads };
     GError *err = NULL;
     nn_model *m = nn_model_load_file (path, &opts, &err);
     g_assert_no_error (err);
-    nn_session *s = nn_session_new (m, NULL, &err);
+    nn_session *s = nn_session_new (m, &sopts, &err);
     g_assert_no_error (err);
     npy_fill_inputs (s, m, dir);
     /* two runs: a run must not spoil the next through the arena */
@@ -68,8 +76,9 @@ check_model (gconstpointer data)
       compare (s, m, dir, &e, &ref);
       double tol = 1e-4 * MAX (1.0, ref);
       if (run == 0)
-        printf ("# %s fusion=%d: max abs error %.3g (max |ref| %.3g, "
-            "tolerance %.3g)\n", name, fusion, e, ref, tol);
+        printf ("# %s fusion=%d threads=%d: max abs error %.3g (max |ref| "
+            "%.3g, tolerance %.3g)\n", name, fusion, configs[c].threads, e,
+            ref, tol);
       g_assert_cmpfloat (e, <=, tol);
     }
     nn_session_free (s);
