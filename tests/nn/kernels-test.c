@@ -195,10 +195,10 @@ builder_clear (builder * b)
 }
 
 /* runs model m with `threads` on inputs x (and x2 when there are two);
- * output 0 copied out */
+ * output 0 copied out, or every output concatenated when `all` */
 static float *
-run2 (nn_model * m, int threads, const float *x, size_t nx, const float *x2,
-    size_t nx2, size_t * ny)
+run_outputs (nn_model * m, int threads, const float *x, size_t nx,
+    const float *x2, size_t nx2, gboolean all, size_t * ny)
 {
   GError *err = NULL;
   nn_session_options so = {.threads = threads };
@@ -213,11 +213,21 @@ run2 (nn_model * m, int threads, const float *x, size_t nx, const float *x2,
     memcpy (in2->data, x2, nx2 * sizeof (float));
   }
   g_assert_true (nn_session_run (s, &err));
-  const nn_tensor *out = nn_session_output (s, 0);
-  *ny = nn_tensor_numel (out);
-  float *y = g_memdup2 (out->data, *ny * sizeof (float));
+  GArray *ys = g_array_new (FALSE, FALSE, sizeof (float));
+  for (size_t o = 0; o < (all ? nn_model_n_outputs (m) : 1); o++) {
+    const nn_tensor *out = nn_session_output (s, o);
+    g_array_append_vals (ys, out->data, nn_tensor_numel (out));
+  }
   nn_session_free (s);
-  return y;
+  *ny = ys->len;
+  return (float *) g_array_free (ys, FALSE);
+}
+
+static float *
+run2 (nn_model * m, int threads, const float *x, size_t nx, const float *x2,
+    size_t nx2, size_t * ny)
+{
+  return run_outputs (m, threads, x, nx, x2, nx2, FALSE, ny);
 }
 
 static float *
@@ -1014,28 +1024,6 @@ attr_string (builder * b, const char *name, const char *v)
   return a;
 }
 
-/* every output of model m on `threads`, concatenated */
-static float *
-run_all (nn_model * m, int threads, const float *x, size_t nx, size_t * ny)
-{
-  GError *err = NULL;
-  nn_session_options so = {.threads = threads };
-  nn_session *s = nn_session_new (m, &so, &err);
-  g_assert_no_error (err);
-  nn_tensor *in = nn_session_input (s, 0);
-  g_assert_cmpint (nn_tensor_numel (in), ==, nx);
-  memcpy (in->data, x, nx * sizeof (float));
-  g_assert_true (nn_session_run (s, &err));
-  GArray *all = g_array_new (FALSE, FALSE, sizeof (float));
-  for (size_t o = 0; o < nn_model_n_outputs (m); o++) {
-    const nn_tensor *out = nn_session_output (s, o);
-    g_array_append_vals (all, out->data, nn_tensor_numel (out));
-  }
-  nn_session_free (s);
-  *ny = all->len;
-  return (float *) g_array_free (all, FALSE);
-}
-
 /* LSTM and GRU (linear_before_reset) of 256 units, forward, reverse and
  * bidirectional, odd and even sequence lengths: on 2 and 3 threads (the
  * directions on two workers; each batch-1 step split by blocks of 32
@@ -1084,9 +1072,10 @@ test_rnn_threads (void)
         set_attrs (&b, n, lstm ? 2 : 3, attrs);
         nn_model *m = build (&b, FALSE);
         size_t n1, nt;
-        float *y1 = run_all (m, 1, x, S * IN, &n1);
+        float *y1 = run_outputs (m, 1, x, S * IN, NULL, 0, TRUE, &n1);
         for (int threads = 2; threads <= 3; threads++) {
-          float *yt = run_all (m, threads, x, S * IN, &nt);
+          float *yt = run_outputs (m, threads, x, S * IN, NULL, 0, TRUE,
+              &nt);
           g_assert_cmpuint (nt, ==, n1);
           for (size_t i = 0; i < n1; i++)
             if (!(fabsf (yt[i] - y1[i]) <= 1e-6f * MAX (1.0f, fabsf (y1[i]))))
