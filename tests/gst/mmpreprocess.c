@@ -227,13 +227,18 @@ GST_START_TEST (test_gray8_against_pytorch)
 
 GST_END_TEST;
 
-/* converts with GStreamer's own converter (what videoconvert runs) */
+/* converts with GStreamer's own converter (what videoconvert runs) into a
+ * buffer whose every byte was first set to `fill`: the converter writes
+ * the picture and leaves the row padding and the gaps between planes as
+ * they were, so two fills give the same picture in different padding */
 static GstBuffer *
-convert (GstBuffer * in, const GstVideoInfo * from, const GstVideoInfo * to)
+convert_filled (GstBuffer * in, const GstVideoInfo * from,
+    const GstVideoInfo * to, guint8 fill)
 {
   GstVideoConverter *conv = gst_video_converter_new ((GstVideoInfo *) from,
       (GstVideoInfo *) to, NULL);
   GstBuffer *out = gst_buffer_new_allocate (NULL, to->size, NULL);
+  gst_buffer_memset (out, 0, fill, to->size);
   GstVideoFrame a, b;
   gst_video_frame_map (&a, from, in, GST_MAP_READ);
   gst_video_frame_map (&b, to, out, GST_MAP_WRITE);
@@ -242,6 +247,12 @@ convert (GstBuffer * in, const GstVideoInfo * from, const GstVideoInfo * to)
   gst_video_frame_unmap (&b);
   gst_video_converter_free (conv);
   return out;
+}
+
+static GstBuffer *
+convert (GstBuffer * in, const GstVideoInfo * from, const GstVideoInfo * to)
+{
+  return convert_filled (in, from, to, 0);
 }
 
 /* exact YUV -> packed RGB, per pixel, from the spec's formulas (8 or 10
@@ -636,6 +647,27 @@ GST_START_TEST (test_yuv_odd_sizes)
       gst_video_colorimetry_from_string (&yinfo.colorimetry, "bt709");
       GstBuffer *frame = convert (rgb, &rgb_info, &yinfo);
       gfloat *got = run (&in, frame, &yinfo);
+      /* the row kernels read whole vectors past a row's last sample;
+       * what lies there (row padding, the next plane) must weigh nothing */
+      GstBuffer *padded = convert_filled (rgb, &rgb_info, &yinfo, 0xff);
+      static const MmSimd levels[] = { MM_SIMD_AVX512, MM_SIMD_AVX2,
+        MM_SIMD_NONE
+      };
+      for (gsize l = 0; l < G_N_ELEMENTS (levels); l++) {
+        if (!mm_preprocess_force_simd (levels[l]))
+          continue;             /* not on this CPU */
+        gfloat *zeros = run (&in, frame, &yinfo);
+        gfloat *ones = run (&in, padded, &yinfo);
+        fail_unless (memcmp (zeros, ones, sizeof (gfloat) * 3 *
+                geo[g].ow * geo[g].oh) == 0,
+            "%dx%d -> %dx%d %s, kernels %d: the bytes outside the picture "
+            "changed the output", geo[g].w, geo[g].h, geo[g].ow, geo[g].oh,
+            formats[f], (int) levels[l]);
+        g_free (zeros);
+        g_free (ones);
+      }
+      mm_preprocess_force_simd (MM_SIMD_AUTO);
+      gst_buffer_unref (padded);
       GstVideoInfo exact_info;
       GstBuffer *exact = exact_rgb (frame, &yinfo, &exact_info);
       gfloat *want = run (&in, exact, &exact_info);
