@@ -1213,6 +1213,14 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* NN_ISA only lowers the level: asked for AVX-512 on a CPU without it,
+   * this run would repeat the AVX2 one under an AVX-512 name; meson
+   * reports it skipped instead (exit status 77) */
+  if (g_strcmp0 (g_getenv ("NN_ISA"), "avx512") == 0
+      && nn_isa_get () != NN_ISA_AVX512) {
+    g_printerr ("no AVX-512 on this CPU: its kernels are not tested here\n");
+    return 77;
+  }
   g_test_message ("kernels for %s", nn_isa_name (nn_isa_get ()));
   g_test_add_func ("/nn/kernels/conv-random", test_conv_random);
   g_test_add_func ("/nn/kernels/conv-deep", test_conv_deep);
