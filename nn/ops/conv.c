@@ -395,6 +395,15 @@ pad_input (const conv_params * p, const float *x, float *xpad)
       NULL);
 }
 
+/* output channels per unit of a split by rows: the transposed product's
+ * 32-channel panels, the packed product's 12-row panels, or (OpenBLAS,
+ * without AVX-512) 16 rows of W */
+static int64_t
+pointwise_row_unit (const conv_params * p)
+{
+  return p->small_n ? 32 : p->packed_group ? 12 : 16;
+}
+
 /* pointwise (1x1) layer of one group, output rows [q0 u, q1 u) over all
  * columns, u = 32 (Wᵀ panels) or 12 (rows of packed A): with few
  * columns, a split by output channels keeps each worker's share of the
@@ -405,7 +414,7 @@ pointwise_rows (void *data, int64_t q0, int64_t q1, void *scratch)
 {
   const conv_job *job = data;
   const conv_params *p = job->p;
-  const int64_t u = p->small_n ? 32 : 12, osz = p->osz, K = p->C;
+  const int64_t u = pointwise_row_unit (p), osz = p->osz, K = p->C;
   int64_t m0 = q0 * u, m1 = MIN (p->M, q1 * u);
   for (int64_t j0 = 0; j0 < osz; j0 += job->tile) {
     int64_t j1 = MIN (osz, j0 + job->tile);
@@ -413,9 +422,12 @@ pointwise_rows (void *data, int64_t q0, int64_t q1, void *scratch)
     if (p->small_n)
       nn_sgemm_avx512_small_n (m1 - m0, j1 - j0, K, p->small_n + m0 * K,
           job->x + j0, osz, c, osz);
-    else
+    else if (p->packed_group)
       nn_sgemm_avx512_packed (m1 - m0, j1 - j0, K, p->packed + m0 * K,
           job->x + j0, osz, c, osz);
+    else
+      nn_sgemm (FALSE, FALSE, m1 - m0, j1 - j0, K, 1.0f, job->w + m0 * K, K,
+          job->x + j0, osz, 0.0f, c, osz);
     for (int64_t m = m0; m < m1; m++)
       nn_epilogue_apply (&job->node->epi, job->y + m * osz + j0, j1 - j0,
           job->bias ? job->bias[m] : 0.0f, NULL,
@@ -498,13 +510,14 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
       job.tile = even_tile (p->nflat, workers, cap, 12);
     ntiles = (p->nflat + job.tile - 1) / job.tile;
   }
-  /* pointwise layers with A packed (12-row panels) or Wᵀ (32-channel
-   * panels): split by output channels when that shares the work as
-   * evenly as the columns would (few columns) */
+  /* pointwise layers on one image's columns (Wᵀ in 32-channel panels, A
+   * in 12-row panels, or OpenBLAS on W as it is): split by output
+   * channels when that shares the work as evenly as the columns would
+   * (few columns: a 7x7 map is one tile of columns, which left the
+   * second worker idle on the OpenBLAS path) */
   int64_t rows = 0;
-  if (workers > 1 && p->kind == CONV_POINTWISE && !p->apk && p->group == 1
-      && (p->small_n || p->packed_group)) {
-    int64_t u = p->small_n ? 32 : 12, units = (p->M + u - 1) / u;
+  if (workers > 1 && p->kind == CONV_POINTWISE && !p->apk && p->group == 1) {
+    int64_t u = pointwise_row_unit (p), units = (p->M + u - 1) / u;
     int64_t strips = (p->osz + 31) / 32;
     if (units >= workers && split_balance (units, workers)
         >= split_balance (strips, workers))
