@@ -405,7 +405,8 @@ pointwise_row_unit (const conv_params * p)
 }
 
 /* pointwise (1x1) layer of one group, output rows [q0 u, q1 u) over all
- * columns, u = 32 (Wᵀ panels) or 12 (rows of packed A): with few
+ * columns, u from pointwise_row_unit (Wᵀ panels, rows of packed A, or
+ * rows of W for OpenBLAS): with few
  * columns, a split by output channels keeps each worker's share of the
  * weights its own, where a split by columns would read all of them on
  * every worker */
