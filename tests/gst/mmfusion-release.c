@@ -14,6 +14,13 @@
  * Each round also checks that every frame that came out before the
  * release carries a result.
  *
+ * GstHarness's own pad functions read the harness, and its teardown frees
+ * the harness while a query already inside one of them goes on: releasing
+ * the video pad makes the aggregator's source thread ask the remaining
+ * pads for their latency again, and tearing down the audio harness at that
+ * moment crashed under AddressSanitizer in gst_harness_src_query. So the
+ * feeding pads answer queries with functions that keep no state.
+ *
  * Copyright (C) 2026 the gst-mmfusion authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -31,6 +38,33 @@ typedef struct {
   GstHarness *h;
   gboolean audio;
 } Feeder;
+
+/* what GstHarness answers (a live source without latency, its own caps),
+ * without reading the harness, which teardown frees under a running query */
+static gboolean
+stateless_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_LATENCY:
+      gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    case GST_QUERY_CAPS:{
+      GstCaps *caps = gst_pad_get_current_caps (pad);
+      GstCaps *filter = NULL;
+      if (caps == NULL)
+        caps = gst_caps_new_any ();
+      gst_query_parse_caps (query, &filter);
+      if (filter != NULL)
+        gst_caps_take (&caps, gst_caps_intersect_full (filter, caps,
+                GST_CAPS_INTERSECT_FIRST));
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
 
 static gpointer
 feed (gpointer data)
@@ -73,6 +107,8 @@ release_while_working (gboolean video_first)
       "height=2, framerate=25/1");
   gst_harness_set_src_caps (a.h, gst_pad_peer_query_caps (a.h->srcpad,
           NULL));
+  gst_pad_set_query_function (v.h->srcpad, stateless_src_query);
+  gst_pad_set_query_function (a.h->srcpad, stateless_src_query);
   GThread *tv = g_thread_new ("video", feed, &v);
   GThread *ta = g_thread_new ("audio", feed, &a);
   g_thread_join (tv);
