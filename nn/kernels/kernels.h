@@ -30,6 +30,16 @@ void nn_depthwise_avx512_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y);
 
+/* depthwise-avx2.c: the same shapes on 8-lane AVX2 vectors, for CPUs
+ * without AVX-512 (nn_isa_get () is NN_ISA_AVX2), through a zero-padded
+ * copy of each channel in scratch (nn_depthwise_avx2_scratch bytes) */
+gboolean nn_depthwise_avx2_fits (const nn_depthwise * p);
+gboolean nn_depthwise_avx2_wins (const nn_depthwise * p);
+size_t nn_depthwise_avx2_scratch (const nn_depthwise * p);
+void nn_depthwise_avx2_run (const nn_depthwise * p, int64_t c0, int64_t c1,
+    const float *x, const float *w, const float *bias, const float *res,
+    const nn_epilogue * e, float *y, float *scratch);
+
 /* isa.c: the instruction set chosen once from the CPU and NN_ISA */
 typedef enum {
   NN_ISA_GENERIC,

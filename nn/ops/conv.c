@@ -26,6 +26,9 @@
 
 typedef enum { CONV_GENERAL, CONV_POINTWISE, CONV_DEPTHWISE } conv_kind;
 
+/* the depthwise kernel: phase planes, or straight from NCHW */
+typedef enum { DW_PLANES, DW_AVX512, DW_AVX2 } dw_kernel;
+
 /* im2col tiles hold at most this many floats */
 #define COL_BUDGET (1 << 18)
 /* and the output tile (all output channels) at most this many */
@@ -38,7 +41,7 @@ typedef struct {
   int64_t isz, osz, kk;         /* spatial sizes: input, output, kernel */
   int64_t tile;                 /* output columns per tile, at most */
   nn_depthwise dw;
-  gboolean dw_direct;           /* the AVX-512 kernel, no scratch */
+  dw_kernel dw_direct;          /* a kernel straight from NCHW, no scratch */
   int64_t packed_group;         /* floats per group in packed[], or 0 */
   const float *small_n;         /* or Wᵀ for the transposed product
                                  * (nn_sgemm_avx512_small_n), in packed[] 64-byte
@@ -461,9 +464,12 @@ static void
 depthwise_channels (void *data, int64_t c0, int64_t c1, void *scratch)
 {
   const conv_job *job = data;
-  if (job->p->dw_direct)
+  if (job->p->dw_direct == DW_AVX512)
     nn_depthwise_avx512_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
         job->res, &job->node->epi, job->y);
+  else if (job->p->dw_direct == DW_AVX2)
+    nn_depthwise_avx2_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
+        job->res, &job->node->epi, job->y, scratch);
   else
     nn_depthwise_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
         job->res, &job->node->epi, job->y, scratch);
@@ -727,10 +733,19 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     d->dw = p->d[2];
     /* NN_DEPTHWISE=planes or direct forces one kernel (for measuring) */
     const char *force = g_getenv ("NN_DEPTHWISE");
-    p->dw_direct = nn_depthwise_avx512_fits (d)
-        && (g_strcmp0 (force, "direct") == 0 || (g_strcmp0 (force, "planes")
-            != 0 && nn_depthwise_avx512_wins (d)));
-    n->scratch_bytes = p->dw_direct ? 0 : nn_depthwise_scratch (d);
+    gboolean direct = g_strcmp0 (force, "direct") == 0;
+    gboolean planes = g_strcmp0 (force, "planes") == 0;
+    if (nn_depthwise_avx512_fits (d) && !planes
+        && (direct || nn_depthwise_avx512_wins (d)))
+      p->dw_direct = DW_AVX512;
+    else if (nn_depthwise_avx2_fits (d) && !planes
+        && (direct || nn_depthwise_avx2_wins (d)))
+      p->dw_direct = DW_AVX2;
+    else
+      p->dw_direct = DW_PLANES;
+    n->scratch_bytes = p->dw_direct == DW_AVX512 ? 0 :
+        p->dw_direct == DW_AVX2 ? nn_depthwise_avx2_scratch (d) :
+        nn_depthwise_scratch (d);
   } else {
     int64_t k = p->cg * p->kk;
     /* tiles of output columns whose column matrix fits the budget, in
