@@ -245,6 +245,34 @@ grid_range (const nn_direct_grid * g, int64_t n0, int64_t n1, int64_t * j0,
   return TRUE;
 }
 
+/* the implicit product of the instruction set: AVX-512's 12x32 tile or
+ * AVX2's 6x16, each on weights packed its own way at load */
+static size_t
+implicit_packed_size (int64_t M, int64_t K)
+{
+  return nn_isa_get () == NN_ISA_AVX512 ? nn_sgemm_avx512_packed_size (M, K)
+      : nn_sgemm_avx2_packed_size (M, K);
+}
+
+static void
+implicit_pack (int64_t M, int64_t K, const float *W, float *apk)
+{
+  if (nn_isa_get () == NN_ISA_AVX512)
+    nn_sgemm_avx512_pack_a (M, K, W, K, apk);
+  else
+    nn_sgemm_avx2_pack_a (M, K, W, K, apk);
+}
+
+static void
+implicit_product (int64_t M, int64_t K, const float *apk, const float *xpad,
+    const int64_t * offs, int64_t n0, int64_t n1, float *yg, int64_t ldg)
+{
+  if (nn_isa_get () == NN_ISA_AVX512)
+    nn_sgemm_avx512_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg);
+  else
+    nn_sgemm_avx2_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg);
+}
+
 /* implicit convolution: grid column tiles [t0, t1); each tile's block
  * of all channels goes to the worker's scratch, then its output rows
  * (the grid points inside the map) are copied out and the epilogue runs
@@ -259,8 +287,8 @@ implicit_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
   for (int64_t t = t0; t < t1; t++) {
     int64_t n0 = t * job->tile, n1 = MIN (p->nflat, n0 + job->tile);
     int64_t ldg = n1 - n0;
-    nn_sgemm_avx512_conv_implicit (p->M, p->C * p->kk, p->apk, job->xpad,
-        p->offs, n0, n1, yg, ldg);
+    implicit_product (p->M, p->C * p->kk, p->apk, job->xpad, p->offs, n0, n1,
+        yg, ldg);
     int64_t j0, j1;
     if (!grid_range (g, n0, n1, &j0, &j1))
       continue;
@@ -300,8 +328,8 @@ pointwise_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
   const conv_params *p = job->p;
   for (int64_t t = t0; t < t1; t++) {
     int64_t n0 = t * job->tile, n1 = MIN (p->osz, n0 + job->tile);
-    nn_sgemm_avx512_conv_implicit (p->M, p->C, p->apk, job->x, p->offs, n0,
-        n1, job->y + n0, p->osz);
+    implicit_product (p->M, p->C, p->apk, job->x, p->offs, n0, n1,
+        job->y + n0, p->osz);
     for (int64_t m = 0; m < p->M; m++)
       nn_epilogue_apply (&job->node->epi, job->y + m * p->osz + n0, n1 - n0,
           job->bias ? job->bias[m] : 0.0f, NULL,
@@ -598,11 +626,25 @@ fill_offsets (conv_params * p, const int64_t Q[3], int64_t * offs)
       + p->out[2];
 }
 
-/* where the implicit product is chosen (AVX-512, constant weights, one
- * group): see docs/kernels.md for the measurements */
+/* where the implicit product is chosen (constant weights, one group):
+ * see docs/kernels.md for the measurements */
 static gboolean
 implicit_wins (const conv_params * p, int64_t k)
 {
+  if (nn_isa_get () == NN_ISA_AVX2) {
+    /* against OpenBLAS on im2col tiles, single-layer models on an
+     * AVX2-only EPYC (medians of 7 alternating rounds): 1x1 wins on maps
+     * from 28x28 (0.68-0.81x: no column packing, no zeroing pass over
+     * the output), on 13x13 and 14x14 maps only while K <= 96, and loses
+     * on 7x7 maps (1.3x: the strips of 16 columns read K rows of B from
+     * L2); other 2-D kernels win as a network's first layer (K <= 160:
+     * 0.80-0.83x) and with 128 channels or more from 14x14 (256 channels
+     * at 14x14: 0.75x), and lose on 13x13 maps with fewer */
+    if (p->kind == CONV_POINTWISE)
+      return p->osz >= 784 || (p->osz >= 169 && k <= 96);
+    return p->kk > 1 && p->out[0] == 1 && ((k <= 160 && p->osz >= 1024)
+        || (p->M >= 128 && p->osz >= 196));
+  }
   /* 1x1: B read in place instead of packed per panel (MobileNet's
    * 144 -> 24 projection at 56x56: 0.153 -> 0.114 ms; equal with K = 16) */
   if (p->kind == CONV_POINTWISE)
@@ -793,19 +835,19 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     /* implicit: the plain product with the pixels in the lanes, on the
      * padded input (no column matrix), where the map is large enough
      * for the 32-column strips and the channels for the 12-row panels */
-    gboolean implicit = nn_isa_get () == NN_ISA_AVX512 && w->is_const
+    gboolean implicit = nn_isa_get () >= NN_ISA_AVX2 && w->is_const
         && p->group == 1 && p->kind != CONV_DEPTHWISE
         && vol * p->C <= (1 << 22) && (g_strcmp0 (force, "implicit") == 0
         || (!force && implicit_wins (p, k)));
     if (implicit) {
-      size_t per = nn_sgemm_avx512_packed_size (p->M, k);
+      size_t per = implicit_packed_size (p->M, k);
       conv_params *q = g_malloc0 (sizeof *q + per * sizeof (float) + 64
           + (size_t) k * sizeof (int64_t));
       *q = *p;
       g_free (p);
       n->params = p = q;
       float *ap = (float *) (((uintptr_t) p->packed + 63) & ~(uintptr_t) 63);
-      nn_sgemm_avx512_pack_a (p->M, k, w->t.data, k, ap);
+      implicit_pack (p->M, k, w->t.data, ap);
       p->apk = ap;
       n->packed_inputs |= 1u << 1;
       fill_offsets (p, Q, (int64_t *) (ap + per));
