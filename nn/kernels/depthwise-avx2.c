@@ -60,10 +60,10 @@ plane_of (const nn_depthwise * p)
   if (p->sw == 1) {
     /* the last strip's last tap reads 8 pixels from (nstrips - 1) 8 +
      * KW - 1 */
-    s.Wp = MAX (p->pw + p->W, (nstrips - 1) * 8 + p->KW - 1 + 8);
+    s.Wp = MAX (p->pw + p->W + 8, (nstrips - 1) * 8 + p->KW - 1 + 8);
     s.Wp = (s.Wp + 7) / 8 * 8;
   } else {
-    s.Wh = MAX ((p->pw + p->W + 1) / 2, nstrips * 8 + (p->KW - 1) / 2);
+    s.Wh = MAX ((p->pw + p->W + 1) / 2 + 8, nstrips * 8 + (p->KW - 1) / 2);
     s.Wh = (s.Wh + 7) / 8 * 8;
     s.Wp = 2 * s.Wh;
   }
@@ -77,30 +77,41 @@ nn_depthwise_avx2_scratch (const nn_depthwise * p)
   return (size_t) (s.Hp * s.Wp) * sizeof (float);
 }
 
-/* n floats (n < 8) from src to dst in 4, 2 and 1 (a loop here became a
- * memmove call) */
+/* the first n (< 16) lanes of 16 floats from src; the rest read as zero
+ * (vmaskmovps loads are fast enough: only its stores are slow on AMD) */
+__attribute__ ((target ("avx2")))
 static inline void
-copy_few (float *dst, const float *src, int64_t n)
+load_few (const float *src, int64_t n, __m256 * a, __m256 * b)
 {
-  if (n >= 4) {
-    memcpy (dst, src, 4 * sizeof (float));
-    dst += 4;
-    src += 4;
-    n -= 4;
-  }
-  if (n >= 2) {
-    memcpy (dst, src, 2 * sizeof (float));
-    dst += 2;
-    src += 2;
-    n -= 2;
-  }
-  if (n >= 1)
-    *dst = *src;
+  const __m256i lane = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  __m256i m0 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MIN (n, 8)),
+      lane);
+  __m256i m1 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MAX (n - 8, 0)),
+      lane);
+  *a = _mm256_maskload_ps (src, m0);
+  *b = _mm256_maskload_ps (n > 8 ? src + 8 : src, m1);
+}
+
+/* the even and the odd lanes of a and b, each in order */
+__attribute__ ((target ("avx2")))
+static inline void
+deinterleave (__m256 a, __m256 b, __m256 * even, __m256 * odd)
+{
+  /* a0 a2 b0 b2 | a4 a6 b4 b6, then the 64-bit pairs in order */
+  __m256 e = _mm256_shuffle_ps (a, b, _MM_SHUFFLE (2, 0, 2, 0));
+  __m256 o = _mm256_shuffle_ps (a, b, _MM_SHUFFLE (3, 1, 3, 1));
+  *even = _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (e),
+          _MM_SHUFFLE (3, 1, 2, 0)));
+  *odd = _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (o),
+          _MM_SHUFFLE (3, 1, 2, 0)));
 }
 
 /* the input rows of one channel into the plane's interior; the border
  * stays as the caller zeroed it once for all its channels (a channel's
- * copy is then a few vector moves per row, not three library calls) */
+ * copy is then a few vector moves per row, not three library calls). A
+ * row's last few floats go through masked loads whose empty lanes are
+ * stored as zeros into the border: plane rows have 8 floats of room
+ * beyond the input (plane_of). */
 __attribute__ ((target ("avx2")))
 static void
 fill_plane (const nn_depthwise * p, plane_shape s, const float *xc,
@@ -109,6 +120,7 @@ fill_plane (const nn_depthwise * p, plane_shape s, const float *xc,
   const int64_t W = p->W;
   /* the last input rows are never read when the row stride skips them */
   int64_t rows = MIN (p->H, s.Hp - p->ph);
+  __m256 a, b, e, o;
   for (int64_t ih = 0; ih < rows; ih++) {
     const float *src = xc + ih * W;
     float *row = plane + (ih + p->ph) * s.Wp;
@@ -117,7 +129,10 @@ fill_plane (const nn_depthwise * p, plane_shape s, const float *xc,
       int64_t i = 0;
       for (; i + 8 <= W; i += 8)
         _mm256_storeu_ps (dst + i, _mm256_loadu_ps (src + i));
-      copy_few (dst + i, src + i, W - i);
+      if (i < W) {
+        load_few (src + i, W - i, &a, &b);
+        _mm256_storeu_ps (dst + i, a);
+      }
       continue;
     }
     /* input column 2m has padded column 2m + pw: half pw % 2 at
@@ -126,19 +141,17 @@ fill_plane (const nn_depthwise * p, plane_shape s, const float *xc,
     float *od = row + ((p->pw + 1) & 1) * s.Wh + (p->pw + 1) / 2;
     int64_t m = 0;
     for (; 2 * m + 16 <= W; m += 8) {
-      __m256 a = _mm256_loadu_ps (src + 2 * m);
-      __m256 b = _mm256_loadu_ps (src + 2 * m + 8);
-      /* a0 a2 b0 b2 | a4 a6 b4 b6 (and the odd ones), then the 64-bit
-       * pairs in order */
-      __m256 e = _mm256_shuffle_ps (a, b, _MM_SHUFFLE (2, 0, 2, 0));
-      __m256 o = _mm256_shuffle_ps (a, b, _MM_SHUFFLE (3, 1, 3, 1));
-      _mm256_storeu_ps (ev + m, _mm256_castpd_ps (_mm256_permute4x64_pd
-              (_mm256_castps_pd (e), _MM_SHUFFLE (3, 1, 2, 0))));
-      _mm256_storeu_ps (od + m, _mm256_castpd_ps (_mm256_permute4x64_pd
-              (_mm256_castps_pd (o), _MM_SHUFFLE (3, 1, 2, 0))));
+      deinterleave (_mm256_loadu_ps (src + 2 * m), _mm256_loadu_ps (src
+              + 2 * m + 8), &e, &o);
+      _mm256_storeu_ps (ev + m, e);
+      _mm256_storeu_ps (od + m, o);
     }
-    for (int64_t i = 2 * m; i < W; i++)
-      (i & 1 ? od : ev)[i / 2] = src[i];
+    if (2 * m < W) {
+      load_few (src + 2 * m, W - 2 * m, &a, &b);
+      deinterleave (a, b, &e, &o);
+      _mm256_storeu_ps (ev + m, e);
+      _mm256_storeu_ps (od + m, o);
+    }
   }
 }
 
