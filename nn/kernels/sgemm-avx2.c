@@ -66,14 +66,27 @@ strip_masks (int64_t nr, __m256i * m0, __m256i * m1)
 __attribute__ ((target ("avx2,fma"), always_inline))
 static inline void
 micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
-    float *c, int64_t ldc, gboolean accumulate, int64_t mr, int64_t nr,
-    const int ROWS)
+    const float *bp, float *c, int64_t ldc, gboolean accumulate, int64_t mr,
+    int64_t nr, const int ROWS)
 {
   __m256 acc[MR][2];
 #pragma GCC unroll 6
   for (int i = 0; i < ROWS; i++)
     acc[i][0] = acc[i][1] = _mm256_setzero_ps ();
-  if (nr == NR) {
+  if (bp) {
+    /* the strip packed ([kc][16], zero padded, aligned) */
+    for (int64_t k = 0; k < kc; k++) {
+      __m256 b0 = _mm256_load_ps (bp), b1 = _mm256_load_ps (bp + 8);
+#pragma GCC unroll 6
+      for (int i = 0; i < ROWS; i++) {
+        __m256 ai = _mm256_broadcast_ss (a + i);
+        acc[i][0] = _mm256_fmadd_ps (ai, b0, acc[i][0]);
+        acc[i][1] = _mm256_fmadd_ps (ai, b1, acc[i][1]);
+      }
+      a += MR;
+      bp += NR;
+    }
+  } else if (nr == NR) {
     for (int64_t k = 0; k < kc; k++) {
       const float *bk = xb + offs[k];
       __m256 b0 = _mm256_loadu_ps (bk), b1 = _mm256_loadu_ps (bk + 8);
@@ -123,10 +136,88 @@ micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
   }
 }
 
+/* one 6-row panel q of A (rows from K block k0) over the strip of
+ * columns from s, read in place or from its packed copy bp */
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline void
+panel_strip (int64_t M, int64_t K, const float *apk, const float *xpad,
+    const int64_t * offs, const float *bp, int64_t n0, int64_t n1,
+    float *yg, int64_t ldg, int64_t k0, int64_t kc, int64_t q, int64_t s)
+{
+  int64_t nr = MIN (NR, n1 - s), mr = MIN (MR, M - q * MR);
+  const float *a = apk + q * MR * K + k0 * MR;
+  float *c = yg + q * MR * ldg + (s - n0);
+  if (mr > 4)
+    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, 6);
+  else if (mr > 2)
+    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, 4);
+  else
+    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, 2);
+}
+
+static GPrivate work_key = G_PRIVATE_INIT (g_free);
+static GPrivate work_size_key;
+
+/* the calling thread's buffer for packed strips, grown once and kept (no
+ * allocation per run in steady state), 32-byte aligned */
+static float *
+work_buffer (size_t floats)
+{
+  size_t have = GPOINTER_TO_SIZE (g_private_get (&work_size_key));
+  float *w = g_private_get (&work_key);
+  if (!w || have < floats) {
+    /* g_private_replace frees the old buffer */
+    w = g_malloc (floats * sizeof (float) + 32);
+    g_private_replace (&work_key, w);
+    g_private_set (&work_size_key, GSIZE_TO_POINTER (floats));
+  }
+  return (float *) (((uintptr_t) w + 31) & ~(uintptr_t) 31);
+}
+
+/* rows [k0, k0 + kc) of the input's columns [n0, n1) as [strip][kc][16]
+ * panels, zero padded (a short strip through masked loads) */
+__attribute__ ((target ("avx2")))
+static void
+pack_strips (const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
+    int64_t k0, int64_t kc, float *bp)
+{
+  for (int64_t s = n0; s < n1; s += NR) {
+    int64_t nr = MIN (NR, n1 - s);
+    const float *xs = xpad + s;
+    if (nr == NR) {
+      for (int64_t k = 0; k < kc; k++, bp += NR) {
+        const float *src = xs + offs[k0 + k];
+        _mm256_store_ps (bp, _mm256_loadu_ps (src));
+        _mm256_store_ps (bp + 8, _mm256_loadu_ps (src + 8));
+      }
+    } else {
+      __m256i m0, m1;
+      strip_masks (nr, &m0, &m1);
+      for (int64_t k = 0; k < kc; k++, bp += NR) {
+        const float *src = xs + offs[k0 + k];
+        _mm256_store_ps (bp, _mm256_maskload_ps (src, m0));
+        _mm256_store_ps (bp + 8, _mm256_maskload_ps (nr > 8 ? src + 8 : src,
+                m1));
+      }
+    }
+  }
+}
+
+/* whether the first taps' rows lie more than a few cache lines apart */
+static gboolean
+offs_apart (const int64_t * offs, int64_t n)
+{
+  return n > 1 && offs[1] - offs[0] > 64;
+}
+
 /* grid columns [n0, n1) of all M channels into yg[m][n - n0] (ldg
- * apart); K in blocks of about KC (the strip of input rows they read
- * stays in L1), 16-column strips, each strip read by every 6-row panel
- * of A */
+ * apart), K in blocks of about KC. With many columns each 16-column
+ * strip (its K block's input rows stay in L1) is read by every 6-row
+ * panel of A. With fewer columns than channels (7x7 and 14x14 maps deep
+ * in a network) the weights are the large operand: the K block of the
+ * input is packed once into aligned strips (read from L2 from then on,
+ * one cache line a row instead of two) and each panel of A, in L1, runs
+ * over all of them, so the weights stream once */
 __attribute__ ((target ("avx2,fma")))
 void
 nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
@@ -134,23 +225,32 @@ nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
     float *yg, int64_t ldg)
 {
   int64_t nkb = (K + KC - 1) / KC, kcb = (K + nkb - 1) / nkb;
-  int64_t mp = (M + MR - 1) / MR;
+  int64_t mp = (M + MR - 1) / MR, ns = (n1 - n0 + NR - 1) / NR;
+  gboolean few = n1 - n0 < M;
+  /* with many columns, a strip is packed too when its rows are far apart
+   * (a 1x1 kernel: tap k is channel k, a plane away, two cache lines a
+   * row) and enough panels read it (8: 48 channels); a larger kernel's
+   * taps are neighbours, whose rows share lines, and read in place */
+  gboolean pack_each = !few && mp >= 8 && offs_apart (offs, MIN (K, 2));
+  float *bp = few || pack_each ?
+      work_buffer ((size_t) ((few ? ns : 1) * NR * kcb)) : NULL;
   for (int64_t k0 = 0; k0 < K; k0 += kcb) {
     int64_t kc = MIN (kcb, K - k0);
-    for (int64_t s = n0; s < n1; s += NR) {
-      int64_t nr = MIN (NR, n1 - s);
-      for (int64_t q = 0; q < mp; q++) {
-        int64_t mr = MIN (MR, M - q * MR);
-        const float *a = apk + q * MR * K + k0 * MR;
-        float *c = yg + q * MR * ldg + (s - n0);
-        if (mr > 4)
-          micro (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr, 6);
-        else if (mr > 2)
-          micro (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr, 4);
-        else
-          micro (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr, 2);
+    if (!few) {
+      for (int64_t s = n0; s < n1; s += NR) {
+        if (pack_each)
+          pack_strips (xpad, offs, s, MIN (n1, s + NR), k0, kc, bp);
+        for (int64_t q = 0; q < mp; q++)
+          panel_strip (M, K, apk, xpad, offs, pack_each ? bp : NULL, n0, n1,
+              yg, ldg, k0, kc, q, s);
       }
+      continue;
     }
+    pack_strips (xpad, offs, n0, n1, k0, kc, bp);
+    for (int64_t q = 0; q < mp; q++)
+      for (int64_t j = 0; j < ns; j++)
+        panel_strip (M, K, apk, xpad, offs, bp + j * kc * NR, n0, n1, yg,
+            ldg, k0, kc, q, n0 + j * NR);
   }
 }
 

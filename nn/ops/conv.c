@@ -633,17 +633,16 @@ implicit_wins (const conv_params * p, int64_t k)
 {
   if (nn_isa_get () == NN_ISA_AVX2) {
     /* against OpenBLAS on im2col tiles, single-layer models on an
-     * AVX2-only EPYC (medians of 7 alternating rounds): 1x1 wins on maps
-     * from 28x28 (0.68-0.81x: no column packing, no zeroing pass over
-     * the output), on 13x13 and 14x14 maps only while K <= 96, and loses
-     * on 7x7 maps (1.3x: the strips of 16 columns read K rows of B from
-     * L2); other 2-D kernels win as a network's first layer (K <= 160:
-     * 0.80-0.83x) and with 128 channels or more from 14x14 (256 channels
-     * at 14x14: 0.75x), and lose on 13x13 maps with fewer */
+     * AVX2-only EPYC (medians of 7-15 alternating rounds, ±7% noise):
+     * 1x1 wins on maps from 13x13 (0.68-0.93x: no column packing, no
+     * zeroing pass over the output; mobilenet_v2's 16 -> 96 at 112x112
+     * 1.36 -> 1.12 ms) and loses on 7x7 (1.03-1.12x: 49 columns fill 49
+     * of 64 lanes); other 2-D kernels win as a network's first layer
+     * (0.83-0.87x), are equal or better from 13x13 on (resnet18's 3x3
+     * layers 0.94-1.02x, panns_cnn's 5x5 ones 0.78-0.86x) */
     if (p->kind == CONV_POINTWISE)
-      return p->osz >= 784 || (p->osz >= 169 && k <= 96);
-    return p->kk > 1 && p->out[0] == 1 && ((k <= 160 && p->osz >= 1024)
-        || (p->M >= 128 && p->osz >= 196));
+      return p->osz >= 169;
+    return p->kk > 1 && p->out[0] == 1 && p->osz >= 169;
   }
   /* 1x1: B read in place instead of packed per panel (MobileNet's
    * 144 -> 24 projection at 56x56: 0.153 -> 0.114 ms; equal with K = 16) */
