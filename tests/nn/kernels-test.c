@@ -448,6 +448,12 @@ test_conv_deep (void)
         .pb = {3},.pe = {3}},
     {.sp = 2,.C = 300,.M = 16,.group = 1,.in = {5, 6},.k = {1, 1},.s = {1,
             1},.d = {1, 1},.pb = {0, 0},.pe = {0, 0}},
+    /* 1x1 with more columns than channels and 48+ of them: the AVX2
+     * implicit product packs each strip (one K block, then two) */
+    {.sp = 2,.C = 70,.M = 50,.group = 1,.in = {9, 11},.k = {1, 1},.s = {1,
+            1},.d = {1, 1},.pb = {0, 0},.pe = {0, 0}},
+    {.sp = 2,.C = 300,.M = 60,.group = 1,.in = {8, 9},.k = {1, 1},.s = {1,
+            1},.d = {1, 1},.pb = {0, 0},.pe = {0, 0}},
     /* 520 channels: K = 576 is two K blocks of the transposed product */
     {.sp = 2,.C = 64,.M = 520,.group = 1,.in = {6, 7},.k = {3, 3},.s = {1,
             1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1}},
