@@ -155,13 +155,47 @@ typedef struct {
   const float *xpad;            /* direct: the padded input */
 } conv_job;
 
+/* the epilogue (bias, residual, activation) on output rows [m0, m1),
+ * columns [j0, j1), right after their product while they are in cache */
+static void
+epilogue_rows (const conv_job * job, int64_t m0, int64_t m1, int64_t j0,
+    int64_t j1)
+{
+  const int64_t osz = job->p->osz;
+  for (int64_t m = m0; m < m1; m++)
+    nn_epilogue_apply (&job->node->epi, job->y + m * osz + j0, j1 - j0,
+        job->bias ? job->bias[m] : 0.0f, NULL,
+        job->res ? job->res + m * osz + j0 : NULL);
+}
+
+/* rows [m0, m1) of group gi's product over n columns of B into c (row
+ * m0's first column, osz apart), through the product chosen at load:
+ * Wᵀ in 32-channel panels (one group only), A packed in 12-row panels,
+ * or OpenBLAS on W as it is; m0 is a multiple of pointwise_row_unit */
+static void
+group_rows (const conv_job * job, int64_t gi, int64_t m0, int64_t m1,
+    int64_t n, const float *b, int64_t ldb, float *c)
+{
+  const conv_params *p = job->p;
+  const int64_t k = p->cg * p->kk;
+  if (p->small_n)
+    nn_sgemm_avx512_small_n (m1 - m0, n, k, p->small_n + m0 * k, b, ldb, c,
+        p->osz);
+  else if (p->packed_group)
+    nn_sgemm_avx512_packed (m1 - m0, n, k, p->packed + gi * p->packed_group
+        + m0 * k, b, ldb, c, p->osz);
+  else
+    nn_sgemm (FALSE, FALSE, m1 - m0, n, k, 1.0f, job->w + (gi * p->mg + m0)
+        * k, k, b, ldb, 0.0f, c, p->osz);
+}
+
 /* output column tiles [t0, t1) of one image */
 static void
 conv_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
 {
   const conv_job *job = data;
   const conv_params *p = job->p;
-  const int64_t osz = p->osz, k = p->cg * p->kk;
+  const int64_t osz = p->osz;
   for (int64_t t = t0; t < t1; t++) {
     int64_t j0 = t * job->tile, j1 = MIN (osz, j0 + job->tile);
     for (int64_t gi = 0; gi < p->group; gi++) {
@@ -173,53 +207,10 @@ conv_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
         b = scratch;
         ldb = j1 - j0;
       }
-      float *c = job->y + gi * p->mg * osz + j0;
-      if (p->small_n)
-        nn_sgemm_avx512_small_n (p->mg, j1 - j0, k, p->small_n, b, ldb, c,
-            osz);
-      else if (p->packed_group)
-        nn_sgemm_avx512_packed (p->mg, j1 - j0, k, p->packed
-            + gi * p->packed_group, b, ldb, c, osz);
-      else
-        nn_sgemm (FALSE, FALSE, p->mg, j1 - j0, k, 1.0f,
-            job->w + gi * p->mg * k, k, b, ldb, 0.0f, c, osz);
+      group_rows (job, gi, 0, p->mg, j1 - j0, b, ldb,
+          job->y + gi * p->mg * osz + j0);
     }
-    for (int64_t m = 0; m < p->M; m++)
-      nn_epilogue_apply (&job->node->epi, job->y + m * osz + j0, j1 - j0,
-          job->bias ? job->bias[m] : 0.0f, NULL,
-          job->res ? job->res + m * osz + j0 : NULL);
-  }
-}
-
-/* direct convolution: grid column tiles [t0, t1) */
-static void
-direct_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
-{
-  const conv_job *job = data;
-  const conv_params *p = job->p;
-  const nn_direct_grid *g = &p->grid;
-  for (int64_t t = t0; t < t1; t++) {
-    int64_t n0 = t * job->tile, n1 = MIN (p->nflat, n0 + job->tile);
-    nn_sgemm_avx512_conv_direct (p->M, p->C * p->kk, p->small_n, job->xpad,
-        p->offs, g, n0, n1, job->y, p->osz);
-    /* the output indices of the tile's grid points form one range */
-    int64_t first = n0, last = n1 - 1;
-    while (first <= last && (first % g->plane / g->P2 >= g->OH
-            || first % g->P2 >= g->OW))
-      first++;
-    while (last >= first && (last % g->plane / g->P2 >= g->OH
-            || last % g->P2 >= g->OW))
-      last--;
-    if (first > last)
-      continue;
-    int64_t j0 = (first / g->plane * g->OH + first % g->plane / g->P2)
-        * g->OW + first % g->P2;
-    int64_t j1 = (last / g->plane * g->OH + last % g->plane / g->P2)
-        * g->OW + last % g->P2 + 1;
-    for (int64_t m = 0; m < p->M; m++)
-      nn_epilogue_apply (&job->node->epi, job->y + m * p->osz + j0, j1 - j0,
-          job->bias ? job->bias[m] : 0.0f, NULL,
-          job->res ? job->res + m * p->osz + j0 : NULL);
+    epilogue_rows (job, 0, p->M, j0, j1);
   }
 }
 
@@ -243,6 +234,23 @@ grid_range (const nn_direct_grid * g, int64_t n0, int64_t n1, int64_t * j0,
   *j1 = (last / g->plane * g->OH + last % g->plane / g->P2) * g->OW
       + last % g->P2 + 1;
   return TRUE;
+}
+
+/* direct convolution: grid column tiles [t0, t1) */
+static void
+direct_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  const nn_direct_grid *g = &p->grid;
+  for (int64_t t = t0; t < t1; t++) {
+    int64_t n0 = t * job->tile, n1 = MIN (p->nflat, n0 + job->tile);
+    nn_sgemm_avx512_conv_direct (p->M, p->C * p->kk, p->small_n, job->xpad,
+        p->offs, g, n0, n1, job->y, p->osz);
+    int64_t j0, j1;
+    if (grid_range (g, n0, n1, &j0, &j1))
+      epilogue_rows (job, 0, p->M, j0, j1);
+  }
 }
 
 /* the implicit product of the instruction set: AVX-512's 12x32 tile or
@@ -311,9 +319,7 @@ implicit_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
             len * sizeof (float));
         n += len;
       }
-      nn_epilogue_apply (&job->node->epi, dst + j0, j1 - j0,
-          job->bias ? job->bias[m] : 0.0f, NULL,
-          job->res ? job->res + m * p->osz + j0 : NULL);
+      epilogue_rows (job, m, m + 1, j0, j1);
     }
   }
 }
@@ -330,10 +336,7 @@ pointwise_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
     int64_t n0 = t * job->tile, n1 = MIN (p->osz, n0 + job->tile);
     implicit_product (p->M, p->C, p->apk, job->x, p->offs, n0, n1,
         job->y + n0, p->osz);
-    for (int64_t m = 0; m < p->M; m++)
-      nn_epilogue_apply (&job->node->epi, job->y + m * p->osz + n0, n1 - n0,
-          job->bias ? job->bias[m] : 0.0f, NULL,
-          job->res ? job->res + m * p->osz + n0 : NULL);
+    epilogue_rows (job, 0, p->M, n0, n1);
   }
 }
 
@@ -349,10 +352,7 @@ direct_channels (void *data, int64_t q0, int64_t q1, void *scratch)
   int64_t m0 = q0 * 32, m1 = MIN (p->M, q1 * 32), K = p->C * p->kk;
   nn_sgemm_avx512_conv_direct (m1 - m0, K, p->small_n + m0 * K, job->xpad,
       p->offs, &p->grid, 0, p->nflat, job->y + m0 * p->osz, p->osz);
-  for (int64_t m = m0; m < m1; m++)
-    nn_epilogue_apply (&job->node->epi, job->y + m * p->osz, p->osz,
-        job->bias ? job->bias[m] : 0.0f, NULL,
-        job->res ? job->res + m * p->osz : NULL);
+  epilogue_rows (job, m0, m1, 0, p->osz);
 }
 
 /* the input of one image into the padded grid (zeros around), split
@@ -446,24 +446,13 @@ pointwise_rows (void *data, int64_t q0, int64_t q1, void *scratch)
 {
   const conv_job *job = data;
   const conv_params *p = job->p;
-  const int64_t u = pointwise_row_unit (p), osz = p->osz, K = p->C;
+  const int64_t u = pointwise_row_unit (p), osz = p->osz;
   int64_t m0 = q0 * u, m1 = MIN (p->M, q1 * u);
   for (int64_t j0 = 0; j0 < osz; j0 += job->tile) {
     int64_t j1 = MIN (osz, j0 + job->tile);
-    float *c = job->y + m0 * osz + j0;
-    if (p->small_n)
-      nn_sgemm_avx512_small_n (m1 - m0, j1 - j0, K, p->small_n + m0 * K,
-          job->x + j0, osz, c, osz);
-    else if (p->packed_group)
-      nn_sgemm_avx512_packed (m1 - m0, j1 - j0, K, p->packed + m0 * K,
-          job->x + j0, osz, c, osz);
-    else
-      nn_sgemm (FALSE, FALSE, m1 - m0, j1 - j0, K, 1.0f, job->w + m0 * K, K,
-          job->x + j0, osz, 0.0f, c, osz);
-    for (int64_t m = m0; m < m1; m++)
-      nn_epilogue_apply (&job->node->epi, job->y + m * osz + j0, j1 - j0,
-          job->bias ? job->bias[m] : 0.0f, NULL,
-          job->res ? job->res + m * osz + j0 : NULL);
+    group_rows (job, 0, m0, m1, j1 - j0, job->x + j0, osz,
+        job->y + m0 * osz + j0);
+    epilogue_rows (job, m0, m1, j0, j1);
   }
 }
 

@@ -648,7 +648,10 @@ GST_START_TEST (test_yuv_odd_sizes)
       GstBuffer *frame = convert (rgb, &rgb_info, &yinfo);
       gfloat *got = run (&in, frame, &yinfo);
       /* the row kernels read whole vectors past a row's last sample;
-       * what lies there (row padding, the next plane) must weigh nothing */
+       * what lies there (row padding, the next plane) must weigh nothing:
+       * the frame with 0xff there gives, at every SIMD level, exactly
+       * what the zero-filled one gave at the CPU's own level (the levels
+       * are bit-identical) */
       GstBuffer *padded = convert_filled (rgb, &rgb_info, &yinfo, 0xff);
       static const MmSimd levels[] = { MM_SIMD_AVX512, MM_SIMD_AVX2,
         MM_SIMD_NONE
@@ -656,14 +659,12 @@ GST_START_TEST (test_yuv_odd_sizes)
       for (gsize l = 0; l < G_N_ELEMENTS (levels); l++) {
         if (!mm_preprocess_force_simd (levels[l]))
           continue;             /* not on this CPU */
-        gfloat *zeros = run (&in, frame, &yinfo);
         gfloat *ones = run (&in, padded, &yinfo);
-        fail_unless (memcmp (zeros, ones, sizeof (gfloat) * 3 *
+        fail_unless (memcmp (got, ones, sizeof (gfloat) * 3 *
                 geo[g].ow * geo[g].oh) == 0,
             "%dx%d -> %dx%d %s, kernels %d: the bytes outside the picture "
-            "changed the output", geo[g].w, geo[g].h, geo[g].ow, geo[g].oh,
-            formats[f], (int) levels[l]);
-        g_free (zeros);
+            "or the SIMD level changed the output", geo[g].w, geo[g].h,
+            geo[g].ow, geo[g].oh, formats[f], (int) levels[l]);
         g_free (ones);
       }
       mm_preprocess_force_simd (MM_SIMD_AUTO);
