@@ -17,6 +17,7 @@
  * AVX-512 kernel (nn_depthwise_avx2_fits).
  */
 #include "kernels.h"
+#include "avx2-lanes.h"
 
 #include <string.h>
 
@@ -92,20 +93,6 @@ load_few (const float *src, int64_t n, __m256 * a, __m256 * b)
   *b = _mm256_maskload_ps (n > 8 ? src + 8 : src, m1);
 }
 
-/* the even and the odd lanes of a and b, each in order */
-__attribute__ ((target ("avx2")))
-static inline void
-deinterleave (__m256 a, __m256 b, __m256 * even, __m256 * odd)
-{
-  /* a0 a2 b0 b2 | a4 a6 b4 b6, then the 64-bit pairs in order */
-  __m256 e = _mm256_shuffle_ps (a, b, _MM_SHUFFLE (2, 0, 2, 0));
-  __m256 o = _mm256_shuffle_ps (a, b, _MM_SHUFFLE (3, 1, 3, 1));
-  *even = _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (e),
-          _MM_SHUFFLE (3, 1, 2, 0)));
-  *odd = _mm256_castpd_ps (_mm256_permute4x64_pd (_mm256_castps_pd (o),
-          _MM_SHUFFLE (3, 1, 2, 0)));
-}
-
 /* the input rows of one channel into the plane's interior; the border
  * stays as the caller zeroed it once for all its channels (a channel's
  * copy is then a few vector moves per row, not three library calls). A
@@ -141,14 +128,14 @@ fill_plane (const nn_depthwise * p, plane_shape s, const float *xc,
     float *od = row + ((p->pw + 1) & 1) * s.Wh + (p->pw + 1) / 2;
     int64_t m = 0;
     for (; 2 * m + 16 <= W; m += 8) {
-      deinterleave (_mm256_loadu_ps (src + 2 * m), _mm256_loadu_ps (src
+      nn_avx2_deinterleave (_mm256_loadu_ps (src + 2 * m), _mm256_loadu_ps (src
               + 2 * m + 8), &e, &o);
       _mm256_storeu_ps (ev + m, e);
       _mm256_storeu_ps (od + m, o);
     }
     if (2 * m < W) {
       load_few (src + 2 * m, W - 2 * m, &a, &b);
-      deinterleave (a, b, &e, &o);
+      nn_avx2_deinterleave (a, b, &e, &o);
       _mm256_storeu_ps (ev + m, e);
       _mm256_storeu_ps (od + m, o);
     }

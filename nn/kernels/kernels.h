@@ -40,6 +40,21 @@ void nn_depthwise_avx2_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y, float *scratch);
 
+/* maxpool-avx2.c: 2-D MaxPool without dilation, column stride 1 or 2,
+ * windows up to 16 wide (nn_maxpool_avx2_fits), channels [c0, c1) of
+ * x [C][H][W] into y [C][OH][OW]; output row oh takes input rows
+ * [row_lo[oh], row_hi[oh]) (clipped to the input); `row` is the calling
+ * worker's buffer of nn_maxpool_avx2_row_floats floats */
+typedef struct {
+  int64_t H, W, OH, OW, KW, sw, pw;
+} nn_maxpool;
+
+gboolean nn_maxpool_avx2_fits (const nn_maxpool * p);
+size_t nn_maxpool_avx2_row_floats (const nn_maxpool * p);
+void nn_maxpool_avx2_run (const nn_maxpool * p, const int64_t * row_lo,
+    const int64_t * row_hi, const float *x, float *y, int64_t c0, int64_t c1,
+    float *row);
+
 /* isa.c: the instruction set chosen once from the CPU and NN_ISA */
 typedef enum {
   NN_ISA_GENERIC,

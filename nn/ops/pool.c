@@ -6,6 +6,7 @@
  * Spatial axes are padded to three (size 1) so one loop serves every rank.
  */
 #include "../nn-private.h"
+#include "../kernels/kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -14,6 +15,12 @@ typedef struct {
   gboolean is_max, include_pad;
   int64_t NC;
   int64_t in[3], out[3], k[3], s[3], d[3], pb[3], pe[3];
+  /* the AVX2 max pool (kernels/maxpool-avx2.c) when it takes the shape:
+   * its row buffer sits in each worker's scratch at row_offset bytes,
+   * after the windows and the rows' bounds */
+  gboolean avx2;
+  nn_maxpool mp;
+  size_t row_offset;
 } pool_params;
 
 /* Window of output position o on one axis, clipped to the input: first
@@ -157,6 +164,7 @@ typedef struct {
   const float *x;
   float *y;
   const window *wh, *ww;
+  const int64_t *row_lo, *row_hi;       /* the AVX2 kernel's row bounds */
   gboolean two_by_two;
 } pool_job;
 
@@ -164,7 +172,10 @@ static void
 pool_channels (void *data, int64_t c0, int64_t c1, void *scratch)
 {
   const pool_job *job = data;
-  if (job->two_by_two)
+  if (job->row_lo)
+    nn_maxpool_avx2_run (&job->p->mp, job->row_lo, job->row_hi, job->x,
+        job->y, c0, c1, (float *) ((char *) scratch + job->p->row_offset));
+  else if (job->two_by_two)
     max_pool_2x2 (job->p, job->x, job->y, c0, c1);
   else
     pool_2d (job->p, job->x, job->y, job->wh, job->ww, c0, c1);
@@ -184,6 +195,20 @@ pool_kernel (const nn_node * node, nn_tensor * const *in,
   axis_windows (p, 1, w1);
   axis_windows (p, 2, w2);
   int64_t d0 = p->d[0], d1 = p->d[1], d2 = p->d[2];
+  if (p->avx2) {
+    /* the rows' bounds (in this worker's scratch) are read by all
+     * workers, each with its own row buffer */
+    int64_t *lo = (int64_t *) (w2 + p->out[2]), *hi = lo + p->out[1];
+    for (int64_t o = 0; o < p->out[1]; o++) {
+      lo[o] = w1[o].lo;
+      hi[o] = w1[o].hi;
+    }
+    pool_job job = {.p = p,.x = x,.y = y,.row_lo = lo,.row_hi = hi };
+    /* work in multiply-adds of the same time: ~0.1 ns a window tap */
+    nn_parallel_for (p->NC, nn_parallel_grain (p->NC, 6.0 * p->NC * osz
+            * p->k[1] * p->k[2]), pool_channels, &job, scratch);
+    return;
+  }
   if (p->is_max && p->out[0] == 1 && p->in[0] == 1 && d1 == 1 && d2 == 1
       && p->k[1] == 2 && p->k[2] == 2 && p->s[1] == 2 && p->s[2] == 2
       && p->pb[1] == 0 && p->pb[2] == 0 && 2 * p->out[1] <= p->in[1]
@@ -320,6 +345,20 @@ nn_prepare_pool (nn_graph * g, nn_node * n, GError ** error)
   }
   nn_set_out (g, n, 0, NN_TYPE_FLOAT, x->t.ndim, oshape);
   n->scratch_bytes = (p->out[0] + p->out[1] + p->out[2]) * sizeof (window);
+  nn_maxpool mp = {.H = p->in[1],.W = p->in[2],.OH = p->out[1],
+    .OW = p->out[2],.KW = p->k[2],.sw = p->s[2],.pw = p->pb[2]
+  };
+  /* NN_POOL=portable keeps the loops below (for measuring) */
+  if (p->is_max && p->in[0] == 1 && p->out[0] == 1 && p->d[1] == 1
+      && p->d[2] == 1 && nn_maxpool_avx2_fits (&mp)
+      && g_strcmp0 (g_getenv ("NN_POOL"), "portable") != 0) {
+    p->avx2 = TRUE;
+    p->mp = mp;
+    p->row_offset = (n->scratch_bytes + 2 * p->out[1] * sizeof (int64_t)
+        + 31) / 32 * 32;
+    n->scratch_bytes = p->row_offset + nn_maxpool_avx2_row_floats (&mp)
+        * sizeof (float);
+  }
   n->run = pool_kernel;
   return TRUE;
 }

@@ -604,6 +604,96 @@ test_depthwise_direct (void)
     g_assert_cmpint (checked, >, 100);
 }
 
+/* 2-D MaxPool on random shapes (kernels 1-5 on each axis, strides 1-3,
+ * pads up to the kernel's size less one, ceil_mode, widths around the
+ * 8-lane vector, NaN in the input) against a reference loop, on 1 and 3
+ * threads: the AVX2 kernel where the shape fits it, the portable loops
+ * otherwise (and everywhere under NN_ISA=generic) */
+static void
+test_maxpool_random (void)
+{
+  GRand *r = g_rand_new_with_seed (31);
+  for (int i = 0; i < 200; i++) {
+    int64_t C = g_rand_int_range (r, 1, 5), H = g_rand_int_range (r, 1, 20);
+    int64_t W = g_rand_int_range (r, 1, 41);
+    int64_t k[2], st[2], pads[4], out[2];
+    gboolean ceil_mode = g_rand_boolean (r);
+    int64_t in[2] = { H, W };
+    gboolean ok = TRUE;
+    for (int a = 0; a < 2; a++) {
+      k[a] = g_rand_int_range (r, 1, 6);
+      st[a] = g_rand_int_range (r, 1, 4);
+      pads[a] = g_rand_int_range (r, 0, k[a]);
+      pads[a + 2] = g_rand_int_range (r, 0, k[a]);
+      int64_t room = in[a] + pads[a] + pads[a + 2] - k[a];
+      if (room < 0) {
+        ok = FALSE;
+        break;
+      }
+      out[a] = (ceil_mode ? (room + st[a] - 1) / st[a] : room / st[a]) + 1;
+      /* a ceil_mode window must start inside the input or its begin pad */
+      if (ceil_mode && (out[a] - 1) * st[a] >= in[a] + pads[a])
+        out[a]--;
+    }
+    if (!ok)
+      continue;
+    int64_t xs[4] = { 1, C, H, W }, ys[4] = { 1, C, out[0], out[1] };
+    int64_t nx = C * H * W, ny = C * out[0] * out[1];
+    float *x = g_new (float, nx), *ref = g_new (float, ny);
+    for (int64_t j = 0; j < nx; j++)
+      x[j] = frand (r);
+    if (g_rand_int_range (r, 0, 4) == 0)
+      x[g_rand_int_range (r, 0, (gint32) nx)] = NAN;
+    for (int64_t c = 0; c < C; c++)
+      for (int64_t oh = 0; oh < out[0]; oh++)
+        for (int64_t ow = 0; ow < out[1]; ow++) {
+          float m = -INFINITY;
+          for (int64_t kh = 0; kh < k[0]; kh++)
+            for (int64_t kw = 0; kw < k[1]; kw++) {
+              int64_t ih = oh * st[0] - pads[0] + kh;
+              int64_t iw = ow * st[1] - pads[1] + kw;
+              if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
+                float v = x[(c * H + ih) * W + iw];
+                m = v > m ? v : m;      /* ONNX leaves NaN's order open */
+              }
+            }
+          ref[(c * out[0] + oh) * out[1] + ow] = m;
+        }
+    builder b;
+    builder_init (&b);
+    g_ptr_array_add (b.inputs, value_info (&b, "x", 4, xs));
+    g_ptr_array_add (b.outputs, value_info (&b, "y", 4, ys));
+    Onnx__NodeProto *pool = add_node (&b, "MaxPool", "x", "y");
+    Onnx__AttributeProto *attrs[] = {
+      attr_ints (&b, "kernel_shape", 2, k),
+      attr_ints (&b, "strides", 2, st),
+      attr_ints (&b, "pads", 4, pads),
+      attr_int (&b, "ceil_mode", ceil_mode),
+    };
+    set_attrs (&b, pool, G_N_ELEMENTS (attrs), attrs);
+    nn_model *m = build (&b, FALSE);
+    for (int threads = 1; threads <= 3; threads += 2) {
+      size_t n;
+      float *y = run (m, threads, x, nx, &n);
+      g_assert_cmpuint (n, ==, ny);
+      for (int64_t j = 0; j < ny; j++)
+        if (!(y[j] == ref[j] || (isnan (y[j]) && isnan (ref[j]))))
+          g_error ("maxpool case %d (%ldx%ld k %ldx%ld s %ldx%ld pads "
+              "%ld,%ld/%ld,%ld ceil %d, threads %d): y[%ld] = %g, "
+              "reference %g", i, (long) H, (long) W, (long) k[0],
+              (long) k[1], (long) st[0], (long) st[1], (long) pads[0],
+              (long) pads[1], (long) pads[2], (long) pads[3], ceil_mode,
+              threads, (long) j, y[j], ref[j]);
+      g_free (y);
+    }
+    nn_model_free (m);
+    builder_clear (&b);
+    g_free (x);
+    g_free (ref);
+  }
+  g_rand_free (r);
+}
+
 /* ---- epilogue patterns: fused == unfused ---- */
 
 /* MatMul + bias Add, then `act` as torch exports it */
@@ -1248,6 +1338,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/kernels/conv-deep", test_conv_deep);
   g_test_add_func ("/nn/kernels/depthwise-large", test_depthwise_large);
   g_test_add_func ("/nn/kernels/depthwise-direct", test_depthwise_direct);
+  g_test_add_func ("/nn/kernels/maxpool-random", test_maxpool_random);
   g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
   g_test_add_func ("/nn/kernels/attention", test_attention);
   g_test_add_func ("/nn/kernels/matmul", test_matmul);
