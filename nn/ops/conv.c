@@ -153,6 +153,10 @@ typedef struct {
   float *y;
   int64_t tile;
   const float *xpad;            /* direct: the padded input */
+  /* a split by output rows: B (the input, or its column matrix) and its
+   * row pitch */
+  const float *b;
+  int64_t ldb;
 } conv_job;
 
 /* the epilogue (bias, residual, activation) on output rows [m0, m1),
@@ -281,47 +285,75 @@ implicit_product (int64_t M, int64_t K, const float *apk, const float *xpad,
     nn_sgemm_avx2_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg);
 }
 
+/* output channels per unit of a split of the implicit product by rows:
+ * two of its panels (12 rows with AVX-512, 6 with AVX2) */
+static int64_t
+implicit_row_unit (void)
+{
+  return nn_isa_get () == NN_ISA_AVX512 ? 24 : 12;
+}
+
 /* implicit convolution: grid column tiles [t0, t1); each tile's block
  * of all channels goes to the worker's scratch, then its output rows
  * (the grid points inside the map) are copied out and the epilogue runs
  * on them */
 static void
+implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
+    int64_t n1, float *yg)
+{
+  const conv_params *p = job->p;
+  const nn_direct_grid *g = &p->grid;
+  const int64_t K = p->C * p->kk, ldg = n1 - n0;
+  implicit_product (m1 - m0, K, p->apk + m0 * K, job->xpad, p->offs, n0, n1,
+      yg, ldg);
+  int64_t j0, j1;
+  if (!grid_range (g, n0, n1, &j0, &j1))
+    return;
+  for (int64_t m = m0; m < m1; m++) {
+    const float *src = yg + (m - m0) * ldg;
+    float *dst = job->y + m * p->osz;
+    for (int64_t n = n0; n < n1;) {
+      int64_t o0 = n / g->plane, r = n % g->plane;
+      int64_t o1 = r / g->P2, o2 = r % g->P2;
+      if (o1 >= g->OH) {
+        n += g->plane - r;
+        continue;
+      }
+      if (o2 >= g->OW) {
+        n += g->P2 - o2;
+        continue;
+      }
+      int64_t len = MIN (g->OW - o2, n1 - n);
+      memcpy (dst + (o0 * g->OH + o1) * g->OW + o2, src + (n - n0),
+          len * sizeof (float));
+      n += len;
+    }
+    epilogue_rows (job, m, m + 1, j0, j1);
+  }
+}
+
+static void
 implicit_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
 {
   const conv_job *job = data;
-  const conv_params *p = job->p;
-  const nn_direct_grid *g = &p->grid;
-  float *yg = scratch;
   for (int64_t t = t0; t < t1; t++) {
-    int64_t n0 = t * job->tile, n1 = MIN (p->nflat, n0 + job->tile);
-    int64_t ldg = n1 - n0;
-    implicit_product (p->M, p->C * p->kk, p->apk, job->xpad, p->offs, n0, n1,
-        yg, ldg);
-    int64_t j0, j1;
-    if (!grid_range (g, n0, n1, &j0, &j1))
-      continue;
-    for (int64_t m = 0; m < p->M; m++) {
-      const float *src = yg + m * ldg;
-      float *dst = job->y + m * p->osz;
-      for (int64_t n = n0; n < n1;) {
-        int64_t o0 = n / g->plane, r = n % g->plane;
-        int64_t o1 = r / g->P2, o2 = r % g->P2;
-        if (o1 >= g->OH) {
-          n += g->plane - r;
-          continue;
-        }
-        if (o2 >= g->OW) {
-          n += g->P2 - o2;
-          continue;
-        }
-        int64_t len = MIN (g->OW - o2, n1 - n);
-        memcpy (dst + (o0 * g->OH + o1) * g->OW + o2, src + (n - n0),
-            len * sizeof (float));
-        n += len;
-      }
-      epilogue_rows (job, m, m + 1, j0, j1);
-    }
+    int64_t n0 = t * job->tile, n1 = MIN (job->p->nflat, n0 + job->tile);
+    implicit_block (job, 0, job->p->M, n0, n1, scratch);
   }
+}
+
+/* the implicit convolution split by output channels instead (few grid
+ * columns: a 14x14 map is 224 of them, which split 128 and 96): rows
+ * [q0 u, q1 u), u from implicit_row_unit, over every column tile */
+static void
+implicit_rows (void *data, int64_t q0, int64_t q1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  int64_t u = implicit_row_unit (), m0 = q0 * u, m1 = MIN (p->M, q1 * u);
+  for (int64_t n0 = 0; n0 < p->nflat; n0 += job->tile)
+    implicit_block (job, m0, m1, n0, MIN (p->nflat, n0 + job->tile),
+        scratch);
 }
 
 /* implicit pointwise (1x1) convolution: the input is its own grid (no
@@ -338,6 +370,19 @@ pointwise_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
         job->y + n0, p->osz);
     epilogue_rows (job, 0, p->M, n0, n1);
   }
+}
+
+/* the implicit pointwise convolution split by output channels: rows
+ * [q0 u, q1 u) over all columns, u from implicit_row_unit */
+static void
+pointwise_implicit_rows (void *data, int64_t q0, int64_t q1, void *scratch)
+{
+  const conv_job *job = data;
+  const conv_params *p = job->p;
+  int64_t u = implicit_row_unit (), m0 = q0 * u, m1 = MIN (p->M, q1 * u);
+  implicit_product (m1 - m0, p->C, p->apk + m0 * p->C, job->x, p->offs, 0,
+      p->osz, job->y + m0 * p->osz, p->osz);
+  epilogue_rows (job, m0, m1, 0, p->osz);
 }
 
 /* direct convolution, few grid columns (7x7, 14x14 maps): output
@@ -450,7 +495,7 @@ pointwise_rows (void *data, int64_t q0, int64_t q1, void *scratch)
   int64_t m0 = q0 * u, m1 = MIN (p->M, q1 * u);
   for (int64_t j0 = 0; j0 < osz; j0 += job->tile) {
     int64_t j1 = MIN (osz, j0 + job->tile);
-    group_rows (job, 0, m0, m1, j1 - j0, job->x + j0, osz,
+    group_rows (job, 0, m0, m1, j1 - j0, job->b + j0, job->ldb,
         job->y + m0 * osz + j0);
     epilogue_rows (job, m0, m1, j0, j1);
   }
@@ -469,12 +514,22 @@ even_tile (int64_t n, int workers, int64_t cap, int64_t unit)
   return MAX (unit, MIN (cap, (t + unit - 1) / unit * unit));
 }
 
-/* how evenly `units` split over `workers` (1.0: exactly) */
+/* how evenly M rows in units of u share out over `workers` (1.0:
+ * exactly): the rows against what the busiest worker does, times the
+ * workers */
 static double
-split_balance (int64_t units, int workers)
+row_balance (int64_t M, int64_t u, int workers)
 {
-  int64_t per = (units + workers - 1) / workers;
-  return (double) units / (double) (per * workers);
+  int64_t units = (M + u - 1) / u, per = (units + workers - 1) / workers;
+  return (double) M / (double) (MIN (M, per * u) * workers);
+}
+
+/* the same for n columns in tiles of `tile` */
+static double
+tile_balance (int64_t n, int64_t tile, int workers)
+{
+  int64_t tiles = (n + tile - 1) / tile, per = (tiles + workers - 1) / workers;
+  return (double) n / (double) (MIN (n, per * tile) * workers);
 }
 
 static void
@@ -534,36 +589,53 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
       job.tile = even_tile (p->nflat, workers, cap, 12);
     ntiles = (p->nflat + job.tile - 1) / job.tile;
   }
-  /* pointwise layers on one image's columns (Wᵀ in 32-channel panels, A
-   * in 12-row panels, or OpenBLAS on W as it is): split by output
-   * channels when that shares the work as evenly as the columns would
-   * (few columns: a 7x7 map is one tile of columns, which left the
-   * second worker idle on the OpenBLAS path) */
+  /* a split by output channels where it shares the work more evenly
+   * than the column tiles do (few columns: a 7x7 map is one tile of
+   * columns, which left the second worker idle on the OpenBLAS path; a
+   * 14x14 map's 224 grid columns split 128 and 96). Each worker then
+   * reads all of the input (small on such maps) and only its share of
+   * the weights. Pointwise layers on OpenBLAS or the AVX-512 products
+   * (Wᵀ in 32-channel panels, A in 12-row panels, W as it is), other
+   * layers there when one column tile holds the map (their column matrix
+   * made once by the calling worker), and the implicit product. */
   int64_t rows = 0;
-  if (workers > 1 && p->kind == CONV_POINTWISE && !p->apk && p->group == 1) {
-    int64_t u = pointwise_row_unit (p), units = (p->M + u - 1) / u;
-    int64_t strips = (p->osz + 31) / 32;
-    if (units >= workers && split_balance (units, workers)
-        >= split_balance (strips, workers))
-      rows = units;
-    if (rows)
-      job.tile = p->tile;
+  if (workers > 1 && p->group == 1 && !(p->offs && !p->apk)
+      && (p->apk || p->kind == CONV_POINTWISE || p->osz <= p->tile)) {
+    int64_t u = p->apk ? implicit_row_unit () : pointwise_row_unit (p);
+    int64_t cols = p->apk && p->kind != CONV_POINTWISE ? p->nflat : p->osz;
+    if ((p->M + u - 1) / u >= workers && row_balance (p->M, u, workers)
+        > tile_balance (cols, job.tile, workers) + 0.05)
+      rows = (p->M + u - 1) / u;
+    if (rows && !p->apk)
+      job.tile = p->kind == CONV_POINTWISE ? p->tile : p->osz;
+    else if (rows)
+      job.tile = p->kind == CONV_POINTWISE ? p->osz : p->itile;
   }
   for (int64_t b = 0; b < p->N; b++) {
     job.x = (const float *) in[0]->data + b * p->C * p->isz;
     job.y = (float *) out[0]->data + b * p->M * p->osz;
     job.res = res ? res + b * p->M * p->osz : NULL;
+    job.b = job.x;
+    job.ldb = p->osz;
     if (p->apk && p->kind == CONV_POINTWISE) {
-      nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
-          pointwise_tiles, &job, NULL);
+      if (rows)
+        nn_parallel_for (rows, nn_parallel_grain (rows, work),
+            pointwise_implicit_rows, &job, NULL);
+      else
+        nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
+            pointwise_tiles, &job, NULL);
     } else if (p->apk) {
       /* padded by the calling worker into its scratch after its grid
        * block, read by all */
       float *xpad = (float *) scratch + p->M * p->itile;
       pad_input (p, job.x, xpad);
       job.xpad = xpad;
-      nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
-          implicit_tiles, &job, scratch);
+      if (rows)
+        nn_parallel_for (rows, nn_parallel_grain (rows, work),
+            implicit_rows, &job, scratch);
+      else
+        nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
+            implicit_tiles, &job, scratch);
     } else if (p->offs) {
       /* padded by the calling worker into its scratch, read by all */
       pad_input (p, job.x, scratch);
@@ -575,15 +647,22 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
       else
         nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work),
             direct_tiles, &job, NULL);
-    } else if (p->kind == CONV_DEPTHWISE)
+    } else if (p->kind == CONV_DEPTHWISE) {
       nn_parallel_for (p->C, nn_parallel_grain (p->C, work), depthwise_channels,
           &job, scratch);
-    else if (rows > 0)
+    } else if (rows > 0) {
+      if (p->kind == CONV_GENERAL) {
+        /* the column matrix of the whole map, by the calling worker into
+         * its scratch, read by all */
+        im2col (p, job.x, 0, p->osz, scratch);
+        job.b = scratch;
+      }
       nn_parallel_for (rows, nn_parallel_grain (rows, work), pointwise_rows,
-          &job, scratch);
-    else
+          &job, NULL);
+    } else {
       nn_parallel_for (ntiles, nn_parallel_grain (ntiles, work), conv_tiles,
           &job, scratch);
+    }
   }
 }
 
