@@ -48,6 +48,8 @@ typedef struct {
   const gemm_params *p;
   const float *a, *c, *res;
   float *y;
+  const float *b;               /* OpenBLAS: B as given, and C's weight */
+  float beta;
 } gemm_job;
 
 /* rows [r0, r1) with B packed at load: the product, then alpha and
@@ -105,6 +107,25 @@ gemm_packed_cols (void *data, int64_t q0, int64_t q1, void *scratch)
   cols_epilogue (job->node, y, job->res, p->M, p->N, c0, c1);
 }
 
+/* OpenBLAS (no AVX-512, or B not constant): columns [64 q0, 64 q1) of
+ * all rows, then their epilogue */
+static void
+gemm_blas_cols (void *data, int64_t q0, int64_t q1, void *scratch)
+{
+  const gemm_job *job = data;
+  const gemm_params *p = job->p;
+  int64_t c0 = q0 * 64, c1 = MIN (p->N, q1 * 64);
+  /* column c0 of B: a row of the stored [N][K] when transposed */
+  const float *b = job->b + (p->tb ? c0 * p->K : c0);
+  nn_sgemm (p->ta, p->tb, p->M, c1 - c0, p->K, p->alpha, job->a,
+      p->ta ? p->M : p->K, b, p->tb ? p->K : p->N, job->beta, job->y + c0,
+      p->N);
+  if (c0 == 0 && c1 == p->N)
+    rows_epilogue (job->node, job->y, job->res, 0, p->M, p->N);
+  else
+    cols_epilogue (job->node, job->y, job->res, p->M, p->N, c0, c1);
+}
+
 static void
 gemm_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
@@ -138,9 +159,19 @@ gemm_kernel (const nn_node * node, nn_tensor * const *in,
         y[i * p->N + j] = cd[i * p->c_rs + j * p->c_cs];
     beta = p->beta;
   }
-  nn_sgemm (p->ta, p->tb, p->M, p->N, p->K, p->alpha, in[0]->data,
-      p->ta ? p->M : p->K, in[1]->data, p->tb ? p->K : p->N, beta, y, p->N);
-  rows_epilogue (node, y, residual_of (node, in), 0, p->M, p->N);
+  gemm_job job = {.node = node,.p = p,.a = in[0]->data,.b = in[1]->data,
+    .res = residual_of (node, in),.y = y,.beta = beta
+  };
+  /* a few rows (a classifier on one image): B's columns in panels of 64
+   * over the workers, each streaming its own share of B; otherwise one
+   * call (OpenBLAS runs single-threaded, see blas.c) */
+  double work = (double) p->M * p->N * p->K;
+  int64_t panels = (p->N + 63) / 64;
+  if (p->M < 16 && nn_parallel_workers () > 1 && panels > 1)
+    nn_parallel_for (panels, nn_parallel_grain (panels, work),
+        gemm_blas_cols, &job, NULL);
+  else
+    gemm_blas_cols (&job, 0, panels, NULL);
 }
 
 gboolean

@@ -999,6 +999,8 @@ test_gemm (void)
       check_gemm (37, 300, 45, tb, w_input, 1, 1.0f, 1.0f);
       check_gemm (100, 128, 128, tb, w_input, 2, 1.0f, -1.0f);
       check_gemm (13, 513, 67, tb, w_input, 1, 2.0f, 0.0f);
+      /* one row, many columns: split by column panels over the workers */
+      check_gemm (1, 300, 200, tb, w_input, 2, 0.5f, 2.0f);
     }
 }
 
