@@ -125,13 +125,21 @@ void nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
 
 /* sgemm-avx2.c: the implicit convolution on CPUs without AVX-512, with
  * W packed at load in 6-row panels ([M/6][K][6]); the same arguments as
- * nn_sgemm_avx512_conv_implicit */
+ * nn_sgemm_avx512_conv_implicit, and what to apply on the way out, or
+ * NULL: a bias per row of the call (or NULL) and an activation that is
+ * a clamp to [lo, hi] (act NN_ACT_NONE: none) */
+typedef struct {
+  const float *bias;
+  nn_activation act;
+  float lo, hi;
+} nn_store_epilogue;
+
 size_t nn_sgemm_avx2_packed_size (int64_t M, int64_t K);
 void nn_sgemm_avx2_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
     float *ap);
 void nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
-    float *yg, int64_t ldg);
+    float *yg, int64_t ldg, const nn_store_epilogue * st);
 
 /* softmax-avx512.c: Softmax of one contiguous row (x may equal y), only
  * when nn_isa_get () is NN_ISA_AVX512 */

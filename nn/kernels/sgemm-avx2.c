@@ -67,7 +67,7 @@ __attribute__ ((target ("avx2,fma"), always_inline))
 static inline void
 micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
     const float *bp, float *c, int64_t ldc, gboolean accumulate, int64_t mr,
-    int64_t nr, const int ROWS)
+    int64_t nr, const nn_store_epilogue * st, const int ROWS)
 {
   __m256 acc[MR][2];
 #pragma GCC unroll 6
@@ -119,11 +119,30 @@ micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
     if (i >= mr)
       break;
     float *ci = c + i * ldc;
-    if (nr == NR) {
-      if (accumulate) {
-        acc[i][0] = _mm256_add_ps (acc[i][0], _mm256_loadu_ps (ci));
-        acc[i][1] = _mm256_add_ps (acc[i][1], _mm256_loadu_ps (ci + 8));
+    if (accumulate && nr == NR) {
+      acc[i][0] = _mm256_add_ps (acc[i][0], _mm256_loadu_ps (ci));
+      acc[i][1] = _mm256_add_ps (acc[i][1], _mm256_loadu_ps (ci + 8));
+    } else if (accumulate) {
+      float t[NR] = { 0 };
+      for (int64_t j = 0; j < nr; j++)
+        t[j] = ci[j];
+      acc[i][0] = _mm256_add_ps (acc[i][0], _mm256_loadu_ps (t));
+      acc[i][1] = _mm256_add_ps (acc[i][1], _mm256_loadu_ps (t + 8));
+    }
+    if (st) {
+      /* the last K block: the layer's bias and activation on the way out */
+      if (st->bias) {
+        __m256 bv = _mm256_broadcast_ss (st->bias + i);
+        acc[i][0] = _mm256_add_ps (acc[i][0], bv);
+        acc[i][1] = _mm256_add_ps (acc[i][1], bv);
       }
+      if (st->act != NN_ACT_NONE) {
+        __m256 lo = _mm256_set1_ps (st->lo), hi = _mm256_set1_ps (st->hi);
+        acc[i][0] = _mm256_min_ps (_mm256_max_ps (acc[i][0], lo), hi);
+        acc[i][1] = _mm256_min_ps (_mm256_max_ps (acc[i][1], lo), hi);
+      }
+    }
+    if (nr == NR) {
       _mm256_storeu_ps (ci, acc[i][0]);
       _mm256_storeu_ps (ci + 8, acc[i][1]);
     } else {
@@ -131,7 +150,7 @@ micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
       _mm256_storeu_ps (t, acc[i][0]);
       _mm256_storeu_ps (t + 8, acc[i][1]);
       for (int64_t j = 0; j < nr; j++)
-        ci[j] = accumulate ? ci[j] + t[j] : t[j];
+        ci[j] = t[j];
     }
   }
 }
@@ -142,17 +161,26 @@ __attribute__ ((target ("avx2,fma"), always_inline))
 static inline void
 panel_strip (int64_t M, int64_t K, const float *apk, const float *xpad,
     const int64_t * offs, const float *bp, int64_t n0, int64_t n1,
-    float *yg, int64_t ldg, int64_t k0, int64_t kc, int64_t q, int64_t s)
+    float *yg, int64_t ldg, int64_t k0, int64_t kc, int64_t q, int64_t s,
+    const nn_store_epilogue * st)
 {
   int64_t nr = MIN (NR, n1 - s), mr = MIN (MR, M - q * MR);
   const float *a = apk + q * MR * K + k0 * MR;
   float *c = yg + q * MR * ldg + (s - n0);
+  /* the store's epilogue after the last K block only, its bias from the
+   * panel's first row */
+  nn_store_epilogue ps, *pst = NULL;
+  if (st && k0 + kc == K) {
+    ps = *st;
+    ps.bias = st->bias ? st->bias + q * MR : NULL;
+    pst = &ps;
+  }
   if (mr > 4)
-    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, 6);
+    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, pst, 6);
   else if (mr > 2)
-    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, 4);
+    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, pst, 4);
   else
-    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, 2);
+    micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, pst, 2);
 }
 
 static GPrivate work_key = G_PRIVATE_INIT (g_free);
@@ -222,7 +250,7 @@ __attribute__ ((target ("avx2,fma")))
 void
 nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
-    float *yg, int64_t ldg)
+    float *yg, int64_t ldg, const nn_store_epilogue * st)
 {
   int64_t nkb = (K + KC - 1) / KC, kcb = (K + nkb - 1) / nkb;
   int64_t mp = (M + MR - 1) / MR, ns = (n1 - n0 + NR - 1) / NR;
@@ -242,7 +270,7 @@ nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
           pack_strips (xpad, offs, s, MIN (n1, s + NR), k0, kc, bp);
         for (int64_t q = 0; q < mp; q++)
           panel_strip (M, K, apk, xpad, offs, pack_each ? bp : NULL, n0, n1,
-              yg, ldg, k0, kc, q, s);
+              yg, ldg, k0, kc, q, s, st);
       }
       continue;
     }
@@ -250,7 +278,7 @@ nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
     for (int64_t q = 0; q < mp; q++)
       for (int64_t j = 0; j < ns; j++)
         panel_strip (M, K, apk, xpad, offs, bp + j * kc * NR, n0, n1, yg,
-            ldg, k0, kc, q, n0 + j * NR);
+            ldg, k0, kc, q, n0 + j * NR, st);
   }
 }
 
@@ -271,7 +299,7 @@ nn_sgemm_avx2_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
 void
 nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
-    float *yg, int64_t ldg)
+    float *yg, int64_t ldg, const nn_store_epilogue * st)
 {
 }
 

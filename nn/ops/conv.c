@@ -22,6 +22,7 @@
 #include "../nn-private.h"
 #include "../kernels/kernels.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef enum { CONV_GENERAL, CONV_POINTWISE, CONV_DEPTHWISE } conv_kind;
@@ -275,14 +276,35 @@ implicit_pack (int64_t M, int64_t K, const float *W, float *apk)
     nn_sgemm_avx2_pack_a (M, K, W, K, apk);
 }
 
+/* st: the epilogue the AVX2 product applies as it stores (see
+ * store_epilogue), or NULL */
 static void
 implicit_product (int64_t M, int64_t K, const float *apk, const float *xpad,
-    const int64_t * offs, int64_t n0, int64_t n1, float *yg, int64_t ldg)
+    const int64_t * offs, int64_t n0, int64_t n1, float *yg, int64_t ldg,
+    const nn_store_epilogue * st)
 {
   if (nn_isa_get () == NN_ISA_AVX512)
     nn_sgemm_avx512_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg);
   else
-    nn_sgemm_avx2_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg);
+    nn_sgemm_avx2_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg, st);
+}
+
+/* the AVX2 implicit product stores rows from m0 with their bias and a
+ * Relu or Clip already applied, sparing the epilogue's pass over them
+ * (not with a residual, whose rows the grid does not line up with, nor
+ * other activations); FALSE: the epilogue runs after the product */
+static gboolean
+store_epilogue (const conv_job * job, int64_t m0, nn_store_epilogue * st)
+{
+  const nn_epilogue *e = &job->node->epi;
+  if (nn_isa_get () != NN_ISA_AVX2 || job->res || (e->act != NN_ACT_NONE
+          && e->act != NN_ACT_RELU && e->act != NN_ACT_CLIP))
+    return FALSE;
+  st->bias = job->bias ? job->bias + m0 : NULL;
+  st->act = e->act;
+  st->lo = e->act == NN_ACT_CLIP ? e->alpha : 0.0f;
+  st->hi = e->act == NN_ACT_CLIP ? e->beta : INFINITY;
+  return TRUE;
 }
 
 /* output channels per unit of a split of the implicit product by rows:
@@ -304,8 +326,10 @@ implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
   const conv_params *p = job->p;
   const nn_direct_grid *g = &p->grid;
   const int64_t K = p->C * p->kk, ldg = n1 - n0;
+  nn_store_epilogue st;
+  gboolean stored = store_epilogue (job, m0, &st);
   implicit_product (m1 - m0, K, p->apk + m0 * K, job->xpad, p->offs, n0, n1,
-      yg, ldg);
+      yg, ldg, stored ? &st : NULL);
   int64_t j0, j1;
   if (!grid_range (g, n0, n1, &j0, &j1))
     return;
@@ -328,7 +352,8 @@ implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
           len * sizeof (float));
       n += len;
     }
-    epilogue_rows (job, m, m + 1, j0, j1);
+    if (!stored)
+      epilogue_rows (job, m, m + 1, j0, j1);
   }
 }
 
@@ -366,9 +391,12 @@ pointwise_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
   const conv_params *p = job->p;
   for (int64_t t = t0; t < t1; t++) {
     int64_t n0 = t * job->tile, n1 = MIN (p->osz, n0 + job->tile);
+    nn_store_epilogue st;
+    gboolean stored = store_epilogue (job, 0, &st);
     implicit_product (p->M, p->C, p->apk, job->x, p->offs, n0, n1,
-        job->y + n0, p->osz);
-    epilogue_rows (job, 0, p->M, n0, n1);
+        job->y + n0, p->osz, stored ? &st : NULL);
+    if (!stored)
+      epilogue_rows (job, 0, p->M, n0, n1);
   }
 }
 
@@ -380,9 +408,12 @@ pointwise_implicit_rows (void *data, int64_t q0, int64_t q1, void *scratch)
   const conv_job *job = data;
   const conv_params *p = job->p;
   int64_t u = implicit_row_unit (), m0 = q0 * u, m1 = MIN (p->M, q1 * u);
+  nn_store_epilogue st;
+  gboolean stored = store_epilogue (job, m0, &st);
   implicit_product (m1 - m0, p->C, p->apk + m0 * p->C, job->x, p->offs, 0,
-      p->osz, job->y + m0 * p->osz, p->osz);
-  epilogue_rows (job, m0, m1, 0, p->osz);
+      p->osz, job->y + m0 * p->osz, p->osz, stored ? &st : NULL);
+  if (!stored)
+    epilogue_rows (job, m0, m1, 0, p->osz);
 }
 
 /* direct convolution, few grid columns (7x7, 14x14 maps): output

@@ -770,6 +770,82 @@ test_epilogues (void)
     check_matmul_pattern (acts[i]);
 }
 
+/* Conv + bias + Relu or Clip, fused (the AVX2 implicit product clamps
+ * as it stores) against the reference loop, on 1 and 3 threads: a 1x1
+ * and a 3x3 layer on maps large enough for the implicit product, a Clip
+ * tight enough that both bounds bite */
+static void
+test_conv_clamps (void)
+{
+  GRand *r = g_rand_new_with_seed (41);
+  const conv_case cases[] = {
+    {.sp = 2,.C = 7,.M = 20,.group = 1,.in = {13, 14},.k = {1, 1},.s = {1,
+            1},.d = {1, 1},.out = {13, 14}},
+    {.sp = 2,.C = 5,.M = 16,.group = 1,.in = {14, 15},.k = {3, 3},.s = {1,
+            1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {14, 15}},
+  };
+  for (guint ci = 0; ci < G_N_ELEMENTS (cases); ci++)
+    for (int clip = 0; clip < 2; clip++) {
+      conv_case c = cases[ci];
+      int64_t xs[4] = { 1, c.C, c.in[0], c.in[1] };
+      int64_t ws[4] = { c.M, c.C, c.k[0], c.k[1] };
+      int64_t ys[4] = { 1, c.M, c.out[0], c.out[1] };
+      int64_t nx = c.C * c.in[0] * c.in[1], nw = c.M * c.C * c.k[0] * c.k[1];
+      int64_t ny = c.M * c.out[0] * c.out[1];
+      float *x = g_new (float, nx), *w = g_new (float, nw);
+      float *bias = g_new (float, c.M), *ref = g_new (float, ny);
+      for (int64_t i = 0; i < nx; i++)
+        x[i] = frand (r);
+      for (int64_t i = 0; i < nw; i++)
+        w[i] = frand (r);
+      for (int64_t i = 0; i < c.M; i++)
+        bias[i] = frand (r);
+      builder b;
+      builder_init (&b);
+      g_ptr_array_add (b.inputs, value_info (&b, "x", 4, xs));
+      g_ptr_array_add (b.outputs, value_info (&b, "y", 4, ys));
+      add_init (&b, "w", 4, ws, w);
+      add_init (&b, "b", 1, &c.M, bias);
+      int64_t one = 1;
+      float lo = -0.3f, hi = 0.4f;
+      add_init (&b, "lo", 0, &one, &lo);
+      add_init (&b, "hi", 0, &one, &hi);
+      Onnx__NodeProto *conv = add_node (&b, "Conv", "x w b", "c");
+      int64_t pads[4] = { c.pb[0], c.pb[1], c.pe[0], c.pe[1] };
+      Onnx__AttributeProto *attrs[] = {
+        attr_ints (&b, "kernel_shape", 2, c.k),
+        attr_ints (&b, "pads", 4, pads),
+      };
+      set_attrs (&b, conv, G_N_ELEMENTS (attrs), attrs);
+      if (clip)
+        add_node (&b, "Clip", "c lo hi", "y");
+      else
+        add_node (&b, "Relu", "c", "y");
+      reference_conv (&c, x, w, bias, ref);
+      for (int64_t i = 0; i < ny; i++)
+        ref[i] = clip ? CLAMP (ref[i], lo, hi) : MAX (ref[i], 0.0f);
+      nn_model *m = build (&b, FALSE);
+      g_assert_cmpuint (nn_model_n_steps (m), ==, 1);
+      for (int threads = 1; threads <= 3; threads += 2) {
+        size_t n;
+        float *y = run (m, threads, x, nx, &n);
+        g_assert_cmpuint (n, ==, ny);
+        for (int64_t i = 0; i < ny; i++)
+          if (fabsf (y[i] - ref[i]) > 1e-5f * MAX (1.0f, fabsf (ref[i])))
+            g_error ("conv %u %s, threads %d: y[%ld] = %g, reference %g", ci,
+                clip ? "Clip" : "Relu", threads, (long) i, y[i], ref[i]);
+        g_free (y);
+      }
+      nn_model_free (m);
+      builder_clear (&b);
+      g_free (x);
+      g_free (w);
+      g_free (bias);
+      g_free (ref);
+    }
+  g_rand_free (r);
+}
+
 /* MatMul (Q, Kᵀ) -> Softmax -> MatMul (·, V), fused into one step (the
  * scores kept per block of rows), against a double-precision loop, on 1
  * and 3 threads, and the unfused graph; rows across the block edge */
@@ -1342,6 +1418,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/kernels/depthwise-direct", test_depthwise_direct);
   g_test_add_func ("/nn/kernels/maxpool-random", test_maxpool_random);
   g_test_add_func ("/nn/kernels/epilogues", test_epilogues);
+  g_test_add_func ("/nn/kernels/conv-clamps", test_conv_clamps);
   g_test_add_func ("/nn/kernels/attention", test_attention);
   g_test_add_func ("/nn/kernels/matmul", test_matmul);
   g_test_add_func ("/nn/kernels/gemm", test_gemm);
