@@ -141,6 +141,15 @@ void nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
     float *yg, int64_t ldg, const nn_store_epilogue * st);
 
+/* and C[M][N] = W[M][K] X[K][N] for few columns as Cᵀ = Xᵀ Wᵀ, Wᵀ
+ * packed at load in 16-channel panels (nn_sgemm_avx2_wt_size floats,
+ * 32-byte aligned), X read in place */
+size_t nn_sgemm_avx2_wt_size (int64_t M, int64_t K);
+void nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W,
+    int64_t ldw, float *wt);
+void nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
+    const float *X, int64_t ldx, float *C, int64_t ldc);
+
 /* softmax-avx512.c: Softmax of one contiguous row (x may equal y), only
  * when nn_isa_get () is NN_ISA_AVX512 */
 void nn_softmax_row_avx512 (const float *x, float *y, int64_t n);

@@ -282,6 +282,99 @@ nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
   }
 }
 
+/* The transposed product for few columns (a 7x7 map: 49 pixels fill
+ * 49 of the implicit product's 64 lanes, and its strips read K rows of
+ * the input from L2): C = W X computed as Cᵀ = Xᵀ Wᵀ, the output
+ * channels in the lanes. Wᵀ is packed at load in 16-channel panels
+ * ([M/16][K][16], zero padded); a tile is 6 pixels by 16 channels (12
+ * accumulators; per k two loads of Wᵀ and six broadcasts of X), written
+ * back transposed through a buffer, which costs about 16 / K of the
+ * tile's time (1.7% at K = 960). No K blocking: a panel of Wᵀ (64 bytes
+ * a k) and the columns of X stay in L2 for every K of these layers. */
+#ifndef KT
+#define KT 128
+#endif
+
+size_t
+nn_sgemm_avx2_wt_size (int64_t M, int64_t K)
+{
+  return (size_t) ((M + 15) / 16 * 16 * K);
+}
+
+void
+nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
+    float *wt)
+{
+  for (int64_t m0 = 0; m0 < M; m0 += 16, wt += 16 * K)
+    for (int64_t k = 0; k < K; k++)
+      for (int64_t j = 0; j < 16; j++)
+        wt[k * 16 + j] = m0 + j < M ? W[(m0 + j) * ldw + k] : 0.0f;
+}
+
+/* ROWS pixels (from column n of X) by 16 channels: Cᵀ into t[ROWS][16] */
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline void
+micro_t (int64_t K, const float *wt, const float *x, int64_t ldx, float *t,
+    gboolean accumulate, const int ROWS)
+{
+  __m256 acc[6][2];
+#pragma GCC unroll 6
+  for (int i = 0; i < ROWS; i++) {
+    acc[i][0] = accumulate ? _mm256_loadu_ps (t + i * 16) :
+        _mm256_setzero_ps ();
+    acc[i][1] = accumulate ? _mm256_loadu_ps (t + i * 16 + 8) :
+        _mm256_setzero_ps ();
+  }
+  for (int64_t k = 0; k < K; k++) {
+    __m256 w0 = _mm256_load_ps (wt), w1 = _mm256_load_ps (wt + 8);
+#pragma GCC unroll 6
+    for (int i = 0; i < ROWS; i++) {
+      __m256 xi = _mm256_broadcast_ss (x + i);
+      acc[i][0] = _mm256_fmadd_ps (xi, w0, acc[i][0]);
+      acc[i][1] = _mm256_fmadd_ps (xi, w1, acc[i][1]);
+    }
+    wt += 16;
+    x += ldx;
+  }
+#pragma GCC unroll 6
+  for (int i = 0; i < ROWS; i++) {
+    _mm256_storeu_ps (t + i * 16, acc[i][0]);
+    _mm256_storeu_ps (t + i * 16 + 8, acc[i][1]);
+  }
+}
+
+__attribute__ ((target ("avx2,fma")))
+void
+nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
+    const float *X, int64_t ldx, float *C, int64_t ldc)
+{
+  float t[6 * 16];
+  for (int64_t m0 = 0; m0 < M; m0 += 16) {
+    const float *wp = wt + m0 * K;      /* panel m0 / 16 */
+    int64_t mr = MIN (16, M - m0);
+    for (int64_t n0 = 0; n0 < N; n0 += 6) {
+      int64_t nr = MIN (6, N - n0);
+      for (int64_t k0 = 0; k0 < K; k0 += KT) {
+        int64_t kc = MIN (KT, K - k0);
+        const float *w = wp + k0 * 16, *x = X + k0 * ldx + n0;
+        switch (nr) {
+          case 6: micro_t (kc, w, x, ldx, t, k0 > 0, 6); break;
+          case 5: micro_t (kc, w, x, ldx, t, k0 > 0, 5); break;
+          case 4: micro_t (kc, w, x, ldx, t, k0 > 0, 4); break;
+          case 3: micro_t (kc, w, x, ldx, t, k0 > 0, 3); break;
+          case 2: micro_t (kc, w, x, ldx, t, k0 > 0, 2); break;
+          default: micro_t (kc, w, x, ldx, t, k0 > 0, 1); break;
+        }
+      }
+      for (int64_t j = 0; j < mr; j++) {
+        float *cj = C + (m0 + j) * ldc + n0;
+        for (int64_t i = 0; i < nr; i++)
+          cj[i] = t[i * 16 + j];
+      }
+    }
+  }
+}
+
 #else
 
 size_t
@@ -300,6 +393,24 @@ void
 nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
     float *yg, int64_t ldg, const nn_store_epilogue * st)
+{
+}
+
+size_t
+nn_sgemm_avx2_wt_size (int64_t M, int64_t K)
+{
+  return 0;
+}
+
+void
+nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
+    float *wt)
+{
+}
+
+void
+nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
+    const float *X, int64_t ldx, float *C, int64_t ldc)
 {
 }
 
