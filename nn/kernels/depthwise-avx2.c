@@ -196,6 +196,29 @@ store_pixels (float *dst, __m256 v, int64_t n)
     _mm_store_ss (dst, q);
 }
 
+/* any kernel height and row stride (not unrolled), one row at a time */
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline void
+strip_any (const nn_depthwise * p, plane_shape ps, const float *plane,
+    const __m256 * wv, __m256 b0, int64_t ow, int mode, __m256 lo,
+    __m256 hi, float *yc, int64_t oh0, int64_t oh1, const int KW,
+    const int SW)
+{
+  const int64_t OW = p->OW, Wp = ps.Wp, Wh = ps.Wh;
+  int64_t n = MIN (8, OW - ow);
+  for (int64_t oh = oh0; oh < oh1; oh++) {
+    const float *r0 = plane + oh * p->sh * Wp + ow;
+    __m256 acc[2] = { b0, _mm256_setzero_ps () };
+    for (int64_t kh = 0; kh < p->KH; kh++)
+#pragma GCC unroll 8
+      for (int kw = 0; kw < KW; kw++)
+        acc[kh & 1] = _mm256_fmadd_ps (wv[kh * KW + kw],
+            pixels (r0 + kh * Wp, Wh, kw, SW), acc[kh & 1]);
+    store_pixels (yc + oh * OW + ow, activate (_mm256_add_ps (acc[0],
+                acc[1]), mode, lo, hi), n);
+  }
+}
+
 /* one column strip of 8 output pixels (from ow) of a channel, rows
  * [oh0, oh1), from the padded plane. Output rows go R at a time with
  * their own accumulators, even and odd kernel rows apart: 2R chains of
@@ -237,41 +260,8 @@ strip (const nn_depthwise * p, plane_shape ps, const float *plane,
       store_pixels (yc + (oh + r) * OW + ow, activate (acc[r], mode, lo, hi),
           n);
   }
-  for (; oh < oh1; oh++) {
-    const float *r0 = plane + oh * SH * Wp + ow;
-    __m256 acc[2] = { b0, _mm256_setzero_ps () };
-#pragma GCC unroll 16
-    for (int kh = 0; kh < KH; kh++)
-#pragma GCC unroll 8
-      for (int kw = 0; kw < KW; kw++)
-        acc[kh & 1] = _mm256_fmadd_ps (wv[kh * KW + kw],
-            pixels (r0 + kh * Wp, Wh, kw, SW), acc[kh & 1]);
-    store_pixels (yc + oh * OW + ow, activate (_mm256_add_ps (acc[0],
-                acc[1]), mode, lo, hi), n);
-  }
-}
-
-/* any kernel height and row stride (not unrolled), one row at a time */
-__attribute__ ((target ("avx2,fma"), always_inline))
-static inline void
-strip_any (const nn_depthwise * p, plane_shape ps, const float *plane,
-    const __m256 * wv, __m256 b0, int64_t ow, int mode, __m256 lo,
-    __m256 hi, float *yc, int64_t oh0, int64_t oh1, const int KW,
-    const int SW)
-{
-  const int64_t OW = p->OW, Wp = ps.Wp, Wh = ps.Wh;
-  int64_t n = MIN (8, OW - ow);
-  for (int64_t oh = oh0; oh < oh1; oh++) {
-    const float *r0 = plane + oh * p->sh * Wp + ow;
-    __m256 acc[2] = { b0, _mm256_setzero_ps () };
-    for (int64_t kh = 0; kh < p->KH; kh++)
-#pragma GCC unroll 8
-      for (int kw = 0; kw < KW; kw++)
-        acc[kh & 1] = _mm256_fmadd_ps (wv[kh * KW + kw],
-            pixels (r0 + kh * Wp, Wh, kw, SW), acc[kh & 1]);
-    store_pixels (yc + oh * OW + ow, activate (_mm256_add_ps (acc[0],
-                acc[1]), mode, lo, hi), n);
-  }
+  /* the rows left over, one at a time */
+  strip_any (p, ps, plane, wv, b0, ow, mode, lo, hi, yc, oh, oh1, KW, SW);
 }
 
 /* the strip for a square kernel K x K at stride S both ways, or for

@@ -55,6 +55,10 @@ void nn_maxpool_avx2_run (const nn_maxpool * p, const int64_t * row_lo,
     const int64_t * row_hi, const float *x, float *y, int64_t c0, int64_t c1,
     float *row);
 
+/* buffer.c: the calling thread's buffer of at least `floats` floats,
+ * 64-byte aligned, kept for the thread's next call */
+float *nn_kernel_buffer (size_t floats);
+
 /* isa.c: the instruction set chosen once from the CPU and NN_ISA */
 typedef enum {
   NN_ISA_GENERIC,

@@ -183,25 +183,6 @@ panel_strip (int64_t M, int64_t K, const float *apk, const float *xpad,
     micro (kc, a, xpad + s, offs + k0, bp, c, ldg, k0 > 0, mr, nr, pst, 2);
 }
 
-static GPrivate work_key = G_PRIVATE_INIT (g_free);
-static GPrivate work_size_key;
-
-/* the calling thread's buffer for packed strips, grown once and kept (no
- * allocation per run in steady state), 32-byte aligned */
-static float *
-work_buffer (size_t floats)
-{
-  size_t have = GPOINTER_TO_SIZE (g_private_get (&work_size_key));
-  float *w = g_private_get (&work_key);
-  if (!w || have < floats) {
-    /* g_private_replace frees the old buffer */
-    w = g_malloc (floats * sizeof (float) + 32);
-    g_private_replace (&work_key, w);
-    g_private_set (&work_size_key, GSIZE_TO_POINTER (floats));
-  }
-  return (float *) (((uintptr_t) w + 31) & ~(uintptr_t) 31);
-}
-
 /* rows [k0, k0 + kc) of the input's columns [n0, n1) as [strip][kc][16]
  * panels, zero padded (a short strip through masked loads) */
 __attribute__ ((target ("avx2")))
@@ -261,7 +242,7 @@ nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
    * taps are neighbours, whose rows share lines, and read in place */
   gboolean pack_each = !few && mp >= 8 && offs_apart (offs, MIN (K, 2));
   float *bp = few || pack_each ?
-      work_buffer ((size_t) ((few ? ns : 1) * NR * kcb)) : NULL;
+      nn_kernel_buffer ((size_t) ((few ? ns : 1) * NR * kcb)) : NULL;
   for (int64_t k0 = 0; k0 < K; k0 += kcb) {
     int64_t kc = MIN (kcb, K - k0);
     if (!few) {

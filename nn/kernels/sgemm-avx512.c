@@ -30,23 +30,6 @@
 /* up to this many column panels are packed together (64 KiB at KC) */
 #define NP_FEW 2
 
-static GPrivate work_key = G_PRIVATE_INIT (g_free);
-static GPrivate work_size_key;
-
-static float *
-work_buffer (size_t floats)
-{
-  size_t have = GPOINTER_TO_SIZE (g_private_get (&work_size_key));
-  float *w = g_private_get (&work_key);
-  if (!w || have < floats) {
-    /* g_private_replace frees the old buffer */
-    w = g_malloc (floats * sizeof (float) + 64);
-    g_private_replace (&work_key, w);
-    g_private_set (&work_size_key, GSIZE_TO_POINTER (floats));
-  }
-  return (float *) (((uintptr_t) w + 63) & ~(uintptr_t) 63);
-}
-
 /* the lane masks of a 32-column strip's two halves when only its first
  * nr columns exist */
 #define STRIP_MASKS(nr, m0, m1) \
@@ -230,7 +213,7 @@ product (int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
   int64_t np = (N + NR - 1) / NR;
   int64_t kcmax = MIN (K, KC);
   /* B panels start 64-byte aligned, for the aligned loads */
-  float *bp = work_buffer ((size_t) (NP_FEW * NR * kcmax));
+  float *bp = nn_kernel_buffer ((size_t) (NP_FEW * NR * kcmax));
   gboolean few = np <= NP_FEW;
   for (int64_t k0 = 0; k0 < K; k0 += KC) {
     int64_t kc = MIN (KC, K - k0);
