@@ -512,7 +512,7 @@ test_depthwise_large (void)
 /* the depthwise kernels straight from NCHW (AVX-512 with masked loads,
  * AVX2 through a padded plane in scratch) on small maps of every width
  * around the 16- and 8-lane vectors, each kernel width and stride they
- * take, pads up to the kernel's half, the activations applied in
+ * take, pads up to the kernel's size and one more, the activations applied in
  * registers and through the epilogue, with and without a residual. The
  * AVX2 kernel gets a scratch full of NaN (it must zero the padding
  * itself) and the channels in two calls that share it. Whichever the
@@ -525,16 +525,20 @@ test_depthwise_direct (void)
   const nn_activation acts[] = { NN_ACT_NONE, NN_ACT_RELU, NN_ACT_CLIP,
     NN_ACT_HARD_SWISH, NN_ACT_SILU
   };
-  for (int i = 0; i < 400; i++) {
+  for (int i = 0; i < 600; i++) {
     int64_t kw = 3 + 2 * g_rand_int_range (r, 0, 3);
     int64_t kh = g_rand_int_range (r, 1, 8);
     int64_t sw = kw == 7 ? 1 : g_rand_int_range (r, 1, 3);
     int64_t sh = g_rand_int_range (r, 1, 4);
     int64_t C = g_rand_int_range (r, 1, 6);
-    int64_t H = g_rand_int_range (r, kh, 20), W = g_rand_int_range (r, 1,
-        40);
-    int64_t ph = g_rand_int_range (r, 0, kh / 2 + 1);
-    int64_t pw = g_rand_int_range (r, 0, kw / 2 + 1);
+    /* maps up to a few strips wide; pads up to the kernel's size and one
+     * more (whole rows and columns of padding) */
+    int64_t H = g_rand_int_range (r, 1, 25), W = g_rand_int_range (r, 1,
+        70);
+    int64_t ph = g_rand_int_range (r, 0, kh + 2);
+    int64_t pw = g_rand_int_range (r, 0, kw + 2);
+    if (H + 2 * ph < kh)
+      continue;
     if (W + 2 * pw < kw)
       continue;
     nn_depthwise p = {.C = C,.H = H,.W = W,.KH = kh,.KW = kw,.sh = sh,
@@ -605,17 +609,18 @@ test_depthwise_direct (void)
 }
 
 /* 2-D MaxPool on random shapes (kernels 1-5 on each axis, strides 1-3,
- * pads up to the kernel's size less one, ceil_mode, widths around the
- * 8-lane vector, NaN in the input) against a reference loop, on 1 and 3
+ * pads up to the kernel's size and one more, so whole windows lie in the
+ * padding, ceil_mode, widths around the 8-lane vector and several
+ * vectors wide, NaN in the input) against a reference loop, on 1 and 3
  * threads: the AVX2 kernel where the shape fits it, the portable loops
  * otherwise (and everywhere under NN_ISA=generic) */
 static void
 test_maxpool_random (void)
 {
   GRand *r = g_rand_new_with_seed (31);
-  for (int i = 0; i < 200; i++) {
+  for (int i = 0; i < 300; i++) {
     int64_t C = g_rand_int_range (r, 1, 5), H = g_rand_int_range (r, 1, 20);
-    int64_t W = g_rand_int_range (r, 1, 41);
+    int64_t W = g_rand_int_range (r, 1, 70);
     int64_t k[2], st[2], pads[4], out[2];
     gboolean ceil_mode = g_rand_boolean (r);
     int64_t in[2] = { H, W };
@@ -623,8 +628,8 @@ test_maxpool_random (void)
     for (int a = 0; a < 2; a++) {
       k[a] = g_rand_int_range (r, 1, 6);
       st[a] = g_rand_int_range (r, 1, 4);
-      pads[a] = g_rand_int_range (r, 0, k[a]);
-      pads[a + 2] = g_rand_int_range (r, 0, k[a]);
+      pads[a] = g_rand_int_range (r, 0, k[a] + 2);
+      pads[a + 2] = g_rand_int_range (r, 0, k[a] + 2);
       int64_t room = in[a] + pads[a] + pads[a + 2] - k[a];
       if (room < 0) {
         ok = FALSE;
