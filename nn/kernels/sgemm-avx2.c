@@ -16,12 +16,8 @@
  */
 #include "kernels.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-
+/* the packing at load is plain C, for every build */
 #define MR 6
-#define NR 16
-#define KC 256
 
 size_t
 nn_sgemm_avx2_packed_size (int64_t M, int64_t K)
@@ -46,6 +42,28 @@ nn_sgemm_avx2_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
   }
 }
 
+size_t
+nn_sgemm_avx2_wt_size (int64_t M, int64_t K)
+{
+  return (size_t) ((M + 15) / 16 * 16 * K);
+}
+
+void
+nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
+    float *wt)
+{
+  for (int64_t m0 = 0; m0 < M; m0 += 16, wt += 16 * K)
+    for (int64_t k = 0; k < K; k++)
+      for (int64_t j = 0; j < 16; j++)
+        wt[k * 16 + j] = m0 + j < M ? W[(m0 + j) * ldw + k] : 0.0f;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define NR 16
+#define KC 256
+
 /* the lane masks of a 16-column strip's two halves when only its first
  * nr columns exist (vmaskmovps reads the sign bits) */
 __attribute__ ((target ("avx2")))
@@ -56,6 +74,21 @@ strip_masks (int64_t nr, __m256i * m0, __m256i * m1)
   *m0 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MIN (nr, 8)), lane);
   *m1 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MAX (nr - 8, 0)),
       lane);
+}
+
+/* one k step of a tile: row i of the A panel (a[i]) times the strip's
+ * 16 columns (b0, b1), into the first ROWS rows of accumulators */
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline void
+fma_rows (__m256 acc[][2], const float *a, __m256 b0, __m256 b1,
+    const int ROWS)
+{
+#pragma GCC unroll 6
+  for (int i = 0; i < ROWS; i++) {
+    __m256 ai = _mm256_broadcast_ss (a + i);
+    acc[i][0] = _mm256_fmadd_ps (ai, b0, acc[i][0]);
+    acc[i][1] = _mm256_fmadd_ps (ai, b1, acc[i][1]);
+  }
 }
 
 /* ROWS x 16 of C from a panel of A ([k][MR]) and the input rows of a
@@ -77,12 +110,7 @@ micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
     /* the strip packed ([kc][16], zero padded, aligned) */
     for (int64_t k = 0; k < kc; k++) {
       __m256 b0 = _mm256_load_ps (bp), b1 = _mm256_load_ps (bp + 8);
-#pragma GCC unroll 6
-      for (int i = 0; i < ROWS; i++) {
-        __m256 ai = _mm256_broadcast_ss (a + i);
-        acc[i][0] = _mm256_fmadd_ps (ai, b0, acc[i][0]);
-        acc[i][1] = _mm256_fmadd_ps (ai, b1, acc[i][1]);
-      }
+      fma_rows (acc, a, b0, b1, ROWS);
       a += MR;
       bp += NR;
     }
@@ -90,12 +118,7 @@ micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
     for (int64_t k = 0; k < kc; k++) {
       const float *bk = xb + offs[k];
       __m256 b0 = _mm256_loadu_ps (bk), b1 = _mm256_loadu_ps (bk + 8);
-#pragma GCC unroll 6
-      for (int i = 0; i < ROWS; i++) {
-        __m256 ai = _mm256_broadcast_ss (a + i);
-        acc[i][0] = _mm256_fmadd_ps (ai, b0, acc[i][0]);
-        acc[i][1] = _mm256_fmadd_ps (ai, b1, acc[i][1]);
-      }
+      fma_rows (acc, a, b0, b1, ROWS);
       a += MR;
     }
   } else {
@@ -105,12 +128,7 @@ micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
       const float *bk = xb + offs[k];
       __m256 b0 = _mm256_maskload_ps (bk, m0);
       __m256 b1 = _mm256_maskload_ps (nr > 8 ? bk + 8 : bk, m1);
-#pragma GCC unroll 6
-      for (int i = 0; i < ROWS; i++) {
-        __m256 ai = _mm256_broadcast_ss (a + i);
-        acc[i][0] = _mm256_fmadd_ps (ai, b0, acc[i][0]);
-        acc[i][1] = _mm256_fmadd_ps (ai, b1, acc[i][1]);
-      }
+      fma_rows (acc, a, b0, b1, ROWS);
       a += MR;
     }
   }
@@ -270,27 +288,10 @@ nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
  * ([M/16][K][16], zero padded); a tile is 6 pixels by 16 channels (12
  * accumulators; per k two loads of Wᵀ and six broadcasts of X), written
  * back transposed through a buffer, which costs about 16 / K of the
- * tile's time (1.7% at K = 960). No K blocking: a panel of Wᵀ (64 bytes
- * a k) and the columns of X stay in L2 for every K of these layers. */
-#ifndef KT
+ * tile's time (1.7% at K = 960). K in blocks of KT, the tile's sums
+ * carried through that buffer, so that a block of the Wᵀ panel (8 KiB)
+ * and of X's rows stays in L1 (measured level with one block of all K). */
 #define KT 128
-#endif
-
-size_t
-nn_sgemm_avx2_wt_size (int64_t M, int64_t K)
-{
-  return (size_t) ((M + 15) / 16 * 16 * K);
-}
-
-void
-nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
-    float *wt)
-{
-  for (int64_t m0 = 0; m0 < M; m0 += 16, wt += 16 * K)
-    for (int64_t k = 0; k < K; k++)
-      for (int64_t j = 0; j < 16; j++)
-        wt[k * 16 + j] = m0 + j < M ? W[(m0 + j) * ldw + k] : 0.0f;
-}
 
 /* ROWS pixels (from column n of X) by 16 channels: Cᵀ into t[ROWS][16] */
 __attribute__ ((target ("avx2,fma"), always_inline))
@@ -358,34 +359,10 @@ nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
 
 #else
 
-size_t
-nn_sgemm_avx2_packed_size (int64_t M, int64_t K)
-{
-  return 0;
-}
-
-void
-nn_sgemm_avx2_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
-    float *ap)
-{
-}
-
 void
 nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
     float *yg, int64_t ldg, const nn_store_epilogue * st)
-{
-}
-
-size_t
-nn_sgemm_avx2_wt_size (int64_t M, int64_t K)
-{
-  return 0;
-}
-
-void
-nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
-    float *wt)
 {
 }
 
