@@ -24,5 +24,28 @@ nn_avx2_deinterleave (__m256 a, __m256 b, __m256 * even, __m256 * odd)
           _MM_SHUFFLE (3, 1, 2, 0)));
 }
 
+/* the masks of the first n of 16 lanes, as the two vectors whose sign
+ * bits vmaskmovps reads */
+__attribute__ ((target ("avx2"), always_inline))
+static inline void
+nn_avx2_first_lanes (int64_t n, __m256i * m0, __m256i * m1)
+{
+  const __m256i lane = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
+  *m0 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MIN (n, 8)), lane);
+  *m1 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MAX (n - 8, 0)), lane);
+}
+
+/* 16 floats from src, through the masks of its first n lanes: the
+ * others read nothing and come back zero (the second half's address
+ * stays at src when none of it is read) */
+__attribute__ ((target ("avx2"), always_inline))
+static inline void
+nn_avx2_load_first (const float *src, int64_t n, __m256i m0, __m256i m1,
+    __m256 * a, __m256 * b)
+{
+  *a = _mm256_maskload_ps (src, m0);
+  *b = _mm256_maskload_ps (n > 8 ? src + 8 : src, m1);
+}
+
 #endif
 #endif /* MMFUSION_NN_AVX2_LANES_H */

@@ -24,6 +24,8 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
+/* every shape it takes: it measured faster than the phase planes on each
+ * of mobilenet_v2's and efficientnet_b0's layers (docs/kernels.md) */
 gboolean
 nn_depthwise_avx2_fits (const nn_depthwise * p)
 {
@@ -31,15 +33,6 @@ nn_depthwise_avx2_fits (const nn_depthwise * p)
       && p->KH <= 16 && p->OW <= 4096
       && (((p->KW == 3 || p->KW == 5) && p->sw <= 2)
       || (p->KW == 7 && p->sw == 1));
-}
-
-gboolean
-nn_depthwise_avx2_wins (const nn_depthwise * p)
-{
-  /* measured on an AVX2-only AMD EPYC against the phase planes, on
-   * mobilenet_v2's and efficientnet_b0's layers (docs/kernels.md): faster
-   * on every one of them */
-  return TRUE;
 }
 
 /* the padded plane of one channel: rows and columns as the taps read
@@ -78,19 +71,15 @@ nn_depthwise_avx2_scratch (const nn_depthwise * p)
   return (size_t) (s.Hp * s.Wp) * sizeof (float);
 }
 
-/* the first n (< 16) lanes of 16 floats from src; the rest read as zero
- * (vmaskmovps loads are fast enough: only its stores are slow on AMD) */
+/* the first n (< 16) of 16 floats from src, the rest zero (vmaskmovps
+ * loads are fast enough: only its stores are slow on AMD) */
 __attribute__ ((target ("avx2")))
 static inline void
 load_few (const float *src, int64_t n, __m256 * a, __m256 * b)
 {
-  const __m256i lane = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
-  __m256i m0 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MIN (n, 8)),
-      lane);
-  __m256i m1 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MAX (n - 8, 0)),
-      lane);
-  *a = _mm256_maskload_ps (src, m0);
-  *b = _mm256_maskload_ps (n > 8 ? src + 8 : src, m1);
+  __m256i m0, m1;
+  nn_avx2_first_lanes (n, &m0, &m1);
+  nn_avx2_load_first (src, n, m0, m1, a, b);
 }
 
 /* the input rows of one channel into the plane's interior; the border
@@ -220,10 +209,10 @@ strip_any (const nn_depthwise * p, plane_shape ps, const float *plane,
 }
 
 /* one column strip of 8 output pixels (from ow) of a channel, rows
- * [oh0, oh1), from the padded plane. Output rows go R at a time with
- * their own accumulators, even and odd kernel rows apart: 2R chains of
- * dependent FMAs instead of one, and each input row's pixels, loaded
- * once, feed every output row that reads them (stride SH along rows). */
+ * [oh0, oh1), from the padded plane. Output rows go R at a time, each
+ * with its own accumulator: R chains of dependent FMAs instead of one,
+ * and each input row's pixels, loaded once, feed every output row that
+ * reads them (stride SH along rows). */
 __attribute__ ((target ("avx2,fma"), always_inline))
 static inline void
 strip (const nn_depthwise * p, plane_shape ps, const float *plane,
@@ -280,10 +269,7 @@ nn_depthwise_avx2_run (const nn_depthwise * p, int64_t c0, int64_t c1,
   const int64_t KH = p->KH, KW = p->KW, OH = p->OH, OW = p->OW;
   const int64_t H = p->H, W = p->W, sw = p->sw;
   nn_activation act = e ? e->act : NN_ACT_NONE;
-  /* activations applied in registers: 0 none, 1 Relu, 2 Clip, 3 HardSwish;
-   * -1: the epilogue runs over the channel after */
-  int mode = res ? -1 : act == NN_ACT_NONE ? 0 : act == NN_ACT_RELU ? 1 :
-      act == NN_ACT_CLIP ? 2 : act == NN_ACT_HARD_SWISH ? 3 : -1;
+  int mode = nn_depthwise_register_act (e, res);
   __m256 lo = _mm256_set1_ps (act == NN_ACT_CLIP ? e->alpha : 0.0f);
   __m256 hi = _mm256_set1_ps (act == NN_ACT_CLIP ? e->beta : 0.0f);
   __m256 wv[16 * 16];           /* a channel's taps, broadcast */
@@ -328,12 +314,6 @@ nn_depthwise_avx2_run (const nn_depthwise * p, int64_t c0, int64_t c1,
 
 gboolean
 nn_depthwise_avx2_fits (const nn_depthwise * p)
-{
-  return FALSE;
-}
-
-gboolean
-nn_depthwise_avx2_wins (const nn_depthwise * p)
 {
   return FALSE;
 }

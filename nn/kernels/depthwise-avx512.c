@@ -122,10 +122,7 @@ nn_depthwise_avx512_run (const nn_depthwise * p, int64_t c0, int64_t c1,
   const int64_t KH = p->KH, KW = p->KW, OH = p->OH, OW = p->OW;
   const int64_t H = p->H, W = p->W, sw = p->sw;
   nn_activation act = e ? e->act : NN_ACT_NONE;
-  /* activations applied in registers: 0 none, 1 Relu, 2 Clip, 3 HardSwish;
-   * -1: the epilogue runs over the channel after */
-  int mode = res ? -1 : act == NN_ACT_NONE ? 0 : act == NN_ACT_RELU ? 1 :
-      act == NN_ACT_CLIP ? 2 : act == NN_ACT_HARD_SWISH ? 3 : -1;
+  int mode = nn_depthwise_register_act (e, res);
   __m512 lo = _mm512_set1_ps (act == NN_ACT_CLIP ? e->alpha : 0.0f);
   __m512 hi = _mm512_set1_ps (act == NN_ACT_CLIP ? e->beta : 0.0f);
   __m512 wv[16 * 16];           /* a channel's taps, broadcast */

@@ -20,6 +20,18 @@ void nn_depthwise_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y, float *scratch);
 
+/* the activation a depthwise kernel straight from NCHW applies in
+ * registers before its store: 0 none, 1 Relu, 2 Clip, 3 HardSwish; -1
+ * when the epilogue runs over each channel after (a residual, or another
+ * activation) */
+static inline int
+nn_depthwise_register_act (const nn_epilogue * e, const float *res)
+{
+  nn_activation act = e ? e->act : NN_ACT_NONE;
+  return res ? -1 : act == NN_ACT_NONE ? 0 : act == NN_ACT_RELU ? 1 :
+      act == NN_ACT_CLIP ? 2 : act == NN_ACT_HARD_SWISH ? 3 : -1;
+}
+
 /* depthwise-avx512.c: the same straight from NCHW with masked loads, no
  * scratch; for dilation 1, row strides 1 and 2, kernels up to 16x16, on
  * CPUs with AVX-512 (nn_depthwise_avx512_fits) */
@@ -32,9 +44,9 @@ void nn_depthwise_avx512_run (const nn_depthwise * p, int64_t c0, int64_t c1,
 
 /* depthwise-avx2.c: the same shapes on 8-lane AVX2 vectors, for CPUs
  * without AVX-512 (nn_isa_get () is NN_ISA_AVX2), through a zero-padded
- * copy of each channel in scratch (nn_depthwise_avx2_scratch bytes) */
+ * copy of each channel in scratch (nn_depthwise_avx2_scratch bytes);
+ * it beats the phase planes on every shape it fits */
 gboolean nn_depthwise_avx2_fits (const nn_depthwise * p);
-gboolean nn_depthwise_avx2_wins (const nn_depthwise * p);
 size_t nn_depthwise_avx2_scratch (const nn_depthwise * p);
 void nn_depthwise_avx2_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
@@ -54,6 +66,12 @@ size_t nn_maxpool_avx2_row_floats (const nn_maxpool * p);
 void nn_maxpool_avx2_run (const nn_maxpool * p, const int64_t * row_lo,
     const int64_t * row_hi, const float *x, float *y, int64_t c0, int64_t c1,
     float *row);
+
+/* panels.c: A [M][K] (lda apart) as panels of mr rows, [M/mr][K][mr],
+ * the rows past M zeros; and the floats that takes */
+size_t nn_row_panels_size (int64_t M, int64_t K, int64_t mr);
+void nn_pack_row_panels (int64_t M, int64_t K, const float *A, int64_t lda,
+    int64_t mr, float *ap);
 
 /* buffer.c: the calling thread's buffer of at least `floats` floats,
  * 64-byte aligned, kept for the thread's next call */

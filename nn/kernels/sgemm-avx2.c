@@ -15,6 +15,7 @@
  * broadcasts of the weights for every 12 FMAs, and is stored once.
  */
 #include "kernels.h"
+#include "avx2-lanes.h"
 
 /* the packing at load is plain C, for every build */
 #define MR 6
@@ -22,24 +23,14 @@
 size_t
 nn_sgemm_avx2_packed_size (int64_t M, int64_t K)
 {
-  return (size_t) ((M + MR - 1) / MR * MR * K);
+  return nn_row_panels_size (M, K, MR);
 }
 
-/* A [M][K] (lda apart) into panels of MR rows, [M/MR][K][MR], the rows
- * past M zeros */
 void
 nn_sgemm_avx2_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
     float *ap)
 {
-  for (int64_t i0 = 0; i0 < M; i0 += MR) {
-    int64_t mr = MIN (MR, M - i0);
-    for (int64_t i = 0; i < MR; i++) {
-      const float *row = A + (i0 + i) * lda;
-      for (int64_t k = 0; k < K; k++)
-        ap[k * MR + i] = i < mr ? row[k] : 0.0f;
-    }
-    ap += K * MR;
-  }
+  nn_pack_row_panels (M, K, A, lda, MR, ap);
 }
 
 size_t
@@ -63,18 +54,6 @@ nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
 
 #define NR 16
 #define KC 256
-
-/* the lane masks of a 16-column strip's two halves when only its first
- * nr columns exist (vmaskmovps reads the sign bits) */
-__attribute__ ((target ("avx2")))
-static inline void
-strip_masks (int64_t nr, __m256i * m0, __m256i * m1)
-{
-  const __m256i lane = _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7);
-  *m0 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MIN (nr, 8)), lane);
-  *m1 = _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MAX (nr - 8, 0)),
-      lane);
-}
 
 /* one k step of a tile: row i of the A panel (a[i]) times the strip's
  * 16 columns (b0, b1), into the first ROWS rows of accumulators */
@@ -123,11 +102,10 @@ micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
     }
   } else {
     __m256i m0, m1;
-    strip_masks (nr, &m0, &m1);
+    __m256 b0, b1;
+    nn_avx2_first_lanes (nr, &m0, &m1);
     for (int64_t k = 0; k < kc; k++) {
-      const float *bk = xb + offs[k];
-      __m256 b0 = _mm256_maskload_ps (bk, m0);
-      __m256 b1 = _mm256_maskload_ps (nr > 8 ? bk + 8 : bk, m1);
+      nn_avx2_load_first (xb + offs[k], nr, m0, m1, &b0, &b1);
       fma_rows (acc, a, b0, b1, ROWS);
       a += MR;
     }
@@ -219,12 +197,12 @@ pack_strips (const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
       }
     } else {
       __m256i m0, m1;
-      strip_masks (nr, &m0, &m1);
+      __m256 a, b;
+      nn_avx2_first_lanes (nr, &m0, &m1);
       for (int64_t k = 0; k < kc; k++, bp += NR) {
-        const float *src = xs + offs[k0 + k];
-        _mm256_store_ps (bp, _mm256_maskload_ps (src, m0));
-        _mm256_store_ps (bp + 8, _mm256_maskload_ps (nr > 8 ? src + 8 : src,
-                m1));
+        nn_avx2_load_first (xs + offs[k0 + k], nr, m0, m1, &a, &b);
+        _mm256_store_ps (bp, a);
+        _mm256_store_ps (bp + 8, b);
       }
     }
   }

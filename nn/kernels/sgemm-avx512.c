@@ -89,25 +89,6 @@ pack_bt (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
   }
 }
 
-static void
-pack_a (const float *A, int64_t lda, int64_t M, int64_t kc, float *ap)
-{
-  for (int64_t i0 = 0; i0 < M; i0 += MR) {
-    int64_t mr = MIN (MR, M - i0);
-    /* rows read in order; the padding rows are zeros */
-    for (int64_t i = 0; i < MR; i++) {
-      const float *row = A + (i0 + i) * lda;
-      if (i < mr)
-        for (int64_t k = 0; k < kc; k++)
-          ap[k * MR + i] = row[k];
-      else
-        for (int64_t k = 0; k < kc; k++)
-          ap[k * MR + i] = 0.0f;
-    }
-    ap += kc * MR;
-  }
-}
-
 /* ROWS x 32 of C from a panel of A ([k][MR], rows past ROWS unread) and
  * one of B; inlined with ROWS constant, so the accumulators stay in
  * registers */
@@ -192,14 +173,14 @@ micro_direct (int64_t kc, const float *a, int64_t lda, const float *b,
 size_t
 nn_sgemm_avx512_packed_size (int64_t M, int64_t K)
 {
-  return (size_t) ((M + MR - 1) / MR * MR * K);
+  return nn_row_panels_size (M, K, MR);
 }
 
 void
 nn_sgemm_avx512_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
     float *ap)
 {
-  pack_a (A, lda, M, K, ap);
+  nn_pack_row_panels (M, K, A, lda, MR, ap);
 }
 
 /* C = A B with A packed at load ([M/MR][K][MR]) or, when apk is NULL,

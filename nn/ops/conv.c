@@ -42,11 +42,12 @@ typedef struct {
   int64_t isz, osz, kk;         /* spatial sizes: input, output, kernel */
   int64_t tile;                 /* output columns per tile, at most */
   nn_depthwise dw;
-  dw_kernel dw_direct;          /* a kernel straight from NCHW, no scratch */
+  dw_kernel dw_direct;          /* phase planes or straight from NCHW */
   int64_t packed_group;         /* floats per group in packed[], or 0 */
   const float *small_n;         /* or Wᵀ for the transposed product
-                                 * (nn_sgemm_avx512_small_n), in packed[] 64-byte
-                                 * aligned (the kernel's aligned loads) */
+                                 * (nn_sgemm_avx512_small_n or _avx2_), in
+                                 * packed[] 64-byte aligned (the kernels'
+                                 * aligned loads) */
   /* direct (with small_n): no im2col; the input padded and split into
    * stride phases once (Q[] per phase plane) in the calling worker's
    * scratch, tap offsets in packed[] after Wᵀ, grid columns nflat */
@@ -318,10 +319,10 @@ implicit_row_unit (void)
   return nn_isa_get () == NN_ISA_AVX512 ? 24 : 12;
 }
 
-/* implicit convolution: grid column tiles [t0, t1); each tile's block
- * of all channels goes to the worker's scratch, then its output rows
- * (the grid points inside the map) are copied out and the epilogue runs
- * on them */
+/* implicit convolution, output rows [m0, m1) over grid columns [n0, n1):
+ * the block goes to the worker's scratch yg, then its output rows (the
+ * grid points inside the map) are copied out and the epilogue runs on
+ * them unless the product applied it as it stored */
 static void
 implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
     int64_t n1, float *yg)
@@ -360,6 +361,7 @@ implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
   }
 }
 
+/* implicit convolution: grid column tiles [t0, t1) of all channels */
 static void
 implicit_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
 {
@@ -384,23 +386,32 @@ implicit_rows (void *data, int64_t q0, int64_t q1, void *scratch)
         scratch);
 }
 
-/* implicit pointwise (1x1) convolution: the input is its own grid (no
- * padding), so the product writes straight into the output, columns
- * [t0 tile, t1 tile), and the epilogue follows on them */
+/* implicit pointwise (1x1) convolution, output rows [m0, m1) and columns
+ * [n0, n1): the input is its own grid (no padding), so the product
+ * writes straight into the output, and the epilogue follows on them
+ * unless the product applied it as it stored */
+static void
+pointwise_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
+    int64_t n1)
+{
+  const conv_params *p = job->p;
+  nn_store_epilogue st;
+  gboolean stored = store_epilogue (job, m0, &st);
+  implicit_product (m1 - m0, p->C, p->apk + m0 * p->C, job->x, p->offs, n0,
+      n1, job->y + m0 * p->osz + n0, p->osz, stored ? &st : NULL);
+  if (!stored)
+    epilogue_rows (job, m0, m1, n0, n1);
+}
+
+/* the implicit pointwise convolution: column tiles [t0, t1) */
 static void
 pointwise_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
 {
   const conv_job *job = data;
   const conv_params *p = job->p;
-  for (int64_t t = t0; t < t1; t++) {
-    int64_t n0 = t * job->tile, n1 = MIN (p->osz, n0 + job->tile);
-    nn_store_epilogue st;
-    gboolean stored = store_epilogue (job, 0, &st);
-    implicit_product (p->M, p->C, p->apk, job->x, p->offs, n0, n1,
-        job->y + n0, p->osz, stored ? &st : NULL);
-    if (!stored)
-      epilogue_rows (job, 0, p->M, n0, n1);
-  }
+  for (int64_t t = t0; t < t1; t++)
+    pointwise_block (job, 0, p->M, t * job->tile, MIN (p->osz, (t + 1)
+            * job->tile));
 }
 
 /* the implicit pointwise convolution split by output channels: rows
@@ -410,13 +421,8 @@ pointwise_implicit_rows (void *data, int64_t q0, int64_t q1, void *scratch)
 {
   const conv_job *job = data;
   const conv_params *p = job->p;
-  int64_t u = implicit_row_unit (), m0 = q0 * u, m1 = MIN (p->M, q1 * u);
-  nn_store_epilogue st;
-  gboolean stored = store_epilogue (job, m0, &st);
-  implicit_product (m1 - m0, p->C, p->apk + m0 * p->C, job->x, p->offs, 0,
-      p->osz, job->y + m0 * p->osz, p->osz, stored ? &st : NULL);
-  if (!stored)
-    epilogue_rows (job, m0, m1, 0, p->osz);
+  int64_t u = implicit_row_unit ();
+  pointwise_block (job, q0 * u, MIN (p->M, q1 * u), 0, p->osz);
 }
 
 /* direct convolution, few grid columns (7x7, 14x14 maps): output
@@ -636,10 +642,11 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
   if (workers > 1 && p->group == 1 && !(p->offs && !p->apk)
       && (p->apk || p->kind == CONV_POINTWISE || p->osz <= p->tile)) {
     int64_t u = p->apk ? implicit_row_unit () : pointwise_row_unit (p);
+    int64_t units = (p->M + u - 1) / u;
     int64_t cols = p->apk && p->kind != CONV_POINTWISE ? p->nflat : p->osz;
-    if ((p->M + u - 1) / u >= workers && row_balance (p->M, u, workers)
+    if (units >= workers && row_balance (p->M, u, workers)
         > tile_balance (cols, job.tile, workers) + 0.05)
-      rows = (p->M + u - 1) / u;
+      rows = units;
     if (rows && !p->apk)
       job.tile = p->kind == CONV_POINTWISE ? p->tile : p->osz;
     else if (rows)
@@ -881,8 +888,7 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     if (nn_depthwise_avx512_fits (d) && !planes
         && (direct || nn_depthwise_avx512_wins (d)))
       p->dw_direct = DW_AVX512;
-    else if (nn_depthwise_avx2_fits (d) && !planes
-        && (direct || nn_depthwise_avx2_wins (d)))
+    else if (nn_depthwise_avx2_fits (d) && !planes)
       p->dw_direct = DW_AVX2;
     else
       p->dw_direct = DW_PLANES;
@@ -917,8 +923,6 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     gboolean small_n = nn_isa_get () == NN_ISA_AVX512 && w->is_const
         && p->group == 1 && (p->osz <= 64 || (4 * p->M >= 3 * lanes
             && p->osz <= 4096 && (k >= 256 || (k >= 144 && p->M <= 32))));
-    /* NN_CONV=packed, transposed or direct forces one product (for
-     * measuring; direct only applies at stride 1) */
     /* without AVX-512: the AVX2 transposed product for 1x1 layers on maps
      * too small for the implicit one (below 13x13). Single layers measured
      * level with OpenBLAS (7x7 maps, 160-1280 channels: 0.97-1.07x), whole
@@ -928,6 +932,8 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     if (nn_isa_get () == NN_ISA_AVX2)
       small_n = w->is_const && p->group == 1 && p->osz < 169
           && p->kind == CONV_POINTWISE && p->M >= 16 && k >= 64;
+    /* NN_CONV=packed, transposed or direct forces one product (for
+     * measuring; direct only applies at stride 1) */
     const char *force = g_getenv ("NN_CONV");
     if (force && nn_isa_get () >= NN_ISA_AVX2 && w->is_const
         && p->group == 1)
