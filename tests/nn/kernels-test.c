@@ -328,57 +328,89 @@ check_conv (GRand * r, int idx)
   check_conv_case (r, c, idx);
 }
 
+/* one convolution case as a model being built: random input, weights
+ * and bias (drawn in that order), the graph's input x and output y, and
+ * the node Conv (x, w, b) -> c with every attribute of the case; the
+ * caller adds what follows c, then frees x, w and bias and clears b */
+typedef struct {
+  builder b;
+  int nd;
+  int64_t ys[5], nx, ny;
+  float *x, *w, *bias;
+} conv_model;
+
+static void
+conv_model_init (conv_model * cm, GRand * r, const conv_case * c)
+{
+  int64_t xs[5] = { 1, c->C }, ws[5] = { c->M, c->C / c->group };
+  cm->ys[0] = 1;
+  cm->ys[1] = c->M;
+  for (int a = 0; a < c->sp; a++) {
+    xs[2 + a] = c->in[a];
+    ws[2 + a] = c->k[a];
+    cm->ys[2 + a] = c->out[a];
+  }
+  cm->nd = c->sp + 2;
+  cm->nx = nn_shape_numel (cm->nd, xs);
+  cm->ny = nn_shape_numel (cm->nd, cm->ys);
+  int64_t nw = nn_shape_numel (cm->nd, ws);
+  cm->x = g_new (float, cm->nx);
+  cm->w = g_new (float, nw);
+  cm->bias = g_new (float, c->M);
+  for (int64_t i = 0; i < cm->nx; i++)
+    cm->x[i] = frand (r);
+  for (int64_t i = 0; i < nw; i++)
+    cm->w[i] = frand (r);
+  for (int64_t i = 0; i < c->M; i++)
+    cm->bias[i] = frand (r);
+
+  builder *b = &cm->b;
+  builder_init (b);
+  g_ptr_array_add (b->inputs, value_info (b, "x", cm->nd, xs));
+  g_ptr_array_add (b->outputs, value_info (b, "y", cm->nd, cm->ys));
+  add_init (b, "w", cm->nd, ws, cm->w);
+  int64_t bs[1] = { c->M };
+  add_init (b, "b", 1, bs, cm->bias);
+  Onnx__NodeProto *conv = add_node (b, "Conv", "x w b", "c");
+  int64_t pads[6];
+  for (int a = 0; a < c->sp; a++) {
+    pads[a] = c->pb[a];
+    pads[a + c->sp] = c->pe[a];
+  }
+  Onnx__AttributeProto *attrs[] = {
+    attr_ints (b, "kernel_shape", c->sp, c->k),
+    attr_ints (b, "strides", c->sp, c->s),
+    attr_ints (b, "dilations", c->sp, c->d),
+    attr_ints (b, "pads", 2 * c->sp, pads),
+    attr_int (b, "group", c->group),
+  };
+  set_attrs (b, conv, G_N_ELEMENTS (attrs), attrs);
+}
+
+static void
+conv_model_clear (conv_model * cm)
+{
+  builder_clear (&cm->b);
+  g_free (cm->x);
+  g_free (cm->w);
+  g_free (cm->bias);
+}
+
 /* one convolution case, followed by residual Add and Relu (fused and
  * not, on 1 and 3 threads) against the reference loop */
 static void
 check_conv_case (GRand * r, conv_case c, int idx)
 {
-  int64_t xs[5] = { 1, c.C }, ws[5] = { c.M, c.C / c.group }, ys[5] = { 1,
-    c.M
-  };
-  for (int a = 0; a < c.sp; a++) {
-    xs[2 + a] = c.in[a];
-    ws[2 + a] = c.k[a];
-    ys[2 + a] = c.out[a];
-  }
-  int nd = c.sp + 2;
-  int64_t nx = nn_shape_numel (nd, xs), nw = nn_shape_numel (nd, ws);
-  int64_t ny = nn_shape_numel (nd, ys);
-  float *x = g_new (float, nx), *w = g_new (float, nw);
-  float *bias = g_new (float, c.M), *res = g_new (float, ny);
-  for (int64_t i = 0; i < nx; i++)
-    x[i] = frand (r);
-  for (int64_t i = 0; i < nw; i++)
-    w[i] = frand (r);
-  for (int64_t i = 0; i < c.M; i++)
-    bias[i] = frand (r);
+  conv_model cm;
+  conv_model_init (&cm, r, &c);
+  builder *b = &cm.b;
+  int64_t nx = cm.nx, ny = cm.ny;
+  float *x = cm.x, *w = cm.w, *bias = cm.bias, *res = g_new (float, ny);
   for (int64_t i = 0; i < ny; i++)
     res[i] = frand (r);
-
-  builder b;
-  builder_init (&b);
-  g_ptr_array_add (b.inputs, value_info (&b, "x", nd, xs));
-  g_ptr_array_add (b.outputs, value_info (&b, "y", nd, ys));
-  add_init (&b, "w", nd, ws, w);
-  int64_t bs[1] = { c.M };
-  add_init (&b, "b", 1, bs, bias);
-  add_init (&b, "r", nd, ys, res);
-  Onnx__NodeProto *conv = add_node (&b, "Conv", "x w b", "c");
-  int64_t pads[6];
-  for (int a = 0; a < c.sp; a++) {
-    pads[a] = c.pb[a];
-    pads[a + c.sp] = c.pe[a];
-  }
-  Onnx__AttributeProto *attrs[] = {
-    attr_ints (&b, "kernel_shape", c.sp, c.k),
-    attr_ints (&b, "strides", c.sp, c.s),
-    attr_ints (&b, "dilations", c.sp, c.d),
-    attr_ints (&b, "pads", 2 * c.sp, pads),
-    attr_int (&b, "group", c.group),
-  };
-  set_attrs (&b, conv, G_N_ELEMENTS (attrs), attrs);
-  add_node (&b, "Add", "c r", "s");
-  add_node (&b, "Relu", "s", "y");
+  add_init (b, "r", cm.nd, cm.ys, res);
+  add_node (b, "Add", "c r", "s");
+  add_node (b, "Relu", "s", "y");
 
   float *ref = g_new (float, ny);
   reference_conv (&c, x, w, bias, ref);
@@ -387,7 +419,7 @@ check_conv_case (GRand * r, conv_case c, int idx)
     ref[i] = v > 0.0f ? v : 0.0f;
   }
   for (int fused = 0; fused < 2; fused++) {
-    nn_model *m = build (&b, !fused);
+    nn_model *m = build (b, !fused);
     if (fused)                  /* Add and Relu went into the Conv */
       g_assert_cmpuint (nn_model_n_steps (m), ==, 1);
     for (int threads = 1; threads <= 3; threads += 2) {
@@ -410,10 +442,7 @@ check_conv_case (GRand * r, conv_case c, int idx)
     }
     nn_model_free (m);
   }
-  builder_clear (&b);
-  g_free (x);
-  g_free (w);
-  g_free (bias);
+  conv_model_clear (&cm);
   g_free (res);
   g_free (ref);
 }
@@ -792,48 +821,24 @@ test_conv_clamps (void)
   for (guint ci = 0; ci < G_N_ELEMENTS (cases); ci++)
     for (int clip = 0; clip < 2; clip++) {
       conv_case c = cases[ci];
-      int64_t xs[4] = { 1, c.C, c.in[0], c.in[1] };
-      int64_t ws[4] = { c.M, c.C, c.k[0], c.k[1] };
-      int64_t ys[4] = { 1, c.M, c.out[0], c.out[1] };
-      int64_t nx = c.C * c.in[0] * c.in[1], nw = c.M * c.C * c.k[0] * c.k[1];
-      int64_t ny = c.M * c.out[0] * c.out[1];
-      float *x = g_new (float, nx), *w = g_new (float, nw);
-      float *bias = g_new (float, c.M), *ref = g_new (float, ny);
-      for (int64_t i = 0; i < nx; i++)
-        x[i] = frand (r);
-      for (int64_t i = 0; i < nw; i++)
-        w[i] = frand (r);
-      for (int64_t i = 0; i < c.M; i++)
-        bias[i] = frand (r);
-      builder b;
-      builder_init (&b);
-      g_ptr_array_add (b.inputs, value_info (&b, "x", 4, xs));
-      g_ptr_array_add (b.outputs, value_info (&b, "y", 4, ys));
-      add_init (&b, "w", 4, ws, w);
-      add_init (&b, "b", 1, &c.M, bias);
-      int64_t one = 1;
-      float lo = -0.3f, hi = 0.4f;
-      add_init (&b, "lo", 0, &one, &lo);
-      add_init (&b, "hi", 0, &one, &hi);
-      Onnx__NodeProto *conv = add_node (&b, "Conv", "x w b", "c");
-      int64_t pads[4] = { c.pb[0], c.pb[1], c.pe[0], c.pe[1] };
-      Onnx__AttributeProto *attrs[] = {
-        attr_ints (&b, "kernel_shape", 2, c.k),
-        attr_ints (&b, "pads", 4, pads),
-      };
-      set_attrs (&b, conv, G_N_ELEMENTS (attrs), attrs);
+      conv_model cm;
+      conv_model_init (&cm, r, &c);
+      int64_t one = 1, ny = cm.ny;
+      float lo = -0.3f, hi = 0.4f, *ref = g_new (float, ny);
+      add_init (&cm.b, "lo", 0, &one, &lo);
+      add_init (&cm.b, "hi", 0, &one, &hi);
       if (clip)
-        add_node (&b, "Clip", "c lo hi", "y");
+        add_node (&cm.b, "Clip", "c lo hi", "y");
       else
-        add_node (&b, "Relu", "c", "y");
-      reference_conv (&c, x, w, bias, ref);
+        add_node (&cm.b, "Relu", "c", "y");
+      reference_conv (&c, cm.x, cm.w, cm.bias, ref);
       for (int64_t i = 0; i < ny; i++)
         ref[i] = clip ? CLAMP (ref[i], lo, hi) : MAX (ref[i], 0.0f);
-      nn_model *m = build (&b, FALSE);
+      nn_model *m = build (&cm.b, FALSE);
       g_assert_cmpuint (nn_model_n_steps (m), ==, 1);
       for (int threads = 1; threads <= 3; threads += 2) {
         size_t n;
-        float *y = run (m, threads, x, nx, &n);
+        float *y = run (m, threads, cm.x, cm.nx, &n);
         g_assert_cmpuint (n, ==, ny);
         for (int64_t i = 0; i < ny; i++)
           if (fabsf (y[i] - ref[i]) > 1e-5f * MAX (1.0f, fabsf (ref[i])))
@@ -842,10 +847,7 @@ test_conv_clamps (void)
         g_free (y);
       }
       nn_model_free (m);
-      builder_clear (&b);
-      g_free (x);
-      g_free (w);
-      g_free (bias);
+      conv_model_clear (&cm);
       g_free (ref);
     }
   g_rand_free (r);
