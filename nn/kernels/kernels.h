@@ -172,6 +172,13 @@ void nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W,
 void nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
     const float *X, int64_t ldx, float *C, int64_t ldc);
 
+/* one row times a matrix B [K][N] packed in 32-column panels
+ * (nn_pack_row_panels of Bᵀ with mr = 32, as nn_sgemm_avx512_pack_bt
+ * lays them out): y[0..N) = x[0..K) B; an RNN step on CPUs without
+ * AVX-512 */
+void nn_sgemv_avx2_packed (int64_t N, int64_t K, const float *x,
+    const float *bp, float *y);
+
 /* softmax-avx512.c: Softmax of one contiguous row (x may equal y), only
  * when nn_isa_get () is NN_ISA_AVX512 */
 void nn_softmax_row_avx512 (const float *x, float *y, int64_t n);

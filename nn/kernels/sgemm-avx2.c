@@ -17,6 +17,8 @@
 #include "kernels.h"
 #include "avx2-lanes.h"
 
+#include <string.h>
+
 /* the packing at load is plain C, for every build */
 #define MR 6
 
@@ -335,6 +337,61 @@ nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
   }
 }
 
+/* Up to GP panels of 32 columns (4 GP accumulators) go through K together:
+ * each k one broadcast of x[k] and 4 GP loads, 12 independent FMA chains
+ * at GP = 3, enough to cover the FMA latency; R streams from the cache */
+#define GP 3
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline void
+gemv_panels (int64_t K, const float *x, const float *bp, float *y,
+    int64_t ncols, const int NP)
+{
+  __m256 acc[4 * GP];
+  for (int i = 0; i < 4 * NP; i++)
+    acc[i] = _mm256_setzero_ps ();
+  for (int64_t k = 0; k < K; k++) {
+    __m256 xk = _mm256_broadcast_ss (x + k);
+    for (int p = 0; p < NP; p++) {
+      const float *b = bp + p * 32 * K + k * 32;
+      for (int v = 0; v < 4; v++)
+        acc[4 * p + v] = _mm256_fmadd_ps (xk, _mm256_loadu_ps (b + 8 * v),
+            acc[4 * p + v]);
+    }
+  }
+  for (int i = 0; i < 4 * NP && i * 8 < ncols; i++) {
+    if (ncols - i * 8 >= 8) {
+      _mm256_storeu_ps (y + i * 8, acc[i]);
+    } else {
+      float t[8];
+      _mm256_storeu_ps (t, acc[i]);
+      memcpy (y + i * 8, t, (ncols - i * 8) * sizeof (float));
+    }
+  }
+}
+
+__attribute__ ((target ("avx2,fma")))
+void
+nn_sgemv_avx2_packed (int64_t N, int64_t K, const float *x, const float *bp,
+    float *y)
+{
+  int64_t np = (N + 31) / 32;
+  int64_t passes = (np + GP - 1) / GP;
+  int64_t p0 = 0;
+  /* the panels shared evenly between the passes (4 panels: 2 + 2) */
+  for (int64_t g = 0; g < passes; g++) {
+    int64_t cnt = (np - p0 + (passes - g) - 1) / (passes - g);
+    const float *b = bp + p0 * 32 * K;
+    float *yo = y + p0 * 32;
+    int64_t ncols = MIN (N - p0 * 32, cnt * 32);
+    switch (cnt) {
+      case 1: gemv_panels (K, x, b, yo, ncols, 1); break;
+      case 2: gemv_panels (K, x, b, yo, ncols, 2); break;
+      default: gemv_panels (K, x, b, yo, ncols, 3); break;
+    }
+    p0 += cnt;
+  }
+}
+
 #else
 
 void
@@ -347,6 +404,12 @@ nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
 void
 nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
     const float *X, int64_t ldx, float *C, int64_t ldc)
+{
+}
+
+void
+nn_sgemv_avx2_packed (int64_t N, int64_t K, const float *x, const float *bp,
+    float *y)
 {
 }
 
