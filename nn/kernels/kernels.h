@@ -172,6 +172,15 @@ void nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W,
 void nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
     const float *X, int64_t ldx, float *C, int64_t ldc);
 
+/* C[M][N] = A[M][K] B (lda, ldc apart) with B [K][N] packed at load in
+ * 16-column panels ([N/16][K][16], nn_sgemm_avx2_packed_b_size floats,
+ * 32-byte aligned): MatMul and Gemm with a constant weight */
+size_t nn_sgemm_avx2_packed_b_size (int64_t K, int64_t N);
+void nn_sgemm_avx2_pack_b (int64_t K, int64_t N, const float *B,
+    int64_t ldb, float *bp);
+void nn_sgemm_avx2_packed_b (int64_t M, int64_t N, int64_t K,
+    const float *A, int64_t lda, const float *bp, float *C, int64_t ldc);
+
 /* one row times a matrix B [K][N] packed in 32-column panels
  * (nn_pack_row_panels of Bᵀ with mr = 32, as nn_sgemm_avx512_pack_bt
  * lays them out): y[0..N) = x[0..K) B; an RNN step on CPUs without

@@ -51,6 +51,24 @@ nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
         wt[k * 16 + j] = m0 + j < M ? W[(m0 + j) * ldw + k] : 0.0f;
 }
 
+/* B [K][N] (ldb apart) as panels of 16 columns, [N/16][K][16], the
+ * columns past N zeros */
+size_t
+nn_sgemm_avx2_packed_b_size (int64_t K, int64_t N)
+{
+  return (size_t) ((N + 15) / 16 * 16 * K);
+}
+
+void
+nn_sgemm_avx2_pack_b (int64_t K, int64_t N, const float *B, int64_t ldb,
+    float *bp)
+{
+  for (int64_t j0 = 0; j0 < N; j0 += 16, bp += 16 * K)
+    for (int64_t k = 0; k < K; k++)
+      for (int64_t j = 0; j < 16; j++)
+        bp[k * 16 + j] = j0 + j < N ? B[k * ldb + j0 + j] : 0.0f;
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
@@ -261,6 +279,42 @@ nn_sgemm_avx2_conv_implicit (int64_t M, int64_t K, const float *apk,
   }
 }
 
+/* C[M][N] = A[M][K] B with B packed at load (nn_sgemm_avx2_pack_b): the
+ * 6x16 tile of the implicit product with its strips already packed, A's
+ * rows packed per K block into the calling thread's buffer as 6-row
+ * panels. Each 16-column strip of B (a K block: 16 KiB, in L1) is read
+ * by every panel of A (the block of A in L2). Without it a MatMul with a
+ * constant weight went to OpenBLAS, which packs that weight again and
+ * zeroes C on every run (15% of the transformer's run). */
+__attribute__ ((target ("avx2,fma")))
+void
+nn_sgemm_avx2_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *bp, float *C, int64_t ldc)
+{
+  int64_t nkb = (K + KC - 1) / KC, kcb = (K + nkb - 1) / nkb;
+  int64_t mp = (M + MR - 1) / MR;
+  float *ap = nn_kernel_buffer ((size_t) (mp * MR * kcb));
+  for (int64_t k0 = 0; k0 < K; k0 += kcb) {
+    int64_t kc = MIN (kcb, K - k0);
+    nn_pack_row_panels (M, kc, A + k0, lda, MR, ap);
+    for (int64_t s = 0; s < N; s += NR) {
+      int64_t nr = MIN (NR, N - s);
+      const float *b = bp + s * K + k0 * NR;
+      for (int64_t q = 0; q < mp; q++) {
+        int64_t mr = MIN (MR, M - q * MR);
+        const float *a = ap + q * MR * kc;
+        float *c = C + q * MR * ldc + s;
+        if (mr > 4)
+          micro (kc, a, NULL, NULL, b, c, ldc, k0 > 0, mr, nr, NULL, 6);
+        else if (mr > 2)
+          micro (kc, a, NULL, NULL, b, c, ldc, k0 > 0, mr, nr, NULL, 4);
+        else
+          micro (kc, a, NULL, NULL, b, c, ldc, k0 > 0, mr, nr, NULL, 2);
+      }
+    }
+  }
+}
+
 /* The transposed product for few columns (a 7x7 map: 49 pixels fill
  * 49 of the implicit product's 64 lanes, and its strips read K rows of
  * the input from L2): C = W X computed as Cᵀ = Xᵀ Wᵀ, the output
@@ -410,6 +464,12 @@ nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
 void
 nn_sgemv_avx2_packed (int64_t N, int64_t K, const float *x, const float *bp,
     float *y)
+{
+}
+
+void
+nn_sgemm_avx2_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *bp, float *C, int64_t ldc)
 {
 }
 

@@ -11,6 +11,35 @@
 
 #include <string.h>
 
+/* B packed at load for the instruction set's product: AVX-512's
+ * 32-column panels or AVX2's 16-column ones (nn_isa_get () is one of the
+ * two wherever bpacked is set) */
+static size_t
+packed_b_size (int64_t K, int64_t N)
+{
+  return nn_isa_get () == NN_ISA_AVX512 ? nn_sgemm_avx512_packed_b_size (K, N)
+      : nn_sgemm_avx2_packed_b_size (K, N);
+}
+
+static void
+pack_b (int64_t K, int64_t N, const float *B, int64_t ldb, float *bp)
+{
+  if (nn_isa_get () == NN_ISA_AVX512)
+    nn_sgemm_avx512_pack_b (K, N, B, ldb, bp);
+  else
+    nn_sgemm_avx2_pack_b (K, N, B, ldb, bp);
+}
+
+static void
+packed_b_product (int64_t M, int64_t N, int64_t K, const float *A,
+    int64_t lda, const float *bp, float *C, int64_t ldc)
+{
+  if (nn_isa_get () == NN_ISA_AVX512)
+    nn_sgemm_avx512_packed_b (M, N, K, A, lda, bp, C, ldc);
+  else
+    nn_sgemm_avx2_packed_b (M, N, K, A, lda, bp, C, ldc);
+}
+
 /* the epilogue over rows [r0, r1) of y [rows][cols] */
 static void
 rows_epilogue (const nn_node * node, float *y, const float *res, int64_t r0,
@@ -40,7 +69,7 @@ typedef struct {
   float alpha, beta;
   int64_t c_rs, c_cs;           /* strides of C broadcast to [M, N] */
   const float *bpacked;         /* constant B (transposed when transB)
-                                 * packed for the AVX-512 product */
+                                 * packed for the AVX-512 or AVX2 product */
 } gemm_params;
 
 typedef struct {
@@ -60,7 +89,7 @@ gemm_packed_rows (void *data, int64_t r0, int64_t r1, void *scratch)
   const gemm_job *job = data;
   const gemm_params *p = job->p;
   float *y = job->y;
-  nn_sgemm_avx512_packed_b (r1 - r0, p->N, p->K, job->a + r0 * p->K, p->K,
+  packed_b_product (r1 - r0, p->N, p->K, job->a + r0 * p->K, p->K,
       p->bpacked, y + r0 * p->N, p->N);
   if (p->alpha != 1.0f || (job->c && p->beta != 0.0f))
     for (int64_t i = r0; i < r1; i++)
@@ -94,11 +123,10 @@ gemm_packed_cols (void *data, int64_t q0, int64_t q1, void *scratch)
   float *y = job->y;
   int64_t c0 = q0 * 32, c1 = MIN (p->N, q1 * 32);
   const float *bp = p->bpacked + c0 * p->K;
-  if (p->M == 1)
+  if (p->M == 1 && nn_isa_get () == NN_ISA_AVX512)
     nn_sgemv_avx512_packed (c1 - c0, p->K, job->a, bp, y + c0);
   else
-    nn_sgemm_avx512_packed_b (p->M, c1 - c0, p->K, job->a, p->K, bp,
-        y + c0, p->N);
+    packed_b_product (p->M, c1 - c0, p->K, job->a, p->K, bp, y + c0, p->N);
   if (p->alpha != 1.0f || (job->c && p->beta != 0.0f))
     for (int64_t i = 0; i < p->M; i++)
       for (int64_t j = c0; j < c1; j++)
@@ -213,11 +241,14 @@ nn_prepare_gemm (nn_graph * g, nn_node * n, GError ** error)
   }
   /* A [M, K] (not transposed) times constant B:
    * B packed once at load for the AVX-512 product, transposed first when
-   * transB (a Linear layer's weight), so no run copies or transposes it */
-  /* (one row: the packed matrix-vector pass, B split by columns over the
-   * workers) */
-  if (!p->ta && b->is_const && nn_isa_get () == NN_ISA_AVX512) {
-    size_t floats = nn_sgemm_avx512_packed_b_size (p->K, p->N);
+   * transB (a Linear layer's weight), so no run copies or transposes it
+   * (one row: the packed matrix-vector pass, B split by columns over the
+   * workers); for the AVX2 one from 4 rows (one row stays OpenBLAS's
+   * sgemv, B streamed once either way) */
+  nn_isa isa = nn_isa_get ();
+  if (!p->ta && b->is_const && (isa == NN_ISA_AVX512 || (isa == NN_ISA_AVX2
+              && p->M >= 4))) {
+    size_t floats = packed_b_size (p->K, p->N);
     gemm_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);
     *q = *p;
     g_free (p);
@@ -229,10 +260,10 @@ nn_prepare_gemm (nn_graph * g, nn_node * n, GError ** error)
       for (int64_t j = 0; j < p->N; j++)
         for (int64_t k = 0; k < p->K; k++)
           t[k * p->N + j] = bd[j * p->K + k];
-      nn_sgemm_avx512_pack_b (p->K, p->N, t, p->N, bp);
+      pack_b (p->K, p->N, t, p->N, bp);
       g_free (t);
     } else {
-      nn_sgemm_avx512_pack_b (p->K, p->N, bd, p->N, bp);
+      pack_b (p->K, p->N, bd, p->N, bp);
     }
     p->bpacked = bp;
     n->packed_inputs |= 1u << 1;
@@ -253,8 +284,8 @@ typedef struct {
    * attn_v, [batch][N][D]) */
   int attn_v;
   int64_t D;
-  const float *bpacked;         /* constant B packed for the AVX-512
-                                 * product, inside this allocation */
+  const float *bpacked;         /* constant B packed for the AVX-512 or
+                                 * AVX2 product, inside this allocation */
 } matmul_params;
 
 typedef struct {
@@ -271,7 +302,7 @@ matmul_rows (void *data, int64_t r0, int64_t r1, void *scratch)
   const matmul_job *job = data;
   const matmul_params *p = job->p;
   if (p->bpacked && r1 - r0 >= 4)
-    nn_sgemm_avx512_packed_b (r1 - r0, p->N, p->K, job->a + r0 * p->K, p->K,
+    packed_b_product (r1 - r0, p->N, p->K, job->a + r0 * p->K, p->K,
         p->bpacked, job->y + r0 * p->N, p->N);
   else
     nn_sgemm (FALSE, FALSE, r1 - r0, p->N, p->K, 1.0f, job->a + r0 * p->K,
@@ -469,17 +500,17 @@ nn_prepare_matmul (nn_graph * g, nn_node * n, GError ** error)
   }
   p->flat = nb == 2 && nn_shape_numel (na - 2, as) == p->batch;
   /* x @ W with constant W and several rows: W packed once at load into
-   * the AVX-512 kernel's column panels (64-byte aligned, in the params
-   * block so that it is freed with them) */
+   * the AVX-512 or AVX2 kernel's column panels (64-byte aligned, in the
+   * params block so that it is freed with them) */
   if (p->flat && b->is_const && p->batch * p->M >= 4
-      && nn_isa_get () == NN_ISA_AVX512) {
-    size_t floats = nn_sgemm_avx512_packed_b_size (p->K, p->N);
+      && nn_isa_get () >= NN_ISA_AVX2) {
+    size_t floats = packed_b_size (p->K, p->N);
     matmul_params *q = g_malloc0 (sizeof *q + floats * sizeof (float) + 64);
     *q = *p;
     g_free (p);
     n->params = p = q;
     float *bp = (float *) (((uintptr_t) (q + 1) + 63) & ~(uintptr_t) 63);
-    nn_sgemm_avx512_pack_b (p->K, p->N, b->t.data, p->N, bp);
+    pack_b (p->K, p->N, b->t.data, p->N, bp);
     p->bpacked = bp;
   }
 
