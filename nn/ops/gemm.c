@@ -301,7 +301,7 @@ matmul_rows (void *data, int64_t r0, int64_t r1, void *scratch)
 {
   const matmul_job *job = data;
   const matmul_params *p = job->p;
-  if (p->bpacked && r1 - r0 >= 4)
+  if (p->bpacked)
     packed_b_product (r1 - r0, p->N, p->K, job->a + r0 * p->K, p->K,
         p->bpacked, job->y + r0 * p->N, p->N);
   else
@@ -512,6 +512,8 @@ nn_prepare_matmul (nn_graph * g, nn_node * n, GError ** error)
     float *bp = (float *) (((uintptr_t) (q + 1) + 63) & ~(uintptr_t) 63);
     pack_b (p->K, p->N, b->t.data, p->N, bp);
     p->bpacked = bp;
+    /* every row goes through the packed copy: the loader may free W */
+    n->packed_inputs |= 1u << 1;
   }
 
   int64_t shape[NN_MAX_DIMS];
