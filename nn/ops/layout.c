@@ -219,10 +219,14 @@ nn_prepare_identity (nn_graph * g, nn_node * n, GError ** error)
 }
 
 /* Transpose: output walked in order; input position from permuted strides.
- * The innermost output axis is a strided gather loop. */
+ * The innermost output axis is a strided gather loop, except where the
+ * input's contiguous axis is another output axis (a real transpose, such
+ * as [C][T] to [T][C]): there 4-byte elements go through square tiles
+ * (transpose_tiled), since the gather reads one element per cache line. */
 typedef struct {
   int ndim;
   int64_t oshape[NN_MAX_DIMS], istride[NN_MAX_DIMS];
+  int tiled_axis;               /* output axis read contiguously, or -1 */
 } transpose_params;
 
 #define TRANSPOSE_LOOP(T) do { \
@@ -237,6 +241,55 @@ typedef struct {
     } \
   } while (0)
 
+/* tiles of TILE x TILE: their input lines stay in L1 while the tile's
+ * rows are written out in order */
+#define TILE 16
+
+/* Output axis a (input stride 1) against the last output axis (input
+ * stride st): for each index of the other axes, the [A][L] plane of the
+ * output from the [L][A] one of the input, in square tiles. Measured on
+ * the crnn's [1024][200] to [200][1024]: 170 us gathered. */
+static void
+transpose_tiled (const transpose_params * p, const guint32 * x, guint32 * y)
+{
+  int nd = p->ndim, a = p->tiled_axis;
+  int64_t ostride[NN_MAX_DIMS], s = 1;
+  for (int d = nd - 1; d >= 0; d--) {
+    ostride[d] = s;
+    s *= p->oshape[d];
+  }
+  int64_t A = p->oshape[a], L = p->oshape[nd - 1], st = p->istride[nd - 1];
+  int64_t ya = ostride[a];
+  int64_t idx[NN_MAX_DIMS] = { 0 }, xo = 0, yo = 0;
+  for (;;) {
+    for (int64_t i0 = 0; i0 < A; i0 += TILE)
+      for (int64_t k0 = 0; k0 < L; k0 += TILE) {
+        int64_t i1 = MIN (A, i0 + TILE), k1 = MIN (L, k0 + TILE);
+        for (int64_t i = i0; i < i1; i++) {
+          const guint32 *xi = x + xo + i;
+          guint32 *yi = y + yo + i * ya;
+          for (int64_t k = k0; k < k1; k++)
+            yi[k] = xi[k * st];
+        }
+      }
+    /* the next index of the other axes */
+    int d = nd - 2;
+    for (; d >= 0; d--) {
+      if (d == a)
+        continue;
+      xo += p->istride[d];
+      yo += ostride[d];
+      if (++idx[d] < p->oshape[d])
+        break;
+      xo -= p->istride[d] * p->oshape[d];
+      yo -= ostride[d] * p->oshape[d];
+      idx[d] = 0;
+    }
+    if (d < 0)
+      return;
+  }
+}
+
 static void
 transpose_kernel (const nn_node * node, nn_tensor * const *in,
     nn_tensor * const *out, void *scratch)
@@ -248,6 +301,10 @@ transpose_kernel (const nn_node * node, nn_tensor * const *in,
   int64_t idx[NN_MAX_DIMS] = { 0 }, off = 0;
   if (total == 0)
     return;
+  if (p->tiled_axis >= 0 && nn_type_size (in[0]->type) == 4) {
+    transpose_tiled (p, in[0]->data, out[0]->data);
+    return;
+  }
   switch (nn_type_size (in[0]->type)) {
     case 8: TRANSPOSE_LOOP (int64_t); break;
     case 4: TRANSPOSE_LOOP (int32_t); break;
@@ -282,10 +339,16 @@ nn_prepare_transpose (nn_graph * g, nn_node * n, GError ** error)
   transpose_params *p = g_new0 (transpose_params, 1);
   n->params = p;
   p->ndim = nd;
+  p->tiled_axis = -1;
   for (int i = 0; i < nd; i++) {
     p->oshape[i] = x->t.shape[perm[i]];
     p->istride[i] = x->t.stride[perm[i]];
   }
+  /* tiles pay where both axes of the plane are long enough to fill them */
+  for (int i = 0; i + 1 < nd; i++)
+    if (p->istride[i] == 1 && p->oshape[i] >= 8 && p->oshape[nd - 1] >= 8
+        && p->istride[nd - 1] != 1)
+      p->tiled_axis = i;
   nn_set_out (g, n, 0, x->t.type, nd, p->oshape);
   n->run = transpose_kernel;
   return TRUE;
