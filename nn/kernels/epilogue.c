@@ -10,6 +10,7 @@
  * loops so each loop is one straight stream.
  */
 #include "../nn-private.h"
+#include "kernels.h"
 
 static inline float
 clamp01 (float v)
@@ -36,9 +37,21 @@ nn_activation_apply (nn_activation act, float a, float b,
     case NN_ACT_HARD_SWISH:
       MAP (v * clamp01 (v * (1.0f / 6.0f) + 0.5f));
       break;
-    case NN_ACT_SIGMOID: MAP (nn_sigmoidf (v)); break;
+    case NN_ACT_SIGMOID:
+      if (nn_isa_get () == NN_ISA_AVX2)
+        nn_sigmoid_avx2 (x, y, n, FALSE);
+      else
+        MAP (nn_sigmoidf (v));
+      break;
     case NN_ACT_TANH: MAP (nn_tanhf (v)); break;
-    case NN_ACT_SILU: MAP (v * nn_sigmoidf (v)); break;
+    case NN_ACT_SILU:
+      /* with AVX2 alone, written out (activation-avx2.c): 2x the
+       * compiled loop */
+      if (nn_isa_get () == NN_ISA_AVX2)
+        nn_sigmoid_avx2 (x, y, n, TRUE);
+      else
+        MAP (v * nn_sigmoidf (v));
+      break;
     case NN_ACT_GELU:
       MAP (0.5f * v * (1.0f + nn_erff (v * 0.70710678118654752f)));
       break;

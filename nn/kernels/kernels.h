@@ -188,6 +188,10 @@ void nn_sgemm_avx2_packed_b (int64_t M, int64_t N, int64_t K,
 void nn_sgemv_avx2_packed (int64_t N, int64_t K, const float *x,
     const float *bp, float *y);
 
+/* activation-avx2.c: y = sigmoid (x), or x sigmoid (x) (SiLU) with silu,
+ * over n floats (y may be x), on CPUs with AVX2 and FMA; NaN stays NaN */
+void nn_sigmoid_avx2 (const float *x, float *y, int64_t n, gboolean silu);
+
 /* softmax-avx512.c: Softmax of one contiguous row (x may equal y), only
  * when nn_isa_get () is NN_ISA_AVX512 */
 void nn_softmax_row_avx512 (const float *x, float *y, int64_t n);

@@ -1508,6 +1508,49 @@ test_math (void)
   volatile float nan = NAN;
   g_assert_true (isnan (nn_expf (nan)) && isnan (nn_sigmoidf (nan))
       && isnan (nn_erff (nan)) && isnan (nn_tanhf (nan)));
+
+  /* the AVX2 sigmoid and SiLU (activation-avx2.c): within 1e-6 of the
+   * definition over the same sweep, finite in the clamped ranges, NaN
+   * kept, any tail length */
+  if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma"))
+    return;
+  int64_t n = (int64_t) (18.0 * 4096) + 3;
+  float *x = g_new (float, n + 4), *ys = g_new (float, n + 4);
+  float *yl = g_new (float, n + 4);
+  for (int64_t i = 0; i < n; i++)
+    x[i] = (float) (-9.0 + i / 4096.0);
+  x[n] = NAN;
+  x[n + 1] = -200.0f;
+  x[n + 2] = 200.0f;
+  x[n + 3] = -INFINITY;
+  nn_sigmoid_avx2 (x, ys, n + 4, FALSE);
+  nn_sigmoid_avx2 (x, yl, n + 4, TRUE);
+  double worst_s = 0, worst_l = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double s = 1.0 / (1.0 + exp (-(double) x[i]));
+    worst_s = MAX (worst_s, fabs (ys[i] - s) / s);
+    if (x[i] != 0.0f)
+      worst_l = MAX (worst_l, fabs (yl[i] - x[i] * s) / fabs (x[i] * s));
+  }
+  g_test_message ("AVX2 relative error: sigmoid %.2e SiLU %.2e", worst_s,
+      worst_l);
+  g_assert_cmpfloat (worst_s, <, 1e-6);
+  g_assert_cmpfloat (worst_l, <, 1e-6);
+  g_assert_true (isnan (ys[n]) && isnan (yl[n]));
+  g_assert_cmpfloat (fabsf (ys[n + 1]), <, 1e-30f);
+  g_assert_cmpfloat (ys[n + 2], ==, 1.0f);
+  g_assert_cmpfloat (yl[n + 2], ==, 200.0f);
+  g_assert_cmpfloat (fabsf (yl[n + 1]), <, 1e-30f);
+  g_assert_cmpfloat (fabsf (ys[n + 3]), <, 1e-30f);
+  /* in place, a length that leaves a tail of 5 */
+  memcpy (yl, x, 13 * sizeof (float));
+  nn_sigmoid_avx2 (yl, yl, 13, TRUE);
+  for (int i = 0; i < 13; i++)
+    g_assert_cmpfloat (fabsf (yl[i] - x[i] * nn_sigmoidf (x[i])), <=,
+        1e-6f * fabsf (x[i]));
+  g_free (x);
+  g_free (ys);
+  g_free (yl);
 }
 
 int
