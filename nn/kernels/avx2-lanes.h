@@ -47,5 +47,29 @@ nn_avx2_load_first (const float *src, int64_t n, __m256i m0, __m256i m1,
   *b = _mm256_maskload_ps (n > 8 ? src + 8 : src, m1);
 }
 
+/* r[0..8) as the rows of an 8x8 matrix, transposed in place */
+__attribute__ ((target ("avx2"), always_inline))
+static inline void
+nn_avx2_transpose8 (__m256 r[8])
+{
+  __m256 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps (r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps (r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm256_shuffle_ps (t[i], t[i + 2], _MM_SHUFFLE (1, 0, 1, 0));
+    u[i + 1] = _mm256_shuffle_ps (t[i], t[i + 2], _MM_SHUFFLE (3, 2, 3, 2));
+    u[i + 2] = _mm256_shuffle_ps (t[i + 1], t[i + 3], _MM_SHUFFLE (1, 0, 1,
+            0));
+    u[i + 3] = _mm256_shuffle_ps (t[i + 1], t[i + 3], _MM_SHUFFLE (3, 2, 3,
+            2));
+  }
+  for (int i = 0; i < 4; i++) {
+    r[i] = _mm256_permute2f128_ps (u[i], u[i + 4], 0x20);
+    r[i + 4] = _mm256_permute2f128_ps (u[i], u[i + 4], 0x31);
+  }
+}
+
 #endif
 #endif /* MMFUSION_NN_AVX2_LANES_H */

@@ -52,6 +52,17 @@ void nn_depthwise_avx2_run (const nn_depthwise * p, int64_t c0, int64_t c1,
     const float *x, const float *w, const float *bias, const float *res,
     const nn_epilogue * e, float *y, float *scratch);
 
+/* depthwise-lanes.c: the same with eight channels in the lanes, for
+ * small maps (up to 14x14, 28x28 for 5x5 or strided layers) and kernels
+ * up to 7x7 on CPUs without AVX-512 (any stride, dilation and padding),
+ * through a padded block of eight channels in scratch
+ * (nn_depthwise_lanes_scratch bytes) */
+gboolean nn_depthwise_lanes_fits (const nn_depthwise * p);
+size_t nn_depthwise_lanes_scratch (const nn_depthwise * p);
+void nn_depthwise_lanes_run (const nn_depthwise * p, int64_t c0, int64_t c1,
+    const float *x, const float *w, const float *bias, const float *res,
+    const nn_epilogue * e, float *y, float *scratch);
+
 /* maxpool-avx2.c: 2-D MaxPool without dilation, column stride 1 or 2,
  * windows up to 16 wide (nn_maxpool_avx2_fits), channels [c0, c1) of
  * x [C][H][W] into y [C][OH][OW]; output row oh takes input rows

@@ -28,7 +28,7 @@
 typedef enum { CONV_GENERAL, CONV_POINTWISE, CONV_DEPTHWISE } conv_kind;
 
 /* the depthwise kernel: phase planes, or straight from NCHW */
-typedef enum { DW_PLANES, DW_AVX512, DW_AVX2 } dw_kernel;
+typedef enum { DW_PLANES, DW_AVX512, DW_AVX2, DW_LANES } dw_kernel;
 
 /* im2col tiles hold at most this many floats */
 #define COL_BUDGET (1 << 18)
@@ -582,6 +582,9 @@ depthwise_channels (void *data, int64_t c0, int64_t c1, void *scratch)
   else if (job->p->dw_direct == DW_AVX2)
     nn_depthwise_avx2_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
         job->res, &job->node->epi, job->y, scratch);
+  else if (job->p->dw_direct == DW_LANES)
+    nn_depthwise_lanes_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
+        job->res, &job->node->epi, job->y, scratch);
   else
     nn_depthwise_run (&job->p->dw, c0, c1, job->x, job->w, job->bias,
         job->res, &job->node->epi, job->y, scratch);
@@ -881,19 +884,24 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     d->pw = p->pb[2];
     d->dh = p->d[1];
     d->dw = p->d[2];
-    /* NN_DEPTHWISE=planes or direct forces one kernel (for measuring) */
+    /* NN_DEPTHWISE=planes or direct forces one kernel, rows keeps small
+     * maps off the lanes kernel (for measuring) */
     const char *force = g_getenv ("NN_DEPTHWISE");
     gboolean direct = g_strcmp0 (force, "direct") == 0;
     gboolean planes = g_strcmp0 (force, "planes") == 0;
     if (nn_depthwise_avx512_fits (d) && !planes
         && (direct || nn_depthwise_avx512_wins (d)))
       p->dw_direct = DW_AVX512;
+    else if (nn_depthwise_lanes_fits (d) && !planes
+        && g_strcmp0 (force, "rows") != 0)
+      p->dw_direct = DW_LANES;
     else if (nn_depthwise_avx2_fits (d) && !planes)
       p->dw_direct = DW_AVX2;
     else
       p->dw_direct = DW_PLANES;
     n->scratch_bytes = p->dw_direct == DW_AVX512 ? 0 :
         p->dw_direct == DW_AVX2 ? nn_depthwise_avx2_scratch (d) :
+        p->dw_direct == DW_LANES ? nn_depthwise_lanes_scratch (d) :
         nn_depthwise_scratch (d);
   } else {
     int64_t k = p->cg * p->kk;
