@@ -160,7 +160,7 @@ void nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
  * W packed at load in 6-row panels ([M/6][K][6]); the same arguments as
  * nn_sgemm_avx512_conv_implicit, and what to apply on the way out, or
  * NULL: a bias per row of the call (or NULL) and an activation that is
- * a clamp to [lo, hi] (act NN_ACT_NONE: none) */
+ * a clamp to [lo, hi] (act NN_ACT_NONE: none) or HardSwish */
 typedef struct {
   const float *bias;
   nn_activation act;

@@ -152,7 +152,15 @@ micro (int64_t kc, const float *a, const float *xb, const int64_t * offs,
         acc[i][0] = _mm256_add_ps (acc[i][0], bv);
         acc[i][1] = _mm256_add_ps (acc[i][1], bv);
       }
-      if (st->act != NN_ACT_NONE) {
+      if (st->act == NN_ACT_HARD_SWISH) {
+        /* v clamp01 (v / 6 + 1/2) */
+        const __m256 z = _mm256_setzero_ps (), one = _mm256_set1_ps (1.0f);
+        const __m256 k = _mm256_set1_ps (1.0f / 6.0f);
+        const __m256 h = _mm256_set1_ps (0.5f);
+        for (int j = 0; j < 2; j++)
+          acc[i][j] = _mm256_mul_ps (acc[i][j], _mm256_min_ps (_mm256_max_ps
+                  (_mm256_fmadd_ps (acc[i][j], k, h), z), one));
+      } else if (st->act != NN_ACT_NONE) {
         __m256 lo = _mm256_set1_ps (st->lo), hi = _mm256_set1_ps (st->hi);
         acc[i][0] = _mm256_min_ps (_mm256_max_ps (acc[i][0], lo), hi);
         acc[i][1] = _mm256_min_ps (_mm256_max_ps (acc[i][1], lo), hi);

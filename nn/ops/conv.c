@@ -294,15 +294,17 @@ implicit_product (int64_t M, int64_t K, const float *apk, const float *xpad,
 }
 
 /* the AVX2 implicit product stores rows from m0 with their bias and a
- * Relu or Clip already applied, sparing the epilogue's pass over them
- * (not with a residual, whose rows the grid does not line up with, nor
- * other activations); FALSE: the epilogue runs after the product */
+ * Relu, Clip or HardSwish already applied, sparing the epilogue's pass
+ * over them (not with a residual, whose rows the grid does not line up
+ * with, nor other activations); FALSE: the epilogue runs after the
+ * product */
 static gboolean
 store_epilogue (const conv_job * job, int64_t m0, nn_store_epilogue * st)
 {
   const nn_epilogue *e = &job->node->epi;
   if (nn_isa_get () != NN_ISA_AVX2 || job->res || (e->act != NN_ACT_NONE
-          && e->act != NN_ACT_RELU && e->act != NN_ACT_CLIP))
+          && e->act != NN_ACT_RELU && e->act != NN_ACT_CLIP
+          && e->act != NN_ACT_HARD_SWISH))
     return FALSE;
   st->bias = job->bias ? job->bias + m0 : NULL;
   st->act = e->act;

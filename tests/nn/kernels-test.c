@@ -804,10 +804,10 @@ test_epilogues (void)
     check_matmul_pattern (acts[i]);
 }
 
-/* Conv + bias + Relu or Clip, fused (the AVX2 implicit product clamps
- * as it stores) against the reference loop, on 1 and 3 threads: a 1x1
- * and a 3x3 layer on maps large enough for the implicit product, a Clip
- * tight enough that both bounds bite */
+/* Conv + bias + Relu, Clip or HardSwish, fused (the AVX2 implicit
+ * product applies them as it stores) against the reference loop, on 1
+ * and 3 threads: a 1x1 and a 3x3 layer on maps large enough for the
+ * implicit product, a Clip tight enough that both bounds bite */
 static void
 test_conv_clamps (void)
 {
@@ -818,8 +818,9 @@ test_conv_clamps (void)
     {.sp = 2,.C = 5,.M = 16,.group = 1,.in = {14, 15},.k = {3, 3},.s = {1,
             1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {14, 15}},
   };
+  const char *acts[] = { "Relu", "Clip", "HardSwish" };
   for (guint ci = 0; ci < G_N_ELEMENTS (cases); ci++)
-    for (int clip = 0; clip < 2; clip++) {
+    for (int a = 0; a < 3; a++) {
       conv_case c = cases[ci];
       conv_model cm;
       conv_model_init (&cm, r, &c);
@@ -827,13 +828,14 @@ test_conv_clamps (void)
       float lo = -0.3f, hi = 0.4f, *ref = g_new (float, ny);
       add_init (&cm.b, "lo", 0, &one, &lo);
       add_init (&cm.b, "hi", 0, &one, &hi);
-      if (clip)
+      if (a == 1)
         add_node (&cm.b, "Clip", "c lo hi", "y");
       else
-        add_node (&cm.b, "Relu", "c", "y");
+        add_node (&cm.b, acts[a], "c", "y");
       reference_conv (&c, cm.x, cm.w, cm.bias, ref);
       for (int64_t i = 0; i < ny; i++)
-        ref[i] = clip ? CLAMP (ref[i], lo, hi) : MAX (ref[i], 0.0f);
+        ref[i] = a == 1 ? CLAMP (ref[i], lo, hi) : a == 0 ? MAX (ref[i],
+            0.0f) : ref[i] * CLAMP (ref[i] / 6.0f + 0.5f, 0.0f, 1.0f);
       nn_model *m = build (&cm.b, FALSE);
       g_assert_cmpuint (nn_model_n_steps (m), ==, 1);
       for (int threads = 1; threads <= 3; threads += 2) {
@@ -843,7 +845,7 @@ test_conv_clamps (void)
         for (int64_t i = 0; i < ny; i++)
           if (fabsf (y[i] - ref[i]) > 1e-5f * MAX (1.0f, fabsf (ref[i])))
             g_error ("conv %u %s, threads %d: y[%ld] = %g, reference %g", ci,
-                clip ? "Clip" : "Relu", threads, (long) i, y[i], ref[i]);
+                acts[a], threads, (long) i, y[i], ref[i]);
         g_free (y);
       }
       nn_model_free (m);
