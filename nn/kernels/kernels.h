@@ -182,6 +182,11 @@ void nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W,
     int64_t ldw, float *wt);
 void nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
     const float *X, int64_t ldx, float *C, int64_t ldc);
+/* and the direct convolution on the same Wᵀ panels: the arguments of
+ * nn_sgemm_avx512_conv_direct */
+void nn_sgemm_avx2_conv_direct (int64_t M, int64_t K, const float *wt,
+    const float *xpad, const int64_t * offs, const nn_direct_grid * g,
+    int64_t n0, int64_t n1, float *y, int64_t ldy);
 
 /* C[M][N] = A[M][K] B (lda, ldc apart) with B [K][N] packed at load in
  * 16-column panels ([N/16][K][16], nn_sgemm_avx2_packed_b_size floats,
