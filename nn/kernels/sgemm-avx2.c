@@ -35,28 +35,26 @@ nn_sgemm_avx2_pack_a (int64_t M, int64_t K, const float *A, int64_t lda,
   nn_pack_row_panels (M, K, A, lda, MR, ap);
 }
 
+/* Wᵀ in 16-channel panels: W's rows as panels of 16 */
 size_t
 nn_sgemm_avx2_wt_size (int64_t M, int64_t K)
 {
-  return (size_t) ((M + 15) / 16 * 16 * K);
+  return nn_row_panels_size (M, K, 16);
 }
 
 void
 nn_sgemm_avx2_pack_wt (int64_t M, int64_t K, const float *W, int64_t ldw,
     float *wt)
 {
-  for (int64_t m0 = 0; m0 < M; m0 += 16, wt += 16 * K)
-    for (int64_t k = 0; k < K; k++)
-      for (int64_t j = 0; j < 16; j++)
-        wt[k * 16 + j] = m0 + j < M ? W[(m0 + j) * ldw + k] : 0.0f;
+  nn_pack_row_panels (M, K, W, ldw, 16, wt);
 }
 
 /* B [K][N] (ldb apart) as panels of 16 columns, [N/16][K][16], the
- * columns past N zeros */
+ * columns past N zeros (the size of Bᵀ's row panels) */
 size_t
 nn_sgemm_avx2_packed_b_size (int64_t K, int64_t N)
 {
-  return (size_t) ((N + 15) / 16 * 16 * K);
+  return nn_row_panels_size (N, K, 16);
 }
 
 void
@@ -335,43 +333,12 @@ nn_sgemm_avx2_packed_b (int64_t M, int64_t N, int64_t K, const float *A,
  * and of X's rows stays in L1 (measured level with one block of all K). */
 #define KT 128
 
-/* ROWS pixels (from column n of X) by 16 channels: Cᵀ into t[ROWS][16] */
+/* ROWS pixels by 16 channels: Cᵀ into t[ROWS][16]. Pixel i of row k of
+ * X at x[k ldx + i], or with taps at x[offs[k] + i] (the direct
+ * convolution reads the padded input in place). */
 __attribute__ ((target ("avx2,fma"), always_inline))
 static inline void
-micro_t (int64_t K, const float *wt, const float *x, int64_t ldx, float *t,
-    gboolean accumulate, const int ROWS)
-{
-  __m256 acc[6][2];
-#pragma GCC unroll 6
-  for (int i = 0; i < ROWS; i++) {
-    acc[i][0] = accumulate ? _mm256_loadu_ps (t + i * 16) :
-        _mm256_setzero_ps ();
-    acc[i][1] = accumulate ? _mm256_loadu_ps (t + i * 16 + 8) :
-        _mm256_setzero_ps ();
-  }
-  for (int64_t k = 0; k < K; k++) {
-    __m256 w0 = _mm256_load_ps (wt), w1 = _mm256_load_ps (wt + 8);
-#pragma GCC unroll 6
-    for (int i = 0; i < ROWS; i++) {
-      __m256 xi = _mm256_broadcast_ss (x + i);
-      acc[i][0] = _mm256_fmadd_ps (xi, w0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps (xi, w1, acc[i][1]);
-    }
-    wt += 16;
-    x += ldx;
-  }
-#pragma GCC unroll 6
-  for (int i = 0; i < ROWS; i++) {
-    _mm256_storeu_ps (t + i * 16, acc[i][0]);
-    _mm256_storeu_ps (t + i * 16 + 8, acc[i][1]);
-  }
-}
-
-/* micro_t with the taps read in place: pixel i of tap k at
- * xb[offs[k] + i] (the direct convolution) */
-__attribute__ ((target ("avx2,fma"), always_inline))
-static inline void
-micro_t_taps (int64_t K, const float *wt, const float *xb,
+micro_t (int64_t K, const float *wt, const float *x, int64_t ldx,
     const int64_t * offs, float *t, gboolean accumulate, const int ROWS)
 {
   __m256 acc[6][2];
@@ -383,11 +350,11 @@ micro_t_taps (int64_t K, const float *wt, const float *xb,
         _mm256_setzero_ps ();
   }
   for (int64_t k = 0; k < K; k++) {
-    const float *x = xb + offs[k];
+    const float *xk = offs ? x + offs[k] : x + k * ldx;
     __m256 w0 = _mm256_load_ps (wt), w1 = _mm256_load_ps (wt + 8);
 #pragma GCC unroll 6
     for (int i = 0; i < ROWS; i++) {
-      __m256 xi = _mm256_broadcast_ss (x + i);
+      __m256 xi = _mm256_broadcast_ss (xk + i);
       acc[i][0] = _mm256_fmadd_ps (xi, w0, acc[i][0]);
       acc[i][1] = _mm256_fmadd_ps (xi, w1, acc[i][1]);
     }
@@ -397,6 +364,22 @@ micro_t_taps (int64_t K, const float *wt, const float *xb,
   for (int i = 0; i < ROWS; i++) {
     _mm256_storeu_ps (t + i * 16, acc[i][0]);
     _mm256_storeu_ps (t + i * 16 + 8, acc[i][1]);
+  }
+}
+
+/* one tile of nr (<= 6) pixels over a K block */
+__attribute__ ((target ("avx2,fma"), always_inline))
+static inline void
+tile_t (int64_t kc, const float *w, const float *x, int64_t ldx,
+    const int64_t * offs, float *t, gboolean accumulate, int64_t nr)
+{
+  switch (nr) {
+    case 6: micro_t (kc, w, x, ldx, offs, t, accumulate, 6); break;
+    case 5: micro_t (kc, w, x, ldx, offs, t, accumulate, 5); break;
+    case 4: micro_t (kc, w, x, ldx, offs, t, accumulate, 4); break;
+    case 3: micro_t (kc, w, x, ldx, offs, t, accumulate, 3); break;
+    case 2: micro_t (kc, w, x, ldx, offs, t, accumulate, 2); break;
+    default: micro_t (kc, w, x, ldx, offs, t, accumulate, 1); break;
   }
 }
 
@@ -437,15 +420,7 @@ nn_sgemm_avx2_conv_direct (int64_t M, int64_t K, const float *wt,
         continue;
       for (int64_t k0 = 0; k0 < K; k0 += KT) {
         int64_t kc = MIN (KT, K - k0);
-        const float *w = wp + k0 * 16, *xb = xpad + nb;
-        switch (nr) {
-          case 6: micro_t_taps (kc, w, xb, offs + k0, t, k0 > 0, 6); break;
-          case 5: micro_t_taps (kc, w, xb, offs + k0, t, k0 > 0, 5); break;
-          case 4: micro_t_taps (kc, w, xb, offs + k0, t, k0 > 0, 4); break;
-          case 3: micro_t_taps (kc, w, xb, offs + k0, t, k0 > 0, 3); break;
-          case 2: micro_t_taps (kc, w, xb, offs + k0, t, k0 > 0, 2); break;
-          default: micro_t_taps (kc, w, xb, offs + k0, t, k0 > 0, 1); break;
-        }
+        tile_t (kc, wp + k0 * 16, xpad + nb, 0, offs + k0, t, k0 > 0, nr);
       }
       for (int64_t i = 0; i < nr; i++) {
         if (jmap[i] < 0)
@@ -491,15 +466,7 @@ nn_sgemm_avx2_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
       const float *xt = xp + n0 * K;    /* tile n0 / 6 */
       for (int64_t k0 = 0; k0 < K; k0 += KT) {
         int64_t kc = MIN (KT, K - k0);
-        const float *w = wp + k0 * 16, *x = xt + k0 * 6;
-        switch (nr) {
-          case 6: micro_t (kc, w, x, 6, t, k0 > 0, 6); break;
-          case 5: micro_t (kc, w, x, 6, t, k0 > 0, 5); break;
-          case 4: micro_t (kc, w, x, 6, t, k0 > 0, 4); break;
-          case 3: micro_t (kc, w, x, 6, t, k0 > 0, 3); break;
-          case 2: micro_t (kc, w, x, 6, t, k0 > 0, 2); break;
-          default: micro_t (kc, w, x, 6, t, k0 > 0, 1); break;
-        }
+        tile_t (kc, wp + k0 * 16, xt + k0 * 6, 6, NULL, t, k0 > 0, nr);
       }
       for (int64_t j = 0; j < mr; j++) {
         float *cj = C + (m0 + j) * ldc + n0;
