@@ -806,8 +806,9 @@ test_epilogues (void)
 
 /* Conv + bias + Relu, Clip or HardSwish, fused (the AVX2 implicit
  * product applies them as it stores) against the reference loop, on 1
- * and 3 threads: a 1x1 and a 3x3 layer on maps large enough for the
- * implicit product, a Clip tight enough that both bounds bite */
+ * and 3 threads: a 1x1 and three 3x3 layers on maps large enough for the
+ * implicit product (two with long output rows, one at stride 2), a Clip
+ * tight enough that both bounds bite */
 static void
 test_conv_clamps (void)
 {
@@ -817,6 +818,12 @@ test_conv_clamps (void)
             1},.d = {1, 1},.out = {13, 14}},
     {.sp = 2,.C = 5,.M = 16,.group = 1,.in = {14, 15},.k = {3, 3},.s = {1,
             1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {14, 15}},
+    /* output rows of 40 and 35 for 16 and 8 channels: on AVX2 each row
+     * is a product of its own written in place (row_direct) */
+    {.sp = 2,.C = 3,.M = 16,.group = 1,.in = {20, 40},.k = {3, 3},.s = {1,
+            1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {20, 40}},
+    {.sp = 2,.C = 4,.M = 8,.group = 1,.in = {30, 70},.k = {3, 3},.s = {2,
+            2},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {15, 35}},
   };
   const char *acts[] = { "Relu", "Clip", "HardSwish" };
   for (guint ci = 0; ci < G_N_ELEMENTS (cases); ci++)
