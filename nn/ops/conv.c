@@ -339,6 +339,27 @@ implicit_row_unit (void)
  * the block goes to the worker's scratch yg, then its output rows (the
  * grid points inside the map) are copied out and the epilogue runs on
  * them unless the product applied it as it stored */
+/* The next run of grid columns from *n (below n1) that lies in one output
+ * row: its length, and in *out its first output index; 0 when none is
+ * left. *n moves to the run (past rows and planes of padding). */
+static int64_t
+grid_run (const nn_direct_grid * g, int64_t * n, int64_t n1, int64_t * out)
+{
+  while (*n < n1) {
+    int64_t o0 = *n / g->plane, r = *n % g->plane;
+    int64_t o1 = r / g->P2, o2 = r % g->P2;
+    if (o1 >= g->OH)
+      *n += g->plane - r;
+    else if (o2 >= g->OW)
+      *n += g->P2 - o2;
+    else {
+      *out = (o0 * g->OH + o1) * g->OW + o2;
+      return MIN (g->OW - o2, n1 - *n);
+    }
+  }
+  return 0;
+}
+
 static void
 implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
     int64_t n1, float *yg)
@@ -348,27 +369,13 @@ implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
   const int64_t K = p->C * p->kk, ldg = n1 - n0;
   nn_store_epilogue st;
   gboolean stored = store_epilogue (job, m0, &st);
-  int64_t j0, j1;
+  int64_t j0, j1, len, out;
   if (p->row_direct) {
     /* each run of the grid that is a row of the output, straight into
      * the output: no grid block, no copy-out pass */
-    for (int64_t n = n0; n < n1;) {
-      int64_t o0 = n / g->plane, r = n % g->plane;
-      int64_t o1 = r / g->P2, o2 = r % g->P2;
-      if (o1 >= g->OH) {
-        n += g->plane - r;
-        continue;
-      }
-      if (o2 >= g->OW) {
-        n += g->P2 - o2;
-        continue;
-      }
-      int64_t len = MIN (g->OW - o2, n1 - n);
+    for (int64_t n = n0; (len = grid_run (g, &n, n1, &out)) > 0; n += len)
       implicit_product (m1 - m0, K, p->apk + m0 * K, job->xpad, p->offs, n,
-          n + len, job->y + m0 * p->osz + (o0 * g->OH + o1) * g->OW + o2,
-          p->osz, stored ? &st : NULL);
-      n += len;
-    }
+          n + len, job->y + m0 * p->osz + out, p->osz, stored ? &st : NULL);
     if (!stored && grid_range (g, n0, n1, &j0, &j1))
       epilogue_rows (job, m0, m1, j0, j1);
     return;
@@ -380,22 +387,8 @@ implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
   for (int64_t m = m0; m < m1; m++) {
     const float *src = yg + (m - m0) * ldg;
     float *dst = job->y + m * p->osz;
-    for (int64_t n = n0; n < n1;) {
-      int64_t o0 = n / g->plane, r = n % g->plane;
-      int64_t o1 = r / g->P2, o2 = r % g->P2;
-      if (o1 >= g->OH) {
-        n += g->plane - r;
-        continue;
-      }
-      if (o2 >= g->OW) {
-        n += g->P2 - o2;
-        continue;
-      }
-      int64_t len = MIN (g->OW - o2, n1 - n);
-      memcpy (dst + (o0 * g->OH + o1) * g->OW + o2, src + (n - n0),
-          len * sizeof (float));
-      n += len;
-    }
+    for (int64_t n = n0; (len = grid_run (g, &n, n1, &out)) > 0; n += len)
+      memcpy (dst + out, src + (n - n0), len * sizeof (float));
     if (!stored)
       epilogue_rows (job, m, m + 1, j0, j1);
   }
