@@ -74,19 +74,12 @@ pack_b (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
 }
 
 /* the same from B stored transposed ([N][K], ldb apart: a Linear layer's
- * weight, or an RNN's): column j of the panel is row j of B */
+ * weight, or an RNN's): column j of the panel is row j of B, so the
+ * panel is B's first nr rows as one row panel of NR (panels.c) */
 static void
 pack_bt (const float *B, int64_t ldb, int64_t kc, int64_t nr, float *bp)
 {
-  for (int64_t j = 0; j < NR; j++) {
-    const float *src = B + j * ldb;
-    if (j < nr)
-      for (int64_t k = 0; k < kc; k++)
-        bp[k * NR + j] = src[k];
-    else
-      for (int64_t k = 0; k < kc; k++)
-        bp[k * NR + j] = 0.0f;
-  }
+  nn_pack_row_panels (nr, kc, B, ldb, NR, bp);
 }
 
 /* ROWS x 32 of C from a panel of A ([k][MR], rows past ROWS unread) and
@@ -583,8 +576,7 @@ void
 nn_sgemm_avx512_pack_bt (int64_t K, int64_t N, const float *B, int64_t ldb,
     float *bp)
 {
-  for (int64_t p = 0; p * NR < N; p++)
-    pack_bt (B + p * NR * ldb, ldb, K, MIN (NR, N - p * NR), bp + p * NR * K);
+  nn_pack_row_panels (N, K, B, ldb, NR, bp);
 }
 
 /* y[0..N) = x[0..K) B for one row x, with B in the packed panels of
