@@ -394,6 +394,14 @@ implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
   }
 }
 
+/* the implicit product's grid block at the start of a worker's scratch
+ * (none when the output rows are written in place) */
+static int64_t
+grid_block_floats (const conv_params * p)
+{
+  return p->row_direct ? 0 : p->M * p->itile;
+}
+
 /* implicit convolution: grid column tiles [t0, t1) of all channels */
 static void
 implicit_tiles (void *data, int64_t t0, int64_t t1, void *scratch)
@@ -704,7 +712,7 @@ conv_kernel (const nn_node * node, nn_tensor * const *in,
     } else if (p->apk) {
       /* padded by the calling worker into its scratch after its grid
        * block, read by all */
-      float *xpad = (float *) scratch + p->M * p->itile;
+      float *xpad = (float *) scratch + grid_block_floats (p);
       pad_input (p, job.x, xpad);
       job.xpad = xpad;
       if (rows)
@@ -1035,7 +1043,7 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
           && p->out[2] >= MAX (32, p->M) && !g_getenv ("NN_NO_ROW_DIRECT");
       /* pointwise: the input is the grid, the output the grid block */
       n->scratch_bytes = p->kind == CONV_POINTWISE ? 0 :
-          (size_t) (p->M * p->itile + vol * p->C) * sizeof (float);
+          (size_t) (grid_block_floats (p) + vol * p->C) * sizeof (float);
     } else if (small_n) {
       gboolean avx512 = nn_isa_get () == NN_ISA_AVX512;
       size_t floats = avx512 ? nn_sgemm_avx512_packed_b_size (k, p->M) :
