@@ -13,8 +13,9 @@
  * R of batch 1 is packed into the same panels for nn_sgemv_avx2_packed
  * (NN_PROFILE, one thread: the zoo lstm's two layers of 256 units and
  * 100 steps 4.8 ms against 5.3 with OpenBLAS's sgemm per step), and the
- * projection, still OpenBLAS's, is shared between the workers by column
- * blocks (two threads: 2.5-2.6 ms against 3.3-3.9).
+ * projection is shared between the workers (two threads: 2.5-2.6 ms
+ * against 3.3-3.9): W of up to 512 inputs packed for our product, by
+ * rows of X, wider W on OpenBLAS by column blocks.
  * Gate order: GRU z, r, h; LSTM i, o, f, c (as in the ONNX spec).
  */
 #include "../nn-private.h"
@@ -449,17 +450,20 @@ prepare_rnn (nn_graph * g, nn_node * n, gboolean lstm, GError ** error)
    * matrix-vector pass; the kernel then never reads what was packed (the
    * loader frees it) */
   nn_isa isa = nn_isa_get ();
-  /* (AVX2: W up to 512 inputs; the crnn's GRU over 1024 inputs ran 2.78
-   * ms packed against 2.39 with OpenBLAS, the lstm's layers of 64 and 256
-   * inputs 3.8-4.1 against 4.5-5.1) */
+  /* (AVX2: W up to 512 inputs: the lstm, layers of 64 and 256 inputs,
+   * 0.968x as a whole against OpenBLAS; the crnn's GRU over 1024 inputs
+   * ran 2.78 ms packed against 2.39 in one pair of runs, no better than
+   * this machine's noise, so wider W stays on OpenBLAS) */
   gboolean pack_w = w->is_const && (isa == NN_ISA_AVX512 || p->in <= 512);
   if (r->is_const && (isa == NN_ISA_AVX512 || (isa == NN_ISA_AVX2
               && p->batch == 1))) {
     gboolean split = !lstm && !p->linear_before_reset;
     p->avx2 = isa == NN_ISA_AVX2;
     p->rcols = split ? 2 * H : G * H;
-    p->dir_w = !pack_w ? 0 : p->avx2 ? nn_row_panels_size (G * H, p->in, 16)
-        : nn_sgemm_avx512_packed_b_size (p->in, G * H);
+    /* Wᵀ's panels: 32 columns for AVX-512's product, 16 for AVX2's, both
+     * W's rows as row panels */
+    int64_t wmr = p->avx2 ? 16 : 32;
+    p->dir_w = pack_w ? nn_row_panels_size (G * H, p->in, wmr) : 0;
     /* Rᵀ's rows as panels of 32: the layout of both ISAs' passes */
     p->dir_r = nn_row_panels_size (p->rcols, H, 32);
     p->dir_rh = split ? nn_row_panels_size (H, H, 32) : 0;
@@ -476,10 +480,8 @@ prepare_rnn (nn_graph * g, nn_node * n, gboolean lstm, GError ** error)
     for (int d = 0; d < p->dirs; d++) {
       const float *wd = (const float *) w->t.data + d * G * H * p->in;
       const float *rd = (const float *) r->t.data + d * G * H * H;
-      if (pack_w && p->avx2)
-        nn_pack_row_panels (G * H, p->in, wd, p->in, 16, wpk + d * p->dir_w);
-      else if (pack_w)
-        nn_sgemm_avx512_pack_bt (p->in, G * H, wd, p->in, wpk + d * p->dir_w);
+      if (pack_w)
+        nn_pack_row_panels (G * H, p->in, wd, p->in, wmr, wpk + d * p->dir_w);
       nn_pack_row_panels (p->rcols, H, rd, H, 32, rpk + d * p->dir_r);
       if (split)
         nn_pack_row_panels (H, H, rd + 2 * H * H, H, 32, rhpk
