@@ -30,6 +30,15 @@ pack_b (int64_t K, int64_t N, const float *B, int64_t ldb, float *bp)
     nn_sgemm_avx2_pack_b (K, N, B, ldb, bp);
 }
 
+/* the same from B stored transposed ([N][K], ldb apart): both products'
+ * panels are Bᵀ's rows as row panels, 32 or 16 of them a panel */
+static void
+pack_bt (int64_t K, int64_t N, const float *B, int64_t ldb, float *bp)
+{
+  nn_pack_row_panels (N, K, B, ldb, nn_isa_get () == NN_ISA_AVX512 ? 32 : 16,
+      bp);
+}
+
 static void
 packed_b_product (int64_t M, int64_t N, int64_t K, const float *A,
     int64_t lda, const float *bp, float *C, int64_t ldc)
@@ -255,16 +264,11 @@ nn_prepare_gemm (nn_graph * g, nn_node * n, GError ** error)
     n->params = p = q;
     float *bp = (float *) (((uintptr_t) (q + 1) + 63) & ~(uintptr_t) 63);
     const float *bd = b->t.data;
-    if (p->tb) {
-      float *t = g_new (float, MAX (p->K * p->N, 1));
-      for (int64_t j = 0; j < p->N; j++)
-        for (int64_t k = 0; k < p->K; k++)
-          t[k * p->N + j] = bd[j * p->K + k];
-      pack_b (p->K, p->N, t, p->N, bp);
-      g_free (t);
-    } else {
+    /* transposed: packed from its rows, no transposed copy at load */
+    if (p->tb)
+      pack_bt (p->K, p->N, bd, p->K, bp);
+    else
       pack_b (p->K, p->N, bd, p->N, bp);
-    }
     p->bpacked = bp;
     n->packed_inputs |= 1u << 1;
   }
