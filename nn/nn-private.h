@@ -239,6 +239,10 @@ gboolean nn_broadcast_shape (int na, const int64_t * a, int nb,
 /* normalizes a possibly negative axis; FALSE if out of range */
 gboolean nn_axis (int64_t axis, int ndim, int *out);
 
+/* blas.c: OpenBLAS set to one thread and its idle workers stopped, once
+ * per process (every session does it when it is made) */
+void nn_blas_single_threaded (void);
+
 /* C[M,N] = alpha op(A) op(B) + beta C, row-major; one-row products go to
  * sgemv, whose call overhead is far lower at the sizes batch-1 models have
  * (blas.c) */

@@ -29,6 +29,7 @@ nn_session_new (const nn_model * model, const nn_session_options * opts,
     GError ** error)
 {
   nn_graph *g = (nn_graph *) model;
+  nn_blas_single_threaded ();
   nn_session *s = g_new0 (nn_session, 1);
   s->g = g;
   s->threads = opts ? opts->threads : 1;

@@ -3,7 +3,8 @@
  * share a worker's scratch slice, a loop nested in a chunk runs inline,
  * workers that fell asleep between runs come back, and two pools with
  * different thread counts driven from two threads at once never see each
- * other's jobs.
+ * other's jobs; and once a session is made, OpenBLAS's own idle workers
+ * are gone (they spun on the core a session's second worker runs on).
  *
  * `pool-test --bench` prints the cost of handing out an empty loop (not a
  * test: nothing is asserted on times).
@@ -13,6 +14,7 @@
  */
 #include "nn-private.h"
 
+#include <dirent.h>
 #include <string.h>
 #include <time.h>
 
@@ -219,12 +221,54 @@ bench (void)
   return 0;
 }
 
+/* this process's threads, from /proc (-1 where there is none) */
+static int
+count_threads (void)
+{
+  DIR *d = opendir ("/proc/self/task");
+  if (!d)
+    return -1;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir (d)))
+    n += e->d_name[0] != '.';
+  closedir (d);
+  return n;
+}
+
+static const char *model_path;
+
+/* OpenBLAS starts a worker per core when the library loads; a session
+ * with one thread leaves the process with its main thread alone */
+static void
+test_no_blas_workers (void)
+{
+  if (count_threads () < 0) {
+    g_test_skip ("no /proc/self/task");
+    return;
+  }
+  g_test_message ("threads before the first session: %d", count_threads ());
+  GError *err = NULL;
+  nn_model *m = nn_model_load_file (model_path, NULL, &err);
+  g_assert_no_error (err);
+  nn_session_options so = {.threads = 1 };
+  nn_session *s = nn_session_new (m, &so, &err);
+  g_assert_no_error (err);
+  g_assert_true (nn_session_run (s, &err));
+  g_assert_cmpint (count_threads (), ==, 1);
+  nn_session_free (s);
+  nn_model_free (m);
+}
+
 int
 main (int argc, char **argv)
 {
   if (argc > 1 && strcmp (argv[1], "--bench") == 0)
     return bench ();
   g_test_init (&argc, &argv, NULL);
+  model_path = argc > 1 ? argv[1] : "tests/zoo/small/gru/model.onnx";
+  /* first: the other tests' pools add threads of their own */
+  g_test_add_func ("/nn/pool/no-blas-workers", test_no_blas_workers);
   g_test_add_func ("/nn/pool/loops", test_loops);
   g_test_add_func ("/nn/pool/runs", test_runs);
   g_test_add_func ("/nn/pool/two-pools", test_two_pools);
