@@ -930,12 +930,12 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
     const char *force = g_getenv ("NN_DEPTHWISE");
     gboolean direct = g_strcmp0 (force, "direct") == 0;
     gboolean planes = g_strcmp0 (force, "planes") == 0;
-    if (nn_depthwise_avx512_fits (d) && !planes
-        && (direct || nn_depthwise_avx512_wins (d)))
-      p->dw_direct = DW_AVX512;
-    else if (nn_depthwise_lanes_fits (d) && !planes
-        && g_strcmp0 (force, "rows") != 0)
+    gboolean rows = g_strcmp0 (force, "rows") == 0;
+    if (nn_depthwise_lanes_fits (d) && !planes && !direct && !rows)
       p->dw_direct = DW_LANES;
+    else if (nn_depthwise_avx512_fits (d) && !planes
+        && (direct || rows || nn_depthwise_avx512_wins (d)))
+      p->dw_direct = DW_AVX512;
     else if (nn_depthwise_avx2_fits (d) && !planes)
       p->dw_direct = DW_AVX2;
     else
