@@ -59,7 +59,7 @@ typedef struct {
    * padded input follows it in the calling worker's) */
   const float *apk;
   int64_t itile;
-  gboolean row_direct;          /* AVX2: rows written straight to y */
+  gboolean row_direct;          /* output rows written straight to y */
   nn_direct_grid grid;
   float packed[];               /* weights packed for the AVX-512 product */
 } conv_params;
@@ -779,6 +779,25 @@ fill_offsets (conv_params * p, const int64_t Q[3], int64_t * offs)
       + p->out[2];
 }
 
+/* a 2-D layer whose output rows the implicit product can write in place
+ * (row_direct): one K block (K <= 256: a network's first layers), rows
+ * at least as long as the channels are many (the product keeps its
+ * strip order) and 32 */
+static gboolean
+rows_in_place (const conv_params * p, int64_t k)
+{
+  return p->kind == CONV_GENERAL && p->out[0] == 1 && k <= 256
+      && p->out[2] >= MAX (32, p->M) && !g_getenv ("NN_NO_ROW_DIRECT");
+}
+
+/* with AVX-512, first layers taken by the implicit product for that */
+static gboolean
+first_layer_rows (const conv_params * p, int64_t k)
+{
+  return nn_isa_get () == NN_ISA_AVX512 && k >= 16 && p->osz >= 1024
+      && rows_in_place (p, k);
+}
+
 /* where the implicit product is chosen (constant weights, one group):
  * see docs/kernels.md for the measurements */
 static gboolean
@@ -801,6 +820,15 @@ implicit_wins (const conv_params * p, int64_t k)
    * 144 -> 24 projection at 56x56: 0.153 -> 0.114 ms; equal with K = 16) */
   if (p->kind == CONV_POINTWISE)
     return p->M >= 16 && p->osz >= 1024;
+  /* a network's first layer (K from 16 to 256) with output rows at
+   * least as long as the channels are many: each row written in place
+   * (row_direct) instead of im2col + the packed product, per layer in
+   * the models, fastest of 3-5 alternating rounds: the 3-channel 3x3
+   * stride-2 stems 0.66-0.84x (mobilenet_v2, efficientnet_b0,
+   * squeezenet, av_concat), panns_cnn's 1->64 5x5 0.91x; with K = 9
+   * (crnn's 1->64 3x3) it lost, 1.28x */
+  if (first_layer_rows (p, k))
+    return TRUE;
   return p->M >= 32 && k >= 64 && p->osz >= 1024 && p->out[0] == 1;
 }
 
@@ -1029,18 +1057,17 @@ nn_prepare_conv (nn_graph * g, nn_node * n, GError ** error)
       n->packed_inputs |= 1u << 1;
       fill_offsets (p, Q, (int64_t *) (ap + per));
       p->itile = MAX (64, OUT_BUDGET / MAX (p->M, 1)) / 32 * 32;
-      /* AVX2, 2-D, one K block (K <= 256, the first layers), output rows
-       * at least as long as the channels are many (the product keeps its
+      /* 2-D, one K block (K <= 256, the first layers), output rows at
+       * least as long as the channels are many (the product keeps its
        * strip order) and 32: each output row is a product of its own
        * written in place, instead of a grid block copied out row by row.
-       * Single layers, alternating, medians: 1->64 3x3 on 64x200 0.76x,
-       * the 3-channel stride-2 stem 0.80-0.92x; with several K blocks the
-       * output rows, a plane apart, are read back per block and it lost
-       * (64->64 3x3 on 64x100: 1.09-1.16x). NN_NO_ROW_DIRECT=1 turns it
-       * off (for measuring). */
-      p->row_direct = nn_isa_get () == NN_ISA_AVX2
-          && p->kind == CONV_GENERAL && p->out[0] == 1 && k <= 256
-          && p->out[2] >= MAX (32, p->M) && !g_getenv ("NN_NO_ROW_DIRECT");
+       * AVX2, single layers, alternating, medians: 1->64 3x3 on 64x200
+       * 0.76x, the 3-channel stride-2 stem 0.80-0.92x; with several K
+       * blocks the output rows, a plane apart, are read back per block
+       * and it lost (64->64 3x3 on 64x100: 1.09-1.16x). AVX-512: see
+       * first_layer_rows (resnet18's 7x7 stem, implicit before, 0.97x).
+       * NN_NO_ROW_DIRECT=1 turns it off (for measuring). */
+      p->row_direct = nn_isa_get () >= NN_ISA_AVX2 && rows_in_place (p, k);
       /* pointwise: the input is the grid, the output the grid block */
       n->scratch_bytes = p->kind == CONV_POINTWISE ? 0 :
           (size_t) (grid_block_floats (p) + vol * p->C) * sizeof (float);

@@ -806,8 +806,8 @@ test_epilogues (void)
 
 /* Conv + bias + Relu, Clip or HardSwish, fused (the AVX2 implicit
  * product applies them as it stores) against the reference loop, on 1
- * and 3 threads: a 1x1 and three 3x3 layers on maps large enough for the
- * implicit product (two with long output rows, one at stride 2), a Clip
+ * and 3 threads: a 1x1 and five 3x3 layers on maps large enough for the
+ * implicit product (four with long output rows, two at stride 2), a Clip
  * tight enough that both bounds bite */
 static void
 test_conv_clamps (void)
@@ -824,6 +824,12 @@ test_conv_clamps (void)
             1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {20, 40}},
     {.sp = 2,.C = 4,.M = 8,.group = 1,.in = {30, 70},.k = {3, 3},.s = {2,
             2},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {15, 35}},
+    /* and on AVX-512, first layers of 1024 output pixels or more (K from
+     * 16 to 256): 72- and 45-pixel rows, at stride 1 and 2 */
+    {.sp = 2,.C = 3,.M = 24,.group = 1,.in = {16, 72},.k = {3, 3},.s = {1,
+            1},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {16, 72}},
+    {.sp = 2,.C = 2,.M = 16,.group = 1,.in = {50, 90},.k = {3, 3},.s = {2,
+            2},.d = {1, 1},.pb = {1, 1},.pe = {1, 1},.out = {25, 45}},
   };
   const char *acts[] = { "Relu", "Clip", "HardSwish" };
   for (guint ci = 0; ci < G_N_ELEMENTS (cases); ci++)
