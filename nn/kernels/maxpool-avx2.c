@@ -44,19 +44,20 @@ static inline __m256
 window_max (const float *t, int64_t KW, const int SW)
 {
   __m256 m = _mm256_set1_ps (-INFINITY), e, o;
-  for (int64_t k = 0; k < KW; k++) {
-    __m256 v;
-    if (SW == 1) {
-      v = _mm256_loadu_ps (t + k);
-    } else {
-      /* tap k of outputs ow0.. is t[2 ow + k]: the even lanes from k
-       * when k is even, the odd ones from k - 1 */
-      const float *q = t + (k & ~(int64_t) 1);
-      nn_avx2_deinterleave (_mm256_loadu_ps (q), _mm256_loadu_ps (q + 8), &e,
-          &o);
-      v = k & 1 ? o : e;
-    }
-    m = _mm256_max_ps (v, m);
+  if (SW == 1) {
+    for (int64_t k = 0; k < KW; k++)
+      m = _mm256_max_ps (_mm256_loadu_ps (t + k), m);
+    return m;
+  }
+  /* taps k and k + 1 of outputs ow0.. are t[2 ow + k] and t[2 ow + k + 1]:
+   * the even and the odd lanes of the 16 floats from k, one split for
+   * both (a split per tap did the work of taps 0 and 1 twice) */
+  for (int64_t k = 0; k < KW; k += 2) {
+    nn_avx2_deinterleave (_mm256_loadu_ps (t + k), _mm256_loadu_ps (t + k
+            + 8), &e, &o);
+    m = _mm256_max_ps (e, m);
+    if (k + 1 < KW)
+      m = _mm256_max_ps (o, m);
   }
   return m;
 }
