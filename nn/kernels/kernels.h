@@ -151,10 +151,13 @@ void nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
 
 /* implicit convolution: C = W X with W packed as A (nn_sgemm_avx512_pack_a)
  * and X's rows read at xpad[offs[k] + n]: grid columns [n0, n1) of all
- * M channels into yg[m][n - n0], ldg apart (pixels in the lanes) */
-void nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
-    const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
-    float *yg, int64_t ldg);
+ * M channels into yg[m][n - n0], ldg apart (pixels in the lanes); or,
+ * given the grid g, straight into the output (yg[m][output index of n]),
+ * padding points dropped, FALSE (nothing done) where a 32-column strip
+ * meets too many output rows for that */
+gboolean nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K,
+    const float *apk, const float *xpad, const int64_t * offs, int64_t n0,
+    int64_t n1, float *yg, int64_t ldg, const nn_direct_grid * g);
 
 /* sgemm-avx2.c: the implicit convolution on CPUs without AVX-512, with
  * W packed at load in 6-row panels ([M/6][K][6]); the same arguments as

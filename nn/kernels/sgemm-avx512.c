@@ -557,11 +557,53 @@ nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
  * matrix, no packing of B and no transposed stores. A ROWS x 32 tile of
  * output channels by grid columns; B loads are unaligned, masked in a
  * short last strip (nr < 32) so nothing past the grid is read. */
+/* the lanes of a 32-column strip of grid columns that are output
+ * points, as runs that each lie in one output row: lane l of run r goes
+ * to output index (strip start + l + shift[r]), lanes lo[r] (0-15) and
+ * hi[r] (16-31); at most four runs (a row of the grid is at least 2
+ * columns longer than the output row, so 32 lanes meet at most 17 rows,
+ * but runs of the short rows of tiny maps are many: those keep the grid
+ * block, see strip_runs_make) */
+typedef struct {
+  int n;
+  __mmask16 lo[4], hi[4];
+  int64_t shift[4];
+} strip_runs;
+
+/* the runs of grid columns [s, s + nr); FALSE when more than four */
+static gboolean
+strip_runs_make (const nn_direct_grid * g, int64_t s, int64_t nr,
+    strip_runs * runs)
+{
+  runs->n = 0;
+  int64_t prev = INT64_MIN;
+  for (int64_t l = 0; l < nr; l++) {
+    int64_t n = s + l, o0 = n / g->plane, rem = n % g->plane;
+    int64_t o1 = rem / g->P2, o2 = rem % g->P2;
+    if (o1 >= g->OH || o2 >= g->OW)
+      continue;                 /* a padding point */
+    int64_t shift = (o0 * g->OH + o1) * g->OW + o2 - n;
+    if (runs->n == 0 || shift != prev) {
+      if (runs->n == 4)
+        return FALSE;
+      runs->lo[runs->n] = runs->hi[runs->n] = 0;
+      runs->shift[runs->n] = shift;
+      runs->n++;
+      prev = shift;
+    }
+    if (l < 16)
+      runs->lo[runs->n - 1] |= (__mmask16) (1u << l);
+    else
+      runs->hi[runs->n - 1] |= (__mmask16) (1u << (l - 16));
+  }
+  return TRUE;
+}
+
 __attribute__ ((target ("avx512f,fma"), always_inline))
 static inline void
 micro_implicit (int64_t kc, const float *a, const float *xb,
     const int64_t * offs, float *c, int64_t ldc, gboolean accumulate,
-    int64_t mr, int64_t nr, const int ROWS)
+    int64_t mr, int64_t nr, const strip_runs * runs, const int ROWS)
 {
   __m512 acc[MR][2];
   STRIP_MASKS (nr, m0, m1);
@@ -594,7 +636,15 @@ micro_implicit (int64_t kc, const float *a, const float *xb,
       a += MR;
     }
   }
-  store_tile (acc, c, ldc, accumulate, mr, m0, m1, ROWS);
+  if (!runs) {
+    store_tile (acc, c, ldc, accumulate, mr, m0, m1, ROWS);
+    return;
+  }
+  /* each run of lanes that is part of one output row, to its place */
+  for (int r = 0; r < runs->n; r++)
+    store_tile (acc, (float *) ((uintptr_t) c + runs->shift[r]
+            * (intptr_t) sizeof (float)), ldc, accumulate, mr, runs->lo[r],
+        runs->hi[r], ROWS);
 }
 
 /* grid columns [n0, n1) of all M channels into yg[m][n - n0] (ldg
@@ -602,33 +652,47 @@ micro_implicit (int64_t kc, const float *a, const float *xb,
  * stays in L1), 32-column strips, each strip read by every 12-channel
  * panel of A */
 __attribute__ ((target ("avx512f,fma")))
-void
+gboolean
 nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
-    float *yg, int64_t ldg)
+    float *yg, int64_t ldg, const nn_direct_grid * g)
 {
   int64_t nkb = (K + KC - 1) / KC, kcb = (K + nkb - 1) / nkb;
   int64_t mp = (M + MR - 1) / MR;
+  /* each strip's runs, made once for all K blocks, for tiles of up to
+   * 64 strips (conv.c's column tiles are at most 2048 columns wide from
+   * 32 channels up) whose strips each split into few enough runs */
+  strip_runs runs[64];
+  if (g) {
+    if ((n1 - n0 + NR - 1) / NR > 64)
+      return FALSE;
+    for (int64_t s = n0; s < n1; s += NR)
+      if (!strip_runs_make (g, s, MIN (NR, n1 - s), &runs[(s - n0) / NR]))
+        return FALSE;
+  }
   for (int64_t k0 = 0; k0 < K; k0 += kcb) {
     int64_t kc = MIN (kcb, K - k0);
     for (int64_t s = n0; s < n1; s += NR) {
       int64_t nr = MIN (NR, n1 - s);
+      const strip_runs *rp = g ? &runs[(s - n0) / NR] : NULL;
       for (int64_t q = 0; q < mp; q++) {
         int64_t mr = MIN (MR, M - q * MR);
         const float *a = apk + q * MR * K + k0 * MR;
-        float *c = yg + q * MR * ldg + (s - n0);
+        /* the grid block from n0, or the output from grid column 0 */
+        float *c = yg + q * MR * ldg + (g ? s : s - n0);
         if (mr > 8)
           micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
-              12);
+              rp, 12);
         else if (mr > 4)
           micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
-              8);
+              rp, 8);
         else
           micro_implicit (kc, a, xpad + s, offs + k0, c, ldg, k0 > 0, mr, nr,
-              4);
+              rp, 4);
       }
     }
   }
+  return TRUE;
 }
 
 gboolean
@@ -754,11 +818,12 @@ nn_sgemv_avx512_packed (int64_t N, int64_t K, const float *x, const float *bp,
 
 #else
 
-void
+gboolean
 nn_sgemm_avx512_conv_implicit (int64_t M, int64_t K, const float *apk,
     const float *xpad, const int64_t * offs, int64_t n0, int64_t n1,
-    float *yg, int64_t ldg)
+    float *yg, int64_t ldg, const nn_direct_grid * g)
 {
+  return FALSE;
 }
 
 void

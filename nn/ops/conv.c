@@ -302,7 +302,8 @@ implicit_product (int64_t M, int64_t K, const float *apk, const float *xpad,
     const nn_store_epilogue * st)
 {
   if (nn_isa_get () == NN_ISA_AVX512)
-    nn_sgemm_avx512_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg);
+    nn_sgemm_avx512_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg,
+        NULL);
   else
     nn_sgemm_avx2_conv_implicit (M, K, apk, xpad, offs, n0, n1, yg, ldg, st);
 }
@@ -377,6 +378,17 @@ implicit_block (const conv_job * job, int64_t m0, int64_t m1, int64_t n0,
       implicit_product (m1 - m0, K, p->apk + m0 * K, job->xpad, p->offs, n,
           n + len, job->y + m0 * p->osz + out, p->osz, stored ? &st : NULL);
     if (!stored && grid_range (g, n0, n1, &j0, &j1))
+      epilogue_rows (job, m0, m1, j0, j1);
+    return;
+  }
+  /* AVX-512: the tile's points straight into the output rows, its
+   * padding points dropped as they are stored, when each 32-column strip
+   * meets few enough rows (NN_GRID_BLOCK=1 keeps the block, for
+   * measuring) */
+  if (nn_isa_get () == NN_ISA_AVX512 && !g_getenv ("NN_GRID_BLOCK")
+      && nn_sgemm_avx512_conv_implicit (m1 - m0, K, p->apk + m0 * K,
+          job->xpad, p->offs, n0, n1, job->y + m0 * p->osz, p->osz, g)) {
+    if (grid_range (g, n0, n1, &j0, &j1))
       epilogue_rows (job, m0, m1, j0, j1);
     return;
   }
