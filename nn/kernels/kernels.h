@@ -145,6 +145,16 @@ typedef struct {
   int64_t P2, plane;            /* padded row length, P1 * P2 */
   int64_t OH, OW;               /* output rows and columns per plane */
 } nn_direct_grid;
+
+/* the output index of grid point n, or -1 for a padding point (past an
+ * output row or plane) */
+static inline int64_t
+nn_grid_output (const nn_direct_grid * g, int64_t n)
+{
+  int64_t o0 = n / g->plane, r = n % g->plane;
+  int64_t o1 = r / g->P2, o2 = r % g->P2;
+  return o1 < g->OH && o2 < g->OW ? (o0 * g->OH + o1) * g->OW + o2 : -1;
+}
 void nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
     const float *xpad, const int64_t * offs, const nn_direct_grid * g,
     int64_t n0, int64_t n1, float *y, int64_t ldy);

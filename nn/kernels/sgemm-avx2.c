@@ -410,10 +410,7 @@ nn_sgemm_avx2_conv_direct (int64_t M, int64_t K, const float *wt,
       /* output index of each grid point, -1 past a row or plane */
       gboolean any = FALSE;
       for (int64_t i = 0; i < nr; i++) {
-        int64_t n = nb + i, o0 = n / g->plane, r = n % g->plane;
-        int64_t o1 = r / g->P2, o2 = r % g->P2;
-        jmap[i] = o1 < g->OH && o2 < g->OW ? (o0 * g->OH + o1) * g->OW + o2
-            : -1;
+        jmap[i] = nn_grid_output (g, nb + i);
         any = any || jmap[i] >= 0;
       }
       if (!any)

@@ -356,18 +356,25 @@ store_transposed (const float *tile, int64_t nr, int64_t mr, float *c,
 }
 #pragma GCC diagnostic pop
 
+/* the depth of the K blocks of the transposed products: blocks whose Wᵀ
+ * rows for all M fit L2 (1 MiB on Zen 4 and 5; half that measured
+ * slower on resnet's 512-channel layers), at least KC deep, K split
+ * evenly among them; the blocks after the first add to C */
+static int64_t
+wt_k_block (int64_t M, int64_t K)
+{
+  int64_t most = MAX (KC, (1 << 18) / MAX (M, 1));
+  int64_t nkb = (K + most - 1) / most;
+  return (K + nkb - 1) / nkb;
+}
+
 __attribute__ ((target ("avx512f,fma")))
 void
 nn_sgemm_avx512_small_n (int64_t M, int64_t N, int64_t K, const float *wt,
     const float *X, int64_t ldx, float *C, int64_t ldc)
 {
   float tile[MR * NR] __attribute__ ((aligned (64)));
-  /* K in blocks whose Wᵀ rows for all M fit L2 (1 MiB on Zen 4 and 5;
-   * half that measured slower on resnet's 512-channel layers), at least
-   * KC deep; the blocks after the first add to C */
-  int64_t nkb = (K + MAX (KC, (1 << 18) / MAX (M, 1)) - 1)
-      / MAX (KC, (1 << 18) / MAX (M, 1));
-  int64_t kcb = (K + nkb - 1) / nkb;
+  int64_t kcb = wt_k_block (M, K);
   for (int64_t k0 = 0; k0 < K; k0 += kcb) {
     int64_t kc = MIN (kcb, K - k0);
     const float *xk = X + k0 * ldx;
@@ -423,6 +430,13 @@ micro_pixels14 (int64_t kc, const float *x0, const float *x1,
   }
 }
 
+/* the grid column where output row r (counted over all planes) starts */
+static inline int64_t
+grid_row (const nn_direct_grid * g, int64_t r)
+{
+  return r / g->OH * g->plane + r % g->OH * g->P2;
+}
+
 /* The direct product on maps whose rows are 7 pixels wide or a multiple
  * of 14, when [n0, n1) holds whole output rows: tiles of 14 output
  * pixels (one row's 14, or two rows of 7) that never hold a grid point
@@ -462,9 +476,7 @@ direct_rows14 (int64_t M, int64_t K, const float *wt, const float *xpad,
   if (r0 < 0)
     return TRUE;                /* no output point in the range */
   float tile[14 * NR] __attribute__ ((aligned (64)));
-  int64_t nkb = (K + MAX (KC, (1 << 18) / MAX (M, 1)) - 1)
-      / MAX (KC, (1 << 18) / MAX (M, 1));
-  int64_t kcb = (K + nkb - 1) / nkb;
+  int64_t kcb = wt_k_block (M, K);
   int64_t per_tile = g->OW == 7 ? 2 : 1;        /* output rows a tile */
   for (int64_t k0 = 0; k0 < K; k0 += kcb) {
     int64_t kc = MIN (kcb, K - k0);
@@ -474,19 +486,19 @@ direct_rows14 (int64_t M, int64_t K, const float *wt, const float *xpad,
       for (int64_t r = r0; r < r1; r += per_tile)
         for (int64_t c = 0; c < g->OW; c += 14) {
           /* grid start of output row r (and of the next one) */
-          const float *x0 = xpad + r / g->OH * g->plane
-              + r % g->OH * g->P2 + c;
+          const float *x0 = xpad + grid_row (g, r) + c;
           int64_t nr = 14;
           if (per_tile == 2 && r + 1 < r1) {
-            const float *x1 = xpad + (r + 1) / g->OH * g->plane
-                + (r + 1) % g->OH * g->P2;
-            micro_pixels14 (kc, x0, x1, offs + k0, panel, tile, 7);
+            micro_pixels14 (kc, x0, xpad + grid_row (g, r + 1), offs + k0,
+                panel, tile, 7);
           } else {
             /* one row of 7 (the last of an odd count; the other seven
              * read that row again and are dropped) or of 14 */
-            micro_pixels14 (kc, x0, x0, offs + k0, panel, tile,
-                per_tile == 2 ? 7 : 14);
-            nr = per_tile == 2 ? 7 : 14;
+            nr = g->OW == 7 ? 7 : 14;
+            if (nr == 7)
+              micro_pixels14 (kc, x0, x0, offs + k0, panel, tile, 7);
+            else
+              micro_pixels14 (kc, x0, x0, offs + k0, panel, tile, 14);
           }
           store_transposed (tile, nr, mr, y + p * NR * ldy + r * g->OW + c,
               ldy, k0 > 0);
@@ -515,20 +527,14 @@ nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
     return;
   float tile[MR * NR] __attribute__ ((aligned (64)));
   int64_t jmap[MR];
-  int64_t nkb = (K + MAX (KC, (1 << 18) / MAX (M, 1)) - 1)
-      / MAX (KC, (1 << 18) / MAX (M, 1));
-  int64_t kcb = (K + nkb - 1) / nkb;
+  int64_t kcb = wt_k_block (M, K);
   for (int64_t k0 = 0; k0 < K; k0 += kcb) {
     int64_t kc = MIN (kcb, K - k0);
     for (int64_t nb = n0; nb < n1; nb += MR) {
       int64_t nr = MIN (MR, n1 - nb);
       /* output index of each grid point, -1 past a row or plane */
-      for (int64_t i = 0; i < nr; i++) {
-        int64_t n = nb + i, o0 = n / g->plane, r = n % g->plane;
-        int64_t o1 = r / g->P2, o2 = r % g->P2;
-        jmap[i] = o1 < g->OH && o2 < g->OW ? (o0 * g->OH + o1) * g->OW + o2
-            : -1;
-      }
+      for (int64_t i = 0; i < nr; i++)
+        jmap[i] = nn_grid_output (g, nb + i);
       for (int64_t p = 0; p * NR < M; p++) {
         int64_t mr = MIN (NR, M - p * NR);
         transposed_rows (kc, xpad + nb, 1, 0, offs + k0, wt + p * NR * K
@@ -550,20 +556,11 @@ nn_sgemm_avx512_conv_direct (int64_t M, int64_t K, const float *wt,
   }
 }
 
-/* Implicit convolution: the plain product C = W X with W packed at load
- * as A ([M/12][K][12], nn_sgemm_avx512_pack_a) and the rows of X read
- * straight from the padded input (tap k of grid column n at
- * xpad[offs[k] + n]), so the pixels fill the 32 lanes, with no column
- * matrix, no packing of B and no transposed stores. A ROWS x 32 tile of
- * output channels by grid columns; B loads are unaligned, masked in a
- * short last strip (nr < 32) so nothing past the grid is read. */
 /* the lanes of a 32-column strip of grid columns that are output
  * points, as runs that each lie in one output row: lane l of run r goes
  * to output index (strip start + l + shift[r]), lanes lo[r] (0-15) and
- * hi[r] (16-31); at most four runs (a row of the grid is at least 2
- * columns longer than the output row, so 32 lanes meet at most 17 rows,
- * but runs of the short rows of tiny maps are many: those keep the grid
- * block, see strip_runs_make) */
+ * hi[r] (16-31); at most four runs: a strip over the short rows of a
+ * small map meets more, and those tiles keep the grid block */
 typedef struct {
   int n;
   __mmask16 lo[4], hi[4];
@@ -578,11 +575,10 @@ strip_runs_make (const nn_direct_grid * g, int64_t s, int64_t nr,
   runs->n = 0;
   int64_t prev = INT64_MIN;
   for (int64_t l = 0; l < nr; l++) {
-    int64_t n = s + l, o0 = n / g->plane, rem = n % g->plane;
-    int64_t o1 = rem / g->P2, o2 = rem % g->P2;
-    if (o1 >= g->OH || o2 >= g->OW)
+    int64_t j = nn_grid_output (g, s + l);
+    if (j < 0)
       continue;                 /* a padding point */
-    int64_t shift = (o0 * g->OH + o1) * g->OW + o2 - n;
+    int64_t shift = j - (s + l);
     if (runs->n == 0 || shift != prev) {
       if (runs->n == 4)
         return FALSE;
@@ -599,6 +595,13 @@ strip_runs_make (const nn_direct_grid * g, int64_t s, int64_t nr,
   return TRUE;
 }
 
+/* Implicit convolution: the plain product C = W X with W packed at load
+ * as A ([M/12][K][12], nn_sgemm_avx512_pack_a) and the rows of X read
+ * straight from the padded input (tap k of grid column n at
+ * xpad[offs[k] + n]), so the pixels fill the 32 lanes, with no column
+ * matrix, no packing of B and no transposed stores. A ROWS x 32 tile of
+ * output channels by grid columns; B loads are unaligned, masked in a
+ * short last strip (nr < 32) so nothing past the grid is read. */
 __attribute__ ((target ("avx512f,fma"), always_inline))
 static inline void
 micro_implicit (int64_t kc, const float *a, const float *xb,
